@@ -1,0 +1,1 @@
+"""CCHC analytics: the store, the computations and the headless CLI. Never imports streamlit."""

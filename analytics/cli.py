@@ -1,0 +1,40 @@
+"""`python -m analytics ...`: a thin shell over library calls.
+
+Each module in COMMAND_MODULES has `register(subparsers)`, which adds its sub-commands and
+sets `func(args) -> int` on each. A CchcError becomes one line on stderr and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from analytics.errors import CchcError
+
+COMMAND_MODULES = (
+    "analytics.commands.store",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one clear line and status 2, like any other bad input
+        print(f"{self.prog}: lỗi: {message}", file=sys.stderr)
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m analytics", description="Chỉ số CCHC: kho dữ liệu và phân tích")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module_name in COMMAND_MODULES:
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except CchcError as exc:
+        print(f"Lỗi: {exc.message}", file=sys.stderr)
+        return 2

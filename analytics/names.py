@@ -1,0 +1,81 @@
+"""Matching unit names as real files write them: accents, case, prefixes and aliases.
+
+Units are keyed by code. A name is only ever matched within a given level and parent, so
+"Huyện Bảo Lâm" of Cao Bằng never matches the one in Lâm Đồng.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+import duckdb
+
+from analytics.errors import NotFoundError
+
+# Longest first, so "thi tran" wins over "thi".
+UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh", "xa", "tp.", "tp", "tt.", "tt",
+                 "tx.", "tx")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text).strip()
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: 'Hoà An', 'Hòa An', 'HOA AN' and 'hoa an' fold alike."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    stripped = stripped.replace("đ", "d").replace("Đ", "D")
+    return re.sub(r"\s+", " ", stripped).strip().lower()
+
+
+def name_key(text: str) -> str:
+    """fold() without the administrative prefix: 'Huyện Bảo Lâm' and 'Bảo Lâm' share a key."""
+    key = fold(text)
+    for prefix in UNIT_PREFIXES:
+        if key.startswith(prefix + " ") or (prefix.endswith(".") and key.startswith(prefix)):
+            return key[len(prefix):].strip()
+    return key
+
+
+UNITS_IN_SCOPE_SQL = """
+    SELECT u.code, u.name, a.alias
+    FROM units u LEFT JOIN unit_aliases a ON a.unit_code = u.code
+    WHERE (? IS NULL OR u.level = ?) AND (? IS NULL OR u.parent_code = ?)
+"""
+
+
+def unit_lookup(con: duckdb.DuckDBPyConnection, level: str | None = None,
+                parent: str | None = None) -> dict[str, set[str]]:
+    """Map every accepted spelling key (code, full name, name without prefix, alias) to codes."""
+    lookup: dict[str, set[str]] = {}
+    for code, name, alias in con.execute(UNITS_IN_SCOPE_SQL, [level, level, parent, parent]).fetchall():
+        for spelling in {code, name, alias} - {None}:
+            for key in {fold(spelling), name_key(spelling)}:
+                lookup.setdefault(key, set()).add(code)
+    return lookup
+
+
+def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = None,
+                 parent: str | None = None) -> str:
+    """Return the unit code that `text` names within the scope, or raise NotFoundError."""
+    lookup = unit_lookup(con, level, parent)
+    codes = lookup.get(fold(nfc(text))) or lookup.get(name_key(nfc(text))) or set()
+    if len(codes) == 1:
+        return next(iter(codes))
+    if len(codes) > 1:
+        raise NotFoundError(f"Tên đơn vị '{text}' khớp với nhiều đơn vị ({', '.join(sorted(codes))}); "
+                            "hãy dùng mã đơn vị.")
+    raise NotFoundError(f"Không tìm thấy đơn vị '{text}'" + suggest_unit(con, text, lookup))
+
+
+def suggest_unit(con: duckdb.DuckDBPyConnection, text: str, lookup: dict[str, set[str]]) -> str:
+    """' — có phải 'Huyện Bảo Lạc'?' for the closest spelling in scope, or '.'."""
+    close = difflib.get_close_matches(name_key(text), list(lookup), n=1, cutoff=0.6)
+    if not close:
+        return "."
+    code = sorted(lookup[close[0]])[0]
+    name = con.execute("SELECT name FROM units WHERE code = ?", [code]).fetchone()[0]
+    return f" — có phải '{name}' (mã {code})?"

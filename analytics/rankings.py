@@ -1,0 +1,159 @@
+"""Totals and rankings: any year, level and parent, from whatever depth of the tree the data has."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+# The criteria set in force for a level and year: the latest one starting on or before it.
+CRITERIA_SET_SQL = """
+    SELECT code FROM criteria_sets
+    WHERE level = ? AND year_from <= ?
+    ORDER BY year_from DESC LIMIT 1
+"""
+
+# Value of every tree node for every unit in scope. A node's value is the sum of the
+# lowest scored rows at or below it, so a level given twice (criteria and their field
+# total) is never counted twice, and a unit with only field points or only a total
+# still gets a value. Parameters: $set, $year, $level, $parent (NULL = any parent).
+NODE_VALUES_SQL = """
+WITH RECURSIVE
+tree(ancestor, descendant) AS (
+    SELECT code, code FROM criteria WHERE set_code = $set
+    UNION ALL
+    SELECT t.ancestor, c.code
+    FROM tree t JOIN criteria c ON c.set_code = $set AND c.parent_code = t.descendant
+),
+scored AS (
+    SELECT s.unit_code, s.criterion_code, s.points, s.is_demo
+    FROM scores s JOIN units u ON u.code = s.unit_code
+    WHERE s.year = $year AND u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+      AND s.criterion_code IN (SELECT descendant FROM tree)
+),
+has_deeper AS (
+    SELECT DISTINCT s.unit_code, t.ancestor AS criterion_code
+    FROM scored s JOIN tree t ON t.descendant = s.criterion_code AND t.ancestor <> t.descendant
+),
+lowest AS (
+    SELECT * FROM scored ANTI JOIN has_deeper USING (unit_code, criterion_code)
+)
+SELECT l.unit_code, t.ancestor AS criterion_code, sum(l.points) AS value, bool_or(l.is_demo) AS is_demo
+FROM lowest l JOIN tree t ON t.descendant = l.criterion_code
+GROUP BY l.unit_code, t.ancestor
+"""
+
+TOTALS_SQL = f"""
+WITH nodes AS ({NODE_VALUES_SQL})
+SELECT unit_code, value AS total, is_demo FROM nodes
+WHERE criterion_code = (SELECT code FROM criteria WHERE set_code = $set AND parent_code IS NULL)
+"""
+
+UNITS_IN_SCOPE_SQL = """
+SELECT code AS unit_code, name AS unit_name FROM units
+WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
+  AND (valid_from IS NULL OR year(valid_from) <= $year)
+  AND (valid_to IS NULL OR year(valid_to) >= $year)
+"""
+
+BANDS_SQL = "SELECT code, name, min_pct FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
+ROOT_SQL = "SELECT code, max_points FROM criteria WHERE set_code = ? AND parent_code IS NULL"
+PREVIOUS_YEAR_SQL = """
+SELECT max(s.year) FROM scores s JOIN units u ON u.code = s.unit_code
+WHERE s.year < ? AND u.level = ? AND (? IS NULL OR u.parent_code = ?)
+"""
+YEARS_SQL = """
+SELECT DISTINCT s.year FROM scores s JOIN units u ON u.code = s.unit_code
+WHERE u.level = ? AND (? IS NULL OR u.parent_code = ?) ORDER BY s.year
+"""
+
+RANKING_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "delta_total", "delta_rank",
+                   "band", "band_code", "pct", "has_data", "is_demo", "total_previous", "rank_previous"]
+
+
+def criteria_set_for(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str | None:
+    row = con.execute(CRITERIA_SET_SQL, [level, year]).fetchone()
+    return row[0] if row else None
+
+
+def years_with_data(con: duckdb.DuckDBPyConnection, level: str, parent: str | None = None) -> list[int]:
+    return [r[0] for r in con.execute(YEARS_SQL, [level, parent, parent]).fetchall()]
+
+
+def previous_year(con, year: int, level: str, parent: str | None = None) -> int | None:
+    return con.execute(PREVIOUS_YEAR_SQL, [year, level, parent, parent]).fetchone()[0]
+
+
+def node_values(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
+    """unit_code, criterion_code, value, is_demo for every node with data."""
+    set_code = criteria_set_for(con, level, year)
+    params = {"set": set_code, "year": year, "level": level, "parent": parent}
+    return con.execute(NODE_VALUES_SQL, params).df()
+
+
+def unit_totals(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
+    """unit_code, total, is_demo for the units in scope that have data that year."""
+    set_code = criteria_set_for(con, level, year)
+    params = {"set": set_code, "year": year, "level": level, "parent": parent}
+    return con.execute(TOTALS_SQL, params).df()
+
+
+def competition_rank(totals: pd.Series) -> pd.Series:
+    """Rank "1, 2, 2, 4" on totals rounded to two decimals (NaN stays unranked)."""
+    return totals.round(2).rank(method="min", ascending=False).astype("Int64")
+
+
+def band_for(pct: float | None, bands: list[tuple[str, str, float]]) -> tuple[str | None, str | None]:
+    """(code, name) of the band whose lower bound is the highest one not above pct."""
+    if pct is None or pd.isna(pct):
+        return None, None
+    for code, name, min_pct in bands:  # sorted by min_pct descending
+        if round(pct, 6) >= min_pct:
+            return code, name
+    return None, None
+
+
+def _ranked_year(con, year: int, level: str, parent: str | None) -> pd.DataFrame:
+    scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
+    totals = unit_totals(con, year, level, parent)
+    names = con.execute("SELECT code AS unit_code, name AS unit_name FROM units").df()
+    with_data = totals.merge(names, on="unit_code", how="left")
+    frame = pd.concat([with_data, scope[~scope.unit_code.isin(totals.unit_code)]], ignore_index=True)
+    frame["has_data"] = frame["total"].notna()
+    frame["rank"] = competition_rank(frame["total"])
+    frame["rank_of"] = int(frame["has_data"].sum())
+    return frame
+
+
+def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
+             parent: str | None = None) -> pd.DataFrame:
+    """One row per unit in scope: total, rank of N, change against the previous year with data, band.
+
+    delta_rank is places gained: rank_previous - rank (so falling from 7th to 9th is -2).
+    Units without data that year are listed with has_data False and no rank.
+    """
+    frame = _ranked_year(con, year, level, parent)
+    prev_year = previous_year(con, year, level, parent)
+    if prev_year is not None:
+        prev = _ranked_year(con, prev_year, level, parent)[["unit_code", "total", "rank"]]
+        frame = frame.merge(prev.rename(columns={"total": "total_previous", "rank": "rank_previous"}),
+                            on="unit_code", how="left")
+    else:
+        frame["total_previous"] = float("nan")
+        frame["rank_previous"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["delta_total"] = (frame["total"] - frame["total_previous"]).round(2)
+    frame["delta_rank"] = (frame["rank_previous"] - frame["rank"]).astype("Int64")
+    _add_bands(con, frame, level, year)
+    frame["is_demo"] = frame["is_demo"].fillna(False).astype(bool)
+    frame.attrs["previous_year"] = prev_year
+    order = frame.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
+    return order[RANKING_COLUMNS]
+
+
+def _add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
+    set_code = criteria_set_for(con, level, year)
+    root = con.execute(ROOT_SQL, [set_code]).fetchone()
+    bands = con.execute(BANDS_SQL, [set_code]).fetchall()
+    frame["pct"] = frame["total"] / root[1] * 100 if root else float("nan")
+    pairs = [band_for(p, bands) for p in frame["pct"]]
+    frame["band_code"] = [c for c, _ in pairs]
+    frame["band"] = [n for _, n in pairs]

@@ -1,0 +1,155 @@
+"""The store's schema, in one place. `create_schema` is what the app, the CLI and the tests call.
+
+Bump SCHEMA_VERSION and add a step to MIGRATIONS when the schema changes, so an existing
+store is migrated instead of wiped.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+SCHEMA_VERSION = 1
+
+LEVELS = ("province", "district", "commune")
+
+TABLES_V1 = [
+    """CREATE TABLE IF NOT EXISTS meta (
+        key VARCHAR PRIMARY KEY,
+        value VARCHAR NOT NULL
+    )""",
+    """CREATE SEQUENCE IF NOT EXISTS batch_id_seq START 1""",
+    """CREATE TABLE IF NOT EXISTS batches (
+        id INTEGER PRIMARY KEY,
+        created_at TIMESTAMP NOT NULL,
+        source_name VARCHAR NOT NULL,
+        sha256 VARCHAR,
+        row_count INTEGER NOT NULL,
+        actor VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('demo', 'import', 'undo')),
+        mode VARCHAR,
+        undoes_batch_id INTEGER,
+        undone_by_batch_id INTEGER,
+        note VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS units (
+        code VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        level VARCHAR NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+        kind VARCHAR NOT NULL,
+        parent_code VARCHAR,
+        valid_from DATE,
+        valid_to DATE,
+        successor_code VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS unit_aliases (
+        alias VARCHAR NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        note VARCHAR,
+        PRIMARY KEY (alias, unit_code)
+    )""",
+    """CREATE TABLE IF NOT EXISTS offices (
+        code VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        duties VARCHAR
+    )""",
+    """CREATE TABLE IF NOT EXISTS criteria_sets (
+        code VARCHAR PRIMARY KEY,
+        level VARCHAR NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+        year_from INTEGER NOT NULL,
+        year_to INTEGER,
+        name VARCHAR NOT NULL,
+        legal_source VARCHAR,
+        is_demo BOOLEAN NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS criteria (
+        set_code VARCHAR NOT NULL,
+        code VARCHAR NOT NULL,
+        parent_code VARCHAR,
+        name VARCHAR NOT NULL,
+        max_points DOUBLE NOT NULL CHECK (max_points >= 0),
+        office_code VARCHAR,
+        sort_order INTEGER NOT NULL,
+        PRIMARY KEY (set_code, code)
+    )""",
+    """CREATE TABLE IF NOT EXISTS bands (
+        set_code VARCHAR NOT NULL,
+        code VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        min_pct DOUBLE NOT NULL,
+        sort_order INTEGER NOT NULL,
+        PRIMARY KEY (set_code, code)
+    )""",
+    """CREATE TABLE IF NOT EXISTS measures (
+        code VARCHAR PRIMARY KEY,
+        name VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('target', 'indicator')),
+        unit VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS scores (
+        year INTEGER NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        criterion_code VARCHAR NOT NULL,
+        points DOUBLE NOT NULL,
+        self_points DOUBLE,
+        is_demo BOOLEAN NOT NULL,
+        source VARCHAR,
+        batch_id INTEGER NOT NULL,
+        PRIMARY KEY (year, unit_code, criterion_code)
+    )""",
+    """CREATE TABLE IF NOT EXISTS targets (
+        year INTEGER NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        metric VARCHAR NOT NULL,
+        comparator VARCHAR NOT NULL CHECK (comparator IN ('<=', '>=', '<', '>', '=')),
+        value DOUBLE NOT NULL,
+        is_demo BOOLEAN NOT NULL,
+        source VARCHAR,
+        batch_id INTEGER NOT NULL,
+        PRIMARY KEY (year, unit_code, metric)
+    )""",
+    """CREATE TABLE IF NOT EXISTS indicators (
+        year INTEGER NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        indicator VARCHAR NOT NULL,
+        value DOUBLE NOT NULL,
+        is_demo BOOLEAN NOT NULL,
+        source VARCHAR,
+        batch_id INTEGER NOT NULL,
+        PRIMARY KEY (year, unit_code, indicator)
+    )""",
+    """CREATE INDEX IF NOT EXISTS scores_unit_idx ON scores (unit_code, year)""",
+]
+
+# Tables whose full content defines "the state" (used by undo checks and tests).
+DATA_TABLES = ("units", "unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures",
+               "scores", "targets", "indicators", "batches", "meta")
+
+# version -> statements that bring a store at version-1 to this version.
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1}
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> int:
+    """Create or migrate the schema to SCHEMA_VERSION; returns the version found before."""
+    found = current_version(con)
+    if found > SCHEMA_VERSION:
+        raise RuntimeError(f"store schema v{found} is newer than this code (v{SCHEMA_VERSION})")
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        con.execute("BEGIN TRANSACTION")
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+        con.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
+        )
+        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
+        con.execute("COMMIT")
+    return found

@@ -1,0 +1,175 @@
+"""Opening, building and describing the DuckDB store."""
+
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from analytics.errors import StoreError
+from analytics.schema import create_schema
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+DEMO_DIR = DATA_DIR / "demo"
+DEFAULT_DB = DATA_DIR / "cchc.duckdb"
+DB_ENV_VAR = "CCHC_DB"
+
+# table -> (csv file, columns); the order respects references between tables.
+DEMO_TABLES = [
+    ("units", "units.csv", ["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to",
+                            "successor_code"]),
+    ("unit_aliases", "unit_aliases.csv", ["alias", "unit_code", "note"]),
+    ("offices", "offices.csv", ["code", "name", "duties"]),
+    ("criteria_sets", "criteria_sets.csv", ["code", "level", "year_from", "year_to", "name", "legal_source",
+                                            "is_demo"]),
+    ("criteria", "criteria.csv", ["set_code", "code", "parent_code", "name", "max_points", "office_code",
+                                  "sort_order"]),
+    ("bands", "bands.csv", ["set_code", "code", "name", "min_pct", "sort_order"]),
+    ("measures", "measures.csv", ["code", "name", "kind", "unit"]),
+    ("scores", "scores.csv", ["year", "unit_code", "criterion_code", "points", "self_points", "is_demo",
+                              "source"]),
+    ("targets", "targets.csv", ["year", "unit_code", "metric", "comparator", "value", "is_demo", "source"]),
+    ("indicators", "indicators.csv", ["year", "unit_code", "indicator", "value", "is_demo", "source"]),
+]
+BATCHED_TABLES = {"scores", "targets", "indicators"}
+INSERT_SQL = {
+    table: "INSERT INTO {t} ({c}) VALUES ({p})".format(
+        t=table, c=", ".join(cols + (["batch_id"] if table in BATCHED_TABLES else [])),
+        p=", ".join("?" * (len(cols) + (table in BATCHED_TABLES))),
+    )
+    for table, _, cols in DEMO_TABLES
+}
+
+
+def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """--db, else $CCHC_DB, else data/cchc.duckdb."""
+    return Path(explicit or os.environ.get(DB_ENV_VAR) or DEFAULT_DB)
+
+
+def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        raise StoreError(f"Không mở được kho dữ liệu '{path}': {exc}") from exc
+
+
+def is_built(path: Path) -> bool:
+    if not path.exists():
+        return False
+    con = connect(path, read_only=True)
+    try:
+        return con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scores'"
+        ).fetchone()[0] == 1
+    finally:
+        con.close()
+
+
+def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bool:
+    """Build the store from the demo CSVs. Returns False when it already existed (and force is off).
+
+    The store is built in a temporary file beside the target and moved into place, so a
+    crash never leaves a half-built store behind.
+    """
+    if is_built(path) and not force:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".building-", suffix=".duckdb", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp_name)
+    try:
+        con = connect(tmp_name)
+        try:
+            create_schema(con)
+            load_demo(con, demo_dir)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp_name, path)
+        Path(str(path) + ".wal").unlink(missing_ok=True)
+    finally:
+        Path(tmp_name).unlink(missing_ok=True)
+        Path(tmp_name + ".wal").unlink(missing_ok=True)
+    return True
+
+
+def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
+    con.execute("BEGIN TRANSACTION")
+    batch_id = new_batch(con, source_name=str(demo_dir.name), sha256=None, row_count=0, actor="init",
+                         kind="demo", mode="demo", note="Dữ liệu minh họa dựng từ data/demo")
+    total = 0
+    for table, file_name, columns in DEMO_TABLES:
+        rows = _read_csv_rows(demo_dir / file_name, columns)
+        if table in BATCHED_TABLES:
+            rows = [row + [batch_id] for row in rows]
+        if rows:
+            con.executemany(INSERT_SQL[table], rows)
+        total += len(rows)
+    con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [total, batch_id])
+    bump_data_version(con)
+    con.execute("COMMIT")
+
+
+def _read_csv_rows(path: Path, columns: list[str]) -> list[list]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [[row[c] if row[c] != "" else None for c in columns] for row in csv.DictReader(handle)]
+
+
+def new_batch(con, *, source_name: str, sha256: str | None, row_count: int, actor: str, kind: str,
+              mode: str | None = None, note: str | None = None, undoes_batch_id: int | None = None) -> int:
+    """Insert an audit row and return its id (inside the caller's transaction)."""
+    return con.execute(
+        """INSERT INTO batches (id, created_at, source_name, sha256, row_count, actor, kind, mode,
+                                undoes_batch_id, note)
+           VALUES (nextval('batch_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+        [datetime.now().replace(microsecond=0), source_name, sha256, row_count, actor, kind, mode,
+         undoes_batch_id, note],
+    ).fetchone()[0]
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
+    """Called inside every transaction that changes data, so page caches are invalidated."""
+    return con.execute(
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
+        "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)"
+    ).fetchone()[0]
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: str
+    schema_version: int
+    data_version: int
+    years: list[int]
+    units_per_level: dict[str, int]
+    criteria_sets: list[str]
+    batches: int
+    score_rows: int
+
+
+def store_info(con: duckdb.DuckDBPyConnection, path: str = "") -> StoreInfo:
+    def scalar(sql: str) -> int:
+        return con.execute(sql).fetchone()[0]
+
+    return StoreInfo(
+        path=path,
+        schema_version=int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]),
+        data_version=data_version(con),
+        years=[r[0] for r in con.execute("SELECT DISTINCT year FROM scores ORDER BY year").fetchall()],
+        units_per_level=dict(con.execute("SELECT level, count(*) FROM units GROUP BY level ORDER BY level")
+                             .fetchall()),
+        criteria_sets=[r[0] for r in con.execute("SELECT code FROM criteria_sets ORDER BY code").fetchall()],
+        batches=scalar("SELECT count(*) FROM batches"),
+        score_rows=scalar("SELECT count(*) FROM scores"),
+    )

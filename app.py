@@ -1,0 +1,19 @@
+"""Routing only: page config, navigation and the shared sidebar."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from ui.data import connection
+from ui.sidebar import render_sidebar
+
+PAGES_DIR = Path(__file__).parent / "pages"
+PAGES = [
+    st.Page(PAGES_DIR / "overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
+            default=True),
+]
+
+st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/insights:", layout="wide")
+page = st.navigation(PAGES)
+render_sidebar(connection())
+page.run()

@@ -1,0 +1,130 @@
+"""Shared fixtures: real DuckDB stores in temp folders, a real Streamlit server, a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from analytics.schema import DATA_TABLES
+from analytics.store import connect, init_store
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+
+
+@pytest.fixture(scope="session")
+def demo_store_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "cchc.duckdb"
+    init_store(path)
+    return path
+
+
+@pytest.fixture
+def demo_store(demo_store_template, tmp_path) -> Path:
+    """A private copy of the demo store that a test may change."""
+    path = tmp_path / "cchc.duckdb"
+    shutil.copy(demo_store_template, path)
+    return path
+
+
+@pytest.fixture
+def demo_con(demo_store):
+    con = connect(demo_store)
+    yield con
+    con.close()
+
+
+def snapshot(con) -> dict[str, list[tuple]]:
+    """Every table's full content, sorted: two snapshots are equal iff the states are."""
+    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class StreamlitServer:
+    def __init__(self, db_path: Path, port: int):
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "CCHC_DB": str(db_path)}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        self._wait_healthy()
+
+    def _wait_healthy(self, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("streamlit exited: " + self.process.stdout.read().decode(errors="replace"))
+            try:
+                with urllib.request.urlopen(self.url + "/_stcore/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        raise RuntimeError("streamlit did not become healthy")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory):
+    db = tmp_path_factory.mktemp("server") / "cchc.duckdb"
+    init_store(db)
+    server = StreamlitServer(db, free_port())
+    server.db_path = db
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    with playwright_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN",
+                                  accept_downloads=True)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def wait_for_script(page, timeout: float = 30_000) -> None:
+    """Wait until the app is connected and the script run has finished (as Streamlit's e2e suite does)."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"]')
+                 && !document.querySelector('[data-stale="true"]')""",
+        timeout=timeout,
+    )

@@ -1,0 +1,39 @@
+"""AppTest: every page runs without exception and shows the right numbers."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = ["pages/overview.py"]
+
+
+@pytest.fixture
+def app(demo_store, monkeypatch):
+    monkeypatch.setenv("CCHC_DB", str(demo_store))
+    return AppTest.from_file(APP, default_timeout=60)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_without_exception(app, page):
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.title, "page drew no title"
+
+
+def test_overview_shows_2020_total_and_rank(app):
+    app.run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Tổng điểm"] == "73,79"
+    assert metrics["Xếp hạng"] == "9/10"
+    assert metrics["Thay đổi điểm (so với 2019)"] == "−7,21"
+    assert metrics["Thay đổi thứ hạng (so với 2019)"] == "giảm 2 bậc"
+
+
+def test_overview_follows_the_year(app):
+    app.run()
+    app.sidebar.selectbox(key="year").select(2019).run()
+    metrics = {m.label: m.value for m in app.metric}
+    assert (metrics["Tổng điểm"], metrics["Xếp hạng"]) == ("81,00", "7/10")
