@@ -200,3 +200,13 @@ def test_table_and_csv_formats(tiny_db, capsys):
     assert "Cần thêm 5,00 điểm ở 1 tiêu chí để đạt hạng 2/5" in text and "Tổng dự kiến: 75,00 điểm, hạng 2/5" in text
     assert main(["communes", "--parent", "D1", "--year", "2020"]) == 0
     assert "Số xã theo xếp loại: Xuất sắc 1; Tốt 1; Khá 1; Trung bình 0; Yếu 0" in capsys.readouterr().out
+
+
+def test_a_store_without_the_home_unit_needs_explicit_units(tiny_db, capsys, monkeypatch):
+    monkeypatch.setenv("CCHC_HOME_UNIT", "042")  # not in the tiny store
+    assert _main_json(capsys, "gaps", "--unit", "D4", "--year", "2020", "--depth", "1")[0]["criterion_code"] == "1"
+    assert len(_main_json(capsys, "rank", "--year", "2020")) == 6
+    assert main(["communes"]) == 2
+    assert capsys.readouterr().err.strip() == "Lỗi: Hãy chọn huyện bằng --parent."
+    assert main(["plan", "--year", "2020"]) == 2
+    assert "Hãy chọn đơn vị cấp huyện bằng --unit" in capsys.readouterr().err

@@ -16,7 +16,7 @@ from analytics.gaps import gaps, parse_reference
 from analytics.names import resolve_unit
 from analytics.plan import CAPS, PlanStep, plan_summary, plan_to_target
 from analytics.rankings import rankings
-from analytics.scope import LEVEL_WORDS, get_unit, home_unit_code, latest_year, require_year
+from analytics.scope import LEVEL_WORDS, Unit, get_unit, home_unit_code, latest_year, require_year
 
 LEVELS = ("district", "commune")
 PARENT_LEVEL = {"district": "province", "commune": "district"}
@@ -94,10 +94,16 @@ def _reference(text: str) -> str:
 
 # --- scope: level, parent, unit and year from the options and their defaults ---
 
+UNIT_OF_LEVEL_SQL = "SELECT count(*) FROM units WHERE code = ? AND level = ?"
+
+
 def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
-    home = home_unit_code()
-    parent = resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent else _default_parent(con, level, home)
-    unit = _resolve_in_scope(con, args.unit, level, parent) if args.unit else _default_unit(con, level, parent, home)
+    home = _home_unit(con)
+    parent = resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent else _default_parent(level, home)
+    if args.unit:
+        unit = _resolve_in_scope(con, args.unit, level, parent, any_parent_code=not args.parent)
+    else:
+        unit = home.code if home and home.level == level and home.parent_code == parent else None
     if unit is not None and not args.parent:
         parent = get_unit(con, unit).parent_code
     if need_unit and unit is None:
@@ -107,26 +113,29 @@ def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
     return Scope(level, parent, unit, year)
 
 
-def _default_parent(con, level: str, home: str) -> str | None:
-    unit = get_unit(con, home)
-    if unit.level == level:
-        return unit.parent_code
-    if unit.level == PARENT_LEVEL[level]:
-        return unit.code
-    raise CchcError(f"Hãy chọn đơn vị cấp trên bằng --parent cho {LEVEL_WORDS[level]}.")
+def _home_unit(con) -> Unit | None:
+    """The home unit, or None when this store does not have it."""
+    try:
+        return get_unit(con, home_unit_code())
+    except NotFoundError:
+        return None
 
 
-def _default_unit(con, level: str, parent: str | None, home: str) -> str | None:
-    unit = get_unit(con, home)
-    return home if unit.level == level and unit.parent_code == parent else None
+def _default_parent(level: str, home: Unit | None) -> str | None:
+    """The home unit's parent at its own level, the home unit itself one level down; else any parent."""
+    if home is not None and home.level == level:
+        return home.parent_code
+    if home is not None and home.level == PARENT_LEVEL[level]:
+        return home.code
+    return None
 
 
-def _resolve_in_scope(con, text: str, level: str, parent: str | None) -> str:
-    """A name within the level and parent; an exact code of the level anywhere."""
+def _resolve_in_scope(con, text: str, level: str, parent: str | None, any_parent_code: bool) -> str:
+    """A code, name or alias within the level and parent; without --parent, an exact code of the level."""
     try:
         return resolve_unit(con, text, level, parent)
     except NotFoundError:
-        if con.execute("SELECT count(*) FROM units WHERE code = ? AND level = ?", [text.strip(), level]).fetchone()[0]:
+        if any_parent_code and con.execute(UNIT_OF_LEVEL_SQL, [text.strip(), level]).fetchone()[0]:
             return text.strip()
         raise
 
@@ -251,7 +260,10 @@ def _commune_parent(con, args) -> str:
     text = args.parent or args.unit
     if text:
         return resolve_unit(con, text, "district")
-    return _default_parent(con, "commune", home_unit_code())
+    parent = _default_parent("commune", _home_unit(con))
+    if parent is None:
+        raise CchcError("Hãy chọn huyện bằng --parent.")
+    return parent
 
 
 def _short(text: str, width: int = 48) -> str:
