@@ -16,7 +16,7 @@ from analytics.errors import NotFoundError
 
 # Longest first, so "thi tran" wins over "thi".
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh", "xa", "tp.", "tp", "tt.", "tt",
-                 "tx.", "tx")
+                 "tx.", "tx", "h.", "x.")
 
 
 def nfc(text: str) -> str:

@@ -427,7 +427,7 @@ class SheetValidator:
             self.parsed.incomplete.add((year, unit))
             return
         if self.open_group(row, unit, year, duplicates_allowed=True):
-            self.add_entry(year, unit, code, points, self_points, row, crit_col)
+            self.add_entry(year, unit, code, points, self_points, row, points_col)
 
     def fill_down(self, row: DataRow) -> None:
         """Long tables often write a unit (and year) once, above its criteria: carry it down."""
