@@ -98,7 +98,8 @@ with template_tab:
     template_level = cols[1].selectbox("Cấp", ["district", "commune"], key="template_level",
                                        format_func=imports.LEVEL_CHOICES.get)
     # the home district's province for districts, the home district for its communes
-    parent = sel.parent_code if template_level == sel.level else (sel.home_code if template_level == "commune" else None)
+    parent = sel.parent_code if template_level == sel.level else (
+        sel.home_code if template_level == "commune" else None)
     try:
         xlsx = template_xlsx(con, int(template_year), template_level, parent)
         text = template_csv(con, int(template_year), template_level, parent)

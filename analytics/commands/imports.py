@@ -157,6 +157,7 @@ def run_history(args) -> int:
         frame = history(con)
     finally:
         con.close()
+    frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
     emit(frame, args.format)
     return 0
 
