@@ -189,3 +189,16 @@ def test_the_csv_template_has_a_bom_and_decimal_commas(demo_con):
 def test_an_unfilled_template_is_refused_cell_by_cell(demo_con):
     analysis = analyze(demo_con, "mau.csv", template_csv(demo_con, 2021, "district", "04"), ImportOptions())
     assert analysis.rows == [] and not analysis.ok
+
+
+def test_the_secrets_example_holds_no_secret_and_the_real_file_is_ignored():
+    import subprocess
+    import tomllib
+
+    from tests.conftest import ROOT
+
+    example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
+    assert set(example) == {"editor_password_hash"} and "<salt-hex>" in example["editor_password_hash"]
+    assert not verify_password("", example["editor_password_hash"])
+    ignored = subprocess.run(["git", "check-ignore", "-q", ".streamlit/secrets.toml"], cwd=ROOT)
+    assert ignored.returncode == 0
