@@ -137,3 +137,21 @@ def test_the_cli_undo_and_history(demo_store, capsys):
     assert "Đã hoàn tác lô #2 (lô hoàn tác #3)." in capsys.readouterr().out
     assert main(["undo", "2", "--db", db]) == 2
     assert "Lỗi: Lô #2 đã được hoàn tác (lô #3)." in capsys.readouterr().err
+
+
+def test_a_v1_store_is_migrated_to_keep_replaced_rows(tmp_path):
+    from analytics.schema import MIGRATIONS, SCHEMA_VERSION, current_version
+    from analytics.store import connect, init_store
+
+    path = tmp_path / "v1.duckdb"
+    con = connect(path)
+    for statement in MIGRATIONS[1]:
+        con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '1'), ('data_version', '7')")
+    con.close()
+    assert init_store(path) is False  # already built: migrated, not rebuilt
+    con = connect(path)
+    assert current_version(con) == SCHEMA_VERSION == 2
+    assert con.execute("SELECT count(*) FROM replaced_scores").fetchone()[0] == 0
+    assert con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0] == "7"
+    con.close()
