@@ -30,7 +30,9 @@ def draw_analysis(analysis) -> None:
     elif analysis.warnings:
         st.warning(f"{len(analysis.warnings)} cảnh báo; vẫn có thể nạp.", icon=":material/warning:")
     if analysis.problems:
-        st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
+        st.markdown(imports.problem_lines(analysis))
+        with st.expander(f"Bảng các vấn đề ({len(analysis.problems)})"):
+            st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
     if analysis.preview is not None:
         draw_preview(analysis.preview)
 

@@ -116,9 +116,12 @@ def test_a_bad_file_lists_its_problems_and_cannot_be_confirmed(app, demo_store):
     sign_in(app)
     upload(app, ROOT / "tests" / "data" / "bad" / "vuot-toi-da.csv", "text/csv")
     assert any("Tệp có 1 lỗi" in t for t in texts(app.error))
-    problems = table_with(app, "Vấn đề")
-    assert problems[["Mức", "Dòng", "Cột"]].iloc[0].tolist() == ["Lỗi", 6, "Lĩnh vực 1"]
-    assert "vượt điểm tối đa 10,00" in problems["Vấn đề"].iloc[0]
+    problems = table_with(app, "Vấn đề — gợi ý")
+    assert problems[["Mức", "Dòng", "Cột"]].iloc[0].tolist() == ["Lỗi", "6", "Lĩnh vực 1"]
+    assert ("- Lỗi, **dòng 6, cột 'Lĩnh vực 1'**: 12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — "
+            "Điểm lĩnh vực 1 phải từ 0 đến 10,00.") in texts(app.markdown)
+    assert problems["Vấn đề — gợi ý"].iloc[0] == ("12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — "
+                                                   "Điểm lĩnh vực 1 phải từ 0 đến 10,00.")
     assert app.button(key="import_confirm").disabled
     assert store_content(demo_store) == before
 
