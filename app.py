@@ -11,6 +11,7 @@ PAGES_DIR = Path(__file__).parent / "pages"
 PAGES = [
     st.Page(PAGES_DIR / "overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
             default=True),
+    st.Page(PAGES_DIR / "data.py", title="Dữ liệu", icon=":material/upload_file:", url_path="du-lieu"),
 ]
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/insights:", layout="wide")
