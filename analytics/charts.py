@@ -285,8 +285,21 @@ def _sankey_nodes(transitions: pd.DataFrame, band_names: list[str], year_from: i
     for column, year, x in (("band_from", year_from, 0.01), ("band_to", year_to, 0.99)):
         counts = transitions.groupby(transitions[column].fillna(NO_BAND))["count"].sum()
         present = [b for b in order if b in counts.index]
-        sides.append([(column, b, f"{b} ({year}): {int(counts[b])}", x) for b in present])
+        sides.append([(column, b, f"{b} ({year}): {int(counts[b])}", x, y)
+                      for b, y in zip(present, _stacked_centres([int(counts[b]) for b in present]))])
     return sides
+
+
+def _stacked_centres(counts: list[int], gap: float = 0.06) -> list[float]:
+    """Vertical centres (0 = top) of nodes stacked in order, each as tall as its count."""
+    usable = 1 - gap * (len(counts) - 1)
+    total = sum(counts) or 1
+    centres, top = [], 0.0
+    for count in counts:
+        height = usable * count / total
+        centres.append(min(max(top + height / 2, 0.001), 0.999))
+        top += height + gap
+    return centres
 
 
 def band_sankey(transitions: pd.DataFrame, band_names: list[str], year_from: int, year_to: int,
@@ -294,16 +307,15 @@ def band_sankey(transitions: pd.DataFrame, band_names: list[str], year_from: int
     """Flows of communes between bands from year_from to year_to; a link's hover lists the communes."""
     left, right = _sankey_nodes(transitions, band_names, year_from, year_to)
     nodes = left + right
-    index = {(col, band): i for i, (col, band, _, _) in enumerate(nodes)}
+    index = {(col, band): i for i, (col, band, *_) in enumerate(nodes)}
     colours = band_colour_map(band_names)
-    y_pos = [(i + 0.5) / len(side) for side in (left, right) for i in range(len(side))]
     src = [index[("band_from", b if isinstance(b, str) else NO_BAND)] for b in transitions["band_from"]]
     dst = [index[("band_to", b if isinstance(b, str) else NO_BAND)] for b in transitions["band_to"]]
     names = ["<br>".join(n) for n in transitions["unit_names"]]
     fig = go.Figure(go.Sankey(
         arrangement="fixed",
         node=dict(label=[n[2] for n in nodes], color=[colours[n[1]] for n in nodes], pad=18, thickness=18,
-                  x=[n[3] for n in nodes], y=y_pos, hovertemplate="%{label}<extra></extra>"),
+                  x=[n[3] for n in nodes], y=[n[4] for n in nodes], hovertemplate="%{label}<extra></extra>"),
         link=dict(source=src, target=dst, value=transitions["count"].tolist(), customdata=names,
                   color=[_translucent(colours[n[1]]) for n in (nodes[s] for s in src)],
                   hovertemplate="%{source.label} → %{target.label}<br>%{value} xã:<br>%{customdata}"
