@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import band_sankey, commune_bars, commune_profile_chart
-from analytics.formatting import fmt_number, fmt_rank, fmt_signed
+from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui import data
 from ui.marks import chart, demo_badge, empty_state
 from ui.sidebar import current
@@ -35,8 +35,10 @@ st.subheader(f"Các xã, thị trấn của {district_name} — năm {year}")
 demo_badge(True)
 
 since = f"so với {summary.previous_year}" if summary.previous_year else None
-cards = st.columns(len(summary.band_counts) + 1)
-for card, (band, count) in zip(cards, summary.band_counts.items()):
+# Bands no commune is in, this year or last, would only be noise.
+shown_bands = {b: n for b, n in summary.band_counts.items() if n or summary.band_count_changes.get(b)}
+cards = st.columns(len(shown_bands) + 1)
+for card, (band, count) in zip(cards, shown_bands.items()):
     change = summary.band_count_changes.get(band)
     delta = f"{change:+d} xã {since}" if since and change is not None else None
     card.metric(band, f"{count:02d} xã", delta=delta, border=True)
@@ -97,13 +99,30 @@ else:
           "xã, thị trấn trong huyện. Cột thấp hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.")
 
 st.subheader("Chỉ số vận hành")
+
+
+def figure_text(value: float, unit: str) -> str:
+    if unit == "pct":
+        return fmt_pct(value, 0)
+    if unit == "bool":
+        return "Có" if value > 0 else "Không"
+    return fmt_number(value, 0)
+
+
+own = data.unit_indicators(con, ver, year, district)
+if len(own):
+    figures = st.columns(len(own))
+    for column, item in zip(figures, own.itertuples()):
+        column.metric(item.indicator_name, figure_text(item.value, item.unit), border=True)
 indicators = data.indicator_table(con, ver, year, district)
 if indicators.empty:
-    empty_state(f"Chưa có số liệu vận hành (một cửa điện tử, VNPT-iGATE) năm {year}.")
+    empty_state(f"Chưa có số liệu vận hành của từng xã (một cửa điện tử, VNPT-iGATE) năm {year}.")
 else:
     flags = indicators.pivot_table(index="unit_name", columns="indicator_name", values="value", aggfunc="first")
-    counts = {name: int((flags[name] > 0).sum()) for name in flags.columns}
-    lines = [f"- {name}: **{fmt_number(n, 0)}/{len(flags)}** xã, thị trấn" for name, n in counts.items()]
-    st.markdown("\n".join(lines))
+    for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
+        lacking = data.communes_lacking(con, ver, year, district, code)
+        if len(lacking):
+            st.markdown(f"- **Chưa:** {name.lower()}: **{len(lacking):02d}** xã "
+                        f"({', '.join(lacking.unit_name)}).")
     st.dataframe(flags.map(lambda v: "Có" if v > 0 else ("Không" if v == 0 else "–")).rename_axis("Xã, thị trấn"),
                  key="communes_indicators")
