@@ -87,8 +87,10 @@ st.subheader("Hồ sơ một xã so với trung bình các xã")
 ranked = table[table.total.notna()]
 names = dict(zip(ranked.unit_code, ranked.unit_name))
 codes = ranked.unit_code.tolist()
-chosen = st.selectbox("Xã, thị trấn", codes, index=codes.index(selected_commune) if selected_commune in codes else 0,
-                      format_func=names.get, key="communes_profile_unit")
+if selected_commune in codes:  # at commune level the sidebar chooses the commune
+    chosen = selected_commune
+else:
+    chosen = st.selectbox("Xã, thị trấn", codes, format_func=names.get, key="communes_profile_unit")
 profile = data.commune_profile(con, ver, year, chosen)
 if profile.empty:
     empty_state(f"{names[chosen]} chưa có điểm theo lĩnh vực năm {year}.")

@@ -12,7 +12,7 @@ from ui.sidebar import current, url_selectbox
 
 REFERENCES = {
     "province-mean": "Trung bình các đơn vị cùng cấp",
-    "best": "Đơn vị đạt cao nhất",
+    "best": "Mức cao nhất của các đơn vị khác",
     "target": "Đơn vị giữ hạng mục tiêu",
     "threshold": "Một ngưỡng tự chọn (% điểm tối đa)",
 }
