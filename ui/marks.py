@@ -44,3 +44,15 @@ HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
 def highlight_row(table, column: str, value):
     """A Styler that tints the rows of the unit in focus (the home colour, pale)."""
     return table.style.apply(lambda r: [HOME_ROW if r[column] == value else ""] * len(r), axis=1)
+
+
+def change_delta(change, text: str) -> dict:
+    """st.metric delta arguments for a change written in words: colour and arrow from its sign.
+
+    (Left alone, st.metric reads the sign from a leading ASCII "-", which Vietnamese text such as
+    "giảm 2 bậc" or a typographic minus does not have.)
+    """
+    if change is None or change != change or change == 0:
+        return {"delta": text, "delta_color": "gray", "delta_arrow": "off"}
+    up = change > 0
+    return {"delta": text, "delta_color": "green" if up else "red", "delta_arrow": "up" if up else "down"}
