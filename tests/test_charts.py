@@ -203,3 +203,21 @@ def test_plan_waterfall_folds_small_steps():
 def test_wrap_breaks_long_labels():
     assert charts.wrap("Xây dựng và nâng cao chất lượng đội ngũ CBCCVC", 20).count("<br>") >= 1
     assert charts.wrap("Ngắn") == "Ngắn"
+
+
+def test_spread_keeps_labels_apart_and_near_their_points():
+    placed = charts.spread([79.18, 78.56, 90.0, 79.0], 1.0)
+    ordered = sorted(placed)
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(ordered, ordered[1:]))
+    assert placed[2] == pytest.approx(90.0, abs=1.0)  # a lone label barely moves
+    assert charts.spread([10.0, 20.0], 1.0) == [10.0, 20.0]
+
+
+def test_totals_chart_labels_names_at_the_last_year(trend):
+    close = trend.copy()
+    close.loc[close.unit_code == "043", "total"] = [78.0, 73.9]  # ends 0,11 from Bảo Lâm
+    fig = charts.totals_chart(close, "042")
+    labels = {a.text: a for a in fig.layout.annotations}
+    assert set(labels) == {"Huyện Bảo Lâm", "Thành phố Cao Bằng", "Huyện Bảo Lạc"}
+    assert labels["Huyện Bảo Lâm"].font.color == HOME and labels["Huyện Bảo Lâm"].x == 2020
+    assert abs(labels["Huyện Bảo Lâm"].y - labels["Huyện Bảo Lạc"].y) > 0.5  # nudged apart

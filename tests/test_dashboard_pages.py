@@ -242,8 +242,9 @@ def test_communes_bands_2020_and_mean_change(app):
     open_page(app, "pages/communes.py")
     shown, moved = metrics(app), deltas(app)
     assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "09 xã", "03 xã")  # F3
-    assert (moved["Khá"], moved["Trung bình"]) == ("+5 xã so với 2019", "-5 xã so với 2019")  # F4
-    assert shown["Điểm trung bình thay đổi (so với 2019)"] == "+3,0"  # F5
+    assert (moved["Khá"], moved["Trung bình"]) == ("+5 xã so với 2019", "−5 xã so với 2019")  # F4
+    assert moved["Tốt"] == "0 xã so với 2019"
+    assert shown["Thay đổi điểm trung bình"] == "+3,0 điểm"  # F5
     assert "**Tốt**: Xã Thạch Lâm" in markdown_text(app)
 
 
@@ -259,11 +260,11 @@ def test_communes_sankey_names_on_hover(app):
 
 def test_communes_operations_f7(app):
     open_page(app, "pages/communes.py")
-    shown = metrics(app)
-    assert shown["Tỷ lệ hồ sơ TTHC giải quyết trước hạn, đúng hạn"] == "97%"
-    assert shown["Số đơn vị cấp huyện giải quyết TTHC trên VNPT-iGATE"] == "12"
-    assert shown["Số xã, thị trấn giải quyết TTHC trên VNPT-iGATE"] == "5"
-    assert "có hệ thống một cửa điện tử: **07** xã" in markdown_text(app)
+    text = markdown_text(app)
+    assert "- Tỷ lệ hồ sơ TTHC giải quyết trước hạn, đúng hạn: **97%**" in text
+    assert "- Số đơn vị cấp huyện giải quyết TTHC trên VNPT-iGATE: **12**" in text
+    assert "- Số xã, thị trấn giải quyết TTHC trên VNPT-iGATE: **5**" in text
+    assert "- Chưa đạt “Có hệ thống một cửa điện tử”: **07 xã**" in text
 
 
 def test_communes_follow_year_unit_and_profile(app, store_con):

@@ -56,3 +56,16 @@ def change_delta(change, text: str) -> dict:
         return {"delta": text, "delta_color": "gray", "delta_arrow": "off"}
     up = change > 0
     return {"delta": text, "delta_color": "green" if up else "red", "delta_arrow": "up" if up else "down"}
+
+
+# Streamlit's default top padding (~6rem) pushes the cards below the fold on a 1366×768 screen;
+# headings are a notch smaller so a title and the cards fit the first screen of a projector too.
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 3rem; }
+[data-testid="stMain"] h1 { font-size: 2.1rem; padding-bottom: 0.25rem; }
+[data-testid="stMain"] h3 { padding-top: 0.75rem; }
+</style>"""
+
+
+def compact_page() -> None:
+    st.html(COMPACT_CSS)
