@@ -78,7 +78,7 @@ def ranking_bar(frame: pd.DataFrame, home_code: str, target_rank: int | None = N
         score = float(target["total"].iloc[0])
         fig.add_vline(x=score, line_dash="dash", line_color=TARGET,
                       annotation_text=f"Hạng {target_rank}: {fmt_number(score)}", annotation_position="top")
-    return base_layout(fig, title, height=max(320, 38 * len(ranked) + 80))
+    return base_layout(fig, title, height=max(300, 32 * len(ranked) + 90))
 
 
 # --- over the years -------------------------------------------------------------------------
@@ -212,26 +212,31 @@ def gap_bars(gaps: pd.DataFrame, value: str = "gap_points", title: str | None = 
 
 
 def _heat_labels(matrix: pd.DataFrame, home_code: str) -> tuple[list[str], dict[str, str]]:
-    """Unit codes best first and their tick labels, the home unit emphasised."""
+    """Unit codes best first and their (two-line) labels, the home unit emphasised."""
     order = matrix.groupby("unit_code")["points"].sum().sort_values(ascending=False).index.tolist()
     names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
-    return order, {c: emphasise(names[c]) if c == home_code else names[c] for c in order}
+    labels = {c: wrap(names[c], 11) for c in order}
+    return order, {c: emphasise(labels[c]) if c == home_code else labels[c] for c in order}
 
 
 def field_heatmap(matrix: pd.DataFrame, home_code: str, title: str | None = None) -> go.Figure:
-    """Units × fields, each cell the % of the field's maximum; best unit on top, home unit emphasised."""
+    """Fields (rows) × units (columns, best first), each cell the % of the field's maximum; home unit emphasised."""
     order, labels = _heat_labels(matrix, home_code)
     fields = matrix.drop_duplicates("field_code").sort_values("field_code", key=_code_key)
-    grid = matrix.pivot(index="unit_code", columns="field_code", values="pct").loc[order, fields["field_code"]]
-    field_labels = [wrap(f"{c}. {n}", 14) for c, n in zip(fields["field_code"], fields["field_name"])]
+    grid = matrix.pivot(index="field_code", columns="unit_code", values="pct").loc[fields["field_code"], order]
+    field_labels = [wrap(f"{c}. {n}", 30) for c, n in zip(fields["field_code"], fields["field_name"])]
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=field_labels, y=[labels[c] for c in order], colorscale=HEAT_SCALE,
+        z=grid.to_numpy(), x=[labels[c] for c in order], y=field_labels, colorscale=HEAT_SCALE,
         zmin=float(matrix["pct"].min()), zmax=100, texttemplate="%{z:.1f}", xgap=2, ygap=2,
-        colorbar=dict(title="% tối đa", thickness=12),
-        hovertemplate="%{y}<br>%{x}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
+        colorbar=dict(title=dict(text="% tối đa", side="right"), thickness=12),
+        hovertemplate="%{x}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(showgrid=False, tickangle=0, tickfont=dict(size=12))
-    return base_layout(fig, title, height=max(360, 38 * len(order) + 190))
+    fig.update_xaxes(showgrid=False, tickangle=0, side="top", tickfont=dict(size=12))
+    fig = base_layout(fig, title, height=max(360, 44 * len(fields) + 150))
+    fig.update_layout(margin=dict(t=110 if title else 60))
+    if title:
+        fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"))
+    return fig
 
 
 def _code_key(codes: pd.Series) -> pd.Series:

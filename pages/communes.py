@@ -40,7 +40,9 @@ shown_bands = {b: n for b, n in summary.band_counts.items() if n or summary.band
 cards = st.columns(len(shown_bands) + 1)
 for card, (band, count) in zip(cards, shown_bands.items()):
     change = summary.band_count_changes.get(band)
-    delta = change_delta(change, f"{fmt_signed(change, 0)} xã {since}") if since and change is not None else {}
+    # Neutral colour: more communes in a band is good for the best bands and bad for the weakest.
+    delta = {**change_delta(change, f"{fmt_signed(change, 0)} xã {since}"), "delta_color": "gray"} \
+        if since and change is not None else {}
     card.metric(band, f"{count:02d} xã", border=True, **delta)
 mean = summary.mean_change
 cards[-1].metric("Thay đổi điểm trung bình", "–" if mean is None else fmt_signed(mean, 1) + " điểm", border=True,

@@ -100,11 +100,11 @@ def test_gap_bars_in_percent_points():
 def test_field_heatmap_orders_units_and_fields(matrix):
     fig = charts.field_heatmap(matrix, "042")
     heat = fig.data[0]
-    assert heat.y[0] == "Thành phố Cao Bằng"  # most points on top
-    assert heat.x[0].startswith("1.") and heat.x[1].startswith("10.")  # natural order of field codes
-    # ordered by total points: 28 (Cao Bằng) > 21 (Bảo Lâm: 5 + 16) > 19 (Bảo Lạc: 7 + 12)
-    assert [list(r) for r in heat.z] == [[90, 95], [50, 80], [70, 60]]
-    assert HOME in heat.y[1] and "Huyện Bảo Lâm" in heat.y[1]
+    assert heat.x[0] == "Thành phố<br>Cao Bằng"  # most points first
+    assert heat.y[0].startswith("1.") and heat.y[1].startswith("10.")  # natural order of field codes
+    # units ordered by total points: 28 (Cao Bằng) > 21 (Bảo Lâm: 5 + 16) > 19 (Bảo Lạc: 7 + 12)
+    assert [list(r) for r in heat.z] == [[90, 50, 70], [95, 80, 60]]
+    assert HOME in heat.x[1] and "Huyện Bảo<br>Lâm" in heat.x[1]
     assert heat.zmax == 100 and heat.zmin == 50
 
 

@@ -232,7 +232,7 @@ def test_criteria_heatmap_follows_the_year(app, store_con):
     app.sidebar.selectbox(key="year").select(2019).run()
     heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2019"]["data"][0]
     matrix = gaps.field_matrix(store_con, 2019, "district", "04")
-    assert len(heat["y"]) == matrix.unit_code.nunique()
+    assert len(heat["x"]) == matrix.unit_code.nunique() and len(heat["y"]) == matrix.field_code.nunique()
     assert heat["zmin"] == pytest.approx(matrix.pct.min())
 
 
