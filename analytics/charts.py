@@ -211,11 +211,22 @@ def gap_bars(gaps: pd.DataFrame, value: str = "gap_points", title: str | None = 
     return base_layout(fig, title, height=max(300, 44 * len(rows) + 100))
 
 
+SHORT_PREFIXES = (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Thị trấn ", "TT "), ("Huyện ", ""), ("Xã ", ""))
+
+
+def short_name(name: str) -> str:
+    """'Huyện Bảo Lâm' -> 'Bảo Lâm', 'Thành phố Cao Bằng' -> 'TP Cao Bằng': for narrow column labels."""
+    for prefix, short in SHORT_PREFIXES:
+        if name.startswith(prefix):
+            return short + name[len(prefix):]
+    return name
+
+
 def _heat_labels(matrix: pd.DataFrame, home_code: str) -> tuple[list[str], dict[str, str]]:
-    """Unit codes best first and their (two-line) labels, the home unit emphasised."""
+    """Unit codes best first and their short two-line labels, the home unit emphasised."""
     order = matrix.groupby("unit_code")["points"].sum().sort_values(ascending=False).index.tolist()
     names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
-    labels = {c: wrap(names[c], 11) for c in order}
+    labels = {c: wrap(short_name(names[c]), 8) for c in order}
     return order, {c: emphasise(labels[c]) if c == home_code else labels[c] for c in order}
 
 
@@ -225,11 +236,13 @@ def field_heatmap(matrix: pd.DataFrame, home_code: str, title: str | None = None
     fields = matrix.drop_duplicates("field_code").sort_values("field_code", key=_code_key)
     grid = matrix.pivot(index="field_code", columns="unit_code", values="pct").loc[fields["field_code"], order]
     field_labels = [wrap(f"{c}. {n}", 30) for c, n in zip(fields["field_code"], fields["field_name"])]
+    names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy(), x=[labels[c] for c in order], y=field_labels, colorscale=HEAT_SCALE,
         zmin=float(matrix["pct"].min()), zmax=100, texttemplate="%{z:.1f}", xgap=2, ygap=2,
+        customdata=[[names[c] for c in order]] * len(fields),
         colorbar=dict(title=dict(text="% tối đa", side="right"), thickness=12),
-        hovertemplate="%{x}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
+        hovertemplate="%{customdata}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, tickangle=0, side="top", tickfont=dict(size=12))
     fig = base_layout(fig, title, height=max(360, 44 * len(fields) + 150))

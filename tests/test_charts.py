@@ -100,11 +100,12 @@ def test_gap_bars_in_percent_points():
 def test_field_heatmap_orders_units_and_fields(matrix):
     fig = charts.field_heatmap(matrix, "042")
     heat = fig.data[0]
-    assert heat.x[0] == "Thành phố<br>Cao Bằng"  # most points first
+    assert heat.x[0] == "TP Cao<br>Bằng"  # most points first; short names fit narrow columns
+    assert heat.customdata[0][0] == "Thành phố Cao Bằng"  # the full name on hover
     assert heat.y[0].startswith("1.") and heat.y[1].startswith("10.")  # natural order of field codes
     # units ordered by total points: 28 (Cao Bằng) > 21 (Bảo Lâm: 5 + 16) > 19 (Bảo Lạc: 7 + 12)
     assert [list(r) for r in heat.z] == [[90, 50, 70], [95, 80, 60]]
-    assert HOME in heat.x[1] and "Huyện Bảo<br>Lâm" in heat.x[1]
+    assert HOME in heat.x[1] and "Bảo Lâm" in heat.x[1]
     assert heat.zmax == 100 and heat.zmin == 50
 
 
@@ -221,3 +222,11 @@ def test_totals_chart_labels_names_at_the_last_year(trend):
     assert set(labels) == {"Huyện Bảo Lâm", "Thành phố Cao Bằng", "Huyện Bảo Lạc"}
     assert labels["Huyện Bảo Lâm"].font.color == HOME and labels["Huyện Bảo Lâm"].x == 2020
     assert abs(labels["Huyện Bảo Lâm"].y - labels["Huyện Bảo Lạc"].y) > 0.5  # nudged apart
+
+
+def test_short_name_drops_the_unit_kind():
+    assert charts.short_name("Huyện Bảo Lâm") == "Bảo Lâm"
+    assert charts.short_name("Thành phố Cao Bằng") == "TP Cao Bằng"
+    assert charts.short_name("Thị trấn Pác Miầu") == "TT Pác Miầu"
+    assert charts.short_name("Xã Lý Bôn") == "Lý Bôn"
+    assert charts.short_name("Bảo Lâm") == "Bảo Lâm"
