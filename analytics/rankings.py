@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 # The criteria set in force for a level and year: the latest one starting on or before it.
@@ -114,10 +115,15 @@ def lowest_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: 
     return con.execute(LOWEST_NODES_SQL, params).df()
 
 
+def round_total(value: float) -> float:
+    """A total rounded to two decimals exactly as competition_rank rounds it (numpy's rounding)."""
+    return float(np.round(float(value), 2))
+
+
 def rank_among(others: Iterable[float], total: float) -> int:
     """Competition rank a total would get among the others' totals (all rounded to two decimals)."""
-    mine = round(float(total), 2)
-    return 1 + sum(1 for other in others if round(float(other), 2) > mine)
+    mine = round_total(total)
+    return 1 + sum(1 for other in others if round_total(other) > mine)
 
 
 def holder_of_rank(others: pd.DataFrame, rank: int) -> pd.Series | None:
@@ -194,3 +200,6 @@ def _add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
     pairs = [band_for(p, bands) for p in frame["pct"]]
     frame["band_code"] = [c for c, _ in pairs]
     frame["band"] = [n for _, n in pairs]
+
+
+_ranked_year = ranked_year  # the foundation's name, kept for callers written against it
