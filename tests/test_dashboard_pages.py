@@ -321,3 +321,47 @@ def test_plan_what_if_sliders_move_total_and_rank(app, store_con):
     assert metrics(app)["Tổng điểm mới"] == fmt_number(expected.new_total)
     assert metrics(app)["Thứ hạng mới"] == fmt_rank(expected.new_rank, expected.rank_of)
     assert expected.new_rank < 9
+
+
+# --- empty states -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/ranking.py", "pages/criteria.py",
+                                       "pages/plan.py"])
+def test_pages_explain_a_unit_without_data_that_year(app, demo_store, page_path):
+    con = connect(demo_store)
+    con.execute("DELETE FROM scores WHERE year = 2020 AND unit_code = '042'")
+    bump_data_version(con)
+    con.close()
+    open_page(app, page_path, year=2020)
+    messages = " ".join(i.value for i in app.info) + " " + " ".join(c.value for c in app.caption)
+    assert "Huyện Bảo Lâm chưa có dữ liệu năm 2020" in messages
+
+
+def test_pages_explain_an_empty_store(app, demo_store):
+    con = connect(demo_store)
+    con.execute("DELETE FROM scores")
+    bump_data_version(con)
+    con.close()
+    app.run()
+    for page_path in ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py",
+                      "pages/plan.py"]:
+        app.switch_page(page_path).run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert any("Chưa có" in i.value for i in app.info), page_path
+
+
+@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/plan.py"])
+def test_pages_work_for_a_commune(app, store_con, page_path):
+    open_page(app, page_path, level="commune", unit="01315", year=2020)
+    assert any("Xã Thái Học" in h.value for h in app.subheader)
+    row = rankings.rankings(store_con, 2020, "commune", "042").set_index("unit_code").loc["01315"]
+    total_label = "Tổng điểm" if page_path.endswith("overview.py") else "Hiện tại"
+    assert metrics(app)[total_label] == fmt_number(row.total)
+
+
+def test_criteria_for_a_commune_against_the_other_communes(app, store_con):
+    open_page(app, "pages/criteria.py", level="commune", unit="01315", year=2020)
+    expected = gaps.gaps(store_con, 2020, "01315", depth=1).sort_values("gap_points")
+    assert field_gap_chart(app)["data"][0]["x"] == pytest.approx(expected.gap_points.tolist())
+    heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2020"]["data"][0]
+    assert len(heat["x"]) == 13  # the district's thirteen communes
