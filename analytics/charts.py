@@ -76,7 +76,7 @@ def ranking_bar(frame: pd.DataFrame, home_code: str, target_rank: int | None = N
     target = ranked[ranked["rank"] == target_rank] if target_rank else ranked.iloc[0:0]
     if len(target):
         score = float(target["total"].iloc[0])
-        fig.add_vline(x=score, line_dash="dash", line_color=TARGET,
+        fig.add_vline(x=score, line_dash="dash", line_color=TARGET, layer="below",
                       annotation_text=f"Hạng {target_rank}: {fmt_number(score)}", annotation_position="top")
     return base_layout(fig, title, height=max(300, 32 * len(ranked) + 90))
 
@@ -421,8 +421,8 @@ def plan_waterfall(steps: pd.DataFrame, current_total: float, target_total: floa
     """From today's total, step by step (criteria of the plan), to the total after the plan;
     a dashed line at the score of the unit holding the target rank."""
     rows = _plan_rows(steps, max_steps)
-    labels = ["Hiện tại", *[wrap(f"{c} {n}".strip(), 32) for c, n in zip(rows["criterion_code"],
-                                                                         rows["criterion_name"])], "Sau kế hoạch"]
+    steps_text = [f"{c}. {n}" if c else n for c, n in zip(rows["criterion_code"], rows["criterion_name"])]
+    labels = ["Hiện tại", *[wrap(t, 32) for t in steps_text], "Sau kế hoạch"]
     gains = rows["gain"].astype(float).tolist()
     final = current_total + sum(gains)
     fig = go.Figure(go.Waterfall(
@@ -444,5 +444,5 @@ def _waterfall_axis(fig: go.Figure, start: float, final: float, target: float | 
                      title=f"Điểm (trục bắt đầu từ {fmt_number(low, 0)})")
     if target is not None:
         label = f"Điểm hạng {rank}: {fmt_number(target)}" if rank else f"Mục tiêu: {fmt_number(target)}"
-        fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label,
+        fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label, layer="below",
                       annotation_position="top", annotation_font_color=TARGET)

@@ -187,7 +187,8 @@ def test_plan_waterfall_runs_from_today_to_the_target():
     assert list(fall.measure) == ["absolute", "relative", "relative", "relative", "total"]
     assert list(fall.x)[:4] == [73.79, 3.0, 2.0, 1.0]  # biggest gain first
     assert fall.text[0] == "73,79" and fall.text[-1] == "79,79"
-    assert fall.y[0] == "Hiện tại" and fall.y[-1] == "Sau kế hoạch"
+    assert fall.y[0] == "Hiện tại" and fall.y[1] == "7.3. Tiêu chí 3" and fall.y[-1] == "Sau kế hoạch"
+    assert fig.layout.shapes[0].layer == "below"  # the value labels stay readable over the line
     assert fig.layout.shapes[0].x0 == 79.0 and fig.layout.shapes[0].line.color == TARGET
     assert "Điểm hạng 5: 79,00" in fig.layout.annotations[0].text
 
