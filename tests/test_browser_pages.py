@@ -1,6 +1,7 @@
 """What a person sees on the dashboard pages: Debian chromium, driven by Playwright, against `streamlit run`."""
 
 import re
+import struct
 
 import pytest
 
@@ -94,3 +95,19 @@ def test_a_commune_link(app_server, page):
     assert sidebar_choice(page, "Đơn vị") == "Xã Thái Học"
     assert "Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực" in page.locator('[data-testid="stMain"]').inner_text()
     assert_painted(page)
+
+
+def png_size(path) -> tuple[int, int]:
+    with open(path, "rb") as png:
+        header = png.read(24)
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_screenshot_script_saves_the_first_screen_and_the_whole_page(app_server, browser, tmp_path):
+    from tests.screenshots import HEIGHT, SHOTS, WIDTH, shoot
+
+    first, whole = shoot(app_server.url, tmp_path, browser, {"cap-xa": SHOTS["cap-xa"]})
+    assert png_size(first) == (WIDTH, HEIGHT)
+    width, height = png_size(whole)
+    assert width == WIDTH and height > HEIGHT

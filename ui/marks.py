@@ -58,10 +58,14 @@ def change_delta(change, text: str) -> dict:
     return {"delta": text, "delta_color": "green" if up else "red", "delta_arrow": "up" if up else "down"}
 
 
-# Streamlit's default top padding (~6rem) pushes the cards below the fold on a 1366×768 screen;
-# headings are a notch smaller so a title and the cards fit the first screen of a projector too.
+# Streamlit's default top padding (~6rem) pushes the cards below the fold on a 1366×768 screen, and
+# its side padding (5rem) leaves card labels truncated on a 1024-wide projector; headings are a notch
+# smaller so a title and the cards fit the first screen.
 COMPACT_CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 3rem; }
+@media (max-width: 1500px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; }
+}
 [data-testid="stMain"] h1 { font-size: 2.1rem; padding-bottom: 0.25rem; }
 [data-testid="stMain"] h3 { padding-top: 0.75rem; }
 </style>"""
