@@ -361,6 +361,7 @@ def sample_table(rows: list[dict]) -> list[list]:
 def sample_csv(rows: list[dict]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([SAMPLE_TITLE])
     writer.writerow(["Năm"] + SAMPLE_HEADER)
     for line in sample_table(rows):
         writer.writerow([2021] + [f"{v:.2f}" if isinstance(v, float) else v for v in line])

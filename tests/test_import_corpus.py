@@ -4,7 +4,6 @@ table is unchanged (tests/conftest.py snapshot)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import subprocess
 import sys
@@ -17,10 +16,9 @@ from analytics.importing.read import MAX_FILE_BYTES
 from analytics.rankings import rankings
 from analytics.store import connect
 from tests.conftest import ROOT, snapshot
-from tests.data.make_corpus import BAD, BAD_FILES, COMMUNE_TOTALS_2021, GOOD, GOOD_FILES, SAMPLE_CSV, oversize_bytes
+from tests.data.make_corpus import BAD, BAD_FILES, COMMUNE_TOTALS_2021, GOOD, GOOD_FILES, district_2021, oversize_bytes
 
-with SAMPLE_CSV.open(encoding="utf-8") as _handle:
-    DISTRICT_TOTALS_2021 = {r["Mã đơn vị"]: float(r["Tổng điểm"]) for r in csv.DictReader(_handle)}
+DISTRICT_TOTALS_2021 = {r["code"]: r["total"] / 100 for r in district_2021()}
 
 # file -> (options, level, parent, score rows stored, encoding, separator)
 GOOD_EXPECTED = {
@@ -190,3 +188,13 @@ def test_the_real_cli_exits_non_zero_and_writes_nothing(demo_store):
     assert result.returncode == 2
     assert "tệp diem-am.csv, dòng 5, cột 'Lĩnh vực 4': Điểm âm (−1,50)" in result.stderr
     assert stored(demo_store, snapshot) == before
+
+
+def test_both_shipped_samples_are_stored_as_illustrative(demo_store):
+    """The samples say of themselves "DỮ LIỆU MINH HỌA", so their rows carry the demo flag."""
+    for sample in ("ket-qua-huyen-2021.csv", "ket-qua-huyen-2021.xlsx"):
+        assert main(["import", str(ROOT / "data" / "samples" / sample), "--db", str(demo_store), "--replace"]) == 0
+        con = connect(demo_store, read_only=True)
+        flags = con.execute("SELECT DISTINCT is_demo FROM scores WHERE year = 2021").fetchall()
+        con.close()
+        assert flags == [(True,)], sample

@@ -31,8 +31,8 @@ def load(con, data: bytes, name: str = "ket-qua.csv", **options) -> int:
 
 
 def sample_for(year: int, change: float = 0.0) -> bytes:
-    """The 2021 sample, relabelled to `year`, Bảo Lâm's field 1 and total moved by `change`."""
-    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    """The 2021 sample without its title line, relabelled to `year`, Bảo Lâm's field 1 and total moved."""
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()[1:]
     out = [lines[0]]
     for line in lines[1:]:
         cells = line.split(",")

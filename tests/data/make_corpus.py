@@ -72,6 +72,7 @@ def split(total: int, maxima: list[int], shape: list[float] | None = None) -> li
 
 def district_2021() -> list[dict]:
     with SAMPLE_CSV.open(encoding="utf-8") as handle:
+        handle.readline()  # the title line
         rows = list(csv.DictReader(handle))
     return [{"code": r["Mã đơn vị"], "name": r["Tên đơn vị"], "total": round(float(r["Tổng điểm"]) * 100),
              "rank": int(r["Xếp hạng"]), "fields": [round(float(r[f"Lĩnh vực {i}"]) * 100) for i in range(1, 9)]}
