@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = "0.00"
 INTEGER_FORMAT = "0"
+CSV_FLOAT_FORMAT = "%.12g"
 MIN_WIDTH, MAX_WIDTH = 6, 60
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
 YES, NO = "Có", "Không"
@@ -123,8 +124,11 @@ def people_frame(frame: pd.DataFrame, columns: list[str] | None = None,
 
 
 def csv_bytes(frame: pd.DataFrame, columns: list[str] | None = None, labels: dict[str, str] | None = None) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel opens Vietnamese text correctly."""
-    return people_frame(frame, columns, labels).to_csv(index=False).encode("utf-8-sig")
+    """CSV in UTF-8 with a BOM, so that Excel opens Vietnamese text correctly.
+
+    Floats are written with 12 significant digits: 73.78999999999999 (a sum of points) reads 73.79.
+    """
+    return people_frame(frame, columns, labels).to_csv(index=False, float_format=CSV_FLOAT_FORMAT).encode("utf-8-sig")
 
 
 def _number_format(series: pd.Series) -> str | None:
@@ -150,7 +154,7 @@ def write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     worksheet = workbook.create_sheet(sheet.title[:31])
     names = {**COLUMN_LABELS, **sheet.labels}
     formats = [_number_format(chosen[c]) for c in chosen.columns]
-    worksheet.append([names.get(c, c) for c in chosen.columns])
+    worksheet.append([neutralise(str(names.get(c, c))) for c in chosen.columns])
     for row in chosen.itertuples(index=False):
         worksheet.append([cell_value(v) for v in row])
     _format_sheet(worksheet, formats, len(chosen))
