@@ -137,7 +137,7 @@ def _write_result(writer: _Writer, year: int, unit: UnitInfo, row: pd.Series, ra
 
 def _comparison(row: pd.Series, previous_year: int | None) -> str:
     if previous_year is None:
-        return "; đây là năm đầu tiên có kết quả chỉ số CCHC, chưa có kết quả năm trước để so sánh"
+        return "; đây là năm đầu tiên có số liệu, chưa có kết quả năm trước để so sánh"
     if pd.isna(row["total_previous"]):
         return f"; chưa có kết quả năm {previous_year} để so sánh"
     return ", " + change_clause(float(row["delta_total"]), int(row["delta_rank"]), previous_year)
@@ -233,6 +233,8 @@ def _peers_phrase(con, ranking: pd.DataFrame, unit: UnitInfo, kinds: dict[str, s
 
 
 def _write_weak_fields(writer: _Writer, con, year: int, unit: UnitInfo, peers: str) -> None:
+    if gaps.gaps(con, year, unit.code, depth=1).empty:
+        return  # only totals were given: nothing can be said about fields
     weak = gaps.weak_fields(con, year, unit.code)
     if weak.empty:
         writer.add(f" Các lĩnh vực đều đạt tỷ lệ điểm bằng hoặc cao hơn {peers}.")
