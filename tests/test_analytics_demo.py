@@ -9,6 +9,7 @@ from analytics.communes import (
     unit_indicators,
 )
 from analytics.gaps import gaps, weak_fields
+from analytics.plan import plan_to_target, what_if
 from analytics.recoverable import recoverable_by_office
 from analytics.targets import target_gap
 
@@ -80,3 +81,14 @@ def test_f7_operations_2020(demo_con):
     assert set(lacking.unit_code) == NO_E_ONE_STOP
     no_dossiers = communes_lacking(demo_con, 2020, "042", "has_dossiers")
     assert set(no_dossiers.unit_code) == NO_E_ONE_STOP
+
+
+def test_the_plan_lifts_bao_lam_to_rank_5_in_2020(demo_con):
+    plan = plan_to_target(demo_con, 2020, "042")
+    assert (plan.target_rank, plan.points_needed, plan.reachable, plan.resulting_rank) == (5, 5.39, True, 5)
+    assert round(sum(s.gain for s in plan.steps), 2) == 5.39 and round(plan.resulting_total, 2) == 79.18
+    gains = [s.gain for s in plan.steps[:-1]]
+    assert gains == sorted(gains, reverse=True)  # most reachable first; the last takes what is needed
+    check = what_if(demo_con, 2020, "042", {s.criterion_code: s.gain for s in plan.steps})
+    assert (check.old_rank, check.new_rank) == (9, 5)
+    assert "giữ nguyên tổng điểm năm 2020" in plan.assumption
