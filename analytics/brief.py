@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from analytics.docx_footnotes import add_footnote
-from analytics.formatting import fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed
+from analytics.formatting import fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed, rank_change_words
 from analytics.images import ChartImageError, figures_to_png
 from analytics.report_charts import brief_figures
 from analytics.report_data import ReportData
@@ -244,7 +244,7 @@ def _plan_section(document, data: ReportData) -> None:
         outcome += f" Vẫn còn thiếu {fmt_number(plan.shortfall)} điểm so với mục tiêu."
     _body(document, outcome)
     if plan.assumption:
-        _note(document, f"Giả định: {plan.assumption}")
+        _note(document, plan.assumption)
 
 
 # ----- small writers -----------------------------------------------------------------------------
@@ -296,4 +296,4 @@ def _signed_or_dash(value) -> str:
 
 
 def _places_or_dash(value) -> str:
-    return "–" if pd.isna(value) else places_change(int(value))
+    return "–" if pd.isna(value) else rank_change_words(int(value))

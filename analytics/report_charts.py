@@ -39,7 +39,8 @@ def office_chart(offices: pd.DataFrame, title: str | None = None) -> go.Figure:
     ])
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(title="Điểm")
+    widest = float(max(ordered["lost_points"].max(), ordered["reachable_points"].max(), 1.0)) if len(ordered) else 1.0
+    fig.update_xaxes(title="Điểm", range=[0, widest * 1.15])  # room for the labels outside the bars
     return base_layout(fig, title, height=max(340, 60 * len(ordered) + 120))
 
 
