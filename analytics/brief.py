@@ -31,9 +31,9 @@ FONT = "Times New Roman"
 BODY_PT, TITLE_PT, TABLE_PT = 13, 14, 12
 MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 2.0}
 IMAGE_WIDTH_CM = 16
-DEMO_NOTE = ("Dữ liệu minh họa: ngoài tổng điểm, thứ hạng của huyện Bảo Lâm năm 2019, 2020, xếp loại các xã và "
-             "các số liệu nêu trong Thông báo kết luận tháng 4/2021, các số điểm trong báo cáo này là số liệu "
-             "minh họa, chưa phải kết quả chính thức.")
+DEMO_NOTE = ("Dữ liệu minh họa: báo cáo có dùng số liệu minh họa, chưa phải kết quả chính thức. Chỉ các số liệu "
+             "nêu trong Thông báo kết luận tháng 4/2021 của UBND huyện Bảo Lâm (tổng điểm, thứ hạng năm 2019, "
+             "2020, xếp loại các xã) là số liệu thật.")
 NO_IMAGES_NOTE = "Báo cáo không kèm biểu đồ: {reason} Các bảng số liệu bên dưới vẫn đầy đủ."
 
 
