@@ -63,11 +63,12 @@ def docx_button(con, year: int, unit_code: str, key: str = "download_docx",
 def png_button(figure: go.Figure, name: str, key: str, label: str = "Tải ảnh PNG") -> None:
     """The chart as a PNG, drawn by Chromium when clicked; disabled (and saying why) without a browser."""
     if not browser_available():
-        st.download_button(label, data=b"", disabled=True, key=key, icon=ICON,
+        st.download_button(label, data=b"", disabled=True, key=key, icon=ICON, type="tertiary",
                            help="Máy chủ không có trình duyệt Chromium để vẽ ảnh biểu đồ.")
         return
     st.download_button(label, data=lambda: figure_to_png(figure), file_name=f"{file_stem(name)}.png",
-                       mime=PNG_MIME, key=key, icon=ICON, on_click="ignore")
+                       mime=PNG_MIME, key=key, icon=ICON, on_click="ignore", type="tertiary",
+                       help="Ảnh biểu đồ khổ rộng 1.800 điểm ảnh, để chèn vào văn bản.")
 
 
 @st.cache_data(show_spinner=False)
@@ -87,10 +88,10 @@ def summary_block(con, year: int, unit_code: str) -> Summary | None:
         st.info(exc.message, icon=":material/info:")
         return None
     with st.container(border=True, key="summary_block"):
-        st.markdown("**Đánh giá chung** — đoạn văn lập từ số liệu, theo lối viết của Thông báo kết luận")
         st.markdown(escape_markdown(summary.text))
         if summary.footnotes:
             st.caption("  \n".join(escape_markdown(line) for line in summary.footnote_lines()))
         with st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:"):
+            st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")
             st.code(summary.full_text(), language=None, wrap_lines=True)
     return summary
