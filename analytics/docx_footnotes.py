@@ -75,17 +75,25 @@ def add_footnote(document: DocumentObject, paragraph: Paragraph, text: str) -> i
 
 
 def _add_styles(document: DocumentObject) -> None:
+    """The two footnote styles under Word's own built-in names, so that notes added in Word match."""
     styles = document.styles
-    names = {s.name for s in styles}
-    if TEXT_STYLE not in names:
+    names = {s.name.lower() for s in styles}
+    if TEXT_STYLE.lower() not in names:
         text = styles.add_style(TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
         text.base_style = styles["Normal"]
         text.font.size = Pt(10)
         text.paragraph_format.space_after = Pt(0)
         text.paragraph_format.first_line_indent = Pt(0)
-    if REFERENCE_STYLE not in names:
+        _as_builtin(text)
+    if REFERENCE_STYLE.lower() not in names:
         reference = styles.add_style(REFERENCE_STYLE, WD_STYLE_TYPE.CHARACTER)
         reference.font.superscript = True
+        _as_builtin(reference)
+
+
+def _as_builtin(style) -> None:
+    style.element.name_val = style.name.lower()  # "footnote text": the name Word's built-in style has
+    style.element.attrib.pop(qn("w:customStyle"), None)
 
 
 def _add_settings(document: DocumentObject) -> None:

@@ -66,3 +66,13 @@ def test_overview_paragraph_of_a_commune(app):
     open_page(app, "pages/overview.py", year=2020, unit="01304", level="commune")
     assert app.code[0].value.startswith("Năm 2020, kết quả chỉ số CCHC của xã Thạch Lâm đạt")
     assert "(xếp thứ 1/13 xã, thị trấn)" in app.code[0].value
+
+
+def test_without_a_browser_the_png_buttons_are_disabled_and_say_why(app, monkeypatch, tmp_path):
+    monkeypatch.setenv("CCHC_BROWSER_PATH", str(tmp_path / "no-chromium"))
+    open_page(app, "pages/overview.py", year=2020, unit="042", level="district")
+    png = [b.proto for b in app.get("download_button") if b.proto.id.endswith("_png")]
+    assert len(png) == 3
+    assert all(p.disabled and "không có trình duyệt Chromium" in p.help for p in png)
+    xlsx = next(b.proto for b in app.get("download_button") if b.proto.id.endswith("download_xlsx"))
+    assert not xlsx.disabled
