@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import band_sankey, commune_bars, commune_profile_chart
+from analytics.exports import COMMUNE_COLUMNS
 from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
-from ui import data
+from ui import data, exports
 from ui.marks import change_delta, chart, demo_badge, empty_state
 from ui.sidebar import current
 
@@ -84,6 +85,7 @@ def commune_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 with st.expander("Bảng điểm các xã", expanded=False):
     st.dataframe(commune_rows(table), hide_index=True, key="communes_table")
+    exports.csv_button(table, f"cac-xa-{district}-{year}", "communes_csv", COMMUNE_COLUMNS)
 
 st.subheader("Hồ sơ một xã so với trung bình các xã")
 ranked = table[table.total.notna()]
@@ -128,3 +130,5 @@ else:
     flags = indicators.pivot_table(index="unit_name", columns="indicator_name", values="value", aggfunc="first")
     st.dataframe(flags.map(lambda v: "Có" if v > 0 else ("Không" if v == 0 else "–")).rename_axis("Xã, thị trấn"),
                  key="communes_indicators")
+    exports.csv_button(indicators, f"chi-so-van-hanh-{district}-{year}", "communes_indicators_csv",
+                       ["unit_code", "unit_name", "indicator", "indicator_name", "value"])

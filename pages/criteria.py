@@ -5,8 +5,9 @@ import streamlit as st
 
 from analytics.charts import field_heatmap, gap_bars, office_bars
 from analytics.errors import CchcError
+from analytics.exports import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
-from ui import data
+from ui import data, exports
 from ui.marks import chart, demo_badge, empty_state
 from ui.sidebar import current, url_selectbox
 
@@ -77,6 +78,8 @@ unit_words = "điểm" if measure == "gap_points" else "điểm phần trăm"
 chart(gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}"), "criteria_fields",
       f"Mỗi thanh là một lĩnh vực. Thanh sang trái (màu cam) là số {unit_words} {sel.unit_name} thấp hơn mốc so "
       f"sánh, thanh sang phải (màu xanh lá) là cao hơn. Lĩnh vực yếu nhất ở trên cùng. Mốc so sánh: {reference_words}.")
+exports.csv_button(fields, f"linh-vuc-{sel.unit_code}-{sel.year}", "criteria_fields_csv", FIELD_COLUMNS, FIELD_LABELS,
+                   label="Tải CSV các lĩnh vực")
 
 st.subheader("Đi sâu vào một lĩnh vực")
 field_labels = dict(zip(fields.criterion_code, fields.criterion_name))
@@ -96,6 +99,8 @@ else:
               f"Mỗi thanh là một tiêu chí của {scope}"
               + ("" if office == ALL else f" do {office_names[office]} phụ trách")
               + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.")
+        exports.csv_button(shown, f"tieu-chi-{sel.unit_code}-{sel.year}", "criteria_drill_csv", CRITERIA_COLUMNS,
+                           label="Tải CSV các tiêu chí")
 
 st.subheader("Bản đồ nhiệt: các đơn vị × lĩnh vực")
 matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)
@@ -131,3 +136,5 @@ else:
           "lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay (một mức đã có đơn vị "
           "làm được). Bảng dưới liệt kê các tiêu chí đứng sau mỗi con số.")
     st.dataframe(detail_table(detail[detail.lost_points > 0]), hide_index=True, key="criteria_detail")
+    exports.csv_button(detail[detail.lost_points > 0], f"tieu-chi-theo-co-quan-{sel.unit_code}-{sel.year}",
+                       "criteria_detail_csv", OFFICE_DETAIL_COLUMNS)

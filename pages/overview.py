@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.charts import office_bars, ranking_bar, unit_history
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
-from ui import data
+from ui import data, exports
 from ui.marks import change_delta, chart, demo_badge, empty_state, verdict
 from ui.sidebar import current
 
@@ -82,3 +82,9 @@ else:
           "Thanh nhạt: số điểm mỗi cơ quan phụ trách đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy lại "
           "nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
           "Danh sách tiêu chí cụ thể ở trang Tiêu chí.")
+
+st.subheader("Đánh giá chung")
+exports.summary_block(con, sel.year, sel.unit_code)
+with st.container(horizontal=True, key="overview_downloads"):
+    exports.xlsx_button(con, sel.year, sel.unit_code)
+    exports.docx_button(con, sel.year, sel.unit_code)

@@ -4,8 +4,9 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import bump_chart, field_comparison, totals_chart
+from analytics.exports import RANKING_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
-from ui import data
+from ui import data, exports
 from ui.marks import chart, demo_badge, empty_state, highlight_row
 from ui.sidebar import current
 
@@ -53,6 +54,7 @@ previous = ranking.attrs.get("previous_year")
 st.subheader(f"Bảng xếp hạng năm {sel.year}" + (f" và thay đổi so với {previous}" if previous else ""))
 table = change_table(ranking)
 st.dataframe(highlight_row(table, "Đơn vị", sel.unit_name), hide_index=True, key="ranking_table")
+exports.csv_button(ranking[ranking.has_data], f"xep-hang-{sel.level}-{sel.year}", "ranking_csv", RANKING_COLUMNS)
 missing = ranking[~ranking.has_data].unit_name.tolist()
 if missing:
     st.caption(f"Chưa có dữ liệu năm {sel.year}: {', '.join(missing)}.")

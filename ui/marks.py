@@ -28,8 +28,11 @@ PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "l
 
 
 def chart(fig, key: str, reading: str) -> None:
-    """A Plotly figure at full width, with its "Cách đọc" help underneath."""
+    """A Plotly figure at full width, a PNG download button and its "Cách đọc" help underneath."""
+    from ui.exports import png_button  # late: ui.exports pulls in the report writers
+
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    png_button(fig, f"bieu-do-{key}", key=f"{key}_png")
     how_to_read(reading)
 
 

@@ -1,0 +1,95 @@
+"""report (the "Đánh giá chung" paragraph, or the Word brief) and export (the Excel workbook)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from analytics.commands.common import add_db_option, open_store
+from analytics.errors import CchcError
+from analytics.names import resolve_unit
+
+HOME_UNIT_ENV, DEFAULT_HOME_UNIT = "CCHC_HOME_UNIT", "042"
+UNIT_EXISTS_SQL = "SELECT count(*) FROM units WHERE code = ?"
+DEMO_LINE = "(Dữ liệu minh họa: các số điểm chưa phải kết quả chính thức.)"
+
+
+def register(subparsers) -> None:
+    report = subparsers.add_parser("report", help='đoạn "Đánh giá chung" (kèm chú thích) hoặc báo cáo Word')
+    _common(report)
+    report.add_argument("--docx", metavar="OUT", help="ghi báo cáo Word (.docx) ra tệp này thay vì in đoạn văn")
+    report.add_argument("--no-charts", action="store_true", help="không vẽ biểu đồ trong báo cáo Word")
+    report.add_argument("--browser", help="đường dẫn Chromium để vẽ biểu đồ (mặc định /usr/bin/chromium)")
+    report.add_argument("--format", choices=("text", "json"), default="text", help="định dạng khi in đoạn văn")
+    report.set_defaults(func=run_report)
+
+    export = subparsers.add_parser("export", help="xuất sổ Excel (.xlsx) các bảng phân tích")
+    _common(export)
+    export.add_argument("--out", required=True, metavar="FILE.xlsx", help="tệp Excel cần ghi")
+    export.set_defaults(func=run_export)
+
+
+def _common(parser) -> None:
+    add_db_option(parser)
+    parser.add_argument("--year", type=int, required=True, help="năm đánh giá")
+    parser.add_argument("--unit", default=None,
+                        help=f"mã hoặc tên đơn vị (mặc định ${HOME_UNIT_ENV} hoặc {DEFAULT_HOME_UNIT})")
+
+
+def unit_code(con, text: str | None) -> str:
+    """A code as given, else the unit a name designates; the home unit when nothing is given."""
+    text = text or os.environ.get(HOME_UNIT_ENV) or DEFAULT_HOME_UNIT
+    if con.execute(UNIT_EXISTS_SQL, [text]).fetchone()[0]:
+        return text
+    return resolve_unit(con, text)
+
+
+def run_report(args) -> int:
+    con = open_store(args)
+    try:
+        code = unit_code(con, args.unit)
+        if args.docx:
+            from analytics.brief import build_brief
+
+            _write(args.docx, build_brief(con, args.year, code, browser=args.browser, charts=not args.no_charts))
+            print(f"Đã ghi báo cáo Word: {args.docx}")
+            return 0
+        from analytics.report import summary_paragraph
+
+        _print_summary(summary_paragraph(con, args.year, code), args.format)
+    finally:
+        con.close()
+    return 0
+
+
+def _print_summary(summary, fmt: str) -> None:
+    if fmt == "json":
+        print(json.dumps({"year": summary.year, "unit_code": summary.unit_code, "unit_name": summary.unit_name,
+                          "text": summary.text, "footnotes": list(summary.footnotes), "is_demo": summary.is_demo},
+                         ensure_ascii=False, indent=2))
+        return
+    print(summary.full_text())
+    if summary.is_demo:
+        print("\n" + DEMO_LINE)
+
+
+def run_export(args) -> int:
+    from analytics.exports import analytics_workbook
+
+    con = open_store(args)
+    try:
+        _write(args.out, analytics_workbook(con, args.year, unit_code(con, args.unit)))
+    finally:
+        con.close()
+    print(f"Đã ghi sổ Excel: {args.out}")
+    return 0
+
+
+def _write(path: str, data: bytes) -> None:
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        raise CchcError(f"Không ghi được tệp '{path}': {exc.strerror or exc}") from exc

@@ -1,0 +1,43 @@
+"""Chart PNGs through kaleido and Debian chromium; a clear error when there is no browser."""
+
+import struct
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from analytics.charts import ranking_bar
+from analytics.images import ChartImageError, browser_path, figures_to_png
+from analytics.rankings import rankings
+from tests.conftest import CHROMIUM
+
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+@needs_chromium
+def test_ranking_chart_becomes_a_png(demo_con):
+    figure = ranking_bar(rankings(demo_con, 2020), "042", target_rank=5, title="Xếp hạng 2020")
+    (png,) = figures_to_png([figure], browser=CHROMIUM)
+    width, height = png_size(png)
+    assert width == 1800 and height == 2 * int(figure.layout.height)
+    assert len(png) > 10_000  # bars, labels and text, not an empty canvas
+
+
+def test_a_missing_browser_raises_a_vietnamese_error(tmp_path):
+    missing = tmp_path / "no-chromium"
+    with pytest.raises(ChartImageError, match="Không tìm thấy trình duyệt"):
+        figures_to_png([go.Figure()], browser=missing)
+
+
+def test_browser_path_prefers_explicit_then_environment(monkeypatch):
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    monkeypatch.setenv("CCHC_BROWSER_PATH", "/opt/chrome")
+    assert browser_path("/x/chromium") == "/x/chromium"
+    assert browser_path() == "/opt/chrome"
+    monkeypatch.delenv("CCHC_BROWSER_PATH")
+    assert browser_path() == "/usr/bin/chromium"

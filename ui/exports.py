@@ -1,0 +1,97 @@
+"""Download buttons (CSV, Excel, Word, chart PNG) and the "Đánh giá chung" block of the overview.
+
+Files that take a while (the workbook, the brief, chart images) are made only when the button is
+clicked: Streamlit runs the callable on its own thread, so it gets its own cursor of the store.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics.brief import build_brief
+from analytics.errors import CchcError
+from analytics.exports import analytics_workbook
+from analytics.images import browser_available, figure_to_png
+from analytics.report import Summary, summary_paragraph
+from analytics.tables import csv_bytes
+from ui import data
+
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PNG_MIME = "image/png"
+ICON = ":material/download:"
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def file_stem(*parts) -> str:
+    """'chi-so-cchc', 2020, '042' -> 'chi-so-cchc-2020-042' (ASCII, safe as a file name)."""
+    text = "-".join(str(p) for p in parts if p is not None and str(p) != "")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "bang"
+
+
+def csv_button(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
+               labels: dict[str, str] | None = None, label: str = "Tải CSV") -> None:
+    """The table as CSV (UTF-8 with BOM, Vietnamese headers), made now: tables are small."""
+    st.download_button(label, data=csv_bytes(frame, columns, labels), file_name=f"{file_stem(name)}.csv",
+                       mime=CSV_MIME, key=key, icon=ICON, on_click="ignore")
+
+
+def xlsx_button(con, year: int, unit_code: str, key: str = "download_xlsx", label: str = "Tải Excel") -> None:
+    """Every table of the reports for the unit and year, as one workbook."""
+    worker = con.cursor()
+    st.download_button(label, data=lambda: analytics_workbook(worker, year, unit_code),
+                       file_name=f"{file_stem('chi-so-cchc', year, unit_code)}.xlsx", mime=XLSX_MIME, key=key,
+                       icon=ICON, on_click="ignore",
+                       help="Các bảng: xếp hạng, lĩnh vực, tiêu chí, cơ quan, xã và kế hoạch (có bộ lọc).")
+
+
+def docx_button(con, year: int, unit_code: str, key: str = "download_docx",
+                label: str = "Tải báo cáo Word") -> None:
+    """The Word brief: the paragraph with footnotes, the tables, the plan and the charts."""
+    worker = con.cursor()
+    st.download_button(label, data=lambda: build_brief(worker, year, unit_code),
+                       file_name=f"{file_stem('bao-cao-cchc', year, unit_code)}.docx", mime=DOCX_MIME, key=key,
+                       icon=ICON, on_click="ignore",
+                       help="Báo cáo tóm tắt khổ A4, chữ Times New Roman, có chú thích cuối trang và biểu đồ.")
+
+
+def png_button(figure: go.Figure, name: str, key: str, label: str = "Tải ảnh PNG") -> None:
+    """The chart as a PNG, drawn by Chromium when clicked; disabled (and saying why) without a browser."""
+    if not browser_available():
+        st.download_button(label, data=b"", disabled=True, key=key, icon=ICON, type="tertiary",
+                           help="Máy chủ không có trình duyệt Chromium để vẽ ảnh biểu đồ.")
+        return
+    st.download_button(label, data=lambda: figure_to_png(figure), file_name=f"{file_stem(name)}.png",
+                       mime=PNG_MIME, key=key, icon=ICON, on_click="ignore", type="tertiary",
+                       help="Ảnh biểu đồ khổ rộng 1.800 điểm ảnh, để chèn vào văn bản.")
+
+
+@st.cache_data(show_spinner=False)
+def _summary(_con, data_ver, year: int, unit_code: str) -> Summary:
+    return summary_paragraph(_con, year, unit_code)
+
+
+def escape_markdown(text: str) -> str:
+    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def summary_block(con, year: int, unit_code: str) -> Summary | None:
+    """The "Đánh giá chung" paragraph with its footnotes and a copy button (st.code has one)."""
+    try:
+        summary = _summary(con, data.version(con), year, unit_code)
+    except CchcError as exc:
+        st.info(exc.message, icon=":material/info:")
+        return None
+    with st.container(border=True, key="summary_block"):
+        st.markdown(escape_markdown(summary.text))
+        if summary.footnotes:
+            st.caption("  \n".join(escape_markdown(line) for line in summary.footnote_lines()))
+        with st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:"):
+            st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")
+            st.code(summary.full_text(), language=None, wrap_lines=True)
+    return summary
