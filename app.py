@@ -7,10 +7,12 @@ import streamlit as st
 from ui.data import connection
 from ui.sidebar import render_sidebar
 
-PAGES_DIR = Path(__file__).parent / "pages"
+# Not "pages/": a folder of that name beside app.py switches Streamlit to its legacy multipage
+# mode until st.navigation runs, so a deep link's first run skips this script (and its sidebar)
+# or shows a spurious "Page not found".
+PAGES_DIR = Path(__file__).parent / "app_pages"
 PAGES = [
-    st.Page(PAGES_DIR / "overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
-            default=True),
+    st.Page(PAGES_DIR / "overview.py", title="Tổng quan", icon=":material/dashboard:", default=True),
     st.Page(PAGES_DIR / "ranking.py", title="Xếp hạng", icon=":material/leaderboard:", url_path="xep-hang"),
     st.Page(PAGES_DIR / "criteria.py", title="Tiêu chí", icon=":material/checklist:", url_path="tieu-chi"),
     st.Page(PAGES_DIR / "communes.py", title="Cấp xã", icon=":material/holiday_village:", url_path="cap-xa"),

@@ -17,3 +17,12 @@ def test_overview_shows_73_79_and_9_of_10(app_server, page):
     assert "9/10" in values
     assert page.locator('[data-testid="stException"]').count() == 0
     page.locator(".js-plotly-plot .bars path").first.wait_for()
+
+
+@pytest.mark.parametrize("slug", ["", "xep-hang", "tieu-chi", "cap-xa", "ke-hoach", "du-lieu"])
+def test_a_deep_link_opens_its_page_without_a_not_found_dialog(app_server, page, slug):
+    page.goto(f"{app_server.url}/{slug}?year=2020")
+    wait_for_script(page)
+    assert page.get_by_text("Page not found").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.locator("h1").count() >= 1

@@ -86,7 +86,7 @@ def table(app, column):
 # --- Tổng quan --------------------------------------------------------------------------------
 
 def test_overview_shows_points_to_target_and_verdict(app):
-    open_page(app, "pages/overview.py")
+    open_page(app, "app_pages/overview.py")
     shown = metrics(app)
     assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("73,79", "9/10")
     assert shown["Điểm cần thêm để đạt hạng 5/10"] == "5,39"
@@ -95,7 +95,7 @@ def test_overview_shows_points_to_target_and_verdict(app):
 
 
 def test_overview_marks_home_and_target_on_the_ranking(app, store_con):
-    open_page(app, "pages/overview.py")
+    open_page(app, "app_pages/overview.py")
     ranking = figures(app)["Xếp hạng cấp huyện năm 2020"]
     bars = ranking["data"][0]
     home_index = [i for i, label in enumerate(bars["y"]) if "Bảo Lâm" in label]
@@ -106,7 +106,7 @@ def test_overview_marks_home_and_target_on_the_ranking(app, store_con):
 
 
 def test_overview_history_and_offices(app, store_con):
-    open_page(app, "pages/overview.py")
+    open_page(app, "app_pages/overview.py")
     shown = figures(app)
     history = shown["Điểm và thứ hạng qua các năm"]["data"][0]
     assert history["y"] == [81.0, 73.79]
@@ -118,7 +118,7 @@ def test_overview_history_and_offices(app, store_con):
 
 
 def test_overview_follows_year_and_unit(app, store_con):
-    open_page(app, "pages/overview.py")
+    open_page(app, "app_pages/overview.py")
     app.sidebar.selectbox(key="year").select(2019).run()
     gap_2019 = targets.target_gap(store_con, 2019, "042", 5)
     shown = metrics(app)
@@ -135,7 +135,7 @@ def test_overview_explains_a_year_without_data(app, demo_store):
     con.execute("DELETE FROM scores WHERE year = 2020 AND unit_code = '042'")
     bump_data_version(con)
     con.close()
-    open_page(app, "pages/overview.py", year=2020)
+    open_page(app, "app_pages/overview.py", year=2020)
     assert not app.metric
     assert any("Huyện Bảo Lâm chưa có dữ liệu năm 2020" in i.value for i in app.info)
 
@@ -147,7 +147,7 @@ def home_row(frame, name="Huyện Bảo Lâm"):
 
 
 def test_ranking_table_shows_change_and_follows_the_year(app):
-    open_page(app, "pages/ranking.py")
+    open_page(app, "app_pages/ranking.py")
     row = home_row(table(app, "Thay đổi thứ hạng"))
     assert row == {"Hạng": "9/10", "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": "73,79", "Thay đổi điểm": "−7,21",
                    "Hạng năm trước": "7/10", "Thay đổi thứ hạng": "giảm 2 bậc", "Xếp loại": "Khá"}
@@ -157,7 +157,7 @@ def test_ranking_table_shows_change_and_follows_the_year(app):
 
 
 def test_ranking_bump_chart_and_totals(app):
-    open_page(app, "pages/ranking.py")
+    open_page(app, "app_pages/ranking.py")
     shown = figures(app)
     home = shown["Thứ hạng qua các năm"]["data"][-1]
     assert (home["name"], home["y"]) == ("Huyện Bảo Lâm", [7, 9])
@@ -167,7 +167,7 @@ def test_ranking_bump_chart_and_totals(app):
 
 
 def test_ranking_compares_chosen_units_field_by_field(app, store_con):
-    open_page(app, "pages/ranking.py")
+    open_page(app, "app_pages/ranking.py")
     matrix = gaps.field_matrix(store_con, 2020, "district", "04")
     title = "Tỷ lệ điểm đạt theo lĩnh vực, năm 2020"
     assert [t["name"] for t in figures(app)[title]["data"]] == ["Huyện Bảo Lâm", "Thành phố Cao Bằng"]
@@ -188,7 +188,7 @@ def field_gap_chart(app):
 
 
 def test_criteria_weakest_fields_against_the_province_mean(app):
-    open_page(app, "pages/criteria.py")
+    open_page(app, "app_pages/criteria.py")
     bars = field_gap_chart(app)["data"][0]
     weakest = [label.split(".")[0] for label, x in zip(bars["y"], bars["x"]) if x < 0][:4]
     assert set(weakest) == {"7", "6", "5", "3"}  # F6
@@ -196,7 +196,7 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
 
 
 def test_criteria_reference_changes_the_gaps(app, store_con):
-    open_page(app, "pages/criteria.py")
+    open_page(app, "app_pages/criteria.py")
     against_mean = field_gap_chart(app)["data"][0]["x"]
     app.selectbox(key="ref").select("best").run()
     expected = gaps.gaps(store_con, 2020, "042", reference="best", depth=1).sort_values("gap_points")
@@ -207,7 +207,7 @@ def test_criteria_reference_changes_the_gaps(app, store_con):
 
 
 def test_criteria_threshold_and_percent(app, store_con):
-    open_page(app, "pages/criteria.py", ref="threshold")
+    open_page(app, "app_pages/criteria.py", ref="threshold")
     app.slider(key="threshold").set_value(90).run()
     app.segmented_control(key="measure").set_value("gap_pct").run()
     expected = gaps.gaps(store_con, 2020, "042", reference="threshold:90", depth=1).sort_values("gap_pct")
@@ -216,7 +216,7 @@ def test_criteria_threshold_and_percent(app, store_con):
 
 
 def test_criteria_drill_down_and_office_filter(app, store_con):
-    open_page(app, "pages/criteria.py")
+    open_page(app, "app_pages/criteria.py")
     app.selectbox(key="field").select("7").run()
     drill = figures(app)["Chênh lệch từng tiêu chí, lĩnh vực 7"]["data"][0]
     assert all(label.startswith("7.") for label in drill["y"])
@@ -228,7 +228,7 @@ def test_criteria_drill_down_and_office_filter(app, store_con):
 
 
 def test_criteria_heatmap_follows_the_year(app, store_con):
-    open_page(app, "pages/criteria.py")
+    open_page(app, "app_pages/criteria.py")
     app.sidebar.selectbox(key="year").select(2019).run()
     heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2019"]["data"][0]
     matrix = gaps.field_matrix(store_con, 2019, "district", "04")
@@ -239,7 +239,7 @@ def test_criteria_heatmap_follows_the_year(app, store_con):
 # --- Cấp xã -----------------------------------------------------------------------------------
 
 def test_communes_bands_2020_and_mean_change(app):
-    open_page(app, "pages/communes.py")
+    open_page(app, "app_pages/communes.py")
     shown, moved = metrics(app), deltas(app)
     assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "09 xã", "03 xã")  # F3
     assert (moved["Khá"], moved["Trung bình"]) == ("+5 xã so với 2019", "−5 xã so với 2019")  # F4
@@ -249,7 +249,7 @@ def test_communes_bands_2020_and_mean_change(app):
 
 
 def test_communes_sankey_names_on_hover(app):
-    open_page(app, "pages/communes.py")
+    open_page(app, "app_pages/communes.py")
     sankey = figures(app)["Xếp loại các xã: 2019 → 2020"]["data"][0]
     labels = sankey["node"]["label"]
     flows = {(labels[s], labels[t]): v for s, t, v in
@@ -259,7 +259,7 @@ def test_communes_sankey_names_on_hover(app):
 
 
 def test_communes_operations_f7(app):
-    open_page(app, "pages/communes.py")
+    open_page(app, "app_pages/communes.py")
     text = markdown_text(app)
     assert "- Tỷ lệ hồ sơ TTHC giải quyết trước hạn, đúng hạn: **97%**" in text
     assert "- Số đơn vị cấp huyện giải quyết TTHC trên VNPT-iGATE: **12**" in text
@@ -268,7 +268,7 @@ def test_communes_operations_f7(app):
 
 
 def test_communes_follow_year_unit_and_profile(app, store_con):
-    open_page(app, "pages/communes.py")
+    open_page(app, "app_pages/communes.py")
     app.sidebar.selectbox(key="year").select(2019).run()
     shown = metrics(app)
     assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "04 xã", "08 xã")  # F4
@@ -281,7 +281,7 @@ def test_communes_follow_year_unit_and_profile(app, store_con):
 
 
 def test_communes_explain_a_district_without_commune_results(app):
-    open_page(app, "pages/communes.py", unit="040")
+    open_page(app, "app_pages/communes.py", unit="040")
     assert any("Chưa có kết quả cấp xã của Thành phố Cao Bằng" in i.value for i in app.info)
     assert not app.get("plotly_chart")
 
@@ -289,7 +289,7 @@ def test_communes_explain_a_district_without_commune_results(app):
 # --- Kế hoạch ---------------------------------------------------------------------------------
 
 def test_plan_cards_table_and_waterfall(app, store_con):
-    open_page(app, "pages/plan.py")
+    open_page(app, "app_pages/plan.py")
     expected = plan.plan_to_target(store_con, 2020, "042", 5)
     shown = metrics(app)
     assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == ("73,79", "79,18", "5,39")
@@ -303,7 +303,7 @@ def test_plan_cards_table_and_waterfall(app, store_con):
 
 
 def test_plan_follows_the_target_rank(app, store_con):
-    open_page(app, "pages/plan.py")
+    open_page(app, "app_pages/plan.py")
     app.number_input(key="target_rank").set_value(3).run()
     gap = targets.target_gap(store_con, 2020, "042", 3)
     assert metrics(app)["Điểm cần thêm"] == fmt_number(gap.points_needed)
@@ -311,7 +311,7 @@ def test_plan_follows_the_target_rank(app, store_con):
 
 
 def test_plan_what_if_sliders_move_total_and_rank(app, store_con):
-    open_page(app, "pages/plan.py")
+    open_page(app, "app_pages/plan.py")
     assert metrics(app)["Tổng điểm mới"] == "73,79" and metrics(app)["Thứ hạng mới"] == "9/10"
     app.select_slider(key="whatif_7").set_value(15.0).run()
     app.select_slider(key="whatif_3").set_value(14.0).run()
@@ -325,8 +325,8 @@ def test_plan_what_if_sliders_move_total_and_rank(app, store_con):
 
 # --- empty states -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/ranking.py", "pages/criteria.py",
-                                       "pages/plan.py"])
+@pytest.mark.parametrize("page_path", ["app_pages/overview.py", "app_pages/ranking.py", "app_pages/criteria.py",
+                                       "app_pages/plan.py"])
 def test_pages_explain_a_unit_without_data_that_year(app, demo_store, page_path):
     con = connect(demo_store)
     con.execute("DELETE FROM scores WHERE year = 2020 AND unit_code = '042'")
@@ -343,14 +343,14 @@ def test_pages_explain_an_empty_store(app, demo_store):
     bump_data_version(con)
     con.close()
     app.run()
-    for page_path in ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py",
-                      "pages/plan.py"]:
+    for page_path in ["app_pages/overview.py", "app_pages/ranking.py", "app_pages/criteria.py", "app_pages/communes.py",
+                      "app_pages/plan.py"]:
         app.switch_page(page_path).run()
         assert not app.exception, [e.value for e in app.exception]
         assert any("Chưa có" in i.value for i in app.info), page_path
 
 
-@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/plan.py"])
+@pytest.mark.parametrize("page_path", ["app_pages/overview.py", "app_pages/plan.py"])
 def test_pages_work_for_a_commune(app, store_con, page_path):
     open_page(app, page_path, level="commune", unit="01315", year=2020)
     assert any("Xã Thái Học" in h.value for h in app.subheader)
@@ -360,7 +360,7 @@ def test_pages_work_for_a_commune(app, store_con, page_path):
 
 
 def test_criteria_for_a_commune_against_the_other_communes(app, store_con):
-    open_page(app, "pages/criteria.py", level="commune", unit="01315", year=2020)
+    open_page(app, "app_pages/criteria.py", level="commune", unit="01315", year=2020)
     expected = gaps.gaps(store_con, 2020, "01315", depth=1).sort_values("gap_points")
     assert field_gap_chart(app)["data"][0]["x"] == pytest.approx(expected.gap_points.tolist())
     heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2020"]["data"][0]

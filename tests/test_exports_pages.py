@@ -12,13 +12,13 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 # page -> the download buttons (by key) it must show for the 2020 district view of Bảo Lâm
 BUTTONS = {
-    "pages/overview.py": {"download_xlsx", "download_docx", "overview_ranking_png", "overview_history_png",
+    "app_pages/overview.py": {"download_xlsx", "download_docx", "overview_ranking_png", "overview_history_png",
                           "overview_offices_png"},
-    "pages/ranking.py": {"ranking_csv", "ranking_bump_png", "ranking_totals_png", "ranking_fields_png"},
-    "pages/criteria.py": {"criteria_fields_csv", "criteria_drill_csv", "criteria_detail_csv", "criteria_fields_png",
+    "app_pages/ranking.py": {"ranking_csv", "ranking_bump_png", "ranking_totals_png", "ranking_fields_png"},
+    "app_pages/criteria.py": {"criteria_fields_csv", "criteria_drill_csv", "criteria_detail_csv", "criteria_fields_png",
                           "criteria_offices_png"},
-    "pages/communes.py": {"communes_csv", "communes_indicators_csv", "communes_bars_png"},
-    "pages/plan.py": {"plan_csv", "plan_waterfall_png"},
+    "app_pages/communes.py": {"communes_csv", "communes_indicators_csv", "communes_bars_png"},
+    "app_pages/plan.py": {"plan_csv", "plan_waterfall_png"},
 }
 
 
@@ -48,7 +48,7 @@ def test_download_buttons_sit_on_every_page(app, page):
 
 
 def test_overview_shows_the_paragraph_and_its_copy_box(app, demo_store_template):
-    open_page(app, "pages/overview.py", year=2020, unit="042", level="district")
+    open_page(app, "app_pages/overview.py", year=2020, unit="042", level="district")
     con = connect(demo_store_template, read_only=True)
     expected = summary_paragraph(con, 2020, "042")
     con.close()
@@ -58,19 +58,19 @@ def test_overview_shows_the_paragraph_and_its_copy_box(app, demo_store_template)
 
 
 def test_overview_paragraph_of_a_first_year(app):
-    open_page(app, "pages/overview.py", year=2019, unit="042", level="district")
+    open_page(app, "app_pages/overview.py", year=2019, unit="042", level="district")
     assert "chưa có kết quả năm trước để so sánh" in app.code[0].value
 
 
 def test_overview_paragraph_of_a_commune(app):
-    open_page(app, "pages/overview.py", year=2020, unit="01304", level="commune")
+    open_page(app, "app_pages/overview.py", year=2020, unit="01304", level="commune")
     assert app.code[0].value.startswith("Năm 2020, kết quả chỉ số CCHC của xã Thạch Lâm đạt")
     assert "(xếp thứ 1/13 xã, thị trấn)" in app.code[0].value
 
 
 def test_without_a_browser_the_png_buttons_are_disabled_and_say_why(app, monkeypatch, tmp_path):
     monkeypatch.setenv("CCHC_BROWSER_PATH", str(tmp_path / "no-chromium"))
-    open_page(app, "pages/overview.py", year=2020, unit="042", level="district")
+    open_page(app, "app_pages/overview.py", year=2020, unit="042", level="district")
     png = [b.proto for b in app.get("download_button") if b.proto.id.endswith("_png")]
     assert len(png) == 3
     assert all(p.disabled and "không có trình duyệt Chromium" in p.help for p in png)

@@ -34,8 +34,7 @@ def editor_server(tmp_path_factory):
 
 
 def test_upload_the_2021_sample_and_see_it_on_the_overview(editor_server, page):
-    # From the home page through the sidebar, as a person does. (Opening /du-lieu directly works too,
-    # but Streamlit shows a spurious "Page not found" modal when a pages/ folder sits beside app.py.)
+    # From the home page through the sidebar, as a person does.
     page.goto(editor_server.url)
     wait_for_script(page)
     page.locator('[data-testid="stSidebarNav"] a', has_text="Dữ liệu").click()

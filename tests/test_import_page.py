@@ -24,7 +24,7 @@ def app(demo_store, monkeypatch):
     monkeypatch.setenv(HASH_ENV, PASSWORD_HASH)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     return at
 
 
@@ -71,7 +71,7 @@ def test_sign_in_upload_preview_confirm_then_the_overview_shows_2021(app):
     app.button(key="import_confirm").click().run()
     assert any(t.startswith("Đã nạp lô #2: 80 dòng điểm năm 2021") for t in texts(app.success))
     assert app.sidebar.selectbox(key="year").value == 2021
-    app.switch_page("pages/overview.py").run()
+    app.switch_page("app_pages/overview.py").run()
     metrics = {m.label: m.value for m in app.metric}
     assert (metrics["Tổng điểm"], metrics["Xếp hạng"]) == ("79,85", "6/10")
     assert app.subheader[0].value == "Huyện Bảo Lâm — năm 2021"
@@ -94,7 +94,7 @@ def test_without_a_configured_hash_nobody_can_sign_in(demo_store, monkeypatch):
     monkeypatch.delenv(HASH_ENV, raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     sign_in(at, PASSWORD)
     assert len(at.file_uploader) == 0
     assert any("Chưa cấu hình mật khẩu" in t for t in texts(at.error))
@@ -106,7 +106,7 @@ def test_the_hash_can_come_from_secrets(demo_store, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["editor_password_hash"] = PASSWORD_HASH
     at.run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
     sign_in(at)
     assert len(at.file_uploader) == 1
 

@@ -6,8 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py", "pages/plan.py",
-         "pages/data.py"]
+PAGES = [f"app_pages/{name}.py" for name in ("overview", "ranking", "criteria", "communes", "plan", "data")]
 
 
 @pytest.fixture
