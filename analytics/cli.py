@@ -14,6 +14,7 @@ from analytics.errors import CchcError
 
 COMMAND_MODULES = (
     "analytics.commands.store",
+    "analytics.commands.synth",
 )
 
 
