@@ -1,0 +1,124 @@
+"""The same computations as analytics/, written the plain way in pandas.
+
+Everything is loaded once into DataFrames (`PandasBaseline.load`), as a pandas dashboard
+would keep it in memory; each call then filters and groups those frames. The benchmark
+times these calls beside the DuckDB ones and checks that both give the same answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+LOAD_SQL = {
+    "scores": "SELECT year, unit_code, criterion_code, points FROM scores",
+    "units": "SELECT code, name, level, parent_code, valid_from, valid_to FROM units",
+    "criteria": "SELECT set_code, code, parent_code, name, max_points, office_code, sort_order FROM criteria",
+    "criteria_sets": "SELECT code, level, year_from FROM criteria_sets",
+    "bands": "SELECT set_code, code, name, min_pct FROM bands",
+    "offices": "SELECT code, name FROM offices",
+    "targets": "SELECT year, unit_code, metric, comparator, value FROM targets",
+}
+
+
+@dataclass
+class PandasBaseline:
+    scores: pd.DataFrame
+    units: pd.DataFrame
+    criteria: pd.DataFrame
+    criteria_sets: pd.DataFrame
+    bands: pd.DataFrame
+    offices: pd.DataFrame
+    targets: pd.DataFrame
+
+    @classmethod
+    def load(cls, con: duckdb.DuckDBPyConnection) -> PandasBaseline:
+        return cls(**{name: con.execute(sql).df() for name, sql in LOAD_SQL.items()})
+
+    # --- the criteria tree ---------------------------------------------------------------
+
+    def set_for(self, level: str, year: int) -> str:
+        sets = self.criteria_sets[(self.criteria_sets.level == level) & (self.criteria_sets.year_from <= year)]
+        return sets.sort_values("year_from").code.iloc[-1]
+
+    def tree(self, set_code: str) -> pd.DataFrame:
+        return self.criteria[self.criteria.set_code == set_code]
+
+    def ancestors(self, set_code: str) -> dict[str, list[str]]:
+        """code -> [itself, parent, ..., root]."""
+        parent = dict(zip(self.tree(set_code).code, self.tree(set_code).parent_code))
+        chains = {}
+        for code in parent:
+            chain, node = [], code
+            while isinstance(node, str):
+                chain.append(node)
+                node = parent.get(node)
+            chains[code] = chain
+        return chains
+
+    def root(self, set_code: str) -> pd.Series:
+        tree = self.tree(set_code)
+        return tree[tree.parent_code.isna()].iloc[0]
+
+    # --- scores in scope -----------------------------------------------------------------
+
+    def scope_units(self, level: str, parent: str | None) -> pd.DataFrame:
+        units = self.units[self.units.level == level]
+        return units if parent is None else units[units.parent_code == parent]
+
+    def lowest_rows(self, year: int, level: str, parent: str | None) -> pd.DataFrame:
+        """Scored rows of the year and scope that have no scored descendant (as analytics counts)."""
+        set_code = self.set_for(level, year)
+        chains = self.ancestors(set_code)
+        rows = self.scores[(self.scores.year == year)
+                           & self.scores.unit_code.isin(self.scope_units(level, parent).code)
+                           & self.scores.criterion_code.isin(chains.keys())]
+        above = rows[["unit_code", "criterion_code"]].assign(
+            criterion_code=rows.criterion_code.map(lambda c: chains[c][1:])).explode("criterion_code").dropna()
+        covered = pd.MultiIndex.from_frame(above.drop_duplicates())
+        keys = pd.MultiIndex.from_frame(rows[["unit_code", "criterion_code"]])
+        return rows[~keys.isin(covered)]
+
+    def node_values(self, year: int, level: str, parent: str | None) -> pd.DataFrame:
+        """unit_code, criterion_code, value for every tree node with data."""
+        chains = self.ancestors(self.set_for(level, year))
+        rows = self.lowest_rows(year, level, parent)
+        spread = rows.assign(criterion_code=rows.criterion_code.map(chains)).explode("criterion_code")
+        values = spread.groupby(["unit_code", "criterion_code"], as_index=False).points.sum()
+        return values.rename(columns={"points": "value"})
+
+    def unit_totals(self, year: int, level: str, parent: str | None) -> pd.DataFrame:
+        root = self.root(self.set_for(level, year)).code
+        values = self.node_values(year, level, parent)
+        return values[values.criterion_code == root].rename(columns={"value": "total"})[["unit_code", "total"]]
+
+    # --- rankings --------------------------------------------------------------------------
+
+    def previous_year(self, year: int, level: str, parent: str | None) -> int | None:
+        years = self.scores[self.scores.unit_code.isin(self.scope_units(level, parent).code)].year
+        earlier = years[years < year]
+        return None if earlier.empty else int(earlier.max())
+
+    def ranked(self, year: int, level: str, parent: str | None) -> pd.DataFrame:
+        totals = self.unit_totals(year, level, parent)
+        totals["rank"] = totals.total.round(2).rank(method="min", ascending=False).astype(int)
+        return totals
+
+    def rankings(self, year: int, level: str, parent: str | None) -> pd.DataFrame:
+        """unit_code, total, rank, rank_previous, delta_rank, band for units with data."""
+        frame = self.ranked(year, level, parent)
+        before = self.previous_year(year, level, parent)
+        if before is not None:
+            prev = self.ranked(before, level, parent).rename(columns={"total": "total_previous",
+                                                                     "rank": "rank_previous"})
+            frame = frame.merge(prev, on="unit_code", how="left")
+            frame["delta_rank"] = frame.rank_previous - frame["rank"]
+        set_code = self.set_for(level, year)
+        bands = self.bands[self.bands.set_code == set_code].sort_values("min_pct")
+        pct = frame.total / self.root(set_code).max_points * 100
+        position = np.searchsorted(bands.min_pct.to_numpy(), pct.round(6).to_numpy(), side="right") - 1
+        frame["band"] = [bands.name.iloc[i] if i >= 0 else None for i in position]
+        return frame.sort_values(["rank", "unit_code"]).reset_index(drop=True)

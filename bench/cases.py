@@ -1,0 +1,86 @@
+"""What the benchmark measures: each analytics call a page makes, beside its pandas twin.
+
+A Case pairs the DuckDB call (analytics/) with the same computation in bench/baseline.py
+and a comparison that returns None when both agree (ranks equal, points to 1e-9).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics import rankings as rk
+
+TOLERANCE = 1e-9
+DEFAULT_HOME = "042"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    kind: str  # "ranking" or "unit": which speed-up target applies
+    duckdb: Callable
+    pandas: Callable
+    compare: Callable
+
+
+def context_for(con) -> dict:
+    """Year, home unit and scopes the pages would use on this store."""
+    meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+    home = meta.get("home_unit") or os.environ.get("CCHC_HOME_UNIT", DEFAULT_HOME)
+    level, parent = con.execute("SELECT level, parent_code FROM units WHERE code = ?", [home]).fetchone()
+    year = rk.years_with_data(con, level, parent)[-1]
+    commune = con.execute("SELECT min(code) FROM units WHERE parent_code = ?", [home]).fetchone()[0]
+    return {"home": home, "level": level, "parent": parent, "year": year, "commune": commune}
+
+
+# --- comparisons ---------------------------------------------------------------------------
+
+def _close(left: pd.Series, right: pd.Series) -> bool:
+    both_missing = left.isna().to_numpy() & right.isna().to_numpy()
+    diff = (left.astype(float) - right.astype(float)).abs().to_numpy()
+    return bool(((diff <= TOLERANCE) | both_missing).all())
+
+
+def compare_rankings(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None:
+    duck = duck[duck.has_data].reset_index(drop=True)
+    if list(duck.unit_code) != list(plain.unit_code):
+        return "different units or order"
+    if list(duck["rank"].astype(int)) != list(plain["rank"].astype(int)):
+        return "different ranks"
+    if not _close(duck.total, plain.total):
+        return "different totals"
+    if "delta_rank" in plain and list(duck.delta_rank.astype("Int64")) != list(plain.delta_rank.astype("Int64")):
+        return "different rank changes"
+    if list(duck.band.fillna("")) != list(plain.band.fillna("")):
+        return "different bands"
+    return None
+
+
+# --- the cases -----------------------------------------------------------------------------
+
+def ranking_cases(ctx: dict) -> list[Case]:
+    year, level, parent = ctx["year"], ctx["level"], ctx["parent"]
+    scopes = [(f"rank {level}s under {parent} (overview)", level, parent),
+              ("rank all districts (national)", "district", None),
+              ("rank all communes (national)", "commune", None)]
+    if ctx["commune"]:
+        scopes.insert(1, (f"rank communes of {ctx['home']} (communes page)", "commune", ctx["home"]))
+    return [Case(name, "ranking",
+                 lambda con, lv=lv, p=p: rk.rankings(con, year, lv, p),
+                 lambda base, lv=lv, p=p: base.rankings(year, lv, p),
+                 compare_rankings)
+            for name, lv, p in scopes]
+
+
+def all_cases(ctx: dict) -> list[Case]:
+    return ranking_cases(ctx)
+
+
+# --- import --------------------------------------------------------------------------------
+
+def measure_import(size: str, work, rows: int, run_child) -> dict:
+    return {"skipped": "the import module is not merged yet"}
