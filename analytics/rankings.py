@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import duckdb
 import pandas as pd
 
@@ -12,11 +14,11 @@ CRITERIA_SET_SQL = """
     ORDER BY year_from DESC LIMIT 1
 """
 
-# Value of every tree node for every unit in scope. A node's value is the sum of the
-# lowest scored rows at or below it, so a level given twice (criteria and their field
-# total) is never counted twice, and a unit with only field points or only a total
-# still gets a value. Parameters: $set, $year, $level, $parent (NULL = any parent).
-NODE_VALUES_SQL = """
+# The rows that count for every unit in scope: the lowest scored rows of the tree. A row
+# with a scored descendant is dropped, so a level given twice (criteria and their field
+# total) is never counted twice, and a unit with only field points or only a total still
+# counts. Parameters: $set, $year, $level, $parent (NULL = any parent).
+LOWEST_CTES = """
 WITH RECURSIVE
 tree(ancestor, descendant) AS (
     SELECT code, code FROM criteria WHERE set_code = $set
@@ -37,7 +39,15 @@ has_deeper AS (
 lowest AS (
     SELECT * FROM scored ANTI JOIN has_deeper USING (unit_code, criterion_code)
 )
-SELECT l.unit_code, t.ancestor AS criterion_code, sum(l.points) AS value, bool_or(l.is_demo) AS is_demo
+"""
+
+# The scored rows that count, per unit: the nodes a plan or a what-if can move.
+LOWEST_NODES_SQL = LOWEST_CTES + "SELECT unit_code, criterion_code, points, is_demo FROM lowest"
+
+# Value of every tree node for every unit in scope: the sum of the lowest scored rows at or
+# below it (rounded to 6 decimals only to drop binary noise such as 73.78999999999999).
+NODE_VALUES_SQL = LOWEST_CTES + """
+SELECT l.unit_code, t.ancestor AS criterion_code, round(sum(l.points), 6) AS value, bool_or(l.is_demo) AS is_demo
 FROM lowest l JOIN tree t ON t.descendant = l.criterion_code
 GROUP BY l.unit_code, t.ancestor
 """
@@ -97,6 +107,32 @@ def unit_totals(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: s
     return con.execute(TOTALS_SQL, params).df()
 
 
+def lowest_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
+    """unit_code, criterion_code, points, is_demo: the scored rows that make up each unit's total."""
+    set_code = criteria_set_for(con, level, year)
+    params = {"set": set_code, "year": year, "level": level, "parent": parent}
+    return con.execute(LOWEST_NODES_SQL, params).df()
+
+
+def rank_among(others: Iterable[float], total: float) -> int:
+    """Competition rank a total would get among the others' totals (all rounded to two decimals)."""
+    mine = round(float(total), 2)
+    return 1 + sum(1 for other in others if round(float(other), 2) > mine)
+
+
+def holder_of_rank(others: pd.DataFrame, rank: int) -> pd.Series | None:
+    """The row of `others` (unit_code, total) at position `rank` when sorted best first, or None.
+
+    Its rounded total is what a unit must reach to hold that rank: with competition ranking a
+    unit is ranked R or better exactly when fewer than R others have a strictly higher total.
+    """
+    if rank < 1 or rank > len(others):
+        return None
+    ordered = others.assign(_rounded=others["total"].round(2))
+    ordered = ordered.sort_values(["_rounded", "unit_code"], ascending=[False, True])
+    return ordered.drop(columns="_rounded").iloc[rank - 1]
+
+
 def competition_rank(totals: pd.Series) -> pd.Series:
     """Rank "1, 2, 2, 4" on totals rounded to two decimals (NaN stays unranked)."""
     return totals.round(2).rank(method="min", ascending=False).astype("Int64")
@@ -112,7 +148,8 @@ def band_for(pct: float | None, bands: list[tuple[str, str, float]]) -> tuple[st
     return None, None
 
 
-def _ranked_year(con, year: int, level: str, parent: str | None) -> pd.DataFrame:
+def ranked_year(con, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
+    """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison)."""
     scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
     totals = unit_totals(con, year, level, parent)
     names = con.execute("SELECT code AS unit_code, name AS unit_name FROM units").df()
@@ -131,10 +168,10 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     delta_rank is places gained: rank_previous - rank (so falling from 7th to 9th is -2).
     Units without data that year are listed with has_data False and no rank.
     """
-    frame = _ranked_year(con, year, level, parent)
+    frame = ranked_year(con, year, level, parent)
     prev_year = previous_year(con, year, level, parent)
     if prev_year is not None:
-        prev = _ranked_year(con, prev_year, level, parent)[["unit_code", "total", "rank"]]
+        prev = ranked_year(con, prev_year, level, parent)[["unit_code", "total", "rank"]]
         frame = frame.merge(prev.rename(columns={"total": "total_previous", "rank": "rank_previous"}),
                             on="unit_code", how="left")
     else:

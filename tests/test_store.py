@@ -108,7 +108,7 @@ def test_criteria_set_field_maxima_match_design(demo_con):
         "SELECT set_code, code, max_points FROM criteria WHERE parent_code = 'TOTAL' ORDER BY set_code, code"
     ).fetchall()
     maxima = {}
-    for set_code, code, m in rows:
+    for set_code, _code, m in rows:
         maxima.setdefault(set_code, []).append(m)
     assert maxima["DEMO-HUYEN-2020"] == [10, 6, 14, 8, 10, 7, 15, 30]
     assert maxima["DEMO-XA-2020"] == [12, 8, 22, 8, 14, 10, 16, 10]
