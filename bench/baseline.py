@@ -88,6 +88,7 @@ class PandasBaseline:
         rows = self.lowest_rows(year, level, parent)
         spread = rows.assign(criterion_code=rows.criterion_code.map(chains)).explode("criterion_code")
         values = spread.groupby(["unit_code", "criterion_code"], as_index=False).points.sum()
+        values["points"] = values.points.round(6)  # as analytics does, to drop binary noise
         return values.rename(columns={"points": "value"})
 
     def unit_totals(self, year: int, level: str, parent: str | None) -> pd.DataFrame:
@@ -122,3 +123,73 @@ class PandasBaseline:
         position = np.searchsorted(bands.min_pct.to_numpy(), pct.round(6).to_numpy(), side="right") - 1
         frame["band"] = [bands.name.iloc[i] if i >= 0 else None for i in position]
         return frame.sort_values(["rank", "unit_code"]).reset_index(drop=True)
+
+    # --- one unit against its peers ---------------------------------------------------------
+
+    def unit(self, code: str) -> pd.Series:
+        return self.units[self.units.code == code].iloc[0]
+
+    def target_rank(self, code: str, year: int) -> int:
+        rows = self.targets[(self.targets.unit_code == code) & (self.targets.metric == "rank")
+                            & (self.targets.year <= year)].sort_values("year")
+        comparator, value = rows.comparator.iloc[-1], int(rows.value.iloc[-1])
+        return value - 1 if comparator == "<" else value
+
+    def target_holder(self, year: int, code: str) -> str:
+        """The other unit at the target rank (set for the next year) when sorted best first."""
+        unit = self.unit(code)
+        others = self.unit_totals(year, unit.level, unit.parent_code)
+        others = others[others.unit_code != code].assign(rounded=lambda f: f.total.round(2))
+        ordered = others.sort_values(["rounded", "unit_code"], ascending=[False, True])
+        return ordered.unit_code.iloc[self.target_rank(code, year + 1) - 1]
+
+    def tree_with_depth(self, set_code: str) -> pd.DataFrame:
+        chains = self.ancestors(set_code)
+        tree = self.tree(set_code).rename(columns={"code": "criterion_code"})
+        return tree.assign(depth=tree.criterion_code.map(lambda c: len(chains[c]) - 1))
+
+    def gaps(self, year: int, code: str, reference: str) -> pd.DataFrame:
+        """criterion_code, points, reference_points, gap_points for every node of depth >= 1."""
+        unit = self.unit(code)
+        values = self.node_values(year, unit.level, unit.parent_code)
+        by_node = values.groupby("criterion_code").value
+        stats = pd.DataFrame({"mean": by_node.mean(),
+                              "best": values[values.unit_code != code].groupby("criterion_code").value.max()})
+        own = values[values.unit_code == code].set_index("criterion_code").value.rename("points")
+        tree = self.tree_with_depth(self.set_for(unit.level, year))
+        frame = tree[tree.depth >= 1].join(own, on="criterion_code", how="inner").join(stats, on="criterion_code")
+        if reference.startswith("threshold:"):
+            frame["reference_points"] = frame.max_points * float(reference.split(":")[1]) / 100
+        elif reference == "target":
+            holder = values[values.unit_code == self.target_holder(year, code)]
+            frame["reference_points"] = frame.criterion_code.map(holder.set_index("criterion_code").value)
+        else:
+            frame["reference_points"] = frame["mean" if reference == "province-mean" else "best"]
+        frame["gap_points"] = (frame.points - frame.reference_points).round(6)
+        return frame[["criterion_code", "points", "reference_points", "gap_points"]]
+
+    def recoverable_by_office(self, year: int, code: str) -> pd.DataFrame:
+        """office_code, lost_points, reachable_points, criteria_count per owning office."""
+        unit = self.unit(code)
+        own = self.lowest_rows(year, unit.level, unit.parent_code)
+        own = own[own.unit_code == code]
+        values = self.node_values(year, unit.level, unit.parent_code)
+        best = values[values.unit_code != code].groupby("criterion_code").value.max().rename("best")
+        tree = self.tree(self.set_for(unit.level, year)).rename(columns={"code": "criterion_code"})
+        frame = own.merge(tree, on="criterion_code").join(best, on="criterion_code")
+        best_points = np.minimum(frame.best, frame.max_points)
+        frame["lost_points"] = (frame.max_points - frame.points).clip(lower=0).round(6)
+        frame["reachable_points"] = (best_points - frame.points).clip(lower=0).fillna(0).round(6)
+        summary = frame.groupby("office_code", as_index=False).agg(
+            lost_points=("lost_points", "sum"), reachable_points=("reachable_points", "sum"),
+            criteria_count=("criterion_code", "count"))
+        return summary.round({"lost_points": 6, "reachable_points": 6})
+
+    def commune_table(self, year: int, parent: str) -> pd.DataFrame:
+        """rankings of the communes of `parent`, with last year's band."""
+        frame = self.rankings(year, "commune", parent)
+        before = self.previous_year(year, "commune", parent)
+        if before is not None:
+            previous = self.rankings(before, "commune", parent)[["unit_code", "band"]]
+            frame = frame.merge(previous.rename(columns={"band": "band_previous"}), on="unit_code", how="left")
+        return frame

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import communes, gaps, recoverable
 from analytics import rankings as rk
 
 TOLERANCE = 1e-9
@@ -53,11 +54,39 @@ def compare_rankings(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None:
         return "different ranks"
     if not _close(duck.total, plain.total):
         return "different totals"
-    if "delta_rank" in plain and list(duck.delta_rank.astype("Int64")) != list(plain.delta_rank.astype("Int64")):
-        return "different rank changes"
+    if "delta_rank" in plain and "delta_rank" in duck:
+        if list(duck.delta_rank.astype("Int64")) != list(plain.delta_rank.astype("Int64")):
+            return "different rank changes"
     if list(duck.band.fillna("")) != list(plain.band.fillna("")):
         return "different bands"
     return None
+
+
+def _keyed_close(duck: pd.DataFrame, plain: pd.DataFrame, key: str, columns: list[str]) -> str | None:
+    duck, plain = duck.set_index(key).sort_index(), plain.set_index(key).sort_index()
+    if list(duck.index) != list(plain.index):
+        return f"different {key} sets"
+    for column in columns:
+        if not _close(duck[column], plain[column]):
+            return f"different {column}"
+    return None
+
+
+def compare_gaps(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None:
+    return _keyed_close(duck, plain, "criterion_code", ["points", "reference_points", "gap_points"])
+
+
+def compare_recoverable(duck: tuple[pd.DataFrame, pd.DataFrame], plain: pd.DataFrame) -> str | None:
+    return _keyed_close(duck[0], plain, "office_code", ["lost_points", "reachable_points", "criteria_count"])
+
+
+def compare_commune_table(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None:
+    problem = compare_rankings(duck, plain)
+    if problem is None and "band_previous" in plain:
+        ranked = duck[duck.has_data]
+        if list(ranked.band_previous.fillna("")) != list(plain.band_previous.fillna("")):
+            return "different previous bands"
+    return problem
 
 
 # --- the cases -----------------------------------------------------------------------------
@@ -76,8 +105,32 @@ def ranking_cases(ctx: dict) -> list[Case]:
             for name, lv, p in scopes]
 
 
+REFERENCES = ("province-mean", "best", "target", "threshold:80")
+
+
+def unit_cases(ctx: dict) -> list[Case]:
+    year, home = ctx["year"], ctx["home"]
+    found = [Case(f"gaps of {home}, reference {ref}", "unit",
+                  lambda con, ref=ref: gaps.gaps(con, year, home, ref),
+                  lambda base, ref=ref: base.gaps(year, home, ref), compare_gaps)
+             for ref in REFERENCES]
+    found.append(Case(f"recoverable points by office of {home}", "unit",
+                      lambda con: recoverable.recoverable_by_office(con, year, home),
+                      lambda base: base.recoverable_by_office(year, home), compare_recoverable))
+    return found
+
+
+def commune_cases(ctx: dict) -> list[Case]:
+    if not ctx["commune"]:
+        return []
+    year, home = ctx["year"], ctx["home"]
+    return [Case(f"commune table of {home}", "ranking",
+                 lambda con: communes.commune_table(con, year, home),
+                 lambda base: base.commune_table(year, home), compare_commune_table)]
+
+
 def all_cases(ctx: dict) -> list[Case]:
-    return ranking_cases(ctx)
+    return ranking_cases(ctx) + unit_cases(ctx) + commune_cases(ctx)
 
 
 # --- import --------------------------------------------------------------------------------

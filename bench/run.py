@@ -36,9 +36,10 @@ OUT_DIR = ROOT / "bench" / "out"
 SIZES = {  # name -> (units, years, criteria); None = the shipped demo store
     "demo": None,
     "small": (300, 3, 16),
+    "mid": (2_500, 10, 40),  # a quarter of national: 1 M score rows
     "national": (10_000, 10, 40),
 }
-IMPORT_ROWS = {"small": 20_000, "demo": 20_000, "national": 1_000_000}
+IMPORT_ROWS = {"small": 20_000, "demo": 20_000, "mid": 1_000_000, "national": 1_000_000}
 TARGETS = {"call_ms": 150, "page_s": 1.5, "import_rows_s": 150_000, "peak_mb": 2048,
            "rank_speedup": 3, "unit_speedup": 10}
 
