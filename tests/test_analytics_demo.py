@@ -9,8 +9,10 @@ from analytics.communes import (
     unit_indicators,
 )
 from analytics.gaps import gaps, weak_fields
+from analytics.plan import plan_to_target, what_if
 from analytics.recoverable import recoverable_by_office
 from analytics.targets import target_gap
+from analytics.trend import target_projection, trend
 
 
 def test_f6_weak_fields_2020_are_7_6_5_3(demo_con):
@@ -80,3 +82,27 @@ def test_f7_operations_2020(demo_con):
     assert set(lacking.unit_code) == NO_E_ONE_STOP
     no_dossiers = communes_lacking(demo_con, 2020, "042", "has_dossiers")
     assert set(no_dossiers.unit_code) == NO_E_ONE_STOP
+
+
+def test_the_plan_lifts_bao_lam_to_rank_5_in_2020(demo_con):
+    plan = plan_to_target(demo_con, 2020, "042")
+    assert (plan.target_rank, plan.points_needed, plan.reachable, plan.resulting_rank) == (5, 5.39, True, 5)
+    assert round(sum(s.gain for s in plan.steps), 2) == 5.39 and round(plan.resulting_total, 2) == 79.18
+    gains = [s.gain for s in plan.steps[:-1]]
+    assert gains == sorted(gains, reverse=True)  # most reachable first; the last takes what is needed
+    check = what_if(demo_con, 2020, "042", {s.criterion_code: s.gain for s in plan.steps})
+    assert (check.old_rank, check.new_rank) == (9, 5)
+    assert "giữ nguyên tổng điểm năm 2020" in plan.assumption
+
+
+def test_f1_f2_through_the_trend(demo_con):
+    frame = trend(demo_con, "district", "04")
+    bao_lam = frame[frame.unit_code == "042"].set_index("year")
+    assert bao_lam[["total", "rank", "rank_of"]].values.tolist() == [[81.0, 7, 10], [73.79, 9, 10]]
+
+
+def test_projection_for_rank_5_in_2021(demo_con):
+    projection = target_projection(demo_con, "042")
+    assert (projection.next_year, projection.target_rank, projection.last_score_needed) == (2021, 5, 79.18)
+    # Hà Quảng 79,18 after −2,02: continued, 77,16 is the fifth best projected total.
+    assert projection.score_needed == 77.16
