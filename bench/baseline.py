@@ -193,3 +193,34 @@ class PandasBaseline:
             previous = self.rankings(before, "commune", parent)[["unit_code", "band"]]
             frame = frame.merge(previous.rename(columns={"band": "band_previous"}), on="unit_code", how="left")
         return frame
+
+    def plan(self, year: int, code: str) -> tuple[list[tuple[str, float]], float]:
+        """(steps as (criterion, gain), resulting total): the fewest criteria, most room first,
+        each raised at most to the best other unit's points, until the target rank's total is met."""
+        unit = self.unit(code)
+        totals = self.unit_totals(year, unit.level, unit.parent_code).set_index("unit_code").total
+        current, target_total = float(totals[code]), round(float(totals[self.target_holder(year, code)]), 2)
+        own = self.lowest_rows(year, unit.level, unit.parent_code)
+        own = own[own.unit_code == code]
+        values = self.node_values(year, unit.level, unit.parent_code)
+        best = values[values.unit_code != code].groupby("criterion_code").value.max()
+        maxima = self.tree(self.set_for(unit.level, year)).set_index("code").max_points
+        cap = np.minimum(own.criterion_code.map(best), own.criterion_code.map(maxima)).fillna(own.points)
+        rooms = own.assign(room=(cap - own.points).clip(lower=0).round(6))
+        rooms = rooms.assign(key=rooms.criterion_code.map(lambda c: tuple(int(p) for p in c.split("."))
+                                                          if c.replace(".", "").isdigit() else (999, c)))
+        rooms = rooms[rooms.room > 0].sort_values(["room", "key"], ascending=[False, True])
+        steps, total = [], current
+        for criterion, room in zip(rooms.criterion_code, rooms.room):
+            if round(total, 2) >= target_total - 1e-9:
+                break
+            gain = min(room, max(0.0, np.ceil(round((target_total - total) * 100, 6)) / 100))
+            steps.append((criterion, round(gain, 6)))
+            total += gain
+        return steps, round(current + sum(g for _, g in steps), 6)
+
+    def trend(self, level: str, parent: str | None) -> pd.DataFrame:
+        """year, unit_code, total, rank for every year with data in the scope."""
+        years = sorted(self.scores[self.scores.unit_code.isin(self.scope_units(level, parent).code)].year.unique())
+        frames = [self.ranked(int(year), level, parent).assign(year=int(year)) for year in years]
+        return pd.concat(frames, ignore_index=True).sort_values(["year", "rank", "unit_code"]).reset_index(drop=True)

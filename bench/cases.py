@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import communes, gaps, recoverable
+from analytics import communes, gaps, plan, recoverable, trend
 from analytics import rankings as rk
 
 TOLERANCE = 1e-9
@@ -89,6 +89,23 @@ def compare_commune_table(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None
     return problem
 
 
+def compare_plan(duck, plain: tuple[list[tuple[str, float]], float]) -> str | None:
+    steps, resulting = plain
+    if [s.criterion_code for s in duck.steps] != [code for code, _ in steps]:
+        return "different criteria in the plan"
+    if any(abs(s.gain - gain) > TOLERANCE for s, (_, gain) in zip(duck.steps, steps)):
+        return "different gains"
+    return None if abs(duck.resulting_total - resulting) <= TOLERANCE else "different resulting total"
+
+
+def compare_trend(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None:
+    if list(zip(duck.year, duck.unit_code)) != list(zip(plain.year, plain.unit_code)):
+        return "different years, units or order"
+    if list(duck["rank"].astype(int)) != list(plain["rank"].astype(int)):
+        return "different ranks"
+    return None if _close(duck.total, plain.total) else "different totals"
+
+
 # --- the cases -----------------------------------------------------------------------------
 
 def ranking_cases(ctx: dict) -> list[Case]:
@@ -114,6 +131,12 @@ def unit_cases(ctx: dict) -> list[Case]:
                   lambda con, ref=ref: gaps.gaps(con, year, home, ref),
                   lambda base, ref=ref: base.gaps(year, home, ref), compare_gaps)
              for ref in REFERENCES]
+    found.append(Case(f"plan to the target rank for {home}", "unit",
+                      lambda con: plan.plan_to_target(con, year, home),
+                      lambda base: base.plan(year, home), compare_plan))
+    found.append(Case(f"trend of {ctx['level']}s under {ctx['parent']}", "ranking",
+                      lambda con: trend.trend(con, ctx["level"], ctx["parent"]),
+                      lambda base: base.trend(ctx["level"], ctx["parent"]), compare_trend))
     found.append(Case(f"recoverable points by office of {home}", "unit",
                       lambda con: recoverable.recoverable_by_office(con, year, home),
                       lambda base: base.recoverable_by_office(year, home), compare_recoverable))
