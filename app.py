@@ -11,6 +11,10 @@ PAGES_DIR = Path(__file__).parent / "pages"
 PAGES = [
     st.Page(PAGES_DIR / "overview.py", title="Tổng quan", icon=":material/dashboard:", url_path="tong-quan",
             default=True),
+    st.Page(PAGES_DIR / "ranking.py", title="Xếp hạng", icon=":material/leaderboard:", url_path="xep-hang"),
+    st.Page(PAGES_DIR / "criteria.py", title="Tiêu chí", icon=":material/checklist:", url_path="tieu-chi"),
+    st.Page(PAGES_DIR / "communes.py", title="Cấp xã", icon=":material/holiday_village:", url_path="cap-xa"),
+    st.Page(PAGES_DIR / "plan.py", title="Kế hoạch đạt mục tiêu", icon=":material/flag:", url_path="ke-hoach"),
 ]
 
 st.set_page_config(page_title="Chỉ số CCHC", page_icon=":material/insights:", layout="wide")

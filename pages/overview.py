@@ -1,33 +1,48 @@
-"""Tổng quan: the chairman's page."""
+"""Tổng quan: the chairman's page. Score, rank, change, the distance to the target rank, where points are."""
 
 import streamlit as st
 
-from analytics.charts import ranking_bar
+from analytics.charts import office_bars, ranking_bar, unit_history
+from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from ui import data
-from ui.marks import demo_badge, empty_state, how_to_read
+from ui.marks import chart, demo_badge, empty_state, verdict
 from ui.sidebar import current
 
 sel = current()
 con = data.connection()
+ver = data.version(con)
 st.title("Tổng quan chỉ số CCHC")
 
 if sel.year is None:
     empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
     st.stop()
 
-ranking = data.rankings(con, data.version(con), sel.year, sel.level, sel.parent_code)
+ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
 row = ranking[ranking.unit_code == sel.unit_code].iloc[0]
 st.subheader(f"{sel.unit_name} — năm {sel.year}")
 demo_badge(bool(ranking.is_demo.any()))
 
 if not row.has_data:
-    empty_state(f"{sel.unit_name} chưa có dữ liệu năm {sel.year}.")
+    empty_state(f"{sel.unit_name} chưa có dữ liệu năm {sel.year}. Hãy chọn năm khác hoặc nạp kết quả ở trang Dữ liệu.")
     st.stop()
 
+
+def target_gap():
+    """The gap to the unit's target rank, or None when no target is set (or it cannot be computed)."""
+    rank = data.target_rank(con, ver, sel.unit_code)
+    if rank is None:
+        return None
+    try:
+        return data.target_gap(con, ver, sel.year, sel.unit_code, rank)
+    except CchcError:
+        return None
+
+
+gap = target_gap()
 previous = ranking.attrs.get("previous_year")
 since = f"so với {previous}" if previous else "chưa có năm trước"
-cards = st.columns(4)
+cards = st.columns(5)
 # st.metric colours a delta by a leading ASCII "-", so deltas use it; values use the typographic minus.
 points_delta = f"{row.delta_total:+.2f}".replace(".", ",") + f" điểm {since}" if previous else None
 places_delta = f"{int(row.delta_rank):+d} bậc {since}" if previous else None
@@ -35,8 +50,36 @@ cards[0].metric("Tổng điểm", fmt_number(row.total), delta=points_delta, bor
 cards[1].metric("Xếp hạng", fmt_rank(row["rank"], row.rank_of), delta=places_delta, border=True)
 cards[2].metric(f"Thay đổi điểm ({since})", fmt_signed(row.delta_total), border=True)
 cards[3].metric(f"Thay đổi thứ hạng ({since})", rank_change_words(row.delta_rank) if previous else "–", border=True)
+if gap is None:
+    cards[4].metric("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.", border=True)
+else:
+    cards[4].metric(f"Điểm cần thêm để đạt hạng {gap.target_rank}/{gap.rank_of}",
+                    "Đã đạt" if gap.reached else fmt_number(gap.points_needed), border=True)
+    holder = f" (hạng {gap.target_rank} năm {sel.year}: {gap.target_unit_name}, {fmt_number(gap.target_total)} điểm)" \
+        if gap.target_unit_name else ""
+    verdict(f"{sel.unit_name} {gap.sentence}{holder}.")
+    st.page_link("pages/plan.py", label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
+                 icon=":material/flag:", query_params=st.query_params.to_dict())
 
-st.plotly_chart(ranking_bar(ranking, sel.unit_code, title=f"Xếp hạng {sel.level_label.lower()} năm {sel.year}"),
-                key="overview_ranking")
-how_to_read("Mỗi thanh là tổng điểm chỉ số CCHC của một đơn vị, xếp từ cao xuống thấp. "
-            f"Thanh màu cam là {sel.unit_name}.")
+left, right = st.columns([3, 2], gap="large")
+with left:
+    chart(ranking_bar(ranking, sel.unit_code, target_rank=gap.target_rank if gap else None,
+                      title=f"Xếp hạng {sel.level_label.lower()} năm {sel.year}"), "overview_ranking",
+          "Mỗi thanh là tổng điểm chỉ số CCHC của một đơn vị, xếp từ cao xuống thấp. "
+          f"Thanh màu cam là {sel.unit_name}. Đường nét đứt màu xanh là điểm của đơn vị đang giữ hạng mục tiêu: "
+          "khoảng cách từ thanh màu cam đến đường này là số điểm cần thêm.")
+with right:
+    history = data.trend(con, ver, sel.level, sel.parent_code)
+    chart(unit_history(history, sel.unit_code, title="Điểm và thứ hạng qua các năm"), "overview_history",
+          f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.")
+
+st.subheader("Ba cơ quan có nhiều điểm có thể lấy lại nhất")
+summary, _detail = data.recoverable(con, ver, sel.year, sel.unit_code)
+top = summary[summary.reachable_points > 0].head(3)
+if top.empty:
+    empty_state(f"Năm {sel.year}, {sel.unit_name} không có tiêu chí nào thấp hơn đơn vị tốt nhất cùng cấp.")
+else:
+    chart(office_bars(top), "overview_offices",
+          "Thanh nhạt: số điểm mỗi cơ quan phụ trách đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy lại "
+          "nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
+          "Danh sách tiêu chí cụ thể ở trang Tiêu chí.")

@@ -12,11 +12,19 @@ import os
 import pandas as pd
 import streamlit as st
 
+from analytics import communes as cm
+from analytics import criteria as cr
+from analytics import gaps as gp
+from analytics import plan as pl
 from analytics import rankings as rk
+from analytics import recoverable as rec
+from analytics import targets
+from analytics import trend as tr
 from analytics.store import connect, data_version, init_store, resolve_db_path
 
 HOME_UNIT_ENV = "CCHC_HOME_UNIT"
 DEFAULT_HOME_UNIT = "042"
+BAND_NAMES_SQL = "SELECT name FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
 
 
 @st.cache_resource(show_spinner="Đang mở kho dữ liệu…")
@@ -34,20 +42,116 @@ def home_unit() -> str:
     return os.environ.get(HOME_UNIT_ENV, DEFAULT_HOME_UNIT)
 
 
-def version(con) -> int:
-    return data_version(con)
+def version(con) -> str:
+    """The cache key of the store's current content: its path and data version.
+
+    The path is part of it because the cache is shared by the whole process: two stores (as in
+    tests, or after pointing CCHC_DB elsewhere) may both be at version 3 with different data.
+    """
+    return f"{resolve_db_path()}#{data_version(con)}"
 
 
 @st.cache_data(show_spinner=False)
-def rankings(_con, data_ver: int, year: int, level: str, parent: str | None) -> pd.DataFrame:
+def rankings(_con, data_ver: str, year: int, level: str, parent: str | None) -> pd.DataFrame:
     return rk.rankings(_con, year, level, parent)
 
 
 @st.cache_data(show_spinner=False)
-def years(_con, data_ver: int, level: str, parent: str | None) -> list[int]:
+def years(_con, data_ver: str, level: str, parent: str | None) -> list[int]:
     return rk.years_with_data(_con, level, parent)
 
 
 @st.cache_data(show_spinner=False)
-def units(_con, data_ver: int) -> pd.DataFrame:
+def units(_con, data_ver: str) -> pd.DataFrame:
     return _con.execute("SELECT code, name, level, parent_code FROM units ORDER BY level, code").df()
+
+
+# --- the analytics calls the pages make, cached by data version ------------------------------
+
+@st.cache_data(show_spinner=False)
+def trend(_con, data_ver: str, level: str, parent: str | None) -> pd.DataFrame:
+    return tr.trend(_con, level, parent)
+
+
+@st.cache_data(show_spinner=False)
+def target_rank(_con, data_ver: str, unit_code: str) -> int | None:
+    return targets.target_rank_for(_con, unit_code)
+
+
+@st.cache_data(show_spinner=False)
+def target_gap(_con, data_ver: str, year: int, unit_code: str, target_rank: int | None = None):
+    return targets.target_gap(_con, year, unit_code, target_rank)
+
+
+@st.cache_data(show_spinner=False)
+def gaps(_con, data_ver: str, year: int, unit_code: str, reference: str = "province-mean",
+         depth: int | None = None, target_rank: int | None = None) -> pd.DataFrame:
+    return gp.gaps(_con, year, unit_code, reference=reference, depth=depth, target_rank=target_rank)
+
+
+@st.cache_data(show_spinner=False)
+def field_matrix(_con, data_ver: str, year: int, level: str, parent: str | None) -> pd.DataFrame:
+    return gp.field_matrix(_con, year, level, parent)
+
+
+@st.cache_data(show_spinner=False)
+def recoverable(_con, data_ver: str, year: int, unit_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return rec.recoverable_by_office(_con, year, unit_code)
+
+
+@st.cache_data(show_spinner=False)
+def criteria_tree(_con, data_ver: str, level: str, year: int) -> pd.DataFrame:
+    return cr.criteria_tree(_con, level, year)
+
+
+@st.cache_data(show_spinner=False)
+def bands(_con, data_ver: str, level: str, year: int) -> list[str]:
+    """Band names of the criteria set in force, best first."""
+    set_code = rk.criteria_set_for(_con, level, year)
+    return [r[0] for r in _con.execute(BAND_NAMES_SQL, [set_code]).fetchall()]
+
+
+@st.cache_data(show_spinner=False)
+def commune_table(_con, data_ver: str, year: int, parent: str) -> pd.DataFrame:
+    return cm.commune_table(_con, year, parent)
+
+
+@st.cache_data(show_spinner=False)
+def commune_summary(_con, data_ver: str, year: int, parent: str):
+    return cm.commune_summary(_con, year, parent)
+
+
+@st.cache_data(show_spinner=False)
+def band_transitions(_con, data_ver: str, year_from: int, year_to: int, parent: str) -> pd.DataFrame:
+    return cm.band_transitions(_con, year_from, year_to, parent)
+
+
+@st.cache_data(show_spinner=False)
+def indicator_table(_con, data_ver: str, year: int, parent: str) -> pd.DataFrame:
+    return cm.indicator_table(_con, year, parent)
+
+
+@st.cache_data(show_spinner=False)
+def commune_profile(_con, data_ver: str, year: int, unit_code: str) -> pd.DataFrame:
+    return cm.commune_profile(_con, year, unit_code)
+
+
+@st.cache_data(show_spinner=False)
+def plan(_con, data_ver: str, year: int, unit_code: str, target_rank: int | None, cap: str = "best"):
+    return pl.plan_to_target(_con, year, unit_code, target_rank=target_rank, cap=cap)
+
+
+@st.cache_data(show_spinner=False)
+def what_if(_con, data_ver: str, year: int, unit_code: str, changes: tuple[tuple[str, float], ...]):
+    """`changes` as sorted (code, delta) pairs, so equal choices hit the same cache entry."""
+    return pl.what_if(_con, year, unit_code, dict(changes))
+
+
+@st.cache_data(show_spinner=False)
+def communes_lacking(_con, data_ver: str, year: int, parent: str, indicator: str) -> pd.DataFrame:
+    return cm.communes_lacking(_con, year, parent, indicator)
+
+
+@st.cache_data(show_spinner=False)
+def unit_indicators(_con, data_ver: str, year: int, unit_code: str) -> pd.DataFrame:
+    return cm.unit_indicators(_con, year, unit_code)

@@ -22,3 +22,25 @@ def how_to_read(text: str) -> None:
 
 def empty_state(message: str) -> None:
     st.info(message, icon=":material/database_off:")
+
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+
+
+def chart(fig, key: str, reading: str) -> None:
+    """A Plotly figure at full width, with its "Cách đọc" help underneath."""
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
+    how_to_read(reading)
+
+
+def verdict(text: str) -> None:
+    """The one sentence a reader should take away, set larger than body text."""
+    st.markdown(f"#### {text}")
+
+
+HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
+
+
+def highlight_row(table, column: str, value):
+    """A Styler that tints the rows of the unit in focus (the home colour, pale)."""
+    return table.style.apply(lambda r: [HOME_ROW if r[column] == value else ""] * len(r), axis=1)

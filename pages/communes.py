@@ -1,0 +1,128 @@
+"""Cấp xã: the communes' totals and bands, band transitions, a commune's profile, operational indicators."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts import band_sankey, commune_bars, commune_profile_chart
+from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
+from ui import data
+from ui.marks import chart, demo_badge, empty_state
+from ui.sidebar import current
+
+sel = current()
+con = data.connection()
+ver = data.version(con)
+st.title("Cấp xã")
+
+# The district whose communes are shown: the unit chosen at district level, or the chosen commune's district.
+district = sel.unit_code if sel.level == "district" else sel.parent_code
+selected_commune = sel.unit_code if sel.level == "commune" else None
+district_name = data.units(con, ver).set_index("code").name.get(district, district)
+years = data.years(con, ver, "commune", district)
+if not years:
+    empty_state(f"Chưa có kết quả cấp xã của {district_name}. Hãy nạp kết quả chấm điểm các xã ở trang Dữ liệu.")
+    st.stop()
+if sel.year not in years:
+    listed = ", ".join(str(y) for y in years)
+    empty_state(f"Chưa có kết quả cấp xã của {district_name} năm {sel.year}. Các năm có dữ liệu: {listed}.")
+    st.stop()
+year = sel.year
+
+summary = data.commune_summary(con, ver, year, district)
+table = data.commune_table(con, ver, year, district)
+band_names = data.bands(con, ver, "commune", year)
+st.subheader(f"Các xã, thị trấn của {district_name} — năm {year}")
+demo_badge(True)
+
+since = f"so với {summary.previous_year}" if summary.previous_year else None
+# Bands no commune is in, this year or last, would only be noise.
+shown_bands = {b: n for b, n in summary.band_counts.items() if n or summary.band_count_changes.get(b)}
+cards = st.columns(len(shown_bands) + 1)
+for card, (band, count) in zip(cards, shown_bands.items()):
+    change = summary.band_count_changes.get(band)
+    delta = f"{change:+d} xã {since}" if since and change is not None else None
+    card.metric(band, f"{count:02d} xã", delta=delta, border=True)
+mean = summary.mean_change
+cards[-1].metric(f"Điểm trung bình thay đổi ({since or 'chưa có năm trước'})",
+                 "–" if mean is None else fmt_signed(mean, 1), border=True)
+members = "; ".join(f"**{band}**: {', '.join(names)}" for band, names in summary.members.items() if names)
+st.markdown(members + ".")
+
+chart(commune_bars(table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã năm {year}"),
+      "communes_bars",
+      "Mỗi thanh là tổng điểm của một xã, thị trấn; màu thanh là loại xếp được (chú giải ở trên biểu đồ). "
+      "Xã đang chọn ở thanh bên có viền và tên màu cam.")
+
+st.subheader("Chuyển loại giữa hai năm")
+earlier = [y for y in years if y < year]
+if not earlier:
+    empty_state(f"Chưa có năm nào trước {year} để so sánh xếp loại.")
+else:
+    year_from = st.selectbox("So với năm", sorted(earlier, reverse=True), key="communes_from")
+    transitions = data.band_transitions(con, ver, year_from, year, district)
+    chart(band_sankey(transitions, band_names, year_from, year, title=f"Xếp loại các xã: {year_from} → {year}"),
+          "communes_sankey",
+          f"Bên trái là các loại năm {year_from}, bên phải là năm {year}; độ dày mỗi dải là số xã. "
+          "Dải đi chéo xuống dưới là xã tụt loại, đi chéo lên là xã lên loại. Di chuột lên một dải để xem tên các xã.")
+    if summary.moved_up:
+        ups = ", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up)
+        st.markdown(f"**Lên loại ({len(summary.moved_up)} xã):** {ups}.")
+    if summary.moved_down:
+        downs = ", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_down)
+        st.markdown(f"**Xuống loại ({len(summary.moved_down)} xã):** {downs}.")
+
+
+def commune_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Hạng": [fmt_rank(r, o) for r, o in zip(frame["rank"], frame.rank_of)], "Xã, thị trấn": frame.unit_name,
+        "Tổng điểm": [fmt_number(v) for v in frame.total], "Thay đổi điểm": [fmt_signed(v) for v in frame.delta_total],
+        "Xếp loại": frame.band.fillna("–"), "Năm trước": frame.band_previous.fillna("–"),
+    }).reset_index(drop=True)
+
+
+with st.expander("Bảng điểm các xã", expanded=False):
+    st.dataframe(commune_rows(table), hide_index=True, key="communes_table")
+
+st.subheader("Hồ sơ một xã so với trung bình các xã")
+ranked = table[table.total.notna()]
+names = dict(zip(ranked.unit_code, ranked.unit_name))
+codes = ranked.unit_code.tolist()
+chosen = st.selectbox("Xã, thị trấn", codes, index=codes.index(selected_commune) if selected_commune in codes else 0,
+                      format_func=names.get, key="communes_profile_unit")
+profile = data.commune_profile(con, ver, year, chosen)
+if profile.empty:
+    empty_state(f"{names[chosen]} chưa có điểm theo lĩnh vực năm {year}.")
+else:
+    chart(commune_profile_chart(profile, names[chosen], title=f"{names[chosen]}: tỷ lệ điểm đạt theo lĩnh vực"),
+          "communes_profile",
+          f"Cột màu cam là phần trăm điểm tối đa {names[chosen]} đạt ở mỗi lĩnh vực; vạch đen là trung bình của các "
+          "xã, thị trấn trong huyện. Cột thấp hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.")
+
+st.subheader("Chỉ số vận hành")
+
+
+def figure_text(value: float, unit: str) -> str:
+    if unit == "pct":
+        return fmt_pct(value, 0)
+    if unit == "bool":
+        return "Có" if value > 0 else "Không"
+    return fmt_number(value, 0)
+
+
+own = data.unit_indicators(con, ver, year, district)
+if len(own):
+    figures = st.columns(len(own))
+    for column, item in zip(figures, own.itertuples()):
+        column.metric(item.indicator_name, figure_text(item.value, item.unit), border=True)
+indicators = data.indicator_table(con, ver, year, district)
+if indicators.empty:
+    empty_state(f"Chưa có số liệu vận hành của từng xã (một cửa điện tử, VNPT-iGATE) năm {year}.")
+else:
+    flags = indicators.pivot_table(index="unit_name", columns="indicator_name", values="value", aggfunc="first")
+    for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
+        lacking = data.communes_lacking(con, ver, year, district, code)
+        if len(lacking):
+            st.markdown(f"- **Chưa:** {name.lower()}: **{len(lacking):02d}** xã "
+                        f"({', '.join(lacking.unit_name)}).")
+    st.dataframe(flags.map(lambda v: "Có" if v > 0 else ("Không" if v == 0 else "–")).rename_axis("Xã, thị trấn"),
+                 key="communes_indicators")

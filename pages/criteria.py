@@ -1,0 +1,133 @@
+"""Tiêu chí (Phòng Nội vụ): field and criterion gaps against a reference, units × fields, points by office."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts import field_heatmap, gap_bars, office_bars
+from analytics.errors import CchcError
+from analytics.formatting import fmt_number, fmt_pct, fmt_signed
+from ui import data
+from ui.marks import chart, demo_badge, empty_state
+from ui.sidebar import current, url_selectbox
+
+REFERENCES = {
+    "province-mean": "Trung bình các đơn vị cùng cấp",
+    "best": "Đơn vị đạt cao nhất",
+    "target": "Đơn vị giữ hạng mục tiêu",
+    "threshold": "Một ngưỡng tự chọn (% điểm tối đa)",
+}
+MEASURES = {"gap_points": "Điểm", "gap_pct": "% điểm tối đa"}
+ALL = "__all__"
+
+sel = current()
+con = data.connection()
+ver = data.version(con)
+st.title("Tiêu chí")
+
+if sel.year is None:
+    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
+    st.stop()
+
+st.subheader(f"{sel.unit_name} — năm {sel.year}")
+controls = st.columns([3, 2, 2])
+with controls[0]:
+    ref = url_selectbox("So sánh với", list(REFERENCES), "ref", format_func=REFERENCES.get)
+    if ref == "threshold":
+        ref_value = f"threshold:{st.slider('Ngưỡng (% điểm tối đa)', 50, 100, 80, step=5, key='threshold')}"
+    else:
+        ref_value = ref
+with controls[1]:
+    measure = st.segmented_control("Đo chênh lệch bằng", list(MEASURES), format_func=MEASURES.get,
+                                   default="gap_points", required=True, key="measure")
+
+
+def load_gaps(depth: int) -> pd.DataFrame | None:
+    """Gaps at one depth against the chosen reference; None (with the reason shown) if they cannot be computed."""
+    target = data.target_rank(con, ver, sel.unit_code) if ref == "target" else None
+    try:
+        return data.gaps(con, ver, sel.year, sel.unit_code, ref_value, depth, target)
+    except CchcError as error:
+        empty_state(error.message)
+        return None
+
+
+fields = load_gaps(1)
+if fields is None:
+    st.stop()
+if fields.empty:
+    empty_state(f"{sel.unit_name} chưa có điểm theo lĩnh vực năm {sel.year}.")
+    st.stop()
+demo_badge(True)
+criteria = load_gaps(2)
+offices = (criteria if criteria is not None else fields)[["owner_office", "owner_office_name"]].dropna()
+office_names = dict(zip(offices.owner_office, offices.owner_office_name))
+with controls[2]:
+    office = st.selectbox("Cơ quan phụ trách", [ALL, *sorted(office_names, key=office_names.get)],
+                          format_func=lambda c: "Tất cả" if c == ALL else office_names[c], key="office")
+
+reference_words = REFERENCES[ref].lower() if ref != "threshold" else f"ngưỡng {ref_value.split(':')[1]}% điểm tối đa"
+weak = fields[fields.gap_points < 0].sort_values("gap_points")
+if len(weak):
+    names = ", ".join(f"{c} ({fmt_signed(g)})" for c, g in zip(weak.criterion_code, weak.gap_points))
+    st.markdown(f"Thấp hơn {reference_words} ở **{len(weak)}** lĩnh vực: {names} điểm.")
+else:
+    st.markdown(f"Không có lĩnh vực nào thấp hơn {reference_words}.")
+
+unit_words = "điểm" if measure == "gap_points" else "điểm phần trăm"
+chart(gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}"), "criteria_fields",
+      f"Mỗi thanh là một lĩnh vực. Thanh sang trái (màu cam) là số {unit_words} {sel.unit_name} thấp hơn mốc so "
+      f"sánh, thanh sang phải (màu xanh lá) là cao hơn. Lĩnh vực yếu nhất ở trên cùng. Mốc so sánh: {reference_words}.")
+
+st.subheader("Đi sâu vào một lĩnh vực")
+field_labels = dict(zip(fields.criterion_code, fields.criterion_name))
+field = st.selectbox("Lĩnh vực", [ALL, *fields.criterion_code], index=1 if len(fields) else 0,
+                     format_func=lambda c: "Tất cả lĩnh vực" if c == ALL else f"{c}. {field_labels[c]}",
+                     key="field")
+if criteria is None or criteria.empty:
+    empty_state(f"{sel.unit_name} chưa có điểm theo tiêu chí năm {sel.year}, chỉ có điểm theo lĩnh vực.")
+else:
+    shown = criteria if field == ALL else criteria[criteria.field_code == field]
+    shown = shown if office == ALL else shown[shown.owner_office == office]
+    if shown.empty:
+        empty_state("Không có tiêu chí nào thuộc lĩnh vực và cơ quan đã chọn.")
+    else:
+        scope = "mọi lĩnh vực" if field == ALL else f"lĩnh vực {field}"
+        chart(gap_bars(shown, measure, title=f"Chênh lệch từng tiêu chí, {scope}"), "criteria_drill",
+              f"Mỗi thanh là một tiêu chí của {scope}"
+              + ("" if office == ALL else f" do {office_names[office]} phụ trách")
+              + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.")
+
+st.subheader("Bản đồ nhiệt: các đơn vị × lĩnh vực")
+matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)
+if matrix.empty:
+    empty_state(f"Chưa có điểm theo lĩnh vực của các đơn vị năm {sel.year}.")
+else:
+    chart(field_heatmap(matrix, sel.unit_code, title=f"Tỷ lệ điểm đạt (% điểm tối đa), năm {sel.year}"),
+          "criteria_heatmap",
+          "Mỗi hàng là một đơn vị (đơn vị có tổng điểm cao nhất ở trên), mỗi cột là một lĩnh vực. Ô càng đậm, "
+          f"đơn vị càng đạt gần điểm tối đa của lĩnh vực. Tên {sel.unit_name} in đậm màu cam. "
+          "Đọc theo cột để thấy lĩnh vực nào cả tỉnh cùng yếu, theo hàng để thấy điểm yếu riêng của đơn vị.")
+
+
+def detail_table(detail: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Cơ quan": detail.office_name, "Tiêu chí": detail.criterion_code + ". " + detail.criterion_name,
+        "Điểm đạt": [f"{fmt_number(p)}/{fmt_number(m)}" for p, m in zip(detail.points, detail.max_points)],
+        "Đơn vị tốt nhất": [fmt_pct(v) for v in detail.best_peer_pct],
+        "Bị mất": [fmt_number(v) for v in detail.lost_points],
+        "Có thể lấy lại": [fmt_number(v) for v in detail.reachable_points],
+    }).reset_index(drop=True)
+
+
+st.subheader("Điểm có thể lấy lại, theo cơ quan phụ trách")
+summary, detail = data.recoverable(con, ver, sel.year, sel.unit_code)
+if office != ALL:
+    summary, detail = summary[summary.office_code == office], detail[detail.office_code == office]
+if summary.empty:
+    empty_state("Không có điểm nào bị mất ở các tiêu chí của cơ quan đã chọn.")
+else:
+    chart(office_bars(summary, title="Điểm bị mất và điểm có thể lấy lại"), "criteria_offices",
+          "Thanh nhạt: điểm các tiêu chí của cơ quan đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy "
+          "lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay (một mức đã có đơn vị "
+          "làm được). Bảng dưới liệt kê các tiêu chí đứng sau mỗi con số.")
+    st.dataframe(detail_table(detail[detail.lost_points > 0]), hide_index=True, key="criteria_detail")

@@ -1,0 +1,128 @@
+"""Kế hoạch đạt mục tiêu: the criteria that close the gap to the target rank, and what-if sliders per field."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts import plan_waterfall
+from analytics.errors import CchcError
+from analytics.formatting import fmt_number, fmt_rank, fmt_signed
+from ui import data
+from ui.marks import chart, demo_badge, empty_state, verdict
+from ui.sidebar import current
+
+SLIDER_STEP = 0.25
+
+sel = current()
+con = data.connection()
+ver = data.version(con)
+st.title("Kế hoạch đạt mục tiêu")
+
+if sel.year is None:
+    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
+    st.stop()
+ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
+row = ranking[ranking.unit_code == sel.unit_code].iloc[0]
+if not row.has_data:
+    empty_state(f"{sel.unit_name} chưa có dữ liệu năm {sel.year}, nên chưa lập được kế hoạch.")
+    st.stop()
+
+st.subheader(f"{sel.unit_name} — từ kết quả năm {sel.year}")
+demo_badge(True)
+set_target = data.target_rank(con, ver, sel.unit_code)
+rank_of = int(row.rank_of)
+target_rank = int(st.number_input(
+    "Hạng mục tiêu", min_value=1, max_value=rank_of, step=1, key="target_rank",
+    value=min(set_target, rank_of) if set_target else max(1, int(row["rank"]) - 1),
+    help="Mặc định là chỉ tiêu đã đặt trong kho dữ liệu (nếu có)."))
+
+try:
+    plan = data.plan(con, ver, sel.year, sel.unit_code, target_rank)
+except CchcError as error:
+    empty_state(error.message)
+    st.stop()
+
+cards = st.columns(4)
+cards[0].metric("Hiện tại", fmt_number(plan.current_total), delta=f"hạng {fmt_rank(row['rank'], rank_of)}",
+                delta_color="off", border=True)
+cards[1].metric(f"Điểm của hạng {target_rank}", fmt_number(plan.target_total), border=True)
+cards[2].metric("Điểm cần thêm", fmt_number(plan.points_needed), border=True)
+cards[3].metric("Sau kế hoạch", fmt_number(plan.resulting_total),
+                delta=f"hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}", delta_color="off", border=True)
+
+if plan.points_needed <= 0:
+    verdict(f"{sel.unit_name} đã đạt hoặc vượt hạng {target_rank}/{plan.rank_of} năm {sel.year}.")
+elif plan.reachable:
+    verdict(f"Nâng {len(plan.steps)} tiêu chí dưới đây (tổng +{fmt_number(plan.resulting_total - plan.current_total)}"
+            f" điểm) là đủ để đạt hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}.")
+else:
+    verdict(f"Kể cả khi nâng mọi tiêu chí lên mức giới hạn vẫn còn thiếu {fmt_number(plan.shortfall)} điểm "
+            f"để đạt hạng {target_rank}/{plan.rank_of}.")
+st.info(f"**Giới hạn của kế hoạch.** {plan.assumption}", icon=":material/rule:")
+
+
+def steps_frame(steps) -> pd.DataFrame:
+    return pd.DataFrame([vars(s) for s in steps], columns=["criterion_code", "criterion_name", "owner_office",
+                                                           "owner_office_name", "from_points", "to_points", "gain"])
+
+
+def steps_table(frame: pd.DataFrame, start: float) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Tiêu chí": frame.criterion_code + ". " + frame.criterion_name,
+        "Cơ quan phụ trách": frame.owner_office_name.fillna("–"),
+        "Điểm hiện tại": [fmt_number(v) for v in frame.from_points],
+        "Điểm cần đạt": [fmt_number(v) for v in frame.to_points],
+        "Tăng thêm": [fmt_signed(v) for v in frame.gain],
+        "Tổng điểm lũy kế": [fmt_number(v) for v in start + frame.gain.cumsum()],
+    })
+
+
+steps = steps_frame(plan.steps)
+if steps.empty:
+    empty_state("Kế hoạch không cần nâng tiêu chí nào.")
+else:
+    left, right = st.columns([1, 1], gap="large")
+    with left:
+        st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
+        st.dataframe(steps_table(steps, plan.current_total), hide_index=True, key="plan_table")
+    with right:
+        chart(plan_waterfall(steps, plan.current_total, plan.target_total, target_rank,
+                             title="Từ điểm hiện tại đến mục tiêu"), "plan_waterfall",
+              "Thanh cam trên cùng là tổng điểm hiện tại, mỗi thanh xanh là số điểm một tiêu chí đóng góp thêm, "
+              "thanh cam dưới cùng là tổng điểm sau kế hoạch. Đường nét đứt là điểm của đơn vị đang giữ hạng mục "
+              "tiêu: thanh cuối vượt qua đường này là đạt. Trục ngang không bắt đầu từ 0 để thấy rõ từng phần tăng.")
+
+st.subheader("Thử nếu… (điểm từng lĩnh vực)")
+st.caption("Kéo thanh trượt để đặt điểm mới cho từng lĩnh vực; tổng điểm và thứ hạng mới được tính lại ngay, "
+           "với điểm của các đơn vị khác giữ nguyên như năm " + str(sel.year) + ".")
+fields = data.gaps(con, ver, sel.year, sel.unit_code, "province-mean", 1, None)
+
+
+def slider_options(points: float, maximum: float) -> list[float]:
+    grid = {round(i * SLIDER_STEP, 2) for i in range(int(maximum / SLIDER_STEP) + 1)}
+    return sorted(grid | {round(points, 2), round(maximum, 2)})
+
+
+changes = {}
+columns = st.columns(2, gap="large")
+for i, field in enumerate(fields.sort_values("criterion_code").itertuples()):
+    with columns[i % 2]:
+        current_points = round(float(field.points), 2)
+        chosen = st.select_slider(
+            f"{field.criterion_code}. {field.criterion_name} (tối đa {fmt_number(field.max_points)})",
+            slider_options(current_points, float(field.max_points)), value=current_points,
+            format_func=fmt_number, key=f"whatif_{field.criterion_code}")
+        if round(chosen - current_points, 2):
+            changes[field.criterion_code] = round(chosen - current_points, 2)
+
+result = data.what_if(con, ver, sel.year, sel.unit_code, tuple(sorted(changes.items())))
+outcome = st.columns(3)
+moved = round(result.new_total - result.old_total, 2)
+places = result.old_rank - result.new_rank
+# st.metric colours a delta by its sign: ASCII "-" for falls, no delta when nothing moved.
+outcome[0].metric("Tổng điểm mới", fmt_number(result.new_total), border=True,
+                  delta=f"{moved:+.2f}".replace(".", ",") + " điểm" if moved else None)
+outcome[1].metric("Thứ hạng mới", fmt_rank(result.new_rank, result.rank_of), border=True,
+                  delta=f"{places:+d} bậc" if places else None)
+reached = result.new_rank <= target_rank
+outcome[2].metric(f"Còn thiếu để đạt hạng {target_rank}", border=True,
+                  value="Đã đạt" if reached else fmt_number(max(0.0, (plan.target_total or 0) - result.new_total)))

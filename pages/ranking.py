@@ -1,0 +1,74 @@
+"""Xếp hạng: rank and totals over the years for every unit, a table of changes, units compared field by field."""
+
+import pandas as pd
+import streamlit as st
+
+from analytics.charts import bump_chart, field_comparison, totals_chart
+from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
+from ui import data
+from ui.marks import chart, demo_badge, empty_state, highlight_row
+from ui.sidebar import current
+
+sel = current()
+con = data.connection()
+ver = data.version(con)
+st.title("Xếp hạng")
+
+trend = data.trend(con, ver, sel.level, sel.parent_code)
+if sel.year is None or trend.empty:
+    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
+    st.stop()
+
+ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
+st.subheader(f"{sel.level_label} — {len(trend.year.unique())} năm có dữ liệu")
+demo_badge(bool(ranking.is_demo.any()))
+
+chart(bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"), "ranking_bump",
+      "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "
+      f"Đường màu cam, đậm là {sel.unit_name}. Đường đi xuống nghĩa là tụt hạng. "
+      "Di chuột lên một điểm để xem điểm và thứ hạng năm đó.")
+chart(totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"), "ranking_totals",
+      f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
+      "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.")
+
+
+def change_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The ranking of the year, in words and Vietnamese numbers, for people."""
+    shown = frame[frame.has_data]
+    return pd.DataFrame({
+        "Hạng": [fmt_rank(r, o) for r, o in zip(shown["rank"], shown.rank_of)],
+        "Đơn vị": shown.unit_name,
+        "Tổng điểm": [fmt_number(v) for v in shown.total],
+        "Thay đổi điểm": [fmt_signed(v) for v in shown.delta_total],
+        "Hạng năm trước": [fmt_rank(r, o) for r, o in zip(shown.rank_previous, shown.rank_of)],
+        "Thay đổi thứ hạng": [rank_change_words(v) for v in shown.delta_rank],
+        "Xếp loại": shown.band.fillna("–"),
+    }).reset_index(drop=True)
+
+
+previous = ranking.attrs.get("previous_year")
+st.subheader(f"Bảng xếp hạng năm {sel.year}" + (f" và thay đổi so với {previous}" if previous else ""))
+table = change_table(ranking)
+st.dataframe(highlight_row(table, "Đơn vị", sel.unit_name), hide_index=True, key="ranking_table")
+missing = ranking[~ranking.has_data].unit_name.tolist()
+if missing:
+    st.caption(f"Chưa có dữ liệu năm {sel.year}: {', '.join(missing)}.")
+
+st.subheader("So sánh từng lĩnh vực")
+matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)
+if matrix.empty:
+    empty_state(f"Chưa có điểm theo lĩnh vực năm {sel.year}: kết quả nạp vào chỉ có tổng điểm.")
+    st.stop()
+names = dict(zip(ranking.unit_code, ranking.unit_name))
+offered = [c for c in ranking[ranking.has_data].unit_code if c in set(matrix.unit_code)]
+leader = offered[0]
+default = list(dict.fromkeys([sel.unit_code, leader]))
+chosen = st.multiselect("Đơn vị so sánh (tối đa 4)", offered, default=[c for c in default if c in offered],
+                        format_func=names.get, max_selections=4, key="ranking_compare")
+if not chosen:
+    empty_state("Hãy chọn ít nhất một đơn vị để so sánh.")
+else:
+    chart(field_comparison(matrix, chosen, sel.unit_code, title=f"Tỷ lệ điểm đạt theo lĩnh vực, năm {sel.year}"),
+          "ranking_fields",
+          "Mỗi nhóm cột là một lĩnh vực; chiều cao cột là phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt được, "
+          f"nên các lĩnh vực có thang điểm khác nhau vẫn so sánh được. Cột màu cam là {sel.unit_name}.")

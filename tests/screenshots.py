@@ -1,0 +1,83 @@
+"""Save a screenshot of every dashboard page at 1366×768, on a fresh demo store.
+
+    python -m tests.screenshots [OUTDIR]        (default: docs/screenshots)
+
+For each page two files: `<page>.png` is the first screen as a 1366×768 display shows it,
+`<page>-full.png` the whole page at the same width. Uses Debian chromium (CHROMIUM_PATH).
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from analytics.store import init_store
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, free_port, wait_for_script
+
+WIDTH, HEIGHT = 1366, 768
+# name -> path and query: the chairman's view of 2020, plus a commune selected on the commune page.
+SHOTS = {
+    "tong-quan": "/?year=2020&unit=042&level=district",
+    "xep-hang": "/xep-hang?year=2020&unit=042&level=district",
+    "tieu-chi": "/tieu-chi?year=2020&unit=042&level=district",
+    "cap-xa": "/cap-xa?year=2020&unit=01315&level=commune",
+    "ke-hoach": "/ke-hoach?year=2020&unit=042&level=district",
+}
+
+
+def _settle(page) -> None:
+    """Wait for the script, then for every chart to draw (Plotly paints after the script ends)."""
+    wait_for_script(page)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(c => c.querySelector('.main-svg'))""", timeout=30_000)
+    page.wait_for_timeout(800)  # plotly transitions and fonts
+
+
+def _content_height(page) -> int:
+    return page.evaluate(
+        """() => { const m = document.querySelector('[data-testid="stMain"]');
+                   const inner = m && m.firstElementChild;
+                   return Math.max(document.body.scrollHeight, inner ? inner.scrollHeight : 0); }""")
+
+
+def shoot(base_url: str, outdir: Path, browser) -> list[Path]:
+    saved = []
+    for name, path in SHOTS.items():
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
+        page = context.new_page()
+        page.goto(base_url + path)
+        _settle(page)
+        saved.append(outdir / f"{name}.png")
+        page.screenshot(path=saved[-1])
+        page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, _content_height(page) + 40)})
+        _settle(page)
+        saved.append(outdir / f"{name}-full.png")
+        page.screenshot(path=saved[-1], full_page=True)
+        context.close()
+    return saved
+
+
+def main(argv: list[str]) -> int:
+    outdir = Path(argv[0]) if argv else ROOT / "docs" / "screenshots"
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "cchc.duckdb"
+        init_store(db)
+        server = StreamlitServer(db, free_port())
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+                for file in shoot(server.url, outdir, browser):
+                    print(file)
+                browser.close()
+        finally:
+            server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

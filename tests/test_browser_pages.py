@@ -1,0 +1,93 @@
+"""What a person sees on the dashboard pages: Debian chromium, driven by Playwright, against `streamlit run`."""
+
+import re
+
+import pytest
+
+from analytics import rankings
+from analytics.formatting import fmt_number, fmt_rank
+from tests.conftest import wait_for_script
+
+pytestmark = pytest.mark.browser
+
+NAV = {"Tổng quan": "tong-quan", "Xếp hạng": "xep-hang", "Tiêu chí": "tieu-chi", "Cấp xã": "cap-xa",
+       "Kế hoạch đạt mục tiêu": "ke-hoach"}
+
+
+def open_url(page, url):
+    page.goto(url)
+    wait_for_script(page)
+
+
+def go_to(page, title):
+    """Click a page in the sidebar navigation, as a person would."""
+    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=re.compile(f"^{title}$")).click()
+    page.wait_for_url(re.compile(NAV[title]) if NAV[title] != "tong-quan" else re.compile(".*"))
+    wait_for_script(page)
+
+
+def assert_painted(page):
+    """No error box; every Plotly chart on the page has drawn its SVG with marks in it."""
+    assert page.locator('[data-testid="stException"]').count() == 0
+    charts = page.locator('[data-testid="stPlotlyChart"]')
+    assert charts.count() > 0
+    for i in range(charts.count()):
+        charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
+        marks = charts.nth(i).locator(".bars path, .scatterlayer path, .heatmaplayer image, .sankey path, "
+                                      ".waterfall path, .heatmaplayer path")
+        assert marks.count() > 0, f"chart {i} drew no marks"
+
+
+def metric_values(page) -> dict[str, str]:
+    labels = page.locator('[data-testid="stMetric"] [data-testid="stMetricLabel"]').all_inner_texts()
+    values = page.locator('[data-testid="stMetric"] [data-testid="stMetricValue"]').all_inner_texts()
+    return {label.strip(): value.strip() for label, value in zip(labels, values)}
+
+
+def sidebar_choice(page, label) -> str:
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
+    return box.locator('[data-baseweb="select"]').inner_text().strip()
+
+
+def test_every_page_through_the_sidebar(app_server, page):
+    open_url(page, app_server.url + "/?year=2020")
+    for title in NAV:
+        go_to(page, title)
+        assert page.locator("h1").first.inner_text().strip(), title
+        assert_painted(page)
+        assert "year=2020" in page.url, f"{title} lost the year from the URL: {page.url}"
+
+
+def test_key_numbers_of_the_notice(app_server, page):
+    open_url(page, app_server.url + "/?year=2020")
+    shown = metric_values(page)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("73,79", "9/10")  # F1
+    assert "cần thêm 5,39 điểm để đạt hạng 5/10" in page.locator('[data-testid="stMain"]').inner_text()
+    go_to(page, "Cấp xã")
+    shown = metric_values(page)
+    assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "09 xã", "03 xã")  # F3
+    open_url(page, app_server.url + "/?year=2019")
+    shown = metric_values(page)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("81,00", "7/10")  # F2
+
+
+def test_a_link_reopens_the_same_unit_and_year(app_server, page, demo_con):
+    expected = rankings.rankings(demo_con, 2019).set_index("unit_code").loc["040"]
+    open_url(page, app_server.url + "/xep-hang?year=2019&unit=040&level=district")
+    assert sidebar_choice(page, "Năm") == "2019"
+    assert sidebar_choice(page, "Đơn vị") == "Thành phố Cao Bằng"
+    highlighted = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Bảng xếp hạng năm 2019" in highlighted
+    go_to(page, "Tổng quan")
+    shown = metric_values(page)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == (fmt_number(expected.total),
+                                                      fmt_rank(expected["rank"], expected.rank_of))
+    assert "unit=040" in page.url and "year=2019" in page.url
+
+
+def test_a_commune_link(app_server, page):
+    open_url(page, app_server.url + "/cap-xa?level=commune&unit=01315&year=2020")
+    assert sidebar_choice(page, "Cấp") == "Cấp xã"
+    assert sidebar_choice(page, "Đơn vị") == "Xã Thái Học"
+    assert "Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực" in page.locator('[data-testid="stMain"]').inner_text()
+    assert_painted(page)

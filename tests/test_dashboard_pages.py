@@ -1,0 +1,301 @@
+"""AppTest on the dashboard pages: the numbers shown follow the year, the unit and the reference.
+
+Expected values come from the notice (F1–F3, F5–F7) or from the analytics functions on the same
+store, never typed in by hand for illustrative numbers.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analytics import communes, gaps, plan, rankings, recoverable, targets
+from analytics.formatting import fmt_number, fmt_rank
+from analytics.store import bump_data_version, connect
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app(demo_store, monkeypatch):
+    monkeypatch.setenv("CCHC_DB", str(demo_store))
+    return AppTest.from_file(APP, default_timeout=90)
+
+
+@pytest.fixture
+def store_con(demo_store):
+    """A read-only look at the same store the app uses, for expected values."""
+    con = connect(demo_store)  # same configuration as the app's, so both may be open in one process
+    yield con
+    con.close()
+
+
+def open_page(app, page, **params):
+    for key, value in params.items():
+        app.query_params[key] = str(value)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def metrics(app) -> dict[str, str]:
+    return {m.label: m.value for m in app.metric}
+
+
+def deltas(app) -> dict[str, str]:
+    return {m.label: m.delta for m in app.metric}
+
+
+def markdown_text(app) -> str:
+    return "\n".join(m.value for m in app.markdown)
+
+
+def figures(app) -> dict[str, dict]:
+    """Plotly figures on the page, by title."""
+    specs = [json.loads(el.proto.spec) for el in app.get("plotly_chart")]
+    return {(s["layout"].get("title") or {}).get("text", ""): s for s in specs}
+
+
+def table(app, key):
+    return next(df for df in app.dataframe if df.proto.id.endswith(key) or key in df.proto.id).value
+
+
+# --- Tổng quan --------------------------------------------------------------------------------
+
+def test_overview_shows_points_to_target_and_verdict(app):
+    open_page(app, "pages/overview.py")
+    shown = metrics(app)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("73,79", "9/10")
+    assert shown["Điểm cần thêm để đạt hạng 5/10"] == "5,39"
+    assert "Huyện Bảo Lâm cần thêm 5,39 điểm để đạt hạng 5/10" in markdown_text(app)
+    assert app.page_link[0].proto.page.endswith("ke-hoach") or "plan" in app.page_link[0].proto.page
+
+
+def test_overview_marks_home_and_target_on_the_ranking(app, store_con):
+    open_page(app, "pages/overview.py")
+    ranking = figures(app)["Xếp hạng cấp huyện năm 2020"]
+    bars = ranking["data"][0]
+    home_index = [i for i, label in enumerate(bars["y"]) if "Bảo Lâm" in label]
+    assert home_index == [8]  # ninth of ten
+    assert bars["marker"]["color"][8] != bars["marker"]["color"][0]
+    gap = targets.target_gap(store_con, 2020, "042", 5)
+    assert ranking["layout"]["shapes"][0]["x0"] == pytest.approx(gap.target_total)
+
+
+def test_overview_history_and_offices(app, store_con):
+    open_page(app, "pages/overview.py")
+    shown = figures(app)
+    history = shown["Điểm và thứ hạng qua các năm"]["data"][0]
+    assert history["y"] == [81.0, 73.79]
+    assert history["text"] == ["81,00 điểm<br>hạng 7/10", "73,79 điểm<br>hạng 9/10"]
+    offices = next(s for t, s in shown.items() if s["data"][0].get("name") == "Điểm bị mất")
+    summary, _ = recoverable.recoverable_by_office(store_con, 2020, "042")
+    top = summary[summary.reachable_points > 0].head(3)
+    assert offices["data"][1]["x"] == pytest.approx(top.reachable_points.tolist())
+
+
+def test_overview_follows_year_and_unit(app, store_con):
+    open_page(app, "pages/overview.py")
+    app.sidebar.selectbox(key="year").select(2019).run()
+    gap_2019 = targets.target_gap(store_con, 2019, "042", 5)
+    shown = metrics(app)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("81,00", "7/10")
+    assert shown["Điểm cần thêm để đạt hạng 5/10"] == fmt_number(gap_2019.points_needed)
+    app.sidebar.selectbox(key="unit").select("040").run()
+    row = rankings.rankings(store_con, 2019).set_index("unit_code").loc["040"]
+    assert metrics(app)["Tổng điểm"] == fmt_number(row.total)
+    assert metrics(app)["Xếp hạng"] == fmt_rank(row["rank"], row.rank_of)
+
+
+def test_overview_explains_a_year_without_data(app, demo_store):
+    con = connect(demo_store)
+    con.execute("DELETE FROM scores WHERE year = 2020 AND unit_code = '042'")
+    bump_data_version(con)
+    con.close()
+    open_page(app, "pages/overview.py", year=2020)
+    assert not app.metric
+    assert any("Huyện Bảo Lâm chưa có dữ liệu năm 2020" in i.value for i in app.info)
+
+
+# --- Xếp hạng ---------------------------------------------------------------------------------
+
+def home_row(frame, name="Huyện Bảo Lâm"):
+    frame = frame.data if hasattr(frame, "data") else frame  # a Styler keeps its frame in .data
+    return frame[frame["Đơn vị"] == name].iloc[0].to_dict()
+
+
+def test_ranking_table_shows_change_and_follows_the_year(app):
+    open_page(app, "pages/ranking.py")
+    row = home_row(table(app, "ranking_table"))
+    assert row == {"Hạng": "9/10", "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": "73,79", "Thay đổi điểm": "−7,21",
+                   "Hạng năm trước": "7/10", "Thay đổi thứ hạng": "giảm 2 bậc", "Xếp loại": "Khá"}
+    app.sidebar.selectbox(key="year").select(2019).run()
+    row = home_row(table(app, "ranking_table"))
+    assert (row["Hạng"], row["Tổng điểm"], row["Thay đổi điểm"]) == ("7/10", "81,00", "–")
+
+
+def test_ranking_bump_chart_and_totals(app):
+    open_page(app, "pages/ranking.py")
+    shown = figures(app)
+    home = shown["Thứ hạng qua các năm"]["data"][-1]
+    assert (home["name"], home["y"]) == ("Huyện Bảo Lâm", [7, 9])
+    assert shown["Tổng điểm qua các năm"]["data"][-1]["y"] == [81.0, 73.79]
+    app.sidebar.selectbox(key="unit").select("040").run()
+    assert figures(app)["Thứ hạng qua các năm"]["data"][-1]["name"] == "Thành phố Cao Bằng"
+
+
+def test_ranking_compares_chosen_units_field_by_field(app, store_con):
+    open_page(app, "pages/ranking.py")
+    matrix = gaps.field_matrix(store_con, 2020, "district", "04")
+    title = "Tỷ lệ điểm đạt theo lĩnh vực, năm 2020"
+    assert [t["name"] for t in figures(app)[title]["data"]] == ["Huyện Bảo Lâm", "Thành phố Cao Bằng"]
+    app.multiselect(key="ranking_compare").select("045").run()
+    traces = figures(app)[title]["data"]
+    assert [t["name"] for t in traces] == ["Huyện Bảo Lâm", "Thành phố Cao Bằng", "Huyện Hà Quảng"]
+    expected = matrix[matrix.unit_code == "045"].sort_values("field_code").pct.tolist()
+    assert traces[2]["y"] == pytest.approx(expected)
+
+
+# --- Tiêu chí ---------------------------------------------------------------------------------
+
+FIELD_GAPS = "Chênh lệch theo lĩnh vực so với "
+
+
+def field_gap_chart(app):
+    return next(s for t, s in figures(app).items() if t.startswith(FIELD_GAPS))
+
+
+def test_criteria_weakest_fields_against_the_province_mean(app):
+    open_page(app, "pages/criteria.py")
+    bars = field_gap_chart(app)["data"][0]
+    weakest = [label.split(".")[0] for label, x in zip(bars["y"], bars["x"]) if x < 0][:4]
+    assert set(weakest) == {"7", "6", "5", "3"}  # F6
+    assert "Thấp hơn trung bình các đơn vị cùng cấp ở **5** lĩnh vực" in markdown_text(app)
+
+
+def test_criteria_reference_changes_the_gaps(app, store_con):
+    open_page(app, "pages/criteria.py")
+    app.selectbox(key="ref").select("best").run()
+    expected = gaps.gaps(store_con, 2020, "042", reference="best", depth=1).sort_values("gap_points")
+    bars = field_gap_chart(app)["data"][0]
+    assert bars["x"] == pytest.approx(expected.gap_points.tolist())
+    assert all(x <= 0 for x in bars["x"])  # nobody beats the best
+    assert app.query_params["ref"] == ["best"] or app.query_params["ref"] == "best"
+
+
+def test_criteria_threshold_and_percent(app, store_con):
+    open_page(app, "pages/criteria.py", ref="threshold")
+    app.slider(key="threshold").set_value(90).run()
+    app.segmented_control(key="measure").set_value("gap_pct").run()
+    expected = gaps.gaps(store_con, 2020, "042", reference="threshold:90", depth=1).sort_values("gap_pct")
+    bars = field_gap_chart(app)["data"][0]
+    assert bars["x"] == pytest.approx(expected.gap_pct.tolist())
+
+
+def test_criteria_drill_down_and_office_filter(app, store_con):
+    open_page(app, "pages/criteria.py")
+    app.selectbox(key="field").select("7").run()
+    drill = figures(app)["Chênh lệch từng tiêu chí, lĩnh vực 7"]["data"][0]
+    assert all(label.startswith("7.") for label in drill["y"])
+    app.selectbox(key="office").select("VP").run()
+    detail = table(app, "criteria_detail")
+    assert set(detail["Cơ quan"]) == {"Văn phòng HĐND và UBND"}
+    _, expected = recoverable.recoverable_by_office(store_con, 2020, "042")
+    assert len(detail) == int(((expected.office_code == "VP") & (expected.lost_points > 0)).sum())
+
+
+def test_criteria_heatmap_follows_the_year(app, store_con):
+    open_page(app, "pages/criteria.py")
+    app.sidebar.selectbox(key="year").select(2019).run()
+    heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2019"]["data"][0]
+    matrix = gaps.field_matrix(store_con, 2019, "district", "04")
+    assert len(heat["y"]) == matrix.unit_code.nunique()
+    assert heat["zmin"] == pytest.approx(matrix.pct.min())
+
+
+# --- Cấp xã -----------------------------------------------------------------------------------
+
+def test_communes_bands_2020_and_mean_change(app):
+    open_page(app, "pages/communes.py")
+    shown, moved = metrics(app), deltas(app)
+    assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "09 xã", "03 xã")  # F3
+    assert (moved["Khá"], moved["Trung bình"]) == ("+5 xã so với 2019", "-5 xã so với 2019")  # F4
+    assert shown["Điểm trung bình thay đổi (so với 2019)"] == "+3,0"  # F5
+    assert "**Tốt**: Xã Thạch Lâm" in markdown_text(app)
+
+
+def test_communes_sankey_names_on_hover(app):
+    open_page(app, "pages/communes.py")
+    sankey = figures(app)["Xếp loại các xã: 2019 → 2020"]["data"][0]
+    labels = sankey["node"]["label"]
+    flows = {(labels[s], labels[t]): v for s, t, v in
+             zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"])}
+    assert flows[("Trung bình (2019): 8", "Khá (2020): 9")] == 5
+    assert "Xã Vĩnh Quang" in " ".join(sankey["link"]["customdata"])
+
+
+def test_communes_operations_f7(app):
+    open_page(app, "pages/communes.py")
+    shown = metrics(app)
+    assert shown["Tỷ lệ hồ sơ TTHC giải quyết trước hạn, đúng hạn"] == "97%"
+    assert shown["Số đơn vị cấp huyện giải quyết TTHC trên VNPT-iGATE"] == "12"
+    assert shown["Số xã, thị trấn giải quyết TTHC trên VNPT-iGATE"] == "5"
+    assert "có hệ thống một cửa điện tử: **07** xã" in markdown_text(app)
+
+
+def test_communes_follow_year_unit_and_profile(app, store_con):
+    open_page(app, "pages/communes.py")
+    app.sidebar.selectbox(key="year").select(2019).run()
+    shown = metrics(app)
+    assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "04 xã", "08 xã")  # F4
+    app.sidebar.selectbox(key="level").select("commune").run()
+    app.sidebar.selectbox(key="unit").select("01315").run()
+    profile = communes.commune_profile(store_con, app.sidebar.selectbox(key="year").value, "01315")
+    bars = figures(app)["Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực"]["data"]
+    assert bars[0]["y"] == pytest.approx(profile.pct.tolist())
+    assert bars[1]["y"] == pytest.approx(profile.mean_pct.tolist())
+
+
+def test_communes_explain_a_district_without_commune_results(app):
+    open_page(app, "pages/communes.py", unit="040")
+    assert any("Chưa có kết quả cấp xã của Thành phố Cao Bằng" in i.value for i in app.info)
+    assert not app.get("plotly_chart")
+
+
+# --- Kế hoạch ---------------------------------------------------------------------------------
+
+def test_plan_cards_table_and_waterfall(app, store_con):
+    open_page(app, "pages/plan.py")
+    expected = plan.plan_to_target(store_con, 2020, "042", 5)
+    shown = metrics(app)
+    assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == ("73,79", "79,18", "5,39")
+    assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
+    steps = table(app, "plan_table")
+    assert len(steps) == len(expected.steps)
+    assert steps["Tổng điểm lũy kế"].iloc[-1] == fmt_number(expected.resulting_total)
+    fall = figures(app)["Từ điểm hiện tại đến mục tiêu"]["data"][0]
+    assert fall["x"][0] == pytest.approx(73.79) and fall["measure"][-1] == "total"
+    assert any(expected.assumption in i.value for i in app.info)
+
+
+def test_plan_follows_the_target_rank(app, store_con):
+    open_page(app, "pages/plan.py")
+    app.number_input(key="target_rank").set_value(3).run()
+    gap = targets.target_gap(store_con, 2020, "042", 3)
+    assert metrics(app)["Điểm cần thêm"] == fmt_number(gap.points_needed)
+    assert metrics(app)["Điểm của hạng 3"] == fmt_number(gap.target_total)
+
+
+def test_plan_what_if_sliders_move_total_and_rank(app, store_con):
+    open_page(app, "pages/plan.py")
+    assert metrics(app)["Tổng điểm mới"] == "73,79" and metrics(app)["Thứ hạng mới"] == "9/10"
+    app.select_slider(key="whatif_7").set_value(15.0).run()
+    app.select_slider(key="whatif_3").set_value(14.0).run()
+    field_points = gaps.gaps(store_con, 2020, "042", depth=1).set_index("criterion_code").points
+    expected = plan.what_if(store_con, 2020, "042", {"7": round(15 - field_points["7"], 2),
+                                                     "3": round(14 - field_points["3"], 2)})
+    assert metrics(app)["Tổng điểm mới"] == fmt_number(expected.new_total)
+    assert metrics(app)["Thứ hạng mới"] == fmt_rank(expected.new_rank, expected.rank_of)
+    assert expected.new_rank < 9
