@@ -76,9 +76,8 @@ async def wait_for_script(page, timeout: float) -> None:
 async def overview_reading(page) -> tuple[str, str]:
     metric = page.locator('[data-testid="stMetric"]').filter(has_text=TOTAL_LABEL).first
     total = (await metric.locator('[data-testid="stMetricValue"]').inner_text()).strip()
-    year_box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text="Năm").first
-    year = (await year_box.inner_text()).replace("Năm", "").strip()
-    return year, total
+    heading = (await page.locator("h3").filter(has_text=" — năm ").first.inner_text()).strip()
+    return heading.rsplit(" ", 1)[-1], total
 
 
 async def run_session(browser, base_url: str, session: Session, rounds: int, timeout: float) -> None:
@@ -157,6 +156,15 @@ def summarize(sessions: list[Session], before, after, imported: dict | None) -> 
     return lines + [f"PROBLEM {p}" for p in problems] + ["LOAD OK" if not problems else "LOAD FAILED"]
 
 
+def server_env(args) -> dict[str, str]:
+    env = {"CCHC_HOME_UNIT": args.home}
+    if not args.no_import:
+        from analytics.auth import hash_password
+
+        env["CCHC_EDITOR_PASSWORD_HASH"] = hash_password(EDITOR_PASSWORD)
+    return env
+
+
 def prepare_store(args, work: Path) -> Path:
     db = work / "load.duckdb"
     if args.db:
@@ -184,10 +192,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="cchc-load-") as tmp:
         db = prepare_store(args, Path(tmp))
         before = home_total(db, args.home)
-        from analytics.auth import hash_password
-
-        env = {"CCHC_HOME_UNIT": args.home, "CCHC_EDITOR_PASSWORD_HASH": hash_password(EDITOR_PASSWORD)}
-        os.environ.update(env)  # StreamlitServer passes our environment on to the app
+        os.environ.update(server_env(args))  # StreamlitServer passes our environment on to the app
         server = StreamlitServer(db, free_port())
         sessions = [Session(i) for i in range(args.sessions)]
         try:
