@@ -15,6 +15,7 @@ from analytics.errors import CchcError
 COMMAND_MODULES = (
     "analytics.commands.store",
     "analytics.commands.synth",
+    "analytics.commands.imports",
 )
 
 

@@ -16,7 +16,7 @@ from analytics.errors import NotFoundError
 
 # Longest first, so "thi tran" wins over "thi".
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh", "xa", "tp.", "tp", "tt.", "tt",
-                 "tx.", "tx")
+                 "tx.", "tx", "h.", "x.")
 
 
 def nfc(text: str) -> str:
@@ -58,11 +58,16 @@ def unit_lookup(con: duckdb.DuckDBPyConnection, level: str | None = None,
     return lookup
 
 
+def lookup_codes(lookup: dict[str, set[str]], text: str) -> set[str]:
+    """Codes a spelling names in a unit_lookup: the exact folded text first, then without its prefix."""
+    return lookup.get(fold(nfc(text))) or lookup.get(name_key(nfc(text))) or set()
+
+
 def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = None,
                  parent: str | None = None) -> str:
     """Return the unit code that `text` names within the scope, or raise NotFoundError."""
     lookup = unit_lookup(con, level, parent)
-    codes = lookup.get(fold(nfc(text))) or lookup.get(name_key(nfc(text))) or set()
+    codes = lookup_codes(lookup, text)
     if len(codes) == 1:
         return next(iter(codes))
     if len(codes) > 1:

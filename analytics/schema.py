@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 LEVELS = ("province", "district", "commune")
 
@@ -120,12 +120,28 @@ TABLES_V1 = [
     """CREATE INDEX IF NOT EXISTS scores_unit_idx ON scores (unit_code, year)""",
 ]
 
+# v2: the score rows an import replaced, kept so that undoing that import can put them back.
+TABLES_V2 = [
+    """CREATE TABLE IF NOT EXISTS replaced_scores (
+        replaced_by_batch_id INTEGER NOT NULL,
+        year INTEGER NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        criterion_code VARCHAR NOT NULL,
+        points DOUBLE NOT NULL,
+        self_points DOUBLE,
+        is_demo BOOLEAN NOT NULL,
+        source VARCHAR,
+        batch_id INTEGER NOT NULL,
+        PRIMARY KEY (replaced_by_batch_id, year, unit_code, criterion_code)
+    )""",
+]
+
 # Tables whose full content defines "the state" (used by undo checks and tests).
 DATA_TABLES = ("units", "unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures",
-               "scores", "targets", "indicators", "batches", "meta")
+               "scores", "targets", "indicators", "replaced_scores", "batches", "meta")
 
 # version -> statements that bring a store at version-1 to this version.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from analytics.errors import StoreError
-from analytics.schema import create_schema
+from analytics.schema import SCHEMA_VERSION, create_schema, current_version
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
@@ -71,13 +71,31 @@ def is_built(path: Path) -> bool:
         con.close()
 
 
+def migrate_store(path: Path) -> int:
+    """Bring an existing store to SCHEMA_VERSION (a no-op, read-only check when it is current)."""
+    con = connect(path, read_only=True)
+    try:
+        found = current_version(con)
+    finally:
+        con.close()
+    if found < SCHEMA_VERSION:
+        con = connect(path)
+        try:
+            create_schema(con)
+        finally:
+            con.close()
+    return found
+
+
 def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bool:
-    """Build the store from the demo CSVs. Returns False when it already existed (and force is off).
+    """Build the store from the demo CSVs. Returns False when it already existed (and force is off);
+    an existing store of an older schema is migrated.
 
     The store is built in a temporary file beside the target and moved into place, so a
     crash never leaves a half-built store behind.
     """
     if is_built(path) and not force:
+        migrate_store(path)
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=".building-", suffix=".duckdb", dir=path.parent)

@@ -1,0 +1,187 @@
+"""import, history, undo and hash-password. The CLI acts as the local operator (actor "cli")."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from analytics.auth import hash_password
+from analytics.commands.common import add_db_option, add_format_option, emit, to_jsonable
+from analytics.errors import CchcError
+from analytics.formatting import fmt_number, fmt_rank, fmt_signed
+from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.store import connect, init_store, resolve_db_path
+
+ACTOR = "cli"
+LEVELS = ("district", "commune")
+UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "status": "Tình trạng",
+                "old_total": "Điểm cũ", "new_total": "Điểm mới", "delta_total": "Thay đổi", "old_rank": "Hạng cũ",
+                "new_rank": "Hạng mới"}
+
+
+def register(subparsers) -> None:
+    imp = subparsers.add_parser("import", help="nạp kết quả từ tệp CSV hoặc Excel (kiểm tra, xem trước, ghi)")
+    imp.add_argument("file", help="tệp .xlsx, .csv hoặc .txt")
+    imp.add_argument("--year", type=int, help="năm của số liệu (khi tệp không ghi năm)")
+    imp.add_argument("--level", choices=LEVELS, help="cấp đơn vị (mặc định: tự nhận biết)")
+    imp.add_argument("--parent", help="mã đơn vị cha, ví dụ 04 (tỉnh) hoặc 042 (huyện)")
+    imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và xem trước, không ghi gì")
+    imp.add_argument("--replace", action="store_true", help="thay thế dữ liệu đã có của cùng năm và đơn vị")
+    demo = imp.add_mutually_exclusive_group()
+    demo.add_argument("--demo", dest="demo", action="store_const", const=True, help="đánh dấu là dữ liệu minh họa")
+    demo.add_argument("--real", dest="demo", action="store_const", const=False, help="đánh dấu là dữ liệu thật")
+    add_db_option(imp)
+    imp.add_argument("--format", choices=("table", "json"), default="table", help="định dạng kết quả")
+    imp.set_defaults(func=run_import)
+
+    hist = subparsers.add_parser("history", help="lịch sử các lô nạp dữ liệu")
+    add_db_option(hist)
+    add_format_option(hist)
+    hist.set_defaults(func=run_history)
+
+    undo = subparsers.add_parser("undo", help="hoàn tác một lô nạp, trả kho về đúng trạng thái trước lô đó")
+    undo.add_argument("batch_id", type=int, help="số lô (xem bằng lệnh history)")
+    add_db_option(undo)
+    undo.set_defaults(func=run_undo)
+
+    hp = subparsers.add_parser("hash-password", help="tạo mã băm mật khẩu biên tập viên cho secrets.toml")
+    hp.add_argument("--stdin", action="store_true", help="đọc mật khẩu từ dòng đầu của stdin")
+    hp.set_defaults(func=run_hash_password)
+
+
+def open_for_writing(args):
+    path = resolve_db_path(args.db)
+    init_store(path)  # builds a missing store, migrates an old one
+    return connect(path)
+
+
+def read_input(name: str) -> bytes:
+    path = Path(name)
+    if not path.is_file():
+        raise CchcError(f"Không tìm thấy tệp '{name}'.")
+    return path.read_bytes()
+
+
+def run_import(args) -> int:
+    data = read_input(args.file)
+    options = ImportOptions(year=args.year, level=args.level, parent=args.parent, replace=args.replace,
+                            demo=args.demo)
+    con = open_for_writing(args)
+    try:
+        analysis = analyze(con, Path(args.file).name, data, options)
+        batch_id = None
+        if analysis.ok and not args.dry_run:
+            batch_id = commit_import(con, analysis, ACTOR)
+    finally:
+        con.close()
+    report(analysis, batch_id, args)
+    return 0 if analysis.ok else 2
+
+
+def report(analysis, batch_id: int | None, args) -> None:
+    if args.format == "json":
+        emit(analysis_json(analysis, batch_id, args.dry_run), "json")
+        return
+    out = sys.stdout if analysis.ok else sys.stderr
+    print(summary_line(analysis), file=out)
+    for title, items in (("Lỗi", analysis.errors), ("Cảnh báo", analysis.warnings)):
+        if items:
+            print(f"{title} ({len(items)}):", file=out)
+            for problem in items:
+                print(f"  - {problem.message}", file=out)
+    if analysis.preview is not None:
+        print_preview(analysis.preview, out)
+    print(outcome_line(analysis, batch_id, args.dry_run), file=out)
+
+
+def summary_line(analysis) -> str:
+    years = ", ".join(map(str, analysis.years)) or "–"
+    flag = "; dữ liệu minh họa" if analysis.is_demo else ""
+    return (f"Tệp {analysis.file_name} ({fmt_number(analysis.size / 1024, 1)} KB, SHA-256 {analysis.sha256[:12]}…): "
+            f"{len(analysis.rows)} dòng điểm, năm {years}{flag}.")
+
+
+def outcome_line(analysis, batch_id: int | None, dry_run: bool) -> str:
+    if not analysis.ok:
+        return "Chưa nạp gì: hãy sửa các lỗi trên rồi nạp lại."
+    if dry_run:
+        return "Chạy thử (--dry-run): chưa ghi gì vào kho."
+    return f"Đã nạp lô #{batch_id}: {len(analysis.rows)} dòng điểm. Hoàn tác bằng: python -m analytics undo {batch_id}"
+
+
+def print_preview(preview, out) -> None:
+    if preview.new_years:
+        print(f"Năm mới trong kho: {', '.join(map(str, preview.new_years))}", file=out)
+    print("Thay đổi theo đơn vị:", file=out)
+    print(unit_table(preview.units).to_string(index=False), file=out)
+    for (year, level, parent), frame in preview.rankings.items():
+        print(f"Xếp hạng năm {year} sau khi nạp ({level}, thuộc {parent}):", file=out)
+        shown = pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
+                              "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
+        print(shown.to_string(index=False), file=out)
+
+
+def unit_table(units: pd.DataFrame) -> pd.DataFrame:
+    frame = units[list(UNIT_HEADERS)].copy()
+    for column in ("old_total", "new_total"):
+        frame[column] = frame[column].map(fmt_number)
+    frame["delta_total"] = frame["delta_total"].map(fmt_signed)
+    for column in ("old_rank", "new_rank"):
+        frame[column] = [fmt_rank(r, n) for r, n in zip(frame[column], units.rank_of)]
+    return frame.rename(columns=UNIT_HEADERS)
+
+
+def analysis_json(analysis, batch_id: int | None, dry_run: bool) -> dict:
+    preview = analysis.preview
+    return {
+        "file": analysis.file_name, "sha256": analysis.sha256, "size": analysis.size, "ok": analysis.ok,
+        "dry_run": dry_run, "batch_id": batch_id, "rows": len(analysis.rows), "years": analysis.years,
+        "is_demo": analysis.is_demo, "problems": [p.as_dict() for p in analysis.problems],
+        "preview": None if preview is None else {
+            "new_years": preview.new_years, "units": to_jsonable(preview.units),
+            "rankings": [{"year": y, "level": lv, "parent": p,
+                          "rows": to_jsonable(f[["unit_code", "unit_name", "total", "rank", "rank_of"]])}
+                         for (y, lv, p), f in preview.rankings.items()],
+        },
+    }
+
+
+def run_history(args) -> int:
+    path = resolve_db_path(args.db)
+    init_store(path)
+    con = connect(path, read_only=True)
+    try:
+        frame = history(con)
+    finally:
+        con.close()
+    emit(frame, args.format)
+    return 0
+
+
+def run_undo(args) -> int:
+    con = open_for_writing(args)
+    try:
+        undo_id = undo_batch(con, args.batch_id, ACTOR)
+    finally:
+        con.close()
+    print(f"Đã hoàn tác lô #{args.batch_id} (lô hoàn tác #{undo_id}).")
+    return 0
+
+
+def run_hash_password(args) -> int:
+    if args.stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = getpass.getpass("Mật khẩu biên tập viên: ")
+        if getpass.getpass("Nhập lại: ") != password:
+            raise CchcError("Hai lần nhập không khớp.")
+    if len(password) < 8:
+        raise CchcError("Mật khẩu cần ít nhất 8 ký tự.")
+    hashed = hash_password(password)
+    print(hashed)
+    print(f'# .streamlit/secrets.toml:  editor_password_hash = "{hashed}"', file=sys.stderr)
+    print(f"# hoặc biến môi trường:    CCHC_EDITOR_PASSWORD_HASH='{hashed}'", file=sys.stderr)
+    return 0

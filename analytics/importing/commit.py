@@ -1,0 +1,192 @@
+"""Writing: one transaction per file, an audit row per batch, and undo that restores exactly.
+
+An import stores the rows of every (year, unit) it carries. With replace, the rows those
+(year, unit) pairs had before are deleted and copied into `replaced_scores` under the new
+batch, so that undoing the batch deletes its rows and puts those back. A batch whose rows
+a later import replaced can only be undone after that later import is undone.
+
+Writers in one process take WRITE_LOCK, so two imports run one after the other; across
+processes DuckDB's file lock lets only one writer open the store at all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import duckdb
+import pandas as pd
+
+from analytics.errors import CchcError, NotFoundError
+from analytics.store import bump_data_version, new_batch
+
+WRITE_LOCK = threading.RLock()
+# Test hook: seconds to sleep inside the import transaction, just before COMMIT (see tests).
+PAUSE_ENV = "CCHC_IMPORT_PAUSE_SECONDS"
+PAUSED_MARK = "CCHC_IMPORT_PAUSED"
+
+PAIR_ROWS_SQL = "SELECT count(*) FROM scores WHERE year = ? AND unit_code = ?"
+SAVE_REPLACED_SQL = """
+    INSERT INTO replaced_scores (replaced_by_batch_id, year, unit_code, criterion_code, points, self_points,
+                                 is_demo, source, batch_id)
+    SELECT ?, year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id
+    FROM scores WHERE year = ? AND unit_code = ?
+"""
+DELETE_PAIR_SQL = "DELETE FROM scores WHERE year = ? AND unit_code = ?"
+INSERT_SCORE_SQL = """
+    INSERT INTO scores (year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+"""
+BATCH_SQL = "SELECT kind, undone_by_batch_id FROM batches WHERE id = ?"
+BLOCKING_SQL = "SELECT DISTINCT replaced_by_batch_id FROM replaced_scores WHERE batch_id = ? ORDER BY 1"
+DELETE_BATCH_ROWS_SQL = "DELETE FROM scores WHERE batch_id = ?"
+RESTORE_SQL = """
+    INSERT INTO scores (year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id)
+    SELECT year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id
+    FROM replaced_scores WHERE replaced_by_batch_id = ?
+"""
+FORGET_REPLACED_SQL = "DELETE FROM replaced_scores WHERE replaced_by_batch_id = ?"
+COUNT_BATCH_ROWS_SQL = "SELECT count(*) FROM scores WHERE batch_id = ?"
+MARK_UNDONE_SQL = "UPDATE batches SET undone_by_batch_id = ? WHERE id = ?"
+HISTORY_SQL = """
+    SELECT b.id, b.created_at, b.source_name, b.sha256, b.row_count, b.actor, b.kind, b.mode,
+           b.undoes_batch_id, b.undone_by_batch_id, b.note,
+           (SELECT string_agg(DISTINCT CAST(s.year AS VARCHAR), ', ' ORDER BY CAST(s.year AS VARCHAR))
+              FROM scores s WHERE s.batch_id = b.id) AS years,
+           b.kind = 'import' AND b.undone_by_batch_id IS NULL
+             AND NOT EXISTS (SELECT 1 FROM replaced_scores r WHERE r.batch_id = b.id) AS can_undo
+    FROM batches b ORDER BY b.id DESC
+"""
+
+
+@contextmanager
+def transaction(con):
+    """BEGIN … COMMIT under WRITE_LOCK; ROLLBACK on any error, store errors shown in Vietnamese."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException as exc:
+            _rollback(con)
+            if isinstance(exc, duckdb.Error):
+                raise CchcError(f"Không ghi được vào kho dữ liệu, chưa có gì thay đổi: {exc}") from exc
+            raise
+
+
+@contextmanager
+def trial(con):
+    """A transaction that is always rolled back: to see what the store would look like."""
+    with WRITE_LOCK:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        finally:
+            _rollback(con)
+
+
+def _rollback(con) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # the transaction was already aborted by the failing statement
+
+
+def write_rows(con, rows: list[tuple], batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
+    """Replace the data of every (year, unit) in rows by rows; returns how many rows were replaced."""
+    replaced = 0
+    for year, unit in sorted({(r[0], r[1]) for r in rows}):
+        count = con.execute(PAIR_ROWS_SQL, [year, unit]).fetchone()[0]
+        if count and save_replaced:
+            con.execute(SAVE_REPLACED_SQL, [batch_id, year, unit])
+        if count:
+            con.execute(DELETE_PAIR_SQL, [year, unit])
+        replaced += count
+    con.executemany(INSERT_SCORE_SQL, [[*r, is_demo, source, batch_id] for r in rows])
+    return replaced
+
+
+def commit_rows(con, rows: list[tuple], *, file_name: str, sha256: str, actor: str, replace: bool,
+                is_demo: bool) -> int:
+    """Store rows as one batch in one transaction; returns the batch id."""
+    if not rows:
+        raise CchcError("Tệp không có dòng điểm nào để nạp.")
+    with transaction(con):
+        if not replace:
+            refuse_existing(con, rows)
+        batch_id = new_batch(con, source_name=file_name, sha256=sha256, row_count=len(rows), actor=actor,
+                             kind="import", mode="replace" if replace else "insert")
+        replaced = write_rows(con, rows, batch_id, is_demo, f"Nạp từ tệp {file_name}", save_replaced=True)
+        con.execute("UPDATE batches SET note = ? WHERE id = ?", [batch_note(rows, replaced), batch_id])
+        bump_data_version(con)
+        _pause_for_tests()
+    return batch_id
+
+
+def batch_note(rows: list[tuple], replaced: int) -> str:
+    """'Năm 2021; 10 đơn vị; thay 80 dòng điểm đã có' (kept, since undo removes the rows)."""
+    years = ", ".join(str(y) for y in sorted({r[0] for r in rows}))
+    note = f"Năm {years}; {len({(r[0], r[1]) for r in rows})} đơn vị"
+    return note + (f"; thay {replaced} dòng điểm đã có" if replaced else "")
+
+
+def refuse_existing(con, rows: list[tuple]) -> None:
+    """Checked again inside the transaction: another import may have landed since the preview."""
+    for year, unit in sorted({(r[0], r[1]) for r in rows}):
+        if con.execute(PAIR_ROWS_SQL, [year, unit]).fetchone()[0]:
+            raise CchcError(f"Đơn vị {unit} đã có dữ liệu năm {year} trong kho; chọn 'Thay thế dữ liệu đã có' "
+                            "để ghi đè. Chưa có gì thay đổi.")
+
+
+def _pause_for_tests() -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        print(PAUSED_MARK, file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
+def commit_import(con, analysis, actor: str) -> int:
+    """Commit an analysed file (see pipeline.analyze); refuses one with errors."""
+    if analysis.errors:
+        raise CchcError(f"Tệp {analysis.file_name} còn {len(analysis.errors)} lỗi; chưa nạp gì.")
+    return commit_rows(con, analysis.rows, file_name=analysis.file_name, sha256=analysis.sha256, actor=actor,
+                       replace=analysis.options.replace, is_demo=analysis.is_demo)
+
+
+def undo_batch(con, batch_id: int, actor: str) -> int:
+    """Undo an import: delete its rows, put back what it replaced. Returns the id of the undo batch."""
+    with transaction(con):
+        check_undoable(con, batch_id)
+        removed = con.execute(COUNT_BATCH_ROWS_SQL, [batch_id]).fetchone()[0]
+        con.execute(DELETE_BATCH_ROWS_SQL, [batch_id])
+        con.execute(RESTORE_SQL, [batch_id])
+        con.execute(FORGET_REPLACED_SQL, [batch_id])
+        undo_id = new_batch(con, source_name=f"Hoàn tác lô #{batch_id}", sha256=None, row_count=removed,
+                            actor=actor, kind="undo", undoes_batch_id=batch_id)
+        con.execute(MARK_UNDONE_SQL, [undo_id, batch_id])
+        bump_data_version(con)
+    return undo_id
+
+
+def check_undoable(con, batch_id: int) -> None:
+    row = con.execute(BATCH_SQL, [batch_id]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Không có lô nhập #{batch_id}.")
+    kind, undone_by = row
+    if kind != "import":
+        raise CchcError(f"Lô #{batch_id} không phải lô nạp từ tệp; chỉ hoàn tác được lô nạp từ tệp.")
+    if undone_by is not None:
+        raise CchcError(f"Lô #{batch_id} đã được hoàn tác (lô #{undone_by}).")
+    later = [r[0] for r in con.execute(BLOCKING_SQL, [batch_id]).fetchall()]
+    if later:
+        raise CchcError(f"Dữ liệu của lô #{batch_id} đã bị lô #{later[-1]} thay thế; hãy hoàn tác lô "
+                        f"#{later[-1]} trước.")
+
+
+def history(con) -> pd.DataFrame:
+    """Every batch, newest first: id, created_at, source_name, sha256, row_count, actor, kind, mode,
+    undoes_batch_id, undone_by_batch_id, note, years, can_undo."""
+    return con.execute(HISTORY_SQL).df()

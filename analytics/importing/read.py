@@ -1,0 +1,229 @@
+"""Bytes to rows of cells: encodings, separators, decimal commas, merged cells. Pure functions.
+
+Accepted: XLSX workbooks; text tables (CSV/TSV) in UTF-8 with or without BOM, UTF-16 (Excel's
+"Unicode text") and Windows-1258, separated by commas, semicolons or tabs. Every text cell is
+NFC-normalised and stripped, so "Hoà" typed on two keyboards compares equal later on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from analytics.formatting import fmt_number
+from analytics.importing.problems import FileProblem
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+SEPARATORS = ("\t", ";", ",")  # in order of preference when two fit equally well
+XLSX_MAGIC = b"PK\x03\x04"
+XLS_MAGIC = b"\xd0\xcf\x11\xe0"
+SPACES = "\u00a0\u2007\u202f\ufeff"
+
+Cell = str | float | int | None
+
+
+@dataclass
+class RawSheet:
+    name: str | None  # None for a text file
+    rows: list[list[Cell]]
+    line_numbers: list[int]  # what a person sees: Excel row, or line in the text file
+    decimal: str  # "," or "."
+
+
+@dataclass
+class RawFile:
+    name: str
+    sha256: str
+    size: int
+    kind: str  # "xlsx" or "text"
+    encoding: str | None
+    separator: str | None
+    sheets: list[RawSheet]
+
+
+def read_file(name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> RawFile:
+    """Read any accepted file into sheets of cells; raise FileProblem when it cannot be read at all."""
+    check_size(data, max_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    if data.startswith(XLSX_MAGIC):
+        return RawFile(name, digest, len(data), "xlsx", None, None, read_xlsx(data))
+    refuse_binary(data)
+    text, encoding = decode_text(data)
+    separator = detect_separator(text)
+    return RawFile(name, digest, len(data), "text", encoding, separator, [read_text_sheet(text, separator)])
+
+
+def check_size(data: bytes, max_bytes: int) -> None:
+    if not data.strip():
+        raise FileProblem("Tệp rỗng: không có dòng nào.", "empty", "Kiểm tra lại tệp đã chọn.")
+    if len(data) > max_bytes:
+        raise FileProblem(
+            f"Tệp dung lượng {fmt_number(len(data) / 1048576, 1)} MB, vượt giới hạn "
+            f"{fmt_number(max_bytes / 1048576, 1)} MB.", "too_large",
+            "Chỉ giữ lại trang kết quả chỉ số CCHC rồi nạp lại.")
+
+
+def refuse_binary(data: bytes) -> None:
+    if data.startswith(XLS_MAGIC):
+        raise FileProblem("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.", "unsupported",
+                          "Mở tệp bằng Excel, chọn Lưu thành… định dạng .xlsx rồi nạp lại.")
+    if data.startswith(b"%PDF"):
+        raise FileProblem("Tệp PDF không đọc được thành bảng.", "unsupported", "Hãy nạp tệp Excel (.xlsx) hoặc CSV.")
+
+
+# --- text files -------------------------------------------------------------------------------
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding): BOMs first, then UTF-16 without BOM, UTF-8, and Windows-1258 last."""
+    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                          (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return _decode(data, encoding), encoding
+    sample = data[:4000]
+    if sample.count(0) > len(sample) // 4:  # UTF-16 without BOM: every other byte of ASCII is NUL
+        encoding = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
+        return _decode(data, encoding), encoding
+    for encoding in ("utf-8", "cp1258"):
+        try:
+            return unicodedata.normalize("NFC", data.decode(encoding)), encoding
+        except UnicodeDecodeError:
+            continue
+    raise FileProblem("Không nhận ra bảng mã của tệp văn bản.", "encoding",
+                      "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx).")
+
+
+def _decode(data: bytes, encoding: str) -> str:
+    try:
+        return unicodedata.normalize("NFC", data.decode(encoding))
+    except UnicodeDecodeError as exc:
+        raise FileProblem(f"Tệp hỏng: không giải mã được theo {encoding}.", "encoding",
+                          "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx).") from exc
+
+
+def detect_separator(text: str) -> str:
+    """The separator that splits most lines into the same number (≥ 2) of fields."""
+    lines = [line for line in text.splitlines() if line.strip()][:60]
+    best, best_score = ",", (0, 0)
+    for separator in SEPARATORS:
+        widths = [len(row) for row in csv.reader(lines, delimiter=separator) if len(row) > 1]
+        if not widths:
+            continue
+        width, count = Counter(widths).most_common(1)[0]
+        if (count, width) > best_score:
+            best, best_score = separator, (count, width)
+    return best
+
+
+def read_text_sheet(text: str, separator: str) -> RawSheet:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    rows, lines = [], []
+    for record in reader:
+        rows.append([clean(cell) for cell in record])
+        lines.append(reader.line_num)
+    return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","))
+
+
+# --- workbooks ----------------------------------------------------------------------------------
+
+def read_xlsx(data: bytes) -> list[RawSheet]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise FileProblem("Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).", "unreadable",
+                          "Mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi nạp lại.") from exc
+    return [read_worksheet(ws) for ws in workbook.worksheets]
+
+
+def read_worksheet(ws) -> RawSheet:
+    rows = [[clean(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
+    fill_merged(ws, rows)
+    return RawSheet(ws.title, rows, list(range(1, len(rows) + 1)), detect_decimal(rows, default=","))
+
+
+def fill_merged(ws, rows: list[list[Cell]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell (merged header cells)."""
+    for merged in ws.merged_cells.ranges:
+        value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
+        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
+            for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+                rows[r][c] = value
+
+
+# --- cells and numbers --------------------------------------------------------------------------
+
+def clean(value) -> Cell:
+    """NFC text without surrounding spaces; numbers as numbers; blanks as None."""
+    if value is None or isinstance(value, bool):
+        return None if value is None else str(value)
+    if isinstance(value, (int, float)):
+        return value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    text = unicodedata.normalize("NFC", str(value))
+    for space in SPACES:
+        text = text.replace(space, " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def cell_text(value: Cell) -> str:
+    """Text of a cell as a person reads it: 40.0 -> '40', 3.1 -> '3.1'."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+COMMA_DECIMAL = re.compile(r"^[-−]?\d+,\d+$")
+POINT_DECIMAL = re.compile(r"^[-−]?\d+\.\d+$")
+GROUPED = re.compile(r"^[-−]?\d{1,3}([.,])\d{3}$")
+
+
+def detect_decimal(rows: list[list[Cell]], default: str) -> str:
+    """',' when text numbers are written "73,79", '.' when "73.79"; `default` when nothing tells."""
+    commas = points = 0
+    for row in rows:
+        for cell in row:
+            if isinstance(cell, str) and not GROUPED.match(cell):
+                commas += bool(COMMA_DECIMAL.match(cell))
+                points += bool(POINT_DECIMAL.match(cell))
+    if commas == points:
+        return default
+    return "," if commas > points else "."
+
+
+PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def parse_number(value: Cell, decimal: str = ",") -> float | None:
+    """73,79 / 73.79 / 1.234,5 / 1,234.5 / 73 -> float; blank -> None; anything else -> ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    text = value.replace(" ", "").replace("−", "-").replace("–", "-")
+    text = _normalise_separators(text, decimal)
+    if not PLAIN_NUMBER.match(text):
+        raise ValueError(value)
+    return float(text)
+
+
+def _normalise_separators(text: str, decimal: str) -> str:
+    if "," in text and "." in text:  # the rightmost one is the decimal mark
+        thousands = "." if text.rfind(",") > text.rfind(".") else ","
+        return text.replace(thousands, "").replace(",", ".")
+    grouped = re.match(r"^-?\d{1,3}([.,]\d{3})+$", text)
+    if grouped and (("," in text and decimal == ".") or ("." in text and decimal == ",")):
+        return text.replace(",", "").replace(".", "")
+    return text.replace(",", ".")

@@ -1,0 +1,84 @@
+"""Templates to fill in: one row per unit × lowest criterion of the set in force, maxima shown.
+
+The XLSX template carries cell validation (a decimal between 0 and the row's maximum) and
+reads back through the importer as it is; the CSV template has the same columns.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+
+from analytics.errors import NotFoundError
+from analytics.importing.catalog import LEVEL_NAMES, Catalog, CriteriaSet, Scope
+
+HEADER = ["Năm", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm"]
+POINTS_COLUMN = "G"
+MAX_COLUMN = "F"
+FIRST_DATA_ROW = 4  # title, note, header, then data
+DEFAULT_PARENT_SQL = """
+    SELECT parent_code FROM units WHERE level = ? GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1
+"""
+
+
+def template_rows(con: duckdb.DuckDBPyConnection, year: int, level: str,
+                  parent: str | None = None) -> tuple[CriteriaSet, Scope, list[list]]:
+    """(criteria set, scope, rows): every unit valid that year × every lowest criterion."""
+    catalog = Catalog(con)
+    cs = catalog.criteria(level, year)
+    if cs is None:
+        raise NotFoundError(f"Chưa có bộ tiêu chí {LEVEL_NAMES.get(level, level)} cho năm {year}.")
+    parent = parent or con.execute(DEFAULT_PARENT_SQL, [level]).fetchone()[0]
+    scope = catalog.scope(level, parent)
+    leaves = [c for c in cs.nodes if not cs.children.get(c)]
+    rows = [[year, unit, scope.name(unit), code, cs.nodes[code].name, cs.nodes[code].max_points, None]
+            for unit in scope.valid_in(year) for code in leaves]
+    return cs, scope, rows
+
+
+def title_of(cs: CriteriaSet, scope: Scope, year: int) -> str:
+    return f"MẪU NHẬP ĐIỂM CHỈ SỐ CCHC NĂM {year} — {scope.label.upper()} (bộ tiêu chí {cs.code})"
+
+
+def template_csv(con, year: int, level: str, parent: str | None = None) -> bytes:
+    """UTF-8 with BOM, so that Excel on Windows shows the diacritics."""
+    _, _, rows = template_rows(con, year, level, parent)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([*row[:5], str(row[5]).replace(".", ","), ""])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx(con, year: int, level: str, parent: str | None = None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    cs, scope, rows = template_rows(con, year, level, parent)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"Mau {year}"
+    ws.append([title_of(cs, scope, year)])
+    ws["A1"].font = Font(bold=True)
+    ws.append(["Điền cột Điểm (dấu phẩy thập phân hoặc số của Excel), từ 0 đến Điểm tối đa; không sửa các cột khác."])
+    ws.append(HEADER)
+    for cell in ws[FIRST_DATA_ROW - 1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    last = FIRST_DATA_ROW + len(rows) - 1
+    rule = DataValidation(type="decimal", operator="between", formula1="0",
+                          formula2=f"{MAX_COLUMN}{FIRST_DATA_ROW}", allow_blank=True, showErrorMessage=True,
+                          errorTitle="Điểm không hợp lệ", error="Điểm phải là số từ 0 đến Điểm tối đa của dòng.")
+    rule.add(f"{POINTS_COLUMN}{FIRST_DATA_ROW}:{POINTS_COLUMN}{last}")
+    ws.add_data_validation(rule)
+    ws.freeze_panes = f"A{FIRST_DATA_ROW}"
+    for column, width in zip("ABCDEFG", (7, 11, 26, 12, 48, 12, 10)):
+        ws.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

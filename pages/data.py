@@ -1,0 +1,114 @@
+"""Dữ liệu: load a year's results (upload, check, preview, confirm), the history with undo, templates."""
+
+import streamlit as st
+
+from analytics.errors import CchcError
+from analytics.formatting import fmt_number
+from analytics.importing import ImportOptions, template_csv, template_xlsx
+from analytics.importing.read import MAX_FILE_BYTES
+from ui import data, imports
+from ui.editor import editor, sign_in_panel, signed_in_bar
+from ui.marks import demo_badge, how_to_read
+from ui.sidebar import current
+
+sel = current()
+con = data.connection()
+actor = editor()
+st.title("Dữ liệu")
+imports.show_result()
+upload_tab, history_tab, template_tab = st.tabs(["Nạp kết quả", "Lịch sử nạp", "Tệp mẫu"])
+
+
+def draw_analysis(analysis) -> None:
+    years = ", ".join(map(str, analysis.years)) or "–"
+    st.markdown(f"**{analysis.file_name}** — {fmt_number(analysis.size / 1024, 1)} KB, "
+                f"{len(analysis.rows)} dòng điểm, năm {years}; SHA-256 `{analysis.sha256[:12]}…`")
+    demo_badge(analysis.is_demo)
+    if analysis.errors:
+        st.error(f"Tệp có {len(analysis.errors)} lỗi; chưa thể nạp. Sửa các lỗi dưới đây rồi tải lên lại.",
+                 icon=":material/error:")
+    elif analysis.warnings:
+        st.warning(f"{len(analysis.warnings)} cảnh báo; vẫn có thể nạp.", icon=":material/warning:")
+    if analysis.problems:
+        st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
+    if analysis.preview is not None:
+        draw_preview(analysis.preview)
+
+
+def draw_preview(preview) -> None:
+    st.subheader("Xem trước: thay đổi theo đơn vị")
+    if preview.new_years:
+        st.info(f"Năm mới trong kho: {', '.join(map(str, preview.new_years))}", icon=":material/event:")
+    st.dataframe(imports.units_frame(preview.units), hide_index=True, key="import_units")
+    for (year, level, _), frame in preview.rankings.items():
+        st.markdown(f"**Xếp hạng năm {year} sau khi nạp** ({'cấp huyện' if level == 'district' else 'cấp xã'})")
+        st.dataframe(imports.ranking_frame(frame), hide_index=True, key=f"import_ranking_{year}_{level}")
+    with st.expander(f"Điểm thêm hoặc thay đổi ({len(preview.changes)} dòng)"):
+        st.dataframe(imports.changes_frame(preview.changes), hide_index=True, key="import_changes")
+
+
+with upload_tab:
+    if actor is None:
+        sign_in_panel()
+    else:
+        signed_in_bar(actor)
+        uploaded = st.file_uploader(f"Tệp kết quả (.xlsx, .csv, .txt; tối đa {MAX_FILE_BYTES // 1048576} MB)",
+                                    type=["xlsx", "csv", "txt", "tsv"], key=imports.uploader_key())
+        cols = st.columns(4)
+        level = cols[0].selectbox("Cấp", list(imports.LEVEL_CHOICES), format_func=imports.LEVEL_CHOICES.get,
+                                  key="import_level")
+        year = cols[1].number_input("Năm (để trống: lấy từ tệp)", min_value=2000, max_value=2100, value=None,
+                                    step=1, key="import_year")
+        demo = cols[2].selectbox("Dữ liệu minh họa?", list(imports.DEMO_CHOICES),
+                                 format_func=imports.DEMO_CHOICES.get, key="import_demo")
+        replace = cols[3].checkbox("Thay thế dữ liệu đã có", key="import_replace",
+                                   help="Ghi đè điểm của các đơn vị đã có dữ liệu cùng năm; hoàn tác được.")
+        if uploaded is not None:
+            options = ImportOptions(year=int(year) if year else None, level=level, replace=replace, demo=demo)
+            payload = uploaded.getvalue()
+            analysis = imports.analysis_for(con, uploaded.name, payload, options)
+            draw_analysis(analysis)
+            st.button("Xác nhận nạp", type="primary", disabled=not analysis.ok, key="import_confirm",
+                      icon=":material/upload:", on_click=imports.confirm_import,
+                      args=(uploaded.name, payload, options, actor))
+    how_to_read("Tải lên bảng kết quả tỉnh gửi (Excel hoặc CSV). Hệ thống tự tìm dòng tiêu đề, bỏ qua dòng "
+                "tiêu đề phụ, ghi chú và chữ ký; kiểm tra từng ô và liệt kê mọi lỗi kèm dòng, cột. Chưa có gì "
+                "được ghi cho đến khi bấm **Xác nhận nạp**; mỗi lần nạp là một lô, có thể hoàn tác.")
+
+with history_tab:
+    batches = imports.history_frame(con)
+    st.dataframe(batches[list(imports.HISTORY_COLUMNS)].rename(columns=imports.HISTORY_COLUMNS),
+                 hide_index=True, key="import_history")
+    choices = imports.undoable(batches)
+    if actor is None:
+        st.caption("Đăng nhập biên tập viên (thẻ Nạp kết quả) để hoàn tác một lô.")
+    elif choices:
+        batch = st.selectbox("Lô cần hoàn tác", list(choices), format_func=choices.get, key="undo_batch")
+        st.button("Hoàn tác lô đã chọn", key="undo_confirm", icon=":material/undo:",
+                  on_click=imports.confirm_undo, args=(batch, actor))
+    else:
+        st.caption("Chưa có lô nạp nào có thể hoàn tác.")
+
+with template_tab:
+    st.markdown("Tệp mẫu có sẵn đơn vị và tiêu chí của bộ tiêu chí đang áp dụng, kèm điểm tối đa; "
+                "chỉ cần điền cột **Điểm** rồi tải lên ở thẻ Nạp kết quả.")
+    cols = st.columns(2)
+    template_year = cols[0].number_input("Năm", min_value=2000, max_value=2100, value=(sel.year or 2020) + 1,
+                                         step=1, key="template_year")
+    template_level = cols[1].selectbox("Cấp", ["district", "commune"], key="template_level",
+                                       format_func=imports.LEVEL_CHOICES.get)
+    # the home district's province for districts, the home district for its communes
+    parent = sel.parent_code if template_level == sel.level else (sel.home_code if template_level == "commune" else None)
+    try:
+        xlsx = template_xlsx(con, int(template_year), template_level, parent)
+        text = template_csv(con, int(template_year), template_level, parent)
+    except CchcError as exc:
+        st.warning(exc.message)
+    else:
+        stem = f"mau-{'huyen' if template_level == 'district' else 'xa'}-{int(template_year)}"
+        cols = st.columns(2)
+        cols[0].download_button("Tải mẫu Excel (.xlsx)", xlsx, file_name=f"{stem}.xlsx", key="template_xlsx",
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                icon=":material/download:")
+        cols[1].download_button("Tải mẫu CSV", text, file_name=f"{stem}.csv", mime="text/csv", key="template_csv",
+                                icon=":material/download:")

@@ -1,0 +1,135 @@
+"""Streamlit side of the upload flow: analyse once per file and options, confirm, undo.
+
+Commit and undo run in button callbacks, before the next script run draws anything, so the
+sidebar of that run already sees the new data version and can be moved to the new year.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analytics.errors import CchcError
+from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
+from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.importing.pipeline import Analysis
+from ui import data
+
+UPLOAD_COUNTER = "_upload_counter"
+ANALYSIS_KEY = "_analysis"
+RESULT_KEY = "_import_result"
+LEVEL_CHOICES = {None: "Tự nhận biết", "district": "Cấp huyện", "commune": "Cấp xã"}
+DEMO_CHOICES = {None: "Theo tệp", True: "Có", False: "Không"}
+PROBLEM_COLUMNS = {"severity": "Mức", "sheet": "Trang", "row": "Dòng", "column": "Cột", "value": "Giá trị",
+                   "reason": "Vấn đề", "suggestion": "Gợi ý"}
+SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo"}
+
+
+def uploader_key() -> str:
+    return f"upload_{st.session_state.setdefault(UPLOAD_COUNTER, 0)}"
+
+
+def analysis_for(con, name: str, payload: bytes, options: ImportOptions) -> Analysis:
+    """Analyse once per (file, options, data version) in this session."""
+    key = (name, hash(payload), repr(options), data.version(con))
+    cached = st.session_state.get(ANALYSIS_KEY)
+    if cached is None or cached[0] != key:
+        cached = (key, analyze(con, name, payload, options))
+        st.session_state[ANALYSIS_KEY] = cached
+    return cached[1]
+
+
+def confirm_import(name: str, payload: bytes, options: ImportOptions, actor: str) -> None:
+    """Button callback: analyse again against the store as it is now, commit, move the sidebar."""
+    con = data.connection()
+    try:
+        analysis = analyze(con, name, payload, options)
+        batch_id = commit_import(con, analysis, actor)
+    except CchcError as exc:
+        st.session_state[RESULT_KEY] = ("error", exc.message)
+        return
+    years = ", ".join(map(str, analysis.years))
+    st.session_state[RESULT_KEY] = ("success", f"Đã nạp lô #{batch_id}: {fmt_int(len(analysis.rows))} dòng điểm "
+                                               f"năm {years}. Mọi trang đã hiển thị dữ liệu mới.")
+    st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1
+    st.session_state.pop(ANALYSIS_KEY, None)
+    show_year(analysis)
+
+
+def show_year(analysis: Analysis) -> None:
+    """Point the shared sidebar at the imported year (and level), as the user will look there next."""
+    scopes = sorted(analysis.preview.rankings) if analysis.preview else []
+    if scopes:
+        year, level, _ = scopes[-1]
+        st.session_state["level"] = level
+        st.session_state["year"] = year
+
+
+def confirm_undo(batch_id: int, actor: str) -> None:
+    try:
+        undo_id = undo_batch(data.connection(), batch_id, actor)
+    except CchcError as exc:
+        st.session_state[RESULT_KEY] = ("error", exc.message)
+        return
+    st.session_state[RESULT_KEY] = ("success", f"Đã hoàn tác lô #{batch_id} (lô hoàn tác #{undo_id}).")
+    st.session_state.pop(ANALYSIS_KEY, None)
+
+
+def show_result() -> None:
+    kind, message = st.session_state.pop(RESULT_KEY, (None, None))
+    if message:
+        getattr(st, kind)(message)
+
+
+def problems_frame(analysis: Analysis) -> pd.DataFrame:
+    frame = pd.DataFrame([p.as_dict() for p in analysis.problems], columns=list(PROBLEM_COLUMNS))
+    frame["severity"] = frame["severity"].map(SEVERITY)
+    frame["row"] = frame["row"].astype("Int64")
+    return frame.rename(columns=PROBLEM_COLUMNS)
+
+
+def units_frame(units: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Năm": units.year.astype(str), "Đơn vị": units.unit_name, "Tình trạng": units.status,
+        "Điểm cũ": units.old_total.map(fmt_number), "Điểm mới": units.new_total.map(fmt_number),
+        "Thay đổi": units.delta_total.map(fmt_signed),
+        "Hạng cũ": [fmt_rank(r, n) for r, n in zip(units.old_rank, units.rank_of)],
+        "Hạng mới": [fmt_rank(r, n) for r, n in zip(units.new_rank, units.rank_of)],
+        "Dòng thêm / đổi / bỏ": [f"{a} / {c} / {r}" for a, c, r in
+                                 zip(units.rows_added, units.rows_changed, units.rows_removed)],
+    })
+
+
+def ranking_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)], "Đơn vị": frame.unit_name,
+        "Tổng điểm": frame.total.map(fmt_number), "So với năm trước": frame.delta_total.map(fmt_signed),
+    })
+
+
+def changes_frame(changes: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Năm": changes.year.astype(str), "Đơn vị": changes.unit_name, "Tiêu chí": changes.criterion_code,
+        "Điểm cũ": changes.old_points.map(fmt_number), "Điểm mới": changes.new_points.map(fmt_number),
+    })
+
+
+HISTORY_COLUMNS = {"id": "Lô", "created_at": "Thời điểm", "kind": "Loại", "source_name": "Tệp / thao tác",
+                   "note": "Nội dung", "row_count": "Số dòng", "actor": "Người thực hiện", "mode": "Cách nạp",
+                   "sha256": "SHA-256", "status": "Tình trạng"}
+KINDS = {"demo": "Dữ liệu minh họa", "import": "Nạp tệp", "undo": "Hoàn tác"}
+MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–"}
+
+
+def history_frame(con) -> pd.DataFrame:
+    frame = history(con)
+    frame["kind"] = frame["kind"].map(KINDS)
+    frame["mode"] = frame["mode"].map(MODES).fillna("–")
+    frame["sha256"] = frame["sha256"].fillna("").str[:12]
+    frame["status"] = [f"Đã hoàn tác (lô #{u})" if pd.notna(u) else "" for u in frame.undone_by_batch_id]
+    return frame
+
+
+def undoable(frame: pd.DataFrame) -> dict[int, str]:
+    rows = frame[frame.can_undo.astype(bool)]
+    return {int(r.id): f"Lô #{r.id} — {r.source_name} ({r.note})" for r in rows.itertuples()}
