@@ -61,8 +61,10 @@ INSERT INTO indicators SELECT year, unit_code, indicator, value, true, $source, 
 """
 SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 LONG_SCORES_SQL = """
-SELECT year, unit_code AS unit, criterion_code AS criterion, points FROM scores
-ORDER BY year, unit_code, criterion_code
+SELECT s.year, s.unit_code AS unit, s.criterion_code AS criterion, s.points
+FROM scores s JOIN units u ON u.code = s.unit_code
+WHERE $level IS NULL OR u.level = $level
+ORDER BY s.year, s.unit_code, s.criterion_code
 """
 
 
@@ -73,10 +75,15 @@ class SynthSpec:
     criteria: int = 40
     seed: int = 7
     first_year: int = 2016
+    provinces: int | None = None  # fixed counts per level (else derived from `units`)
+    districts: int | None = None
 
     def check(self) -> None:
         if self.units < 3:
             raise CchcError("Số đơn vị phải từ 3 trở lên (một tỉnh, một huyện, một xã).")
+        if (self.provinces or 1) + (self.districts or 1) > self.units or min(self.provinces or 1,
+                                                                            self.districts or 1) < 1:
+            raise CchcError("Số tỉnh và số huyện phải từ 1 trở lên và không vượt tổng số đơn vị.")
         if self.criteria < len(FIELDS):
             raise CchcError(f"Số tiêu chí phải từ {len(FIELDS)} trở lên (ít nhất một tiêu chí mỗi lĩnh vực).")
         if self.years < 0:
@@ -97,10 +104,10 @@ class SynthResult:
 
 # --- the unit tree -------------------------------------------------------------------------
 
-def level_counts(units: int) -> tuple[int, int, int]:
+def level_counts(units: int, provinces: int | None = None, districts: int | None = None) -> tuple[int, int, int]:
     """(provinces, districts, communes) adding up to exactly `units`."""
-    provinces = max(1, units // UNITS_PER_PROVINCE)
-    districts = max(1, min(provinces * DISTRICTS_PER_PROVINCE, (units - provinces) // 16))
+    provinces = provinces or max(1, units // UNITS_PER_PROVINCE)
+    districts = districts or max(1, min(provinces * DISTRICTS_PER_PROVINCE, (units - provinces) // 16))
     return provinces, districts, units - provinces - districts
 
 
@@ -120,7 +127,7 @@ def unit_tree(spec: SynthSpec) -> dict[str, list]:
     rows of one province or district sit together, as they would in a store loaded from GSO
     codes, and DuckDB's zone maps can skip the rest.
     """
-    n_prov, n_dist, n_comm = level_counts(spec.units)
+    n_prov, n_dist, n_comm = level_counts(spec.units, spec.provinces, spec.districts)
     pw = max(2, len(str(n_prov)))
     dw = max(3, pw + 1, len(str(n_dist)))
     cw = max(5, dw + 1, len(str(n_comm)))
@@ -280,7 +287,8 @@ def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
     return SynthResult(Path(), len(tree["code"]), scores.num_rows, home)
 
 
-def build_synthetic_store(path: Path, spec: SynthSpec, csv_path: Path | None = None) -> SynthResult:
+def build_synthetic_store(path: Path, spec: SynthSpec, csv_path: Path | None = None,
+                          csv_level: str | None = None) -> SynthResult:
     """Build the store in a temporary file beside `path`, then move it into place."""
     spec.check()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -293,7 +301,7 @@ def build_synthetic_store(path: Path, spec: SynthSpec, csv_path: Path | None = N
             create_schema(con)
             result = fill_store(con, spec)
             if csv_path is not None:
-                write_long_csv(con, csv_path)
+                write_long_csv(con, csv_path, csv_level)
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -305,11 +313,15 @@ def build_synthetic_store(path: Path, spec: SynthSpec, csv_path: Path | None = N
     return SynthResult(path, result.units, result.score_rows, result.home_unit)
 
 
-def write_long_csv(con: duckdb.DuckDBPyConnection, csv_path: Path) -> None:
-    """The scores as a long CSV (year, unit, criterion, points), the import's long format."""
+def write_long_csv(con: duckdb.DuckDBPyConnection, csv_path: Path, level: str | None = None) -> int:
+    """The scores (of one level, or all) as a long CSV (year, unit, criterion, points), the
+    import's long format, with unit codes in the unit column. Returns the number of rows."""
     Path(csv_path).parent.mkdir(parents=True, exist_ok=True)
-    reader = con.sql(LONG_SCORES_SQL).to_arrow_reader(1_000_000)
+    reader = con.sql(LONG_SCORES_SQL, params={"level": level}).to_arrow_reader(1_000_000)
+    rows = 0
     options = pacsv.WriteOptions(quoting_style="none")
     with pacsv.CSVWriter(str(csv_path), reader.schema, write_options=options) as writer:
         for batch in reader:
             writer.write_batch(batch)
+            rows += batch.num_rows
+    return rows

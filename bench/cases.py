@@ -7,13 +7,16 @@ and a comparison that returns None when both agree (ranks equal, points to 1e-9)
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
 from analytics import communes, gaps, plan, recoverable, trend
 from analytics import rankings as rk
+from analytics.store import connect
 
 TOLERANCE = 1e-9
 DEFAULT_HOME = "042"
@@ -156,7 +159,47 @@ def all_cases(ctx: dict) -> list[Case]:
     return ranking_cases(ctx) + unit_cases(ctx) + commune_cases(ctx)
 
 
-# --- import --------------------------------------------------------------------------------
+# --- import ----------------------------------------------------------------------------------
 
-def measure_import(size: str, work, rows: int, run_child) -> dict:
-    return {"skipped": "the import module is not merged yet"}
+IMPORT_CRITERIA = 40
+
+
+def import_shape(rows: int) -> tuple[int, int]:
+    """(districts, years) of one province whose district scores make `rows` long-CSV rows.
+
+    The import takes one level under one parent per file, so the file is a single province's
+    districts; the store it goes into has the same tree and criteria but no scores yet.
+    """
+    years = 10 if rows >= 400_000 else 1
+    return max(1, rows // (years * IMPORT_CRITERIA)), years
+
+
+def _synth_argv(db, districts: int, years: int) -> list[str]:
+    return [sys.executable, "-m", "analytics", "synth", "--db", str(db), "--units", str(districts + 1),
+            "--provinces", "1", "--districts", str(districts), "--years", str(years),
+            "--criteria", str(IMPORT_CRITERIA), "--seed", "11"]
+
+
+def measure_import(work: Path, rows: int, run_child, timeout: float) -> dict:
+    """Import a long CSV of `rows` rows with `python -m analytics import` into a store without scores."""
+    districts, years = import_shape(rows)
+    source, target, csv_path = work / "import-source.duckdb", work / "import-target.duckdb", work / "import.csv"
+    built = run_child(_synth_argv(source, districts, years) + ["--csv", str(csv_path), "--csv-level", "district"])
+    empty = run_child(_synth_argv(target, districts, 0))
+    if built["status"] or empty["status"]:
+        return {"rows": 0, "error": (built["output"] + empty["output"])[-500:]}
+    result = run_child([sys.executable, "-m", "analytics", "import", str(csv_path), "--level", "district",
+                        "--parent", "01", "--demo", "--db", str(target)], timeout=timeout)
+    stored = _count_scores(target) if result["status"] == 0 else 0
+    return {"rows": districts * years * IMPORT_CRITERIA, "stored": stored, "seconds": result["seconds"],
+            "rows_per_s": stored / result["seconds"] if stored else None, "peak_mb": result["peak_mb"],
+            "file_mb": csv_path.stat().st_size / 1048576, "status": result["status"],
+            "error": None if stored else result["output"][-400:]}
+
+
+def _count_scores(db: Path) -> int:
+    con = connect(db, read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM scores").fetchone()[0]
+    finally:
+        con.close()
