@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "analytics.commands.store",
     "analytics.commands.synth",
     "analytics.commands.imports",
+    "analytics.commands.analysis",
 )
 
 

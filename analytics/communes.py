@@ -32,6 +32,11 @@ WHERE i.year = ? AND i.unit_code = ?
 ORDER BY i.indicator
 """
 
+INDICATOR_YEARS_SQL = """
+SELECT DISTINCT i.year FROM indicators i JOIN units u ON u.code = i.unit_code
+WHERE i.unit_code = $district OR u.parent_code = $district ORDER BY i.year
+"""
+
 TABLE_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "pct", "band", "band_previous", "delta_total",
                  "has_data", "is_demo"]
 
@@ -112,6 +117,26 @@ def _moves(table: pd.DataFrame, order: dict[str, int], up: bool) -> list[tuple[s
 def indicator_table(con: duckdb.DuckDBPyConnection, year: int, parent: str) -> pd.DataFrame:
     """unit_code, unit_name, indicator, indicator_name, value, is_demo for the communes of `parent`."""
     return con.execute(INDICATORS_SQL, {"year": year, "level": LEVEL, "parent": parent}).df()
+
+
+def unit_indicators_frame(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> pd.DataFrame:
+    """The unit's own indicators in the shape of indicator_table."""
+    own = unit_indicators(con, year, unit_code)
+    name = con.execute("SELECT name FROM units WHERE code = ?", [unit_code]).fetchone()
+    own.insert(0, "unit_name", name[0] if name else unit_code)
+    own.insert(0, "unit_code", unit_code)
+    return own[["unit_code", "unit_name", "indicator", "indicator_name", "value", "is_demo"]]
+
+
+def district_indicators(con: duckdb.DuckDBPyConnection, year: int, district: str) -> pd.DataFrame:
+    """A district's own operational indicators, then those of its communes."""
+    communes = indicator_table(con, year, district)
+    frames = [f for f in (unit_indicators_frame(con, year, district), communes) if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else communes
+
+
+def indicator_years(con: duckdb.DuckDBPyConnection, district: str) -> list[int]:
+    return [r[0] for r in con.execute(INDICATOR_YEARS_SQL, {"district": district}).fetchall()]
 
 
 def communes_lacking(con: duckdb.DuckDBPyConnection, year: int, parent: str, indicator: str) -> pd.DataFrame:

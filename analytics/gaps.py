@@ -22,7 +22,7 @@ NODE_STATS_SQL = f"""
 WITH nodes AS ({NODE_VALUES_SQL})
 SELECT criterion_code,
        max(value) FILTER (WHERE unit_code = $unit) AS points,
-       avg(value) AS mean_points,
+       round(avg(value), 6) AS mean_points,
        max(value) FILTER (WHERE unit_code <> $unit) AS best_points,
        max(value) FILTER (WHERE unit_code = $target) AS target_points,
        bool_or(is_demo) AS any_demo
