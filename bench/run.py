@@ -183,11 +183,12 @@ def _run_seconds(app) -> float:
 
 # --- one size ------------------------------------------------------------------------------
 
-def bench_size(size: str, runs: int, work: Path, with_pages: bool) -> Report:
+def bench_size(size: str, runs: int, work: Path, with_pages: bool, import_rows: int | None) -> Report:
     report = Report(size=size, machine=machine())
     db, report.build = build_store(size, work)
-    report.imports = bench_cases.measure_import(work, IMPORT_ROWS[size], run_child, IMPORT_TIMEOUT[size])
-    if report.imports.get("stored") != report.imports["rows"]:
+    rows = IMPORT_ROWS[size] if import_rows is None else import_rows
+    report.imports = bench_cases.measure_import(work, rows, run_child, IMPORT_TIMEOUT[size]) if rows else {}
+    if rows and report.imports.get("stored") != report.imports["rows"]:
         report.mismatches.append(f"import stored {report.imports.get('stored')} of {report.imports['rows']} rows")
     con = connect(db, read_only=True)
     context = bench_cases.context_for(con)
@@ -211,7 +212,9 @@ def bench_size(size: str, runs: int, work: Path, with_pages: bool) -> Report:
 def print_report(report: Report) -> None:
     print(f"\n## {report.size}: build {report.build['seconds']:.1f} s (peak {report.build['peak_mb']:.0f} MB)")
     imp = report.imports
-    if imp.get("rows_per_s"):
+    if not imp:
+        print("import: not measured")
+    elif imp.get("rows_per_s"):
         print(f"import {imp['rows']} rows ({imp['file_mb']:.1f} MB) in {imp['seconds']:.1f} s = "
               f"{imp['rows_per_s']:.0f} rows/s (peak {imp['peak_mb']:.0f} MB)")
     else:
@@ -237,6 +240,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--size", choices=list(SIZES), action="append", help="size(s) to run")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per call (default 7, quick 3)")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page runs")
+    parser.add_argument("--import-rows", type=int, help="rows of the import benchmark file (0: skip the import)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for results, stores and CSVs")
     return parser.parse_args(argv)
 
@@ -249,7 +253,7 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     mismatches = []
     for size in sizes:
-        report = bench_size(size, runs, work, with_pages=not args.no_pages)
+        report = bench_size(size, runs, work, with_pages=not args.no_pages, import_rows=args.import_rows)
         print_report(report)
         (args.out / f"{size}.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1))
         mismatches += [f"{size}: {m}" for m in report.mismatches]
