@@ -11,7 +11,7 @@ import pandas as pd
 from analytics.criteria import code_sort_key, criteria_tree
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number
-from analytics.rankings import node_values, rank_among
+from analytics.rankings import node_values, rank_among, round_total
 from analytics.recoverable import criterion_headroom
 from analytics.scope import get_unit, own_and_peer_totals
 from analytics.targets import target_gap
@@ -65,7 +65,7 @@ class WhatIf:
 
 def reaches(total: float, target_total: float | None) -> bool:
     """A total holds the target rank when, rounded to two decimals, it is at least the holder's."""
-    return target_total is None or round(total, 2) >= round(target_total, 2) - 1e-9
+    return target_total is None or round_total(total) >= round_total(target_total) - 1e-9
 
 
 def choose_steps(rooms: list[tuple[str, float]], current: float, target_total: float | None) -> list[tuple[str, float]]:

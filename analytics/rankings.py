@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 # The criteria set in force for a level and year: the latest one starting on or before it.
@@ -114,10 +115,15 @@ def lowest_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: 
     return con.execute(LOWEST_NODES_SQL, params).df()
 
 
+def round_total(value: float) -> float:
+    """A total rounded to two decimals exactly as competition_rank rounds it (numpy's rounding)."""
+    return float(np.round(float(value), 2))
+
+
 def rank_among(others: Iterable[float], total: float) -> int:
     """Competition rank a total would get among the others' totals (all rounded to two decimals)."""
-    mine = round(float(total), 2)
-    return 1 + sum(1 for other in others if round(float(other), 2) > mine)
+    mine = round_total(total)
+    return 1 + sum(1 for other in others if round_total(other) > mine)
 
 
 def holder_of_rank(others: pd.DataFrame, rank: int) -> pd.Series | None:

@@ -8,7 +8,7 @@ import duckdb
 
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number
-from analytics.rankings import holder_of_rank, rank_among
+from analytics.rankings import holder_of_rank, rank_among, round_total
 from analytics.scope import get_unit, own_and_peer_totals
 
 # A target holds from its year until a later one replaces it.
@@ -70,8 +70,8 @@ def target_gap(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
     rank_of = len(others) + 1
     check_rank(rank, rank_of)
     holder = holder_of_rank(others, rank)
-    target_total = None if holder is None else round(float(holder.total), 2)
-    needed = 0.0 if target_total is None else max(0.0, round(target_total - round(total, 2), 2))
+    target_total = None if holder is None else round_total(holder.total)
+    needed = 0.0 if target_total is None else max(0.0, round_total(target_total - round_total(total)))
     current_rank = rank_among(others.total, total)
     return TargetGap(
         unit_code=unit.code, unit_name=unit.name, year=year, target_rank=rank, rank_of=rank_of,

@@ -21,8 +21,7 @@ NO_E_ONE_STOP = {"01315", "01316", "01296", "01318", "01291", "01300", "01309"}
 
 def run_cli(db, *args, env=None):
     """Run the CLI in a real subprocess: (exit status, stdout, stderr)."""
-    full_env = {**os.environ, **(env or {})}
-    full_env.pop("CCHC_HOME_UNIT", None) if not env or "CCHC_HOME_UNIT" not in env else None
+    full_env = {k: v for k, v in os.environ.items() if k != "CCHC_HOME_UNIT"} | (env or {})
     done = subprocess.run([sys.executable, "-m", "analytics", *args, "--db", str(db)], cwd=ROOT, env=full_env,
                           capture_output=True, text=True, timeout=120)
     return done.returncode, done.stdout, done.stderr

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.plan import plan_to_target, what_if
-from analytics.rankings import competition_rank, rank_among, rankings
+from analytics.rankings import competition_rank, rank_among, rankings, round_total
 from tests.stores import empty_store, insert_scores, insert_set, insert_units
 
 QUICK = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -56,7 +56,7 @@ def test_rankings_order_and_rank_agree_and_form_a_competition_ranking(totals):
     assert ranked["rank"].is_monotonic_increasing
     assert ranked.total.round(2).is_monotonic_decreasing
     for row in ranked.itertuples():
-        assert row.rank == 1 + sum(round(t, 2) > round(row.total, 2) for t in totals)
+        assert row.rank == 1 + sum(round_total(t) > round_total(row.total) for t in totals)
     same = ranked.groupby(ranked.total.round(2))["rank"].nunique()
     assert (same == 1).all()
 
@@ -66,7 +66,7 @@ def test_rankings_order_and_rank_agree_and_form_a_competition_ranking(totals):
 def test_competition_rank_counts_the_strictly_better_ones(values):
     ranks = competition_rank(pd.Series(values)).tolist()
     for value, rank in zip(values, ranks):
-        assert rank == 1 + sum(round(v, 2) > round(value, 2) for v in values) == rank_among(values, value)
+        assert rank == 1 + sum(round_total(v) > round_total(value) for v in values) == rank_among(values, value)
 
 
 @QUICK
