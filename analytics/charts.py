@@ -27,7 +27,7 @@ POSITIVE = "#009E73"
 NEGATIVE = "#E69F00"
 LOST = "#D9DEE3"
 HEAT_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
-FONT = dict(family="Inter, 'Noto Sans', 'DejaVu Sans', sans-serif", size=13)
+FONT = dict(family="Inter, 'Noto Sans', 'DejaVu Sans', sans-serif", size=14, color="#31333F")
 NO_BAND = "Chưa xếp loại"
 
 
@@ -36,6 +36,16 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> 
                       plot_bgcolor="white", separators=",.", legend=dict(orientation="h", y=-0.15))
     fig.update_xaxes(gridcolor="#E5E8EB")
     fig.update_yaxes(gridcolor="#E5E8EB")
+    return fig
+
+
+def legend_on_top(fig: go.Figure) -> go.Figure:
+    """Legend in its own band between the title and the plot, so neither covers the other."""
+    has_title = bool(fig.layout.title.text)
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
+                      margin=dict(t=95 if has_title else 45))
+    if has_title:
+        fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"))
     return fig
 
 
@@ -66,9 +76,9 @@ def ranking_bar(frame: pd.DataFrame, home_code: str, target_rank: int | None = N
     target = ranked[ranked["rank"] == target_rank] if target_rank else ranked.iloc[0:0]
     if len(target):
         score = float(target["total"].iloc[0])
-        fig.add_vline(x=score, line_dash="dash", line_color=TARGET,
+        fig.add_vline(x=score, line_dash="dash", line_color=TARGET, layer="below",
                       annotation_text=f"Hạng {target_rank}: {fmt_number(score)}", annotation_position="top")
-    return base_layout(fig, title, height=max(320, 38 * len(ranked) + 80))
+    return base_layout(fig, title, height=max(300, 32 * len(ranked) + 90))
 
 
 # --- over the years -------------------------------------------------------------------------
@@ -118,23 +128,49 @@ def bump_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) ->
     return fig
 
 
+def spread(values: list[float], min_gap: float) -> list[float]:
+    """Label positions near `values` (same order) at least `min_gap` apart, so labels do not overlap."""
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    placed = [0.0] * len(values)
+    for rank, i in enumerate(order):
+        below = placed[order[rank - 1]] + min_gap if rank else float("-inf")
+        placed[i] = max(values[i], below)
+    shift = (max(placed[i] - values[i] for i in order) / 2) if values else 0.0
+    return [p - shift for p in placed]
+
+
 def totals_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) -> go.Figure:
-    """Total points of every unit over the years; the home unit thick, in HOME."""
+    """Total points of every unit over the years; the home unit thick, in HOME; names beside the last year."""
     fig = go.Figure()
+    last_points = []
     for code in _units_home_last(trend, home_code):
         rows = trend[trend["unit_code"] == code].sort_values("year")
         custom = [[n, fmt_number(t), fmt_rank(r, o)] for n, t, r, o in
                   zip(rows["unit_name"], rows["total"], rows["rank"], rows["rank_of"])]
         fig.add_trace(go.Scatter(
-            x=rows["year"], y=rows["total"], mode="lines+markers+text", name=rows["unit_name"].iloc[0],
-            text=_end_labels(rows), textposition="middle right", customdata=custom, cliponaxis=False,
-            hovertemplate="%{customdata[0]}<br>Năm %{x}: %{customdata[1]} điểm, hạng %{customdata[2]}"
-                          "<extra></extra>", **_line_style(code, home_code)))
+            x=rows["year"], y=rows["total"], mode="lines+markers", name=rows["unit_name"].iloc[0],
+            customdata=custom, hovertemplate="%{customdata[0]}<br>Năm %{x}: %{customdata[1]} điểm, hạng "
+                                             "%{customdata[2]}<extra></extra>", **_line_style(code, home_code)))
+        last_points.append((int(rows["year"].iloc[-1]), float(rows["total"].iloc[-1]), rows["unit_name"].iloc[0],
+                            code == home_code))
+    _name_labels(fig, last_points, height=440)
     fig.update_yaxes(title="Tổng điểm")
     _year_axis(fig, sorted(int(y) for y in trend["year"].unique()))
     fig = base_layout(fig, title, height=440)
     fig.update_layout(showlegend=False, margin=dict(r=190))
     return fig
+
+
+def _name_labels(fig: go.Figure, points: list[tuple[int, float, str, bool]], height: int) -> None:
+    """Unit names right of their last point, nudged apart (about 15 px) where lines end close together."""
+    if not points:
+        return
+    totals = [p[1] for p in points]
+    span = (max(totals) - min(totals)) or 1.0
+    label_y = spread(totals, span / (height - 140) * 15)
+    for (year, _total, name, home), y in zip(points, label_y):
+        fig.add_annotation(x=year, y=y, text=name, showarrow=False, xanchor="left", xshift=10,
+                           font=dict(color=HOME if home else "#5F6B76", size=13))
 
 
 def unit_history(trend: pd.DataFrame, unit_code: str, title: str | None = None) -> go.Figure:
@@ -175,27 +211,45 @@ def gap_bars(gaps: pd.DataFrame, value: str = "gap_points", title: str | None = 
     return base_layout(fig, title, height=max(300, 44 * len(rows) + 100))
 
 
+SHORT_PREFIXES = (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Thị trấn ", "TT "), ("Huyện ", ""), ("Xã ", ""))
+
+
+def short_name(name: str) -> str:
+    """'Huyện Bảo Lâm' -> 'Bảo Lâm', 'Thành phố Cao Bằng' -> 'TP Cao Bằng': for narrow column labels."""
+    for prefix, short in SHORT_PREFIXES:
+        if name.startswith(prefix):
+            return short + name[len(prefix):]
+    return name
+
+
 def _heat_labels(matrix: pd.DataFrame, home_code: str) -> tuple[list[str], dict[str, str]]:
-    """Unit codes best first and their tick labels, the home unit emphasised."""
+    """Unit codes best first and their short two-line labels, the home unit emphasised."""
     order = matrix.groupby("unit_code")["points"].sum().sort_values(ascending=False).index.tolist()
     names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
-    return order, {c: emphasise(names[c]) if c == home_code else names[c] for c in order}
+    labels = {c: wrap(short_name(names[c]), 8) for c in order}
+    return order, {c: emphasise(labels[c]) if c == home_code else labels[c] for c in order}
 
 
 def field_heatmap(matrix: pd.DataFrame, home_code: str, title: str | None = None) -> go.Figure:
-    """Units × fields, each cell the % of the field's maximum; best unit on top, home unit emphasised."""
+    """Fields (rows) × units (columns, best first), each cell the % of the field's maximum; home unit emphasised."""
     order, labels = _heat_labels(matrix, home_code)
     fields = matrix.drop_duplicates("field_code").sort_values("field_code", key=_code_key)
-    grid = matrix.pivot(index="unit_code", columns="field_code", values="pct").loc[order, fields["field_code"]]
-    field_labels = [wrap(f"{c}. {n}", 16) for c, n in zip(fields["field_code"], fields["field_name"])]
+    grid = matrix.pivot(index="field_code", columns="unit_code", values="pct").loc[fields["field_code"], order]
+    field_labels = [wrap(f"{c}. {n}", 30) for c, n in zip(fields["field_code"], fields["field_name"])]
+    names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
     fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=field_labels, y=[labels[c] for c in order], colorscale=HEAT_SCALE,
+        z=grid.to_numpy(), x=[labels[c] for c in order], y=field_labels, colorscale=HEAT_SCALE,
         zmin=float(matrix["pct"].min()), zmax=100, texttemplate="%{z:.1f}", xgap=2, ygap=2,
-        colorbar=dict(title="% tối đa", thickness=12),
-        hovertemplate="%{y}<br>%{x}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
+        customdata=[[names[c] for c in order]] * len(fields),
+        colorbar=dict(title=dict(text="% tối đa", side="right"), thickness=12),
+        hovertemplate="%{customdata}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False, tickangle=0)
-    return base_layout(fig, title, height=max(360, 38 * len(order) + 170))
+    fig.update_xaxes(showgrid=False, tickangle=0, side="top", tickfont=dict(size=12))
+    fig = base_layout(fig, title, height=max(360, 44 * len(fields) + 150))
+    fig.update_layout(margin=dict(t=110 if title else 60))
+    if title:
+        fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"))
+    return fig
 
 
 def _code_key(codes: pd.Series) -> pd.Series:
@@ -221,7 +275,8 @@ def field_comparison(matrix: pd.DataFrame, unit_codes: list[str], home_code: str
     fig.update_yaxes(range=[0, 105], title="% điểm tối đa")
     fig.update_xaxes(tickangle=0)
     fig = base_layout(fig, title, height=460)
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+    legend_on_top(fig)
+    fig.update_layout(barmode="group")
     return fig
 
 
@@ -239,7 +294,8 @@ def office_bars(summary: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="Điểm", rangemode="tozero")
     fig = base_layout(fig, title, height=max(220, 56 * len(rows) + 110))
-    fig.update_layout(barmode="overlay", legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+    legend_on_top(fig)
+    fig.update_layout(barmode="overlay")
     return fig
 
 
@@ -269,7 +325,8 @@ def commune_bars(table: pd.DataFrame, band_names: list[str], selected_code: str 
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     fig.update_xaxes(range=[0, 100], title="Tổng điểm")
     fig = base_layout(fig, title, height=max(320, 30 * len(rows) + 110))
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0), barmode="overlay")
+    legend_on_top(fig)
+    fig.update_layout(barmode="overlay")
     return fig
 
 
@@ -313,7 +370,7 @@ def band_sankey(transitions: pd.DataFrame, band_names: list[str], year_from: int
     dst = [index[("band_to", b if isinstance(b, str) else NO_BAND)] for b in transitions["band_to"]]
     names = ["<br>".join(n) for n in transitions["unit_names"]]
     fig = go.Figure(go.Sankey(
-        arrangement="fixed",
+        arrangement="fixed", textfont=dict(color="#1F2933", size=14),
         node=dict(label=[n[2] for n in nodes], color=[colours[n[1]] for n in nodes], pad=18, thickness=18,
                   x=[n[3] for n in nodes], y=[n[4] for n in nodes], hovertemplate="%{label}<extra></extra>"),
         link=dict(source=src, target=dst, value=transitions["count"].tolist(), customdata=names,
@@ -342,7 +399,7 @@ def commune_profile_chart(profile: pd.DataFrame, unit_name: str, title: str | No
     fig.update_yaxes(range=[0, 105], title="% điểm tối đa")
     fig.update_xaxes(tickangle=0)
     fig = base_layout(fig, title, height=420)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0))
+    legend_on_top(fig)
     return fig
 
 
@@ -364,8 +421,8 @@ def plan_waterfall(steps: pd.DataFrame, current_total: float, target_total: floa
     """From today's total, step by step (criteria of the plan), to the total after the plan;
     a dashed line at the score of the unit holding the target rank."""
     rows = _plan_rows(steps, max_steps)
-    labels = ["Hiện tại", *[wrap(f"{c} {n}".strip(), 32) for c, n in zip(rows["criterion_code"],
-                                                                         rows["criterion_name"])], "Sau kế hoạch"]
+    steps_text = [f"{c}. {n}" if c else n for c, n in zip(rows["criterion_code"], rows["criterion_name"])]
+    labels = ["Hiện tại", *[wrap(t, 32) for t in steps_text], "Sau kế hoạch"]
     gains = rows["gain"].astype(float).tolist()
     final = current_total + sum(gains)
     fig = go.Figure(go.Waterfall(
@@ -387,5 +444,5 @@ def _waterfall_axis(fig: go.Figure, start: float, final: float, target: float | 
                      title=f"Điểm (trục bắt đầu từ {fmt_number(low, 0)})")
     if target is not None:
         label = f"Điểm hạng {rank}: {fmt_number(target)}" if rank else f"Mục tiêu: {fmt_number(target)}"
-        fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label,
+        fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label, layer="below",
                       annotation_position="top", annotation_font_color=TARGET)

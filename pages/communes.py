@@ -6,7 +6,7 @@ import streamlit as st
 from analytics.charts import band_sankey, commune_bars, commune_profile_chart
 from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
 from ui import data
-from ui.marks import chart, demo_badge, empty_state
+from ui.marks import change_delta, chart, demo_badge, empty_state
 from ui.sidebar import current
 
 sel = current()
@@ -40,11 +40,13 @@ shown_bands = {b: n for b, n in summary.band_counts.items() if n or summary.band
 cards = st.columns(len(shown_bands) + 1)
 for card, (band, count) in zip(cards, shown_bands.items()):
     change = summary.band_count_changes.get(band)
-    delta = f"{change:+d} xã {since}" if since and change is not None else None
-    card.metric(band, f"{count:02d} xã", delta=delta, border=True)
+    # Neutral colour: more communes in a band is good for the best bands and bad for the weakest.
+    delta = {**change_delta(change, f"{fmt_signed(change, 0)} xã {since}"), "delta_color": "gray"} \
+        if since and change is not None else {}
+    card.metric(band, f"{count:02d} xã", border=True, **delta)
 mean = summary.mean_change
-cards[-1].metric(f"Điểm trung bình thay đổi ({since or 'chưa có năm trước'})",
-                 "–" if mean is None else fmt_signed(mean, 1), border=True)
+cards[-1].metric("Thay đổi điểm trung bình", "–" if mean is None else fmt_signed(mean, 1) + " điểm", border=True,
+                 **change_delta(mean, since or "chưa có năm trước"))
 members = "; ".join(f"**{band}**: {', '.join(names)}" for band, names in summary.members.items() if names)
 st.markdown(members + ".")
 
@@ -87,8 +89,10 @@ st.subheader("Hồ sơ một xã so với trung bình các xã")
 ranked = table[table.total.notna()]
 names = dict(zip(ranked.unit_code, ranked.unit_name))
 codes = ranked.unit_code.tolist()
-chosen = st.selectbox("Xã, thị trấn", codes, index=codes.index(selected_commune) if selected_commune in codes else 0,
-                      format_func=names.get, key="communes_profile_unit")
+if selected_commune in codes:  # at commune level the sidebar chooses the commune
+    chosen = selected_commune
+else:
+    chosen = st.selectbox("Xã, thị trấn", codes, format_func=names.get, key="communes_profile_unit")
 profile = data.commune_profile(con, ver, year, chosen)
 if profile.empty:
     empty_state(f"{names[chosen]} chưa có điểm theo lĩnh vực năm {year}.")
@@ -110,19 +114,17 @@ def figure_text(value: float, unit: str) -> str:
 
 
 own = data.unit_indicators(con, ver, year, district)
-if len(own):
-    figures = st.columns(len(own))
-    for column, item in zip(figures, own.itertuples()):
-        column.metric(item.indicator_name, figure_text(item.value, item.unit), border=True)
+lines = [f"- {item.indicator_name}: **{figure_text(item.value, item.unit)}**" for item in own.itertuples()]
 indicators = data.indicator_table(con, ver, year, district)
+for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
+    lacking = data.communes_lacking(con, ver, year, district, code)
+    if len(lacking):
+        lines.append(f"- Chưa đạt “{name}”: **{len(lacking):02d} xã** ({', '.join(lacking.unit_name)})")
+if lines:
+    st.markdown("\n".join(lines))
 if indicators.empty:
     empty_state(f"Chưa có số liệu vận hành của từng xã (một cửa điện tử, VNPT-iGATE) năm {year}.")
 else:
     flags = indicators.pivot_table(index="unit_name", columns="indicator_name", values="value", aggfunc="first")
-    for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
-        lacking = data.communes_lacking(con, ver, year, district, code)
-        if len(lacking):
-            st.markdown(f"- **Chưa:** {name.lower()}: **{len(lacking):02d}** xã "
-                        f"({', '.join(lacking.unit_name)}).")
     st.dataframe(flags.map(lambda v: "Có" if v > 0 else ("Không" if v == 0 else "–")).rename_axis("Xã, thị trấn"),
                  key="communes_indicators")

@@ -12,7 +12,7 @@ from ui.sidebar import current, url_selectbox
 
 REFERENCES = {
     "province-mean": "Trung bình các đơn vị cùng cấp",
-    "best": "Đơn vị đạt cao nhất",
+    "best": "Mức cao nhất của các đơn vị khác",
     "target": "Đơn vị giữ hạng mục tiêu",
     "threshold": "Một ngưỡng tự chọn (% điểm tối đa)",
 }
@@ -104,9 +104,9 @@ if matrix.empty:
 else:
     chart(field_heatmap(matrix, sel.unit_code, title=f"Tỷ lệ điểm đạt (% điểm tối đa), năm {sel.year}"),
           "criteria_heatmap",
-          "Mỗi hàng là một đơn vị (đơn vị có tổng điểm cao nhất ở trên), mỗi cột là một lĩnh vực. Ô càng đậm, "
+          "Mỗi hàng là một lĩnh vực, mỗi cột là một đơn vị (đơn vị có tổng điểm cao nhất bên trái). Ô càng đậm, "
           f"đơn vị càng đạt gần điểm tối đa của lĩnh vực. Tên {sel.unit_name} in đậm màu cam. "
-          "Đọc theo cột để thấy lĩnh vực nào cả tỉnh cùng yếu, theo hàng để thấy điểm yếu riêng của đơn vị.")
+          "Đọc theo hàng để thấy lĩnh vực nào cả tỉnh cùng yếu, theo cột để thấy điểm yếu riêng của một đơn vị.")
 
 
 def detail_table(detail: pd.DataFrame) -> pd.DataFrame:

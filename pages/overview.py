@@ -6,7 +6,7 @@ from analytics.charts import office_bars, ranking_bar, unit_history
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from ui import data
-from ui.marks import chart, demo_badge, empty_state, verdict
+from ui.marks import change_delta, chart, demo_badge, empty_state, verdict
 from ui.sidebar import current
 
 sel = current()
@@ -41,23 +41,22 @@ def target_gap():
 
 gap = target_gap()
 previous = ranking.attrs.get("previous_year")
-since = f"so với {previous}" if previous else "chưa có năm trước"
-cards = st.columns(5)
-# st.metric colours a delta by a leading ASCII "-", so deltas use it; values use the typographic minus.
-points_delta = f"{row.delta_total:+.2f}".replace(".", ",") + f" điểm {since}" if previous else None
-places_delta = f"{int(row.delta_rank):+d} bậc {since}" if previous else None
-cards[0].metric("Tổng điểm", fmt_number(row.total), delta=points_delta, border=True)
-cards[1].metric("Xếp hạng", fmt_rank(row["rank"], row.rank_of), delta=places_delta, border=True)
-cards[2].metric(f"Thay đổi điểm ({since})", fmt_signed(row.delta_total), border=True)
-cards[3].metric(f"Thay đổi thứ hạng ({since})", rank_change_words(row.delta_rank) if previous else "–", border=True)
+cards = st.columns(3)
+points_change = change_delta(row.delta_total, f"{fmt_signed(row.delta_total)} điểm so với {previous}") \
+    if previous else {}
+places_change = change_delta(row.delta_rank, f"{rank_change_words(row.delta_rank)} so với {previous} "
+                             f"({fmt_rank(row.rank_previous, row.rank_of)})") if previous else {}
+cards[0].metric("Tổng điểm", fmt_number(row.total), border=True, **points_change)
+cards[1].metric("Xếp hạng", fmt_rank(row["rank"], row.rank_of), border=True, **places_change)
 if gap is None:
-    cards[4].metric("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.", border=True)
+    cards[2].metric("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.", border=True)
 else:
-    cards[4].metric(f"Điểm cần thêm để đạt hạng {gap.target_rank}/{gap.rank_of}",
-                    "Đã đạt" if gap.reached else fmt_number(gap.points_needed), border=True)
-    holder = f" (hạng {gap.target_rank} năm {sel.year}: {gap.target_unit_name}, {fmt_number(gap.target_total)} điểm)" \
-        if gap.target_unit_name else ""
-    verdict(f"{sel.unit_name} {gap.sentence}{holder}.")
+    holder = f"hạng {gap.target_rank} năm {sel.year}: {gap.target_unit_name}" if gap.target_unit_name else None
+    cards[2].metric(f"Điểm cần thêm để đạt hạng {gap.target_rank}/{gap.rank_of}",
+                    "Đã đạt" if gap.reached else fmt_number(gap.points_needed), border=True,
+                    **change_delta(0, holder) if holder else {})
+    verdict(f"{sel.unit_name} {gap.sentence}"
+            + (f" (điểm của {holder.split(': ')[1]}, {fmt_number(gap.target_total)})." if holder else "."))
     st.page_link("pages/plan.py", label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
                  icon=":material/flag:", query_params=st.query_params.to_dict())
 

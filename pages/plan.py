@@ -5,12 +5,14 @@ import streamlit as st
 
 from analytics.charts import plan_waterfall
 from analytics.errors import CchcError
-from analytics.formatting import fmt_number, fmt_rank, fmt_signed
+from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
+from analytics.trend import projection_sentence
 from ui import data
-from ui.marks import chart, demo_badge, empty_state, verdict
+from ui.marks import change_delta, chart, demo_badge, empty_state, verdict
 from ui.sidebar import current
 
 SLIDER_STEP = 0.25
+CAPS = {"best": "mức cao nhất đơn vị khác đã đạt", "max": "điểm tối đa của tiêu chí"}
 
 sel = current()
 con = data.connection()
@@ -30,24 +32,27 @@ st.subheader(f"{sel.unit_name} — từ kết quả năm {sel.year}")
 demo_badge(True)
 set_target = data.target_rank(con, ver, sel.unit_code)
 rank_of = int(row.rank_of)
-target_rank = int(st.number_input(
+controls = st.columns([1, 2, 2])
+target_rank = int(controls[0].number_input(
     "Hạng mục tiêu", min_value=1, max_value=rank_of, step=1, key="target_rank",
     value=min(set_target, rank_of) if set_target else max(1, int(row["rank"]) - 1),
     help="Mặc định là chỉ tiêu đã đặt trong kho dữ liệu (nếu có)."))
+cap = controls[1].selectbox("Mỗi tiêu chí được nâng tới", list(CAPS), format_func=CAPS.get, key="plan_cap")
 
 try:
-    plan = data.plan(con, ver, sel.year, sel.unit_code, target_rank)
+    plan = data.plan(con, ver, sel.year, sel.unit_code, target_rank, cap)
 except CchcError as error:
     empty_state(error.message)
     st.stop()
 
 cards = st.columns(4)
 cards[0].metric("Hiện tại", fmt_number(plan.current_total), delta=f"hạng {fmt_rank(row['rank'], rank_of)}",
-                delta_color="off", border=True)
-cards[1].metric(f"Điểm của hạng {target_rank}", fmt_number(plan.target_total), border=True)
+                delta_color="gray", delta_arrow="off", border=True)
+cards[1].metric(f"Điểm của hạng {target_rank}", fmt_number(plan.target_total), border=True,
+                delta=plan.target_unit_name, delta_color="gray", delta_arrow="off")
 cards[2].metric("Điểm cần thêm", fmt_number(plan.points_needed), border=True)
-cards[3].metric("Sau kế hoạch", fmt_number(plan.resulting_total),
-                delta=f"hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}", delta_color="off", border=True)
+cards[3].metric("Sau kế hoạch", fmt_number(plan.resulting_total), border=True,
+                delta=f"hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}", delta_color="gray", delta_arrow="off")
 
 if plan.points_needed <= 0:
     verdict(f"{sel.unit_name} đã đạt hoặc vượt hạng {target_rank}/{plan.rank_of} năm {sel.year}.")
@@ -80,16 +85,16 @@ steps = steps_frame(plan.steps)
 if steps.empty:
     empty_state("Kế hoạch không cần nâng tiêu chí nào.")
 else:
-    left, right = st.columns([1, 1], gap="large")
-    with left:
-        st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
-        st.dataframe(steps_table(steps, plan.current_total), hide_index=True, key="plan_table")
-    with right:
-        chart(plan_waterfall(steps, plan.current_total, plan.target_total, target_rank,
-                             title="Từ điểm hiện tại đến mục tiêu"), "plan_waterfall",
-              "Thanh cam trên cùng là tổng điểm hiện tại, mỗi thanh xanh là số điểm một tiêu chí đóng góp thêm, "
-              "thanh cam dưới cùng là tổng điểm sau kế hoạch. Đường nét đứt là điểm của đơn vị đang giữ hạng mục "
-              "tiêu: thanh cuối vượt qua đường này là đạt. Trục ngang không bắt đầu từ 0 để thấy rõ từng phần tăng.")
+    chart(plan_waterfall(steps, plan.current_total, plan.target_total, target_rank,
+                         title="Từ điểm hiện tại đến mục tiêu"), "plan_waterfall",
+          "Thanh cam trên cùng là tổng điểm hiện tại, mỗi thanh xanh là số điểm một tiêu chí đóng góp thêm, "
+          "thanh cam dưới cùng là tổng điểm sau kế hoạch. Đường nét đứt là điểm của đơn vị đang giữ hạng mục "
+          "tiêu: thanh cuối chạm hoặc vượt đường này là đạt. Trục ngang không bắt đầu từ 0 để thấy rõ từng phần tăng.")
+    st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
+    st.dataframe(steps_table(steps, plan.current_total), hide_index=True, key="plan_table")
+projection = data.projection(con, ver, sel.unit_code, target_rank, sel.level, sel.parent_code)
+if projection is not None and projection.last_year == sel.year:
+    st.caption(f"{projection_sentence(projection)} {projection.basis}")
 
 st.subheader("Thử nếu… (điểm từng lĩnh vực)")
 st.caption("Kéo thanh trượt để đặt điểm mới cho từng lĩnh vực; tổng điểm và thứ hạng mới được tính lại ngay, "
@@ -102,6 +107,7 @@ def slider_options(points: float, maximum: float) -> list[float]:
     return sorted(grid | {round(points, 2), round(maximum, 2)})
 
 
+outcome = st.columns(3)  # filled after the sliders, shown above them
 changes = {}
 columns = st.columns(2, gap="large")
 for i, field in enumerate(fields.sort_values("criterion_code").itertuples()):
@@ -115,14 +121,12 @@ for i, field in enumerate(fields.sort_values("criterion_code").itertuples()):
             changes[field.criterion_code] = round(chosen - current_points, 2)
 
 result = data.what_if(con, ver, sel.year, sel.unit_code, tuple(sorted(changes.items())))
-outcome = st.columns(3)
 moved = round(result.new_total - result.old_total, 2)
 places = result.old_rank - result.new_rank
-# st.metric colours a delta by its sign: ASCII "-" for falls, no delta when nothing moved.
 outcome[0].metric("Tổng điểm mới", fmt_number(result.new_total), border=True,
-                  delta=f"{moved:+.2f}".replace(".", ",") + " điểm" if moved else None)
+                  **change_delta(moved, f"{fmt_signed(moved)} điểm"))
 outcome[1].metric("Thứ hạng mới", fmt_rank(result.new_rank, result.rank_of), border=True,
-                  delta=f"{places:+d} bậc" if places else None)
+                  **change_delta(places, rank_change_words(places)))
 reached = result.new_rank <= target_rank
 outcome[2].metric(f"Còn thiếu để đạt hạng {target_rank}", border=True,
                   value="Đã đạt" if reached else fmt_number(max(0.0, (plan.target_total or 0) - result.new_total)))

@@ -22,6 +22,9 @@ if sel.year is None or trend.empty:
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
 st.subheader(f"{sel.level_label} — {len(trend.year.unique())} năm có dữ liệu")
 demo_badge(bool(ranking.is_demo.any()))
+if not ranking.set_index("unit_code").has_data.get(sel.unit_code, False):
+    empty_state(f"{sel.unit_name} chưa có dữ liệu năm {sel.year}; các bảng và biểu đồ dưới đây chỉ gồm những "
+                "đơn vị đã có kết quả.")
 
 chart(bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"), "ranking_bump",
       "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "

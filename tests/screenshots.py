@@ -44,9 +44,9 @@ def _content_height(page) -> int:
                    return Math.max(document.body.scrollHeight, inner ? inner.scrollHeight : 0); }""")
 
 
-def shoot(base_url: str, outdir: Path, browser) -> list[Path]:
+def shoot(base_url: str, outdir: Path, browser, shots: dict[str, str] = SHOTS) -> list[Path]:
     saved = []
-    for name, path in SHOTS.items():
+    for name, path in shots.items():
         context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
         page = context.new_page()
         page.goto(base_url + path)

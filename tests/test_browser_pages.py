@@ -1,6 +1,7 @@
 """What a person sees on the dashboard pages: Debian chromium, driven by Playwright, against `streamlit run`."""
 
 import re
+import struct
 
 import pytest
 
@@ -12,6 +13,8 @@ pytestmark = pytest.mark.browser
 
 NAV = {"Tổng quan": "tong-quan", "Xếp hạng": "xep-hang", "Tiêu chí": "tieu-chi", "Cấp xã": "cap-xa",
        "Kế hoạch đạt mục tiêu": "ke-hoach"}
+H1 = {"Tổng quan": "Tổng quan chỉ số CCHC", "Xếp hạng": "Xếp hạng", "Tiêu chí": "Tiêu chí", "Cấp xã": "Cấp xã",
+      "Kế hoạch đạt mục tiêu": "Kế hoạch đạt mục tiêu"}
 
 
 def open_url(page, url):
@@ -21,9 +24,12 @@ def open_url(page, url):
 
 def go_to(page, title):
     """Click a page in the sidebar navigation, as a person would."""
-    page.locator('[data-testid="stSidebarNav"] a').filter(has_text=re.compile(f"^{title}$")).click()
-    page.wait_for_url(re.compile(NAV[title]) if NAV[title] != "tong-quan" else re.compile(".*"))
+    link = page.locator('[data-testid="stSidebarNavLink"]').filter(has_text=title)
+    link.click()
+    if NAV[title] != "tong-quan":  # the default page lives at "/"
+        page.wait_for_url(re.compile(f"/{NAV[title]}"))
     wait_for_script(page)
+    page.locator("h1").filter(has_text=H1[title]).wait_for()
 
 
 def assert_painted(page):
@@ -45,15 +51,13 @@ def metric_values(page) -> dict[str, str]:
 
 
 def sidebar_choice(page, label) -> str:
-    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=label)
-    return box.locator('[data-baseweb="select"]').inner_text().strip()
+    return page.locator('[data-testid="stSidebar"]').get_by_role("combobox", name=label).input_value()
 
 
 def test_every_page_through_the_sidebar(app_server, page):
     open_url(page, app_server.url + "/?year=2020")
     for title in NAV:
         go_to(page, title)
-        assert page.locator("h1").first.inner_text().strip(), title
         assert_painted(page)
         assert "year=2020" in page.url, f"{title} lost the year from the URL: {page.url}"
 
@@ -91,3 +95,19 @@ def test_a_commune_link(app_server, page):
     assert sidebar_choice(page, "Đơn vị") == "Xã Thái Học"
     assert "Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực" in page.locator('[data-testid="stMain"]').inner_text()
     assert_painted(page)
+
+
+def png_size(path) -> tuple[int, int]:
+    with open(path, "rb") as png:
+        header = png.read(24)
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", header[16:24])
+
+
+def test_screenshot_script_saves_the_first_screen_and_the_whole_page(app_server, browser, tmp_path):
+    from tests.screenshots import HEIGHT, SHOTS, WIDTH, shoot
+
+    first, whole = shoot(app_server.url, tmp_path, browser, {"cap-xa": SHOTS["cap-xa"]})
+    assert png_size(first) == (WIDTH, HEIGHT)
+    width, height = png_size(whole)
+    assert width == WIDTH and height > HEIGHT

@@ -100,11 +100,12 @@ def test_gap_bars_in_percent_points():
 def test_field_heatmap_orders_units_and_fields(matrix):
     fig = charts.field_heatmap(matrix, "042")
     heat = fig.data[0]
-    assert heat.y[0] == "Thành phố Cao Bằng"  # most points on top
-    assert heat.x[0].startswith("1.") and heat.x[1].startswith("10.")  # natural order of field codes
-    # ordered by total points: 28 (Cao Bằng) > 21 (Bảo Lâm: 5 + 16) > 19 (Bảo Lạc: 7 + 12)
-    assert [list(r) for r in heat.z] == [[90, 95], [50, 80], [70, 60]]
-    assert HOME in heat.y[1] and "Huyện Bảo Lâm" in heat.y[1]
+    assert heat.x[0] == "TP Cao<br>Bằng"  # most points first; short names fit narrow columns
+    assert heat.customdata[0][0] == "Thành phố Cao Bằng"  # the full name on hover
+    assert heat.y[0].startswith("1.") and heat.y[1].startswith("10.")  # natural order of field codes
+    # units ordered by total points: 28 (Cao Bằng) > 21 (Bảo Lâm: 5 + 16) > 19 (Bảo Lạc: 7 + 12)
+    assert [list(r) for r in heat.z] == [[90, 50, 70], [95, 80, 60]]
+    assert HOME in heat.x[1] and "Bảo Lâm" in heat.x[1]
     assert heat.zmax == 100 and heat.zmin == 50
 
 
@@ -186,7 +187,8 @@ def test_plan_waterfall_runs_from_today_to_the_target():
     assert list(fall.measure) == ["absolute", "relative", "relative", "relative", "total"]
     assert list(fall.x)[:4] == [73.79, 3.0, 2.0, 1.0]  # biggest gain first
     assert fall.text[0] == "73,79" and fall.text[-1] == "79,79"
-    assert fall.y[0] == "Hiện tại" and fall.y[-1] == "Sau kế hoạch"
+    assert fall.y[0] == "Hiện tại" and fall.y[1] == "7.3. Tiêu chí 3" and fall.y[-1] == "Sau kế hoạch"
+    assert fig.layout.shapes[0].layer == "below"  # the value labels stay readable over the line
     assert fig.layout.shapes[0].x0 == 79.0 and fig.layout.shapes[0].line.color == TARGET
     assert "Điểm hạng 5: 79,00" in fig.layout.annotations[0].text
 
@@ -203,3 +205,29 @@ def test_plan_waterfall_folds_small_steps():
 def test_wrap_breaks_long_labels():
     assert charts.wrap("Xây dựng và nâng cao chất lượng đội ngũ CBCCVC", 20).count("<br>") >= 1
     assert charts.wrap("Ngắn") == "Ngắn"
+
+
+def test_spread_keeps_labels_apart_and_near_their_points():
+    placed = charts.spread([79.18, 78.56, 90.0, 79.0], 1.0)
+    ordered = sorted(placed)
+    assert all(b - a >= 1.0 - 1e-9 for a, b in zip(ordered, ordered[1:]))
+    assert placed[2] == pytest.approx(90.0, abs=1.0)  # a lone label barely moves
+    assert charts.spread([10.0, 20.0], 1.0) == [10.0, 20.0]
+
+
+def test_totals_chart_labels_names_at_the_last_year(trend):
+    close = trend.copy()
+    close.loc[close.unit_code == "043", "total"] = [78.0, 73.9]  # ends 0,11 from Bảo Lâm
+    fig = charts.totals_chart(close, "042")
+    labels = {a.text: a for a in fig.layout.annotations}
+    assert set(labels) == {"Huyện Bảo Lâm", "Thành phố Cao Bằng", "Huyện Bảo Lạc"}
+    assert labels["Huyện Bảo Lâm"].font.color == HOME and labels["Huyện Bảo Lâm"].x == 2020
+    assert abs(labels["Huyện Bảo Lâm"].y - labels["Huyện Bảo Lạc"].y) > 0.5  # nudged apart
+
+
+def test_short_name_drops_the_unit_kind():
+    assert charts.short_name("Huyện Bảo Lâm") == "Bảo Lâm"
+    assert charts.short_name("Thành phố Cao Bằng") == "TP Cao Bằng"
+    assert charts.short_name("Thị trấn Pác Miầu") == "TT Pác Miầu"
+    assert charts.short_name("Xã Lý Bôn") == "Lý Bôn"
+    assert charts.short_name("Bảo Lâm") == "Bảo Lâm"

@@ -4,9 +4,11 @@ Expected values come from the notice (F1–F3, F5–F7) or from the analytics fu
 store, never typed in by hand for illustrative numbers.
 """
 
+import base64
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,9 +26,10 @@ def app(demo_store, monkeypatch):
 
 
 @pytest.fixture
-def store_con(demo_store):
-    """A read-only look at the same store the app uses, for expected values."""
-    con = connect(demo_store)  # same configuration as the app's, so both may be open in one process
+def store_con(demo_store_template):
+    """Expected values, from the template the app's store was copied from (same data, another file:
+    DuckDB refuses a second configuration of a file already open in this process)."""
+    con = connect(demo_store_template, read_only=True)
     yield con
     con.close()
 
@@ -52,14 +55,32 @@ def markdown_text(app) -> str:
     return "\n".join(m.value for m in app.markdown)
 
 
+def plain(obj):
+    """A Plotly JSON spec with its typed arrays ({dtype, bdata, shape}) turned back into lists."""
+    if isinstance(obj, dict) and "bdata" in obj and "dtype" in obj:
+        array = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+        shape = obj.get("shape")
+        if shape:
+            array = array.reshape([int(n) for n in str(shape).split(",")])
+        return array.tolist()
+    if isinstance(obj, dict):
+        return {k: plain(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [plain(v) for v in obj]
+    return obj
+
+
 def figures(app) -> dict[str, dict]:
     """Plotly figures on the page, by title."""
-    specs = [json.loads(el.proto.spec) for el in app.get("plotly_chart")]
+    specs = [plain(json.loads(el.proto.spec)) for el in app.get("plotly_chart")]
     return {(s["layout"].get("title") or {}).get("text", ""): s for s in specs}
 
 
-def table(app, key):
-    return next(df for df in app.dataframe if df.proto.id.endswith(key) or key in df.proto.id).value
+def table(app, column):
+    """The first table on the page with this column (AppTest gives tables no key)."""
+    frames = [df.value for df in app.dataframe]
+    frames = [f.data if hasattr(f, "data") else f for f in frames]
+    return next(f for f in frames if column in f.columns)
 
 
 # --- Tổng quan --------------------------------------------------------------------------------
@@ -122,17 +143,16 @@ def test_overview_explains_a_year_without_data(app, demo_store):
 # --- Xếp hạng ---------------------------------------------------------------------------------
 
 def home_row(frame, name="Huyện Bảo Lâm"):
-    frame = frame.data if hasattr(frame, "data") else frame  # a Styler keeps its frame in .data
     return frame[frame["Đơn vị"] == name].iloc[0].to_dict()
 
 
 def test_ranking_table_shows_change_and_follows_the_year(app):
     open_page(app, "pages/ranking.py")
-    row = home_row(table(app, "ranking_table"))
+    row = home_row(table(app, "Thay đổi thứ hạng"))
     assert row == {"Hạng": "9/10", "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": "73,79", "Thay đổi điểm": "−7,21",
                    "Hạng năm trước": "7/10", "Thay đổi thứ hạng": "giảm 2 bậc", "Xếp loại": "Khá"}
     app.sidebar.selectbox(key="year").select(2019).run()
-    row = home_row(table(app, "ranking_table"))
+    row = home_row(table(app, "Thay đổi thứ hạng"))
     assert (row["Hạng"], row["Tổng điểm"], row["Thay đổi điểm"]) == ("7/10", "81,00", "–")
 
 
@@ -177,11 +197,12 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
 
 def test_criteria_reference_changes_the_gaps(app, store_con):
     open_page(app, "pages/criteria.py")
+    against_mean = field_gap_chart(app)["data"][0]["x"]
     app.selectbox(key="ref").select("best").run()
     expected = gaps.gaps(store_con, 2020, "042", reference="best", depth=1).sort_values("gap_points")
     bars = field_gap_chart(app)["data"][0]
     assert bars["x"] == pytest.approx(expected.gap_points.tolist())
-    assert all(x <= 0 for x in bars["x"])  # nobody beats the best
+    assert bars["x"] != pytest.approx(against_mean)
     assert app.query_params["ref"] == ["best"] or app.query_params["ref"] == "best"
 
 
@@ -200,7 +221,7 @@ def test_criteria_drill_down_and_office_filter(app, store_con):
     drill = figures(app)["Chênh lệch từng tiêu chí, lĩnh vực 7"]["data"][0]
     assert all(label.startswith("7.") for label in drill["y"])
     app.selectbox(key="office").select("VP").run()
-    detail = table(app, "criteria_detail")
+    detail = table(app, "Có thể lấy lại")
     assert set(detail["Cơ quan"]) == {"Văn phòng HĐND và UBND"}
     _, expected = recoverable.recoverable_by_office(store_con, 2020, "042")
     assert len(detail) == int(((expected.office_code == "VP") & (expected.lost_points > 0)).sum())
@@ -211,7 +232,7 @@ def test_criteria_heatmap_follows_the_year(app, store_con):
     app.sidebar.selectbox(key="year").select(2019).run()
     heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2019"]["data"][0]
     matrix = gaps.field_matrix(store_con, 2019, "district", "04")
-    assert len(heat["y"]) == matrix.unit_code.nunique()
+    assert len(heat["x"]) == matrix.unit_code.nunique() and len(heat["y"]) == matrix.field_code.nunique()
     assert heat["zmin"] == pytest.approx(matrix.pct.min())
 
 
@@ -221,8 +242,9 @@ def test_communes_bands_2020_and_mean_change(app):
     open_page(app, "pages/communes.py")
     shown, moved = metrics(app), deltas(app)
     assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "09 xã", "03 xã")  # F3
-    assert (moved["Khá"], moved["Trung bình"]) == ("+5 xã so với 2019", "-5 xã so với 2019")  # F4
-    assert shown["Điểm trung bình thay đổi (so với 2019)"] == "+3,0"  # F5
+    assert (moved["Khá"], moved["Trung bình"]) == ("+5 xã so với 2019", "−5 xã so với 2019")  # F4
+    assert moved["Tốt"] == "0 xã so với 2019"
+    assert shown["Thay đổi điểm trung bình"] == "+3,0 điểm"  # F5
     assert "**Tốt**: Xã Thạch Lâm" in markdown_text(app)
 
 
@@ -238,11 +260,11 @@ def test_communes_sankey_names_on_hover(app):
 
 def test_communes_operations_f7(app):
     open_page(app, "pages/communes.py")
-    shown = metrics(app)
-    assert shown["Tỷ lệ hồ sơ TTHC giải quyết trước hạn, đúng hạn"] == "97%"
-    assert shown["Số đơn vị cấp huyện giải quyết TTHC trên VNPT-iGATE"] == "12"
-    assert shown["Số xã, thị trấn giải quyết TTHC trên VNPT-iGATE"] == "5"
-    assert "có hệ thống một cửa điện tử: **07** xã" in markdown_text(app)
+    text = markdown_text(app)
+    assert "- Tỷ lệ hồ sơ TTHC giải quyết trước hạn, đúng hạn: **97%**" in text
+    assert "- Số đơn vị cấp huyện giải quyết TTHC trên VNPT-iGATE: **12**" in text
+    assert "- Số xã, thị trấn giải quyết TTHC trên VNPT-iGATE: **5**" in text
+    assert "- Chưa đạt “Có hệ thống một cửa điện tử”: **07 xã**" in text
 
 
 def test_communes_follow_year_unit_and_profile(app, store_con):
@@ -272,7 +294,7 @@ def test_plan_cards_table_and_waterfall(app, store_con):
     shown = metrics(app)
     assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == ("73,79", "79,18", "5,39")
     assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
-    steps = table(app, "plan_table")
+    steps = table(app, "Tổng điểm lũy kế")
     assert len(steps) == len(expected.steps)
     assert steps["Tổng điểm lũy kế"].iloc[-1] == fmt_number(expected.resulting_total)
     fall = figures(app)["Từ điểm hiện tại đến mục tiêu"]["data"][0]
@@ -299,3 +321,47 @@ def test_plan_what_if_sliders_move_total_and_rank(app, store_con):
     assert metrics(app)["Tổng điểm mới"] == fmt_number(expected.new_total)
     assert metrics(app)["Thứ hạng mới"] == fmt_rank(expected.new_rank, expected.rank_of)
     assert expected.new_rank < 9
+
+
+# --- empty states -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/ranking.py", "pages/criteria.py",
+                                       "pages/plan.py"])
+def test_pages_explain_a_unit_without_data_that_year(app, demo_store, page_path):
+    con = connect(demo_store)
+    con.execute("DELETE FROM scores WHERE year = 2020 AND unit_code = '042'")
+    bump_data_version(con)
+    con.close()
+    open_page(app, page_path, year=2020)
+    messages = " ".join(i.value for i in app.info) + " " + " ".join(c.value for c in app.caption)
+    assert "Huyện Bảo Lâm chưa có dữ liệu năm 2020" in messages
+
+
+def test_pages_explain_an_empty_store(app, demo_store):
+    con = connect(demo_store)
+    con.execute("DELETE FROM scores")
+    bump_data_version(con)
+    con.close()
+    app.run()
+    for page_path in ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py",
+                      "pages/plan.py"]:
+        app.switch_page(page_path).run()
+        assert not app.exception, [e.value for e in app.exception]
+        assert any("Chưa có" in i.value for i in app.info), page_path
+
+
+@pytest.mark.parametrize("page_path", ["pages/overview.py", "pages/plan.py"])
+def test_pages_work_for_a_commune(app, store_con, page_path):
+    open_page(app, page_path, level="commune", unit="01315", year=2020)
+    assert any("Xã Thái Học" in h.value for h in app.subheader)
+    row = rankings.rankings(store_con, 2020, "commune", "042").set_index("unit_code").loc["01315"]
+    total_label = "Tổng điểm" if page_path.endswith("overview.py") else "Hiện tại"
+    assert metrics(app)[total_label] == fmt_number(row.total)
+
+
+def test_criteria_for_a_commune_against_the_other_communes(app, store_con):
+    open_page(app, "pages/criteria.py", level="commune", unit="01315", year=2020)
+    expected = gaps.gaps(store_con, 2020, "01315", depth=1).sort_values("gap_points")
+    assert field_gap_chart(app)["data"][0]["x"] == pytest.approx(expected.gap_points.tolist())
+    heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2020"]["data"][0]
+    assert len(heat["x"]) == 13  # the district's thirteen communes

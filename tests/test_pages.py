@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py"]
+PAGES = ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py", "pages/plan.py"]
 
 
 @pytest.fixture
@@ -26,10 +26,11 @@ def test_every_page_runs_without_exception(app, page):
 def test_overview_shows_2020_total_and_rank(app):
     app.run()
     metrics = {m.label: m.value for m in app.metric}
+    deltas = {m.label: m.delta for m in app.metric}
     assert metrics["Tổng điểm"] == "73,79"
     assert metrics["Xếp hạng"] == "9/10"
-    assert metrics["Thay đổi điểm (so với 2019)"] == "−7,21"
-    assert metrics["Thay đổi thứ hạng (so với 2019)"] == "giảm 2 bậc"
+    assert deltas["Tổng điểm"] == "−7,21 điểm so với 2019"
+    assert deltas["Xếp hạng"] == "giảm 2 bậc so với 2019 (7/10)"
 
 
 def test_overview_follows_the_year(app):

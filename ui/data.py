@@ -20,6 +20,7 @@ from analytics import rankings as rk
 from analytics import recoverable as rec
 from analytics import targets
 from analytics import trend as tr
+from analytics.errors import CchcError
 from analytics.store import connect, data_version, init_store, resolve_db_path
 
 HOME_UNIT_ENV = "CCHC_HOME_UNIT"
@@ -71,6 +72,15 @@ def units(_con, data_ver: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False)
 def trend(_con, data_ver: str, level: str, parent: str | None) -> pd.DataFrame:
     return tr.trend(_con, level, parent)
+
+
+@st.cache_data(show_spinner=False)
+def projection(_con, data_ver: str, unit_code: str, target_rank: int, level: str, parent: str | None):
+    """The naive projection of the target rank's score next year; None when it cannot be made."""
+    try:
+        return tr.target_projection(_con, unit_code, target_rank, level, parent)
+    except CchcError:
+        return None
 
 
 @st.cache_data(show_spinner=False)

@@ -44,3 +44,32 @@ HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
 def highlight_row(table, column: str, value):
     """A Styler that tints the rows of the unit in focus (the home colour, pale)."""
     return table.style.apply(lambda r: [HOME_ROW if r[column] == value else ""] * len(r), axis=1)
+
+
+def change_delta(change, text: str) -> dict:
+    """st.metric delta arguments for a change written in words: colour and arrow from its sign.
+
+    (Left alone, st.metric reads the sign from a leading ASCII "-", which Vietnamese text such as
+    "giảm 2 bậc" or a typographic minus does not have.)
+    """
+    if change is None or change != change or change == 0:
+        return {"delta": text, "delta_color": "gray", "delta_arrow": "off"}
+    up = change > 0
+    return {"delta": text, "delta_color": "green" if up else "red", "delta_arrow": "up" if up else "down"}
+
+
+# Streamlit's default top padding (~6rem) pushes the cards below the fold on a 1366×768 screen, and
+# its side padding (5rem) leaves card labels truncated on a 1024-wide projector; headings are a notch
+# smaller so a title and the cards fit the first screen.
+COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; padding-bottom: 3rem; }
+@media (max-width: 1500px) {
+  [data-testid="stMainBlockContainer"] { padding-left: 2.5rem; padding-right: 2.5rem; }
+}
+[data-testid="stMain"] h1 { font-size: 2.1rem; padding-bottom: 0.25rem; }
+[data-testid="stMain"] h3 { padding-top: 0.75rem; }
+</style>"""
+
+
+def compact_page() -> None:
+    st.html(COMPACT_CSS)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from ui import data
+from ui.marks import compact_page
 
 LEVEL_LABELS = {"district": "Cấp huyện", "commune": "Cấp xã"}
 SELECTION_KEY = "_selection"
@@ -80,6 +81,7 @@ def render_sidebar(con) -> Selection:
     all_units = data.units(con, ver)
     names = dict(zip(all_units.code, all_units.name))
     home = data.home_unit()
+    compact_page()
     with st.sidebar:
         st.markdown(f"**Đơn vị chủ quản:** {names.get(home, home)}")
         level = url_selectbox("Cấp", list(LEVEL_LABELS), "level", format_func=LEVEL_LABELS.get)
