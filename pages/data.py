@@ -30,7 +30,9 @@ def draw_analysis(analysis) -> None:
     elif analysis.warnings:
         st.warning(f"{len(analysis.warnings)} cảnh báo; vẫn có thể nạp.", icon=":material/warning:")
     if analysis.problems:
-        st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
+        st.markdown(imports.problem_lines(analysis))
+        with st.expander(f"Bảng các vấn đề ({len(analysis.problems)})"):
+            st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
     if analysis.preview is not None:
         draw_preview(analysis.preview)
 
@@ -98,7 +100,8 @@ with template_tab:
     template_level = cols[1].selectbox("Cấp", ["district", "commune"], key="template_level",
                                        format_func=imports.LEVEL_CHOICES.get)
     # the home district's province for districts, the home district for its communes
-    parent = sel.parent_code if template_level == sel.level else (sel.home_code if template_level == "commune" else None)
+    parent = sel.parent_code if template_level == sel.level else (
+        sel.home_code if template_level == "commune" else None)
     try:
         xlsx = template_xlsx(con, int(template_year), template_level, parent)
         text = template_csv(con, int(template_year), template_level, parent)

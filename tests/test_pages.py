@@ -6,7 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py", "pages/plan.py"]
+PAGES = ["pages/overview.py", "pages/ranking.py", "pages/criteria.py", "pages/communes.py", "pages/plan.py",
+         "pages/data.py"]
 
 
 @pytest.fixture

@@ -49,7 +49,6 @@ def _check_password() -> None:
                                          configured_hash(_secrets(), os.environ), throttle, time.monotonic())
     st.session_state[THROTTLE_KEY] = throttle
     st.session_state[MESSAGE_KEY] = ("success" if ok else "error", message)
-    st.session_state["editor_password"] = ""
     if ok:
         st.session_state[EDITOR_KEY] = PASSWORD_ACTOR
 
@@ -65,7 +64,7 @@ def sign_in_panel() -> None:
     """The password form (and the OIDC button when a provider is configured)."""
     st.info("Ai cũng xem được dữ liệu. Nạp, thay thế và hoàn tác dữ liệu cần đăng nhập biên tập viên.",
             icon=":material/lock:")
-    with st.form("editor_sign_in", clear_on_submit=False):
+    with st.form("editor_sign_in", clear_on_submit=True):
         st.text_input("Mật khẩu biên tập viên", type="password", key="editor_password")
         st.form_submit_button("Đăng nhập", on_click=_check_password, key="editor_sign_in_button")
     if oidc_configured():

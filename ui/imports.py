@@ -21,7 +21,7 @@ RESULT_KEY = "_import_result"
 LEVEL_CHOICES = {None: "Tự nhận biết", "district": "Cấp huyện", "commune": "Cấp xã"}
 DEMO_CHOICES = {None: "Theo tệp", True: "Có", False: "Không"}
 PROBLEM_COLUMNS = {"severity": "Mức", "sheet": "Trang", "row": "Dòng", "column": "Cột", "value": "Giá trị",
-                   "reason": "Vấn đề", "suggestion": "Gợi ý"}
+                   "text": "Vấn đề — gợi ý"}
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo"}
 
 
@@ -82,10 +82,35 @@ def show_result() -> None:
 
 
 def problems_frame(analysis: Analysis) -> pd.DataFrame:
-    frame = pd.DataFrame([p.as_dict() for p in analysis.problems], columns=list(PROBLEM_COLUMNS))
-    frame["severity"] = frame["severity"].map(SEVERITY)
-    frame["row"] = frame["row"].astype("Int64")
+    """One row per problem; the sheet column only for workbooks."""
+    frame = pd.DataFrame({
+        "severity": [SEVERITY[p.severity] for p in analysis.problems],
+        "sheet": [p.sheet or "" for p in analysis.problems],
+        "row": ["" if p.row is None else str(p.row) for p in analysis.problems],
+        "column": [p.column or "" for p in analysis.problems],
+        "value": [p.value or "" for p in analysis.problems],
+        "text": [f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason for p in analysis.problems],
+    })
+    if not frame["sheet"].any():
+        frame = frame.drop(columns="sheet")
     return frame.rename(columns=PROBLEM_COLUMNS)
+
+
+MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#$|~"})
+SHOWN_PROBLEMS = 30
+
+
+def problem_lines(analysis: Analysis) -> str:
+    """The problems as a Markdown list a person reads top to bottom (errors first, full text)."""
+    lines = []
+    for p in analysis.problems[:SHOWN_PROBLEMS]:
+        place = ", ".join(x for x in (f"trang '{p.sheet}'" if p.sheet else "", f"dòng {p.row}" if p.row else "",
+                                      f"cột '{p.column}'" if p.column else "") if x) or "toàn tệp"
+        text = f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason
+        lines.append(f"- {SEVERITY[p.severity]}, **{place.translate(MARKDOWN_SPECIALS)}**: "
+                     f"{text.translate(MARKDOWN_SPECIALS)}")
+    hidden = len(analysis.problems) - SHOWN_PROBLEMS
+    return "\n".join(lines + ([f"- … và {hidden} vấn đề khác (xem bảng)"] if hidden > 0 else []))
 
 
 def units_frame(units: pd.DataFrame) -> pd.DataFrame:

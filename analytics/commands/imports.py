@@ -13,6 +13,7 @@ from analytics.commands.common import add_db_option, add_format_option, emit, to
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.importing.catalog import LEVEL_NAMES
 from analytics.store import connect, init_store, resolve_db_path
 
 ACTOR = "cli"
@@ -118,7 +119,7 @@ def print_preview(preview, out) -> None:
     print("Thay đổi theo đơn vị:", file=out)
     print(unit_table(preview.units).to_string(index=False), file=out)
     for (year, level, parent), frame in preview.rankings.items():
-        print(f"Xếp hạng năm {year} sau khi nạp ({level}, thuộc {parent}):", file=out)
+        print(f"Xếp hạng năm {year} sau khi nạp ({LEVEL_NAMES.get(level, level)}, đơn vị cha {parent}):", file=out)
         shown = pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
                               "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
         print(shown.to_string(index=False), file=out)
@@ -157,6 +158,7 @@ def run_history(args) -> int:
         frame = history(con)
     finally:
         con.close()
+    frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
     emit(frame, args.format)
     return 0
 

@@ -84,6 +84,8 @@ def trial(con):
         con.execute("BEGIN TRANSACTION")
         try:
             yield con
+        except duckdb.Error as exc:
+            raise CchcError(f"Không xem trước được (kho đang bận?), hãy thử lại: {exc}") from exc
         finally:
             _rollback(con)
 

@@ -60,10 +60,12 @@ def _by_unit(frame: pd.DataFrame | None) -> dict[str, dict]:
 
 def _unit_rows(parsed, rows, old_rows, before, after, new_years) -> pd.DataFrame:
     new_rows = _rows_by_pair(rows)
+    before_units = {s: _by_unit(f) for s, f in before.items()}
+    after_units = {s: _by_unit(f) for s, f in after.items()}
     records = []
     for (year, unit), group in sorted(parsed.groups.items()):
         scope = (year, group.level, group.parent)
-        old, new = _by_unit(before[scope]).get(unit, {}), _by_unit(after[scope])[unit]
+        old, new = before_units[scope].get(unit, {}), after_units[scope][unit]
         old_points, new_points = old_rows[(year, unit)], new_rows.get((year, unit), {})
         records.append({
             "year": year, "unit_code": unit, "unit_name": new["unit_name"],
@@ -112,8 +114,9 @@ def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
 
 def check_ranks(parsed: Parsed, after: dict, problems: ProblemList) -> None:
     """A rank column must agree with the ranks computed from the totals (competition ranking)."""
+    after_units = {s: _by_unit(f) for s, f in after.items()}
     for claim in parsed.ranks:
-        row = _by_unit(after.get((claim.year, claim.level, claim.parent))).get(claim.unit_code)
+        row = after_units.get((claim.year, claim.level, claim.parent), {}).get(claim.unit_code)
         if row is None or pd.isna(row["rank"]) or int(row["rank"]) == claim.rank:
             continue
         problems.add(sheet=claim.place.sheet, row=claim.place.line, column=claim.place.column, value=claim.rank,

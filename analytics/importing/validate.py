@@ -216,9 +216,9 @@ class SheetValidator:
     def warn_ignored_columns(self) -> None:
         for col in self.layout.columns:
             if col.role is None and col.label:
-                self.problems.add(sheet=self.sheet, row=self.layout.header_line, column=col.label, kind="ignored_column",
-                                  severity=WARNING, reason="Bỏ qua cột không nhận ra.",
-                                  suggestion="Nếu đây là một lĩnh vực hay tiêu chí, hãy ghi mã của nó (ví dụ 3 hoặc 3.1).")
+                self.problems.add(sheet=self.sheet, row=self.layout.header_line, column=col.label,
+                                  kind="ignored_column", severity=WARNING, reason="Bỏ qua cột không nhận ra.",
+                                  suggestion="Nếu đây là một lĩnh vực hay tiêu chí, hãy ghi mã của nó (ví dụ 3, 3.1).")
 
     # --- cells --------------------------------------------------------------------------------
 

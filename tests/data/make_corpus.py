@@ -125,11 +125,12 @@ def to_cp1258(text: str) -> bytes:
         except UnicodeEncodeError:
             pass
         base, *marks = unicodedata.normalize("NFD", char)
-        if marks and unicodedata.normalize("NFC", base + marks[0]).encode("cp1258", errors="ignore"):
-            head = unicodedata.normalize("NFC", base + marks[0])
-            if len(head) == 1:
-                base, marks = head, marks[1:]
-        out += base.encode("cp1258") + "".join(marks).encode("cp1258")
+        for i, mark in enumerate(marks):  # fold the circumflex, breve or horn into the letter
+            head = unicodedata.normalize("NFC", base + mark)
+            if len(head) == 1 and head.encode("cp1258", errors="replace") != b"?":
+                base, marks = head, marks[:i] + marks[i + 1:]
+                break
+        out += (base + "".join(marks)).encode("cp1258")
     return bytes(out)
 
 
