@@ -66,6 +66,7 @@ WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
   AND (valid_to IS NULL OR year(valid_to) >= $year)
 """
 
+UNIT_NAMES_SQL = "SELECT code AS unit_code, name AS unit_name FROM units WHERE code IN (SELECT unnest(?))"
 BANDS_SQL = "SELECT code, name, min_pct FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
 ROOT_SQL = "SELECT code, max_points FROM criteria WHERE set_code = ? AND parent_code IS NULL"
 PREVIOUS_YEAR_SQL = """
@@ -154,12 +155,28 @@ def band_for(pct: float | None, bands: list[tuple[str, str, float]]) -> tuple[st
     return None, None
 
 
+def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
+    """unit_code, unit_name of the given codes only (a national store has ten thousand units)."""
+    return con.execute(UNIT_NAMES_SQL, [list(codes)]).df()
+
+
+def _with_names(con, totals: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
+    """totals with unit_name: from the scope already read, else (a unit outside its validity dates
+    that still has data) from the units table."""
+    with_data = totals.merge(scope, on="unit_code", how="left")
+    unnamed = with_data.unit_name.isna()
+    if unnamed.any():
+        names = unit_names(con, with_data.unit_code[unnamed])
+        with_data.loc[unnamed, "unit_name"] = with_data.unit_code[unnamed].map(
+            dict(zip(names.unit_code, names.unit_name)))
+    return with_data
+
+
 def ranked_year(con, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
     """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison)."""
     scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
     totals = unit_totals(con, year, level, parent)
-    names = con.execute("SELECT code AS unit_code, name AS unit_name FROM units").df()
-    with_data = totals.merge(names, on="unit_code", how="left")
+    with_data = _with_names(con, totals, scope)
     frame = pd.concat([with_data, scope[~scope.unit_code.isin(totals.unit_code)]], ignore_index=True)
     frame["has_data"] = frame["total"].notna()
     frame["rank"] = competition_rank(frame["total"])
