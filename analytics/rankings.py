@@ -59,6 +59,39 @@ SELECT unit_code, value AS total, is_demo FROM nodes
 WHERE criterion_code = (SELECT code FROM criteria WHERE set_code = $set AND parent_code IS NULL)
 """
 
+# Totals of every unit in scope for several years at once, each year with its own criteria
+# set: the same lowest-rows rule as LOWEST_CTES, keyed by year. Parameters: $years, $sets
+# (lists of equal length), $level, $parent.
+TOTALS_BY_YEAR_SQL = """
+WITH RECURSIVE
+year_set(year, set_code) AS (SELECT unnest($years), unnest($sets)),
+tree(set_code, ancestor, descendant) AS (
+    SELECT set_code, code, code FROM criteria WHERE set_code IN (SELECT set_code FROM year_set)
+    UNION ALL
+    SELECT t.set_code, t.ancestor, c.code
+    FROM tree t JOIN criteria c ON c.set_code = t.set_code AND c.parent_code = t.descendant
+),
+scored AS (
+    SELECT s.year, y.set_code, s.unit_code, s.criterion_code, s.points, s.is_demo
+    FROM scores s JOIN units u ON u.code = s.unit_code JOIN year_set y ON y.year = s.year
+    WHERE u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+      AND (y.set_code, s.criterion_code) IN (SELECT set_code, descendant FROM tree)
+),
+has_deeper AS (
+    SELECT DISTINCT s.year, s.unit_code, t.ancestor AS criterion_code
+    FROM scored s JOIN tree t ON t.set_code = s.set_code AND t.descendant = s.criterion_code
+                             AND t.ancestor <> t.descendant
+),
+lowest AS (
+    SELECT * FROM scored ANTI JOIN has_deeper USING (year, unit_code, criterion_code)
+)
+SELECT l.year, l.unit_code, round(sum(l.points), 6) AS total, bool_or(l.is_demo) AS is_demo
+FROM lowest l
+JOIN tree t ON t.set_code = l.set_code AND t.descendant = l.criterion_code
+JOIN criteria root ON root.set_code = t.set_code AND root.code = t.ancestor AND root.parent_code IS NULL
+GROUP BY l.year, l.unit_code
+"""
+
 UNITS_IN_SCOPE_SQL = """
 SELECT code AS unit_code, name AS unit_name FROM units
 WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
@@ -107,6 +140,14 @@ def unit_totals(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: s
     set_code = criteria_set_for(con, level, year)
     params = {"set": set_code, "year": year, "level": level, "parent": parent}
     return con.execute(TOTALS_SQL, params).df()
+
+
+def totals_by_year(con: duckdb.DuckDBPyConnection, years: list[int], level: str,
+                   parent: str | None = None) -> pd.DataFrame:
+    """year, unit_code, total, is_demo for the units in scope with data, over several years at once."""
+    sets = [criteria_set_for(con, level, year) for year in years]
+    params = {"years": list(years), "sets": sets, "level": level, "parent": parent}
+    return con.execute(TOTALS_BY_YEAR_SQL, params).df()
 
 
 def lowest_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
