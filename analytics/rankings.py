@@ -250,6 +250,11 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     return order[RANKING_COLUMNS]
 
 
+def add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
+    """Set pct, band_code and band on `frame` from its `total`, with the bands of the set in force."""
+    _add_bands(con, frame, level, year)
+
+
 def _add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
     set_code = criteria_set_for(con, level, year)
     root = con.execute(ROOT_SQL, [set_code]).fetchone()
