@@ -236,7 +236,8 @@ def print_report(report: Report) -> None:
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes (demo + small), fewer runs")
+    parser.add_argument("--quick", action="store_true",
+                        help="small sizes (demo + small), 2 runs, pages on the first size only: < 1 min")
     parser.add_argument("--size", choices=list(SIZES), action="append", help="size(s) to run")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per call (default 7, quick 3)")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page runs")
@@ -248,12 +249,13 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     sizes = args.size or (["demo", "small"] if args.quick else ["demo", "national"])
-    runs = args.runs or (3 if args.quick else 7)
+    runs = args.runs or (2 if args.quick else 7)
     work = args.out / "work"
     work.mkdir(parents=True, exist_ok=True)
     mismatches = []
     for size in sizes:
-        report = bench_size(size, runs, work, with_pages=not args.no_pages, import_rows=args.import_rows)
+        with_pages = not args.no_pages and not (args.quick and size != sizes[0])  # quick: pages once
+        report = bench_size(size, runs, work, with_pages=with_pages, import_rows=args.import_rows)
         print_report(report)
         (args.out / f"{size}.json").write_text(json.dumps(asdict(report), ensure_ascii=False, indent=1))
         mismatches += [f"{size}: {m}" for m in report.mismatches]
