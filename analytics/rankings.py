@@ -218,7 +218,11 @@ def ranked_year(con, year: int, level: str, parent: str | None = None) -> pd.Dat
     scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
     totals = unit_totals(con, year, level, parent)
     with_data = _with_names(con, totals, scope)
-    frame = pd.concat([with_data, scope[~scope.unit_code.isin(totals.unit_code)]], ignore_index=True)
+    # a set, not Series.isin: isin on pandas' Arrow strings builds a pyarrow scalar per value
+    with_totals = set(totals.unit_code.tolist())
+    without_data = scope[pd.Series([code not in with_totals for code in scope.unit_code.tolist()],
+                                   index=scope.index, dtype=bool)]
+    frame = pd.concat([with_data, without_data], ignore_index=True)
     frame["has_data"] = frame["total"].notna()
     frame["rank"] = competition_rank(frame["total"])
     frame["rank_of"] = int(frame["has_data"].sum())
