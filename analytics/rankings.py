@@ -213,10 +213,14 @@ def _with_names(con, totals: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
     return with_data
 
 
-def ranked_year(con, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
-    """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison)."""
+def ranked_year(con, year: int, level: str, parent: str | None = None,
+                totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison).
+
+    `totals` (unit_code, total, is_demo), when the caller already read them, saves the query.
+    """
     scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
-    totals = unit_totals(con, year, level, parent)
+    totals = unit_totals(con, year, level, parent) if totals is None else totals
     with_data = _with_names(con, totals, scope)
     # a set, not Series.isin: isin on pandas' Arrow strings builds a pyarrow scalar per value
     with_totals = set(totals.unit_code.tolist())
@@ -229,6 +233,11 @@ def ranked_year(con, year: int, level: str, parent: str | None = None) -> pd.Dat
     return frame
 
 
+def _totals_of(by_year: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One year's rows of totals_by_year, shaped like unit_totals (unit_code, total, is_demo)."""
+    return by_year[by_year.year == year][["unit_code", "total", "is_demo"]].reset_index(drop=True)
+
+
 def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
              parent: str | None = None) -> pd.DataFrame:
     """One row per unit in scope: total, rank of N, change against the previous year with data, band.
@@ -236,10 +245,13 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     delta_rank is places gained: rank_previous - rank (so falling from 7th to 9th is -2).
     Units without data that year are listed with has_data False and no rank.
     """
-    frame = ranked_year(con, year, level, parent)
     prev_year = previous_year(con, year, level, parent)
+    years = [year] if prev_year is None else [year, prev_year]
+    by_year = totals_by_year(con, years, level, parent)  # both years in one query
+    frame = ranked_year(con, year, level, parent, _totals_of(by_year, year))
     if prev_year is not None:
-        prev = ranked_year(con, prev_year, level, parent)[["unit_code", "total", "rank"]]
+        prev = ranked_year(con, prev_year, level, parent, _totals_of(by_year, prev_year))
+        prev = prev[["unit_code", "total", "rank"]]
         frame = frame.merge(prev.rename(columns={"total": "total_previous", "rank": "rank_previous"}),
                             on="unit_code", how="left")
     else:
