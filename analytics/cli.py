@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "analytics.commands.analysis",
     "analytics.commands.imports",
     "analytics.commands.reports",
+    "analytics.commands.synth",
 )
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from analytics.criteria import code_sort_key, require_set
 from analytics.gaps import gaps
-from analytics.rankings import rankings
+from analytics.rankings import add_bands, rankings
 
 LEVEL = "commune"
 
@@ -66,9 +66,10 @@ def commune_table(con: duckdb.DuckDBPyConnection, year: int, parent: str) -> pd.
     prev = frame.attrs["previous_year"]
     if prev is None:
         frame["band_previous"] = None
-    else:
-        before = rankings(con, prev, LEVEL, parent)[["unit_code", "band"]]
-        frame = frame.merge(before.rename(columns={"band": "band_previous"}), on="unit_code", how="left")
+    else:  # last year's band, from the previous totals the ranking already holds
+        before = frame[["total_previous"]].rename(columns={"total_previous": "total"})
+        add_bands(con, before, LEVEL, prev)
+        frame["band_previous"] = before["band"].to_numpy()
     result = frame[TABLE_COLUMNS]
     result.attrs["previous_year"] = prev
     return result

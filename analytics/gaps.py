@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 
 from analytics.criteria import criteria_tree, require_set
-from analytics.errors import CchcError
-from analytics.rankings import NODE_VALUES_SQL
+from analytics.errors import CchcError, NotFoundError
+from analytics.rankings import NODE_VALUES_SQL, criteria_set_for
 from analytics.scope import Unit, get_unit, own_and_peer_totals
 from analytics.targets import target_gap
 
@@ -68,6 +68,18 @@ def node_stats(con: duckdb.DuckDBPyConnection, year: int, unit: Unit, target_uni
     return con.execute(NODE_STATS_SQL, params).df()
 
 
+def _unit_stats(con: duckdb.DuckDBPyConnection, year: int, unit: Unit, target: str | None) -> pd.DataFrame:
+    """node_stats, raising the "no data" error when the unit has no points that year: the same
+    check as own_and_peer_totals, read from the stats instead of a totals query of its own."""
+    no_data = NotFoundError(f"{unit.name} chưa có dữ liệu năm {year}.")
+    if criteria_set_for(con, unit.level, year) is None:
+        raise no_data
+    stats = node_stats(con, year, unit, target)
+    if not stats.points.notna().any():
+        raise no_data
+    return stats
+
+
 def gaps(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: str = "province-mean",
          depth: int | None = None, target_rank: int | None = None) -> pd.DataFrame:
     """Every field and criterion the unit has points for (depth >= 1, or only `depth`), weakest first.
@@ -78,9 +90,11 @@ def gaps(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: s
     """
     kind, threshold = parse_reference(reference)
     unit = get_unit(con, unit_code)
-    own_and_peer_totals(con, year, unit)  # the unit must have data that year
-    target = target_gap(con, year, unit_code, target_rank).target_unit_code if kind == "target" else None
-    stats = node_stats(con, year, unit, target)
+    target = None
+    if kind == "target":
+        own_and_peer_totals(con, year, unit)  # the unit must have data that year (said before the target)
+        target = target_gap(con, year, unit_code, target_rank).target_unit_code
+    stats = _unit_stats(con, year, unit, target)
     tree = criteria_tree(con, unit.level, year)
     frame = tree.merge(stats[stats.points.notna()], on="criterion_code")
     frame = frame[frame.depth == depth] if depth is not None else frame[frame.depth >= 1]

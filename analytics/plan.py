@@ -14,7 +14,7 @@ from analytics.formatting import fmt_number
 from analytics.rankings import node_values, rank_among, round_total
 from analytics.recoverable import criterion_headroom
 from analytics.scope import get_unit, own_and_peer_totals
-from analytics.targets import target_gap
+from analytics.targets import target_gap_with_peers
 
 CAPS = ("best", "max")
 
@@ -115,12 +115,11 @@ def improvement_rooms(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
 def plan_to_target(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, target_rank: int | None = None,
                    cap: str = "best") -> Plan:
     """The smallest set of criterion improvements that lifts the unit to the target rank."""
-    gap = target_gap(con, year, unit_code, target_rank)
+    gap, others = target_gap_with_peers(con, year, unit_code, target_rank)
     rooms = improvement_rooms(con, year, unit_code, cap)
     chosen = dict(choose_steps(list(zip(rooms.criterion_code, rooms.room)), gap.current_total, gap.target_total))
     steps = [_step(row, chosen[row.criterion_code]) for row in rooms.itertuples() if row.criterion_code in chosen]
     resulting = round(gap.current_total + sum(chosen.values()), 6)
-    _, others = own_and_peer_totals(con, year, get_unit(con, unit_code))
     reachable = reaches(resulting, gap.target_total)
     shortfall = 0.0 if reachable else round(gap.target_total - resulting, 2)
     return Plan(

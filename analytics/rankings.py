@@ -59,6 +59,39 @@ SELECT unit_code, value AS total, is_demo FROM nodes
 WHERE criterion_code = (SELECT code FROM criteria WHERE set_code = $set AND parent_code IS NULL)
 """
 
+# Totals of every unit in scope for several years at once, each year with its own criteria
+# set: the same lowest-rows rule as LOWEST_CTES, keyed by year. Parameters: $years, $sets
+# (lists of equal length), $level, $parent.
+TOTALS_BY_YEAR_SQL = """
+WITH RECURSIVE
+year_set(year, set_code) AS (SELECT unnest($years), unnest($sets)),
+tree(set_code, ancestor, descendant) AS (
+    SELECT set_code, code, code FROM criteria WHERE set_code IN (SELECT set_code FROM year_set)
+    UNION ALL
+    SELECT t.set_code, t.ancestor, c.code
+    FROM tree t JOIN criteria c ON c.set_code = t.set_code AND c.parent_code = t.descendant
+),
+scored AS (
+    SELECT s.year, y.set_code, s.unit_code, s.criterion_code, s.points, s.is_demo
+    FROM scores s JOIN units u ON u.code = s.unit_code JOIN year_set y ON y.year = s.year
+    WHERE u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+      AND (y.set_code, s.criterion_code) IN (SELECT set_code, descendant FROM tree)
+),
+has_deeper AS (
+    SELECT DISTINCT s.year, s.unit_code, t.ancestor AS criterion_code
+    FROM scored s JOIN tree t ON t.set_code = s.set_code AND t.descendant = s.criterion_code
+                             AND t.ancestor <> t.descendant
+),
+lowest AS (
+    SELECT * FROM scored ANTI JOIN has_deeper USING (year, unit_code, criterion_code)
+)
+SELECT l.year, l.unit_code, round(sum(l.points), 6) AS total, bool_or(l.is_demo) AS is_demo
+FROM lowest l
+JOIN tree t ON t.set_code = l.set_code AND t.descendant = l.criterion_code
+JOIN criteria root ON root.set_code = t.set_code AND root.code = t.ancestor AND root.parent_code IS NULL
+GROUP BY l.year, l.unit_code
+"""
+
 UNITS_IN_SCOPE_SQL = """
 SELECT code AS unit_code, name AS unit_name FROM units
 WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
@@ -66,6 +99,7 @@ WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
   AND (valid_to IS NULL OR year(valid_to) >= $year)
 """
 
+UNIT_NAMES_SQL = "SELECT code AS unit_code, name AS unit_name FROM units WHERE code IN (SELECT unnest(?))"
 BANDS_SQL = "SELECT code, name, min_pct FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
 ROOT_SQL = "SELECT code, max_points FROM criteria WHERE set_code = ? AND parent_code IS NULL"
 PREVIOUS_YEAR_SQL = """
@@ -106,6 +140,14 @@ def unit_totals(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: s
     set_code = criteria_set_for(con, level, year)
     params = {"set": set_code, "year": year, "level": level, "parent": parent}
     return con.execute(TOTALS_SQL, params).df()
+
+
+def totals_by_year(con: duckdb.DuckDBPyConnection, years: list[int], level: str,
+                   parent: str | None = None) -> pd.DataFrame:
+    """year, unit_code, total, is_demo for the units in scope with data, over several years at once."""
+    sets = [criteria_set_for(con, level, year) for year in years]
+    params = {"years": list(years), "sets": sets, "level": level, "parent": parent}
+    return con.execute(TOTALS_BY_YEAR_SQL, params).df()
 
 
 def lowest_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
@@ -154,17 +196,46 @@ def band_for(pct: float | None, bands: list[tuple[str, str, float]]) -> tuple[st
     return None, None
 
 
-def ranked_year(con, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
-    """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison)."""
+def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
+    """unit_code, unit_name of the given codes only (a national store has ten thousand units)."""
+    return con.execute(UNIT_NAMES_SQL, [list(codes)]).df()
+
+
+def _with_names(con, totals: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
+    """totals with unit_name: from the scope already read, else (a unit outside its validity dates
+    that still has data) from the units table."""
+    with_data = totals.merge(scope, on="unit_code", how="left")
+    unnamed = with_data.unit_name.isna()
+    if unnamed.any():
+        names = unit_names(con, with_data.unit_code[unnamed])
+        with_data.loc[unnamed, "unit_name"] = with_data.unit_code[unnamed].map(
+            dict(zip(names.unit_code, names.unit_name)))
+    return with_data
+
+
+def ranked_year(con, year: int, level: str, parent: str | None = None,
+                totals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison).
+
+    `totals` (unit_code, total, is_demo), when the caller already read them, saves the query.
+    """
     scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
-    totals = unit_totals(con, year, level, parent)
-    names = con.execute("SELECT code AS unit_code, name AS unit_name FROM units").df()
-    with_data = totals.merge(names, on="unit_code", how="left")
-    frame = pd.concat([with_data, scope[~scope.unit_code.isin(totals.unit_code)]], ignore_index=True)
+    totals = unit_totals(con, year, level, parent) if totals is None else totals
+    with_data = _with_names(con, totals, scope)
+    # a set, not Series.isin: isin on pandas' Arrow strings builds a pyarrow scalar per value
+    with_totals = set(totals.unit_code.tolist())
+    without_data = scope[pd.Series([code not in with_totals for code in scope.unit_code.tolist()],
+                                   index=scope.index, dtype=bool)]
+    frame = pd.concat([with_data, without_data], ignore_index=True)
     frame["has_data"] = frame["total"].notna()
     frame["rank"] = competition_rank(frame["total"])
     frame["rank_of"] = int(frame["has_data"].sum())
     return frame
+
+
+def _totals_of(by_year: pd.DataFrame, year: int) -> pd.DataFrame:
+    """One year's rows of totals_by_year, shaped like unit_totals (unit_code, total, is_demo)."""
+    return by_year[by_year.year == year][["unit_code", "total", "is_demo"]].reset_index(drop=True)
 
 
 def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
@@ -174,10 +245,13 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     delta_rank is places gained: rank_previous - rank (so falling from 7th to 9th is -2).
     Units without data that year are listed with has_data False and no rank.
     """
-    frame = ranked_year(con, year, level, parent)
     prev_year = previous_year(con, year, level, parent)
+    years = [year] if prev_year is None else [year, prev_year]
+    by_year = totals_by_year(con, years, level, parent)  # both years in one query
+    frame = ranked_year(con, year, level, parent, _totals_of(by_year, year))
     if prev_year is not None:
-        prev = ranked_year(con, prev_year, level, parent)[["unit_code", "total", "rank"]]
+        prev = ranked_year(con, prev_year, level, parent, _totals_of(by_year, prev_year))
+        prev = prev[["unit_code", "total", "rank"]]
         frame = frame.merge(prev.rename(columns={"total": "total_previous", "rank": "rank_previous"}),
                             on="unit_code", how="left")
     else:
@@ -190,6 +264,11 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     frame.attrs["previous_year"] = prev_year
     order = frame.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
     return order[RANKING_COLUMNS]
+
+
+def add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
+    """Set pct, band_code and band on `frame` from its `total`, with the bands of the set in force."""
+    _add_bands(con, frame, level, year)
 
 
 def _add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:

@@ -7,8 +7,9 @@ import numpy as np
 import pandas as pd
 
 from analytics.criteria import criteria_tree, require_set
-from analytics.rankings import LOWEST_NODES_SQL, NODE_VALUES_SQL
-from analytics.scope import Unit, get_unit, own_and_peer_totals
+from analytics.errors import NotFoundError
+from analytics.rankings import LOWEST_NODES_SQL, NODE_VALUES_SQL, criteria_set_for
+from analytics.scope import Unit, get_unit
 
 # The unit's scored rows that make up its total (its deepest level), each with the best value
 # any other unit of the same level and parent has on that node that year.
@@ -30,10 +31,16 @@ SUMMARY_COLUMNS = ["office_code", "office_name", "lost_points", "reachable_point
 
 def criterion_headroom(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -> pd.DataFrame:
     """The unit's counted criteria with max, owner and the best peer's points (capped at the max)."""
-    own_and_peer_totals(con, year, unit)  # the unit must have data that year
+    # The unit must have data that year: read from its own rows here rather than from a totals
+    # query of its own (the same "no data" error as scope.own_and_peer_totals).
+    no_data = NotFoundError(f"{unit.name} chưa có dữ liệu năm {year}.")
+    if criteria_set_for(con, unit.level, year) is None:
+        raise no_data
     params = {"set": require_set(con, unit.level, year), "year": year, "level": unit.level,
               "parent": unit.parent_code, "unit": unit.code}
     rows = con.execute(HEADROOM_SQL, params).df()
+    if rows.empty:
+        raise no_data
     tree = criteria_tree(con, unit.level, year)
     frame = rows.merge(tree, on="criterion_code")
     frame["office_name"] = frame["office_name"].fillna(UNASSIGNED_OFFICE)

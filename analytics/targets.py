@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import duckdb
+import pandas as pd
 
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number
@@ -64,6 +65,13 @@ def check_rank(rank: int, rank_of: int) -> None:
 def target_gap(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
                target_rank: int | None = None) -> TargetGap:
     """Points between the unit and the unit that holds the target rank among the others that year."""
+    return target_gap_with_peers(con, year, unit_code, target_rank)[0]
+
+
+def target_gap_with_peers(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
+                          target_rank: int | None = None) -> tuple[TargetGap, pd.DataFrame]:
+    """target_gap and the other units' unit_code/total it was computed from (for callers that
+    need both, so the totals are read once)."""
     unit = get_unit(con, unit_code)
     rank = resolve_target_rank(con, year, unit_code, target_rank)
     total, others = own_and_peer_totals(con, year, unit)
@@ -73,7 +81,7 @@ def target_gap(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
     target_total = None if holder is None else round_total(holder.total)
     needed = 0.0 if target_total is None else max(0.0, round_total(target_total - round_total(total)))
     current_rank = rank_among(others.total, total)
-    return TargetGap(
+    gap = TargetGap(
         unit_code=unit.code, unit_name=unit.name, year=year, target_rank=rank, rank_of=rank_of,
         current_rank=current_rank, current_total=total,
         target_unit_code=None if holder is None else holder.unit_code,
@@ -81,6 +89,7 @@ def target_gap(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
         target_total=target_total, points_needed=needed, reached=current_rank <= rank,
         sentence=gap_sentence(needed, rank, rank_of, current_rank),
     )
+    return gap, others
 
 
 def gap_sentence(points_needed: float, rank: int, rank_of: int, current_rank: int) -> str:

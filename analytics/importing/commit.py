@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from analytics.errors import CchcError, NotFoundError
 from analytics.store import bump_data_version, new_batch
@@ -28,18 +29,29 @@ WRITE_LOCK = threading.RLock()
 PAUSE_ENV = "CCHC_IMPORT_PAUSE_SECONDS"
 PAUSED_MARK = "CCHC_IMPORT_PAUSED"
 
-PAIR_ROWS_SQL = "SELECT count(*) FROM scores WHERE year = ? AND unit_code = ?"
-SAVE_REPLACED_SQL = """
+# The incoming rows are registered on the connection as INCOMING (an Arrow table, one bulk
+# statement instead of a statement per row); their (year, unit) pairs are INCOMING_PAIRS.
+INCOMING = "incoming_scores"
+INCOMING_PAIRS = f"(SELECT DISTINCT year, unit_code FROM {INCOMING})"
+EXISTING_PAIRS_SQL = f"""
+    SELECT s.year, s.unit_code, count(*) FROM scores s SEMI JOIN {INCOMING_PAIRS} p USING (year, unit_code)
+    GROUP BY s.year, s.unit_code ORDER BY s.year, s.unit_code
+"""
+SAVE_REPLACED_SQL = f"""
     INSERT INTO replaced_scores (replaced_by_batch_id, year, unit_code, criterion_code, points, self_points,
                                  is_demo, source, batch_id)
-    SELECT ?, year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id
-    FROM scores WHERE year = ? AND unit_code = ?
+    SELECT $batch, year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id
+    FROM scores SEMI JOIN {INCOMING_PAIRS} p USING (year, unit_code)
 """
-DELETE_PAIR_SQL = "DELETE FROM scores WHERE year = ? AND unit_code = ?"
-INSERT_SCORE_SQL = """
+DELETE_PAIRS_SQL = f"""
+    DELETE FROM scores USING {INCOMING_PAIRS} p WHERE scores.year = p.year AND scores.unit_code = p.unit_code
+"""
+INSERT_SCORES_SQL = f"""
     INSERT INTO scores (year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    SELECT year, unit_code, criterion_code, points, self_points, $is_demo, $source, $batch FROM {INCOMING}
 """
+INCOMING_SCHEMA = pa.schema([("year", pa.int32()), ("unit_code", pa.string()), ("criterion_code", pa.string()),
+                             ("points", pa.float64()), ("self_points", pa.float64())])
 BATCH_SQL = "SELECT kind, undone_by_batch_id FROM batches WHERE id = ?"
 BLOCKING_SQL = "SELECT DISTINCT replaced_by_batch_id FROM replaced_scores WHERE batch_id = ? ORDER BY 1"
 DELETE_BATCH_ROWS_SQL = "DELETE FROM scores WHERE batch_id = ?"
@@ -99,16 +111,27 @@ def _rollback(con) -> None:
 
 def write_rows(con, rows: list[tuple], batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
     """Replace the data of every (year, unit) in rows by rows; returns how many rows were replaced."""
-    replaced = 0
-    for year, unit in sorted({(r[0], r[1]) for r in rows}):
-        count = con.execute(PAIR_ROWS_SQL, [year, unit]).fetchone()[0]
-        if count and save_replaced:
-            con.execute(SAVE_REPLACED_SQL, [batch_id, year, unit])
-        if count:
-            con.execute(DELETE_PAIR_SQL, [year, unit])
-        replaced += count
-    con.executemany(INSERT_SCORE_SQL, [[*r, is_demo, source, batch_id] for r in rows])
+    with incoming(con, rows):
+        replaced = sum(count for _, _, count in con.execute(EXISTING_PAIRS_SQL).fetchall())
+        if replaced and save_replaced:
+            con.execute(SAVE_REPLACED_SQL, {"batch": batch_id})
+        if replaced:
+            con.execute(DELETE_PAIRS_SQL)
+        con.execute(INSERT_SCORES_SQL, {"is_demo": is_demo, "source": source, "batch": batch_id})
     return replaced
+
+
+@contextmanager
+def incoming(con, rows: list[tuple]):
+    """rows (year, unit, criterion, points, self_points) registered on `con` as INCOMING meanwhile."""
+    columns = list(zip(*rows)) if rows else [()] * len(INCOMING_SCHEMA)
+    table = pa.Table.from_arrays([pa.array(list(c), type=f.type) for c, f in zip(columns, INCOMING_SCHEMA)],
+                                 schema=INCOMING_SCHEMA)
+    con.register(INCOMING, table)
+    try:
+        yield con
+    finally:
+        con.unregister(INCOMING)
 
 
 def commit_rows(con, rows: list[tuple], *, file_name: str, sha256: str, actor: str, replace: bool,
@@ -137,10 +160,12 @@ def batch_note(rows: list[tuple], replaced: int) -> str:
 
 def refuse_existing(con, rows: list[tuple]) -> None:
     """Checked again inside the transaction: another import may have landed since the preview."""
-    for year, unit in sorted({(r[0], r[1]) for r in rows}):
-        if con.execute(PAIR_ROWS_SQL, [year, unit]).fetchone()[0]:
-            raise CchcError(f"Đơn vị {unit} đã có dữ liệu năm {year} trong kho; chọn 'Thay thế dữ liệu đã có' "
-                            "để ghi đè. Chưa có gì thay đổi.")
+    with incoming(con, rows):
+        existing = con.execute(EXISTING_PAIRS_SQL).fetchall()
+    if existing:
+        year, unit, _ = existing[0]
+        raise CchcError(f"Đơn vị {unit} đã có dữ liệu năm {year} trong kho; chọn 'Thay thế dữ liệu đã có' "
+                        "để ghi đè. Chưa có gì thay đổi.")
 
 
 def _pause_for_tests() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+import pyarrow as pa
 
 from analytics.importing.commit import trial, write_rows
 from analytics.importing.problems import ProblemList
@@ -22,7 +23,12 @@ STATUS_SAME = "Không đổi"
 UNIT_COLUMNS = ["year", "unit_code", "unit_name", "status", "old_total", "new_total", "delta_total", "old_rank",
                 "new_rank", "rank_of", "rows_added", "rows_changed", "rows_removed"]
 CHANGE_COLUMNS = ["year", "unit_code", "unit_name", "criterion_code", "old_points", "new_points"]
-PAIR_SQL = "SELECT criterion_code, points FROM scores WHERE year = ? AND unit_code = ?"
+# The stored points of every (year, unit) the file carries (registered as PAIRS), in one query.
+PAIRS = "preview_pairs"
+OLD_ROWS_SQL = f"""
+    SELECT s.year, s.unit_code, s.criterion_code, s.points
+    FROM scores s SEMI JOIN {PAIRS} p USING (year, unit_code)
+"""
 
 
 @dataclass
@@ -40,7 +46,7 @@ class Preview:
 def preview(con, parsed: Parsed, rows: list[tuple], is_demo: bool, problems: ProblemList) -> Preview:
     """Diff against the store and the rankings after the import; adds rank-column problems."""
     before = {s: _ranking_or_none(con, *s) for s in sorted(parsed.scopes)}
-    old_rows = {pair: dict(con.execute(PAIR_SQL, list(pair)).fetchall()) for pair in sorted(parsed.groups)}
+    old_rows = _old_rows(con, sorted(parsed.groups))
     new_years = sorted({y for y, lv, p in parsed.scopes if y not in years_with_data(con, lv, p)})
     with trial(con):
         write_rows(con, rows, -1, is_demo, "xem trước", save_replaced=False)
@@ -48,6 +54,20 @@ def preview(con, parsed: Parsed, rows: list[tuple], is_demo: bool, problems: Pro
     check_ranks(parsed, after, problems)
     units = _unit_rows(parsed, rows, old_rows, before, after, new_years)
     return Preview(units, _changes(parsed, rows, old_rows, after), after, new_years)
+
+
+def _old_rows(con, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], dict[str, float]]:
+    """(year, unit) -> {criterion: points} stored now, for every pair of the file (empty when none)."""
+    old_rows: dict[tuple[int, str], dict[str, float]] = {pair: {} for pair in pairs}
+    table = pa.table({"year": pa.array([y for y, _ in pairs], pa.int32()),
+                      "unit_code": pa.array([u for _, u in pairs], pa.string())})
+    con.register(PAIRS, table)
+    try:
+        for year, unit, code, points in con.execute(OLD_ROWS_SQL).fetchall():
+            old_rows[(year, unit)][code] = points
+    finally:
+        con.unregister(PAIRS)
+    return old_rows
 
 
 def _ranking_or_none(con, year: int, level: str, parent: str) -> pd.DataFrame | None:
