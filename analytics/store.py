@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import os
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -87,25 +88,20 @@ def migrate_store(path: Path) -> int:
     return found
 
 
-def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bool:
-    """Build the store from the demo CSVs. Returns False when it already existed (and force is off);
-    an existing store of an older schema is migrated.
+@contextmanager
+def built_in_place(path: Path, prefix: str = ".building-"):
+    """A connection to a new store in a temporary file beside `path`, moved into place on success.
 
-    The store is built in a temporary file beside the target and moved into place, so a
-    crash never leaves a half-built store behind.
+    A crash or an exception never leaves a half-built store at `path`.
     """
-    if is_built(path) and not force:
-        migrate_store(path)
-        return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".building-", suffix=".duckdb", dir=path.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=prefix, suffix=".duckdb", dir=path.parent)
     os.close(fd)
     os.unlink(tmp_name)
     try:
         con = connect(tmp_name)
         try:
-            create_schema(con)
-            load_demo(con, demo_dir)
+            yield con
             con.execute("CHECKPOINT")
         finally:
             con.close()
@@ -114,6 +110,20 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
     finally:
         Path(tmp_name).unlink(missing_ok=True)
         Path(tmp_name + ".wal").unlink(missing_ok=True)
+
+
+def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bool:
+    """Build the store from the demo CSVs. Returns False when it already existed (and force is off);
+    an existing store of an older schema is migrated.
+
+    The store is built beside the target and moved into place (built_in_place).
+    """
+    if is_built(path) and not force:
+        migrate_store(path)
+        return False
+    with built_in_place(path) as con:
+        create_schema(con)
+        load_demo(con, demo_dir)
     return True
 
 

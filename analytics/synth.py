@@ -12,8 +12,6 @@ row groups when a query filters on a year or a unit.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +22,7 @@ import pyarrow.csv as pacsv
 
 from analytics.errors import CchcError
 from analytics.schema import create_schema
-from analytics.store import DEMO_DIR, bump_data_version, connect, new_batch
+from analytics.store import DEMO_DIR, built_in_place, bump_data_version, new_batch
 
 SOURCE = "Dữ liệu tổng hợp (analytics/synth.py)"
 FIELDS = ("1", "2", "3", "4", "5", "6", "7", "8")
@@ -291,25 +289,11 @@ def build_synthetic_store(path: Path, spec: SynthSpec, csv_path: Path | None = N
                           csv_level: str | None = None) -> SynthResult:
     """Build the store in a temporary file beside `path`, then move it into place."""
     spec.check()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=".synth-", suffix=".duckdb", dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp_name)
-    try:
-        con = connect(tmp_name)
-        try:
-            create_schema(con)
-            result = fill_store(con, spec)
-            if csv_path is not None:
-                write_long_csv(con, csv_path, csv_level)
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
-        os.replace(tmp_name, path)
-        Path(str(path) + ".wal").unlink(missing_ok=True)
-    finally:
-        Path(tmp_name).unlink(missing_ok=True)
-        Path(tmp_name + ".wal").unlink(missing_ok=True)
+    with built_in_place(path, prefix=".synth-") as con:
+        create_schema(con)
+        result = fill_store(con, spec)
+        if csv_path is not None:
+            write_long_csv(con, csv_path, csv_level)
     return SynthResult(path, result.units, result.score_rows, result.home_unit)
 
 
