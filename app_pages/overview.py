@@ -56,7 +56,7 @@ else:
                     "Đã đạt" if gap.reached else fmt_number(gap.points_needed), border=True,
                     **change_delta(0, holder) if holder else {})
     verdict(f"{sel.unit_name} {gap.sentence}"
-            + (f" (điểm của {holder.split(': ')[1]}, {fmt_number(gap.target_total)})." if holder else "."))
+            + (f" (điểm của {gap.target_unit_name}, {fmt_number(gap.target_total)})." if holder else "."))
     st.page_link("app_pages/plan.py", label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
                  icon=":material/flag:", query_params=st.query_params.to_dict())
 
