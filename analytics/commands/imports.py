@@ -14,6 +14,7 @@ from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
 from analytics.importing.catalog import LEVEL_NAMES
+from analytics.importing.read import MAX_FILE_BYTES
 from analytics.store import connect, init_store, resolve_db_path
 
 ACTOR = "cli"
@@ -34,6 +35,8 @@ def register(subparsers) -> None:
     demo = imp.add_mutually_exclusive_group()
     demo.add_argument("--demo", dest="demo", action="store_const", const=True, help="đánh dấu là dữ liệu minh họa")
     demo.add_argument("--real", dest="demo", action="store_const", const=False, help="đánh dấu là dữ liệu thật")
+    imp.add_argument("--max-mb", type=float, default=MAX_FILE_BYTES / 1048576,
+                     help="dung lượng tệp tối đa, MB (mặc định: 5, như khi nạp trên trang Dữ liệu)")
     add_db_option(imp)
     imp.add_argument("--format", choices=("table", "json"), default="table", help="định dạng kết quả")
     imp.set_defaults(func=run_import)
@@ -66,10 +69,16 @@ def read_input(name: str) -> bytes:
     return path.read_bytes()
 
 
+def max_bytes(megabytes: float) -> int:
+    if megabytes <= 0:
+        raise CchcError(f"--max-mb phải lớn hơn 0 (đã ghi {fmt_number(megabytes)}).")
+    return int(megabytes * 1048576)
+
+
 def run_import(args) -> int:
     data = read_input(args.file)
     options = ImportOptions(year=args.year, level=args.level, parent=args.parent, replace=args.replace,
-                            demo=args.demo)
+                            demo=args.demo, max_bytes=max_bytes(args.max_mb))
     con = open_for_writing(args)
     try:
         analysis = analyze(con, Path(args.file).name, data, options)
