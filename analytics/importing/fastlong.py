@@ -180,7 +180,17 @@ def _criterion_codes(texts: pd.Series, years: pd.Series, sets: dict[int, Criteri
     lookup = {(y, t): sets[y].resolve(t) if clean(t) == t else None for y, t in pairs.itertuples(index=False)}
     if any(code is None for code in lookup.values()) or _nested(lookup, sets):
         return None
-    return pd.Series([lookup[k] for k in zip(years.tolist(), texts.tolist())], index=texts.index)
+    by_year = {y: {t: c for (y2, t), c in lookup.items() if y2 == y} for y in sets}
+    return _map_per_year(texts, years, by_year)
+
+
+def _map_per_year(values: pd.Series, years: pd.Series, mappings: dict[int, dict]) -> pd.Series:
+    """values mapped through the mapping of their row's year (a handful of years, whole columns each)."""
+    mapped = pd.Series(None, index=values.index, dtype=object)
+    for year, mapping in mappings.items():
+        mask = (years == year).to_numpy()
+        mapped[mask] = values[mask].map(mapping).to_numpy()
+    return mapped
 
 
 def _nested(lookup: dict, sets: dict[int, CriteriaSet]) -> bool:
@@ -203,8 +213,8 @@ def _ancestor_used(cs: CriteriaSet, code: str, used: set[str]) -> bool:
 
 def _values_fit(coded: pd.DataFrame, years: pd.Series, sets: dict[int, CriteriaSet]) -> bool:
     """No negative points, none above its maximum, no (year, unit, criterion) twice."""
-    maxima = {(y, c): n.max_points for y, cs in sets.items() for c, n in cs.nodes.items()}
-    limit = pd.Series(list(zip(coded["year"], coded["criterion_code"]))).map(maxima).to_numpy()
+    maxima = {y: {c: n.max_points for c, n in cs.nodes.items()} for y, cs in sets.items()}
+    limit = _map_per_year(coded["criterion_code"], years, maxima).to_numpy(dtype=float)
     points = coded["points"].to_numpy()
     if (points < 0).any() or (points > limit + 1e-9).any():
         return False

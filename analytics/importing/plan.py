@@ -121,6 +121,8 @@ def _rows_by_pair(rows: list[tuple]) -> dict[tuple[int, str], dict[str, float]]:
 
 def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
     names = {u: r["unit_name"] for frame in after.values() for u, r in _by_unit(frame).items()}
+    if not any(old_rows.values()):
+        return _all_added(rows, names)
     new_rows = _rows_by_pair(rows)
     records = []
     for (year, unit), old in sorted(old_rows.items()):
@@ -130,6 +132,14 @@ def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
                 records.append({"year": year, "unit_code": unit, "unit_name": names.get(unit, unit),
                                 "criterion_code": code, "old_points": old.get(code), "new_points": new.get(code)})
     return pd.DataFrame(records, columns=CHANGE_COLUMNS)
+
+
+def _all_added(rows: list[tuple], names: dict[str, str]) -> pd.DataFrame:
+    """The changes when none of the file's units had data: every row added, in the order of rows."""
+    added = pd.DataFrame.from_records(rows, columns=["year", "unit_code", "criterion_code", "new_points", "self"])
+    added["unit_name"] = added["unit_code"].map(names).fillna(added["unit_code"])
+    added["old_points"] = pd.Series([None] * len(added), dtype=object)
+    return added[CHANGE_COLUMNS]
 
 
 def check_ranks(parsed: Parsed, after: dict, problems: ProblemList) -> None:
