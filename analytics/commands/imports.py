@@ -18,6 +18,7 @@ from analytics.importing.read import MAX_FILE_BYTES
 from analytics.store import connect, init_store, resolve_db_path
 
 ACTOR = "cli"
+PRINTED_ROWS = 200
 LEVELS = ("district", "commune")
 UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "status": "Tình trạng",
                 "old_total": "Điểm cũ", "new_total": "Điểm mới", "delta_total": "Thay đổi", "old_rank": "Hạng cũ",
@@ -126,12 +127,19 @@ def print_preview(preview, out) -> None:
     if preview.new_years:
         print(f"Năm mới trong kho: {', '.join(map(str, preview.new_years))}", file=out)
     print("Thay đổi theo đơn vị:", file=out)
-    print(unit_table(preview.units).to_string(index=False), file=out)
+    print_table(unit_table(preview.units), out)
     for (year, level, parent), frame in preview.rankings.items():
         print(f"Xếp hạng năm {year} sau khi nạp ({LEVEL_NAMES.get(level, level)}, đơn vị cha {parent}):", file=out)
         shown = pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
                               "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
-        print(shown.to_string(index=False), file=out)
+        print_table(shown, out)
+
+
+def print_table(frame: pd.DataFrame, out) -> None:
+    """A table on the terminal; past PRINTED_ROWS rows only its head (the JSON output has it all)."""
+    print(frame.head(PRINTED_ROWS).to_string(index=False), file=out)
+    if len(frame) > PRINTED_ROWS:
+        print(f"… và {fmt_number(len(frame) - PRINTED_ROWS)} dòng nữa (xem đủ bằng --format json).", file=out)
 
 
 def unit_table(units: pd.DataFrame) -> pd.DataFrame:

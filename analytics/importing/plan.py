@@ -120,7 +120,7 @@ def _rows_by_pair(rows: list[tuple]) -> dict[tuple[int, str], dict[str, float]]:
 
 
 def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
-    names = {u: r["unit_name"] for frame in after.values() for u, r in _by_unit(frame).items()}
+    names = {u: n for frame in after.values() for u, n in zip(frame["unit_code"], frame["unit_name"])}
     if not any(old_rows.values()):
         return _all_added(rows, names)
     new_rows = _rows_by_pair(rows)
@@ -144,6 +144,8 @@ def _all_added(rows: list[tuple], names: dict[str, str]) -> pd.DataFrame:
 
 def check_ranks(parsed: Parsed, after: dict, problems: ProblemList) -> None:
     """A rank column must agree with the ranks computed from the totals (competition ranking)."""
+    if not parsed.ranks:
+        return
     after_units = {s: _by_unit(f) for s, f in after.items()}
     for claim in parsed.ranks:
         row = after_units.get((claim.year, claim.level, claim.parent), {}).get(claim.unit_code)
