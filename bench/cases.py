@@ -6,6 +6,7 @@ and a comparison that returns None when both agree (ranks equal, points to 1e-9)
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -188,8 +189,9 @@ def measure_import(work: Path, rows: int, run_child, timeout: float) -> dict:
     empty = run_child(_synth_argv(target, districts, 0))
     if built["status"] or empty["status"]:
         return {"rows": 0, "error": (built["output"] + empty["output"])[-500:]}
+    max_mb = str(math.ceil(csv_path.stat().st_size / 1048576) + 1)  # the CLI's limit raised to fit the file
     result = run_child([sys.executable, "-m", "analytics", "import", str(csv_path), "--level", "district",
-                        "--parent", "01", "--demo", "--db", str(target)], timeout=timeout)
+                        "--parent", "01", "--demo", "--max-mb", max_mb, "--db", str(target)], timeout=timeout)
     stored = _count_scores(target) if result["status"] == 0 else 0
     return {"rows": districts * years * IMPORT_CRITERIA, "stored": stored, "seconds": result["seconds"],
             "rows_per_s": stored / result["seconds"] if stored else None, "peak_mb": result["peak_mb"],

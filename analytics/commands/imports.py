@@ -14,9 +14,11 @@ from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
 from analytics.importing.catalog import LEVEL_NAMES
+from analytics.importing.read import MAX_FILE_BYTES
 from analytics.store import connect, init_store, resolve_db_path
 
 ACTOR = "cli"
+PRINTED_ROWS = 200
 LEVELS = ("district", "commune")
 UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "status": "Tình trạng",
                 "old_total": "Điểm cũ", "new_total": "Điểm mới", "delta_total": "Thay đổi", "old_rank": "Hạng cũ",
@@ -34,6 +36,8 @@ def register(subparsers) -> None:
     demo = imp.add_mutually_exclusive_group()
     demo.add_argument("--demo", dest="demo", action="store_const", const=True, help="đánh dấu là dữ liệu minh họa")
     demo.add_argument("--real", dest="demo", action="store_const", const=False, help="đánh dấu là dữ liệu thật")
+    imp.add_argument("--max-mb", type=float, default=MAX_FILE_BYTES / 1048576,
+                     help="dung lượng tệp tối đa, MB (mặc định: 5, như khi nạp trên trang Dữ liệu)")
     add_db_option(imp)
     imp.add_argument("--format", choices=("table", "json"), default="table", help="định dạng kết quả")
     imp.set_defaults(func=run_import)
@@ -66,10 +70,16 @@ def read_input(name: str) -> bytes:
     return path.read_bytes()
 
 
+def max_bytes(megabytes: float) -> int:
+    if megabytes <= 0:
+        raise CchcError(f"--max-mb phải lớn hơn 0 (đã ghi {fmt_number(megabytes)}).")
+    return int(megabytes * 1048576)
+
+
 def run_import(args) -> int:
     data = read_input(args.file)
     options = ImportOptions(year=args.year, level=args.level, parent=args.parent, replace=args.replace,
-                            demo=args.demo)
+                            demo=args.demo, max_bytes=max_bytes(args.max_mb))
     con = open_for_writing(args)
     try:
         analysis = analyze(con, Path(args.file).name, data, options)
@@ -117,12 +127,19 @@ def print_preview(preview, out) -> None:
     if preview.new_years:
         print(f"Năm mới trong kho: {', '.join(map(str, preview.new_years))}", file=out)
     print("Thay đổi theo đơn vị:", file=out)
-    print(unit_table(preview.units).to_string(index=False), file=out)
+    print_table(unit_table(preview.units), out)
     for (year, level, parent), frame in preview.rankings.items():
         print(f"Xếp hạng năm {year} sau khi nạp ({LEVEL_NAMES.get(level, level)}, đơn vị cha {parent}):", file=out)
         shown = pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
                               "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
-        print(shown.to_string(index=False), file=out)
+        print_table(shown, out)
+
+
+def print_table(frame: pd.DataFrame, out) -> None:
+    """A table on the terminal; past PRINTED_ROWS rows only its head (the JSON output has it all)."""
+    print(frame.head(PRINTED_ROWS).to_string(index=False), file=out)
+    if len(frame) > PRINTED_ROWS:
+        print(f"… và {fmt_number(len(frame) - PRINTED_ROWS)} dòng nữa (xem đủ bằng --format json).", file=out)
 
 
 def unit_table(units: pd.DataFrame) -> pd.DataFrame:

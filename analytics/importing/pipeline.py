@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from analytics.importing.fastlong import analyze_fast
 from analytics.importing.plan import Preview, preview
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
 from analytics.importing.read import read_file
@@ -54,13 +55,17 @@ def analyze(con, file_name: str, data: bytes, options: ImportOptions | None = No
     """Read, recognise, validate and preview one file against the store, without writing."""
     options = options or ImportOptions()
     problems = ProblemList(file_name)
-    try:
-        raw = read_file(file_name, data, options.max_bytes)
-    except FileProblem as exc:
-        problems.add(sheet=exc.sheet, reason=exc.reason, suggestion=exc.suggestion, kind=exc.kind)
-        return Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), options, problems.sorted())
-    parsed = validate_file(con, raw, options, problems)
-    rows = parsed.rows()
+    fast = analyze_fast(con, file_name, data, options, problems) if len(data) <= options.max_bytes else None
+    if fast is not None:
+        raw, parsed, rows = fast.raw, fast.parsed, fast.rows
+    else:
+        try:
+            raw = read_file(file_name, data, options.max_bytes)
+        except FileProblem as exc:
+            problems.add(sheet=exc.sheet, reason=exc.reason, suggestion=exc.suggestion, kind=exc.kind)
+            return Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), options, problems.sorted())
+        parsed = validate_file(con, raw, options, problems)
+        rows = parsed.rows()
     is_demo = options.demo if options.demo is not None else looks_illustrative(parsed.texts)
     result = None
     if rows and all(p.kind in PREVIEWABLE for p in problems.errors):

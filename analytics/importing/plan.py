@@ -120,7 +120,9 @@ def _rows_by_pair(rows: list[tuple]) -> dict[tuple[int, str], dict[str, float]]:
 
 
 def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
-    names = {u: r["unit_name"] for frame in after.values() for u, r in _by_unit(frame).items()}
+    names = {u: n for frame in after.values() for u, n in zip(frame["unit_code"], frame["unit_name"])}
+    if not any(old_rows.values()):
+        return _all_added(rows, names)
     new_rows = _rows_by_pair(rows)
     records = []
     for (year, unit), old in sorted(old_rows.items()):
@@ -132,8 +134,18 @@ def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
     return pd.DataFrame(records, columns=CHANGE_COLUMNS)
 
 
+def _all_added(rows: list[tuple], names: dict[str, str]) -> pd.DataFrame:
+    """The changes when none of the file's units had data: every row added, in the order of rows."""
+    added = pd.DataFrame.from_records(rows, columns=["year", "unit_code", "criterion_code", "new_points", "self"])
+    added["unit_name"] = added["unit_code"].map(names).fillna(added["unit_code"])
+    added["old_points"] = pd.Series([None] * len(added), dtype=object)
+    return added[CHANGE_COLUMNS]
+
+
 def check_ranks(parsed: Parsed, after: dict, problems: ProblemList) -> None:
     """A rank column must agree with the ranks computed from the totals (competition ranking)."""
+    if not parsed.ranks:
+        return
     after_units = {s: _by_unit(f) for s, f in after.items()}
     for claim in parsed.ranks:
         row = after_units.get((claim.year, claim.level, claim.parent), {}).get(claim.unit_code)
