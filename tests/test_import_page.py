@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.auth import HASH_ENV, hash_password
+from analytics.auth import HASH_ENV, Throttle, hash_password
 from analytics.store import connect
 from tests.conftest import ROOT, snapshot
+from ui.editor import THROTTLE_KEY
 
 APP = str(ROOT / "app.py")
 PASSWORD = "mat-khau-bien-tap-vien"
@@ -82,7 +84,11 @@ def test_a_wrong_password_cannot_upload_and_is_slowed_down(app, demo_store):
     sign_in(app, "khong-dung")
     assert len(app.file_uploader) == 0
     assert "Sai mật khẩu. Lần thử tiếp theo sau 1 giây." in texts(app.error)
-    sign_in(app, PASSWORD)  # at once: refused without being checked
+    throttle = app.session_state[THROTTLE_KEY]
+    assert throttle.failures == 1 and throttle.next_try_at > 0
+    # The retry must land inside the wait however slow this machine's rerun is: pin the wait open.
+    app.session_state[THROTTLE_KEY] = Throttle(throttle.failures, time.monotonic() + 60)
+    sign_in(app, PASSWORD)  # during the wait: refused without being checked
     assert len(app.file_uploader) == 0
     assert any("vui lòng đợi" in t for t in texts(app.error))
     assert "undo_confirm" not in [b.key for b in app.button]
