@@ -8,7 +8,7 @@ from analytics.errors import CchcError
 from analytics.exports import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
 from ui import data, exports
-from ui.marks import chart, demo_badge, empty_state
+from ui.marks import chart, demo_badge, empty_state, stop_without_data
 from ui.sidebar import current, url_selectbox
 
 REFERENCES = {
@@ -25,9 +25,7 @@ con = data.connection()
 ver = data.version(con)
 st.title("Tiêu chí")
 
-if sel.year is None:
-    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
-    st.stop()
+stop_without_data(sel)
 
 st.subheader(f"{sel.unit_name} — năm {sel.year}")
 controls = st.columns([3, 2, 2])

@@ -6,7 +6,7 @@ from analytics.charts import office_bars, ranking_bar, unit_history
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from ui import data, exports
-from ui.marks import change_delta, chart, demo_badge, empty_state, verdict
+from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.sidebar import current
 
 sel = current()
@@ -14,9 +14,7 @@ con = data.connection()
 ver = data.version(con)
 st.title("Tổng quan chỉ số CCHC")
 
-if sel.year is None:
-    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
-    st.stop()
+stop_without_data(sel)
 
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
 row = ranking[ranking.unit_code == sel.unit_code].iloc[0]

@@ -9,7 +9,7 @@ from analytics.exports import PLAN_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from analytics.trend import projection_sentence
 from ui import data, exports
-from ui.marks import change_delta, chart, demo_badge, empty_state, verdict
+from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.sidebar import current
 
 SLIDER_STEP = 0.25
@@ -20,9 +20,7 @@ con = data.connection()
 ver = data.version(con)
 st.title("Kế hoạch đạt mục tiêu")
 
-if sel.year is None:
-    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
-    st.stop()
+stop_without_data(sel)
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
 row = ranking[ranking.unit_code == sel.unit_code].iloc[0]
 if not row.has_data:

@@ -7,7 +7,7 @@ from analytics.charts import bump_chart, field_comparison, totals_chart
 from analytics.exports import RANKING_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from ui import data, exports
-from ui.marks import chart, demo_badge, empty_state, highlight_row
+from ui.marks import chart, demo_badge, empty_state, highlight_row, stop_without_data
 from ui.sidebar import current
 
 sel = current()
@@ -16,9 +16,7 @@ ver = data.version(con)
 st.title("Xếp hạng")
 
 trend = data.trend(con, ver, sel.level, sel.parent_code)
-if sel.year is None or trend.empty:
-    empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
-    st.stop()
+stop_without_data(sel, trend.empty)
 
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
 st.subheader(f"{sel.level_label} — {len(trend.year.unique())} năm có dữ liệu")

@@ -76,3 +76,10 @@ COMPACT_CSS = """<style>
 
 def compact_page() -> None:
     st.html(COMPACT_CSS)
+
+
+def stop_without_data(sel, empty: bool = False) -> None:
+    """End the page with an explanation when the store has no year of the selected level."""
+    if sel.year is None or empty:
+        empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
+        st.stop()
