@@ -45,6 +45,24 @@ def demo_con(demo_store):
     con.close()
 
 
+@pytest.fixture(scope="module")
+def demo_readonly(demo_store_template):
+    """The demo store opened read-only, for expected values (tests that change data use demo_con)."""
+    con = connect(demo_store_template, read_only=True)
+    yield con
+    con.close()
+
+
+def open_page(app, page: str, **params):
+    """Run the app with these query parameters, switch to `page`, and check it raised nothing."""
+    for key, value in params.items():
+        app.query_params[key] = str(value)
+    app.run()
+    app.switch_page(page).run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
 def snapshot(con) -> dict[str, list[tuple]]:
     """Every table's full content, sorted: two snapshots are equal iff the states are."""
     return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES}

@@ -13,24 +13,16 @@ from analytics.brief import build_brief
 from analytics.formatting import fmt_number
 from analytics.rankings import rankings
 from analytics.report import summary_paragraph
-from analytics.store import connect
 from tests.conftest import CHROMIUM
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 @pytest.fixture(scope="module")
-def demo(demo_store_template):
-    con = connect(demo_store_template, read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def brief(demo) -> bytes:
+def brief(demo_readonly) -> bytes:
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
-    return build_brief(demo, 2020, "042", browser=CHROMIUM)
+    return build_brief(demo_readonly, 2020, "042", browser=CHROMIUM)
 
 
 def footnote_texts(package: zipfile.ZipFile) -> dict[int, str]:
@@ -43,18 +35,18 @@ def footnote_texts(package: zipfile.ZipFile) -> dict[int, str]:
     return notes
 
 
-def test_the_brief_opens_and_holds_the_paragraph(brief, demo):
+def test_the_brief_opens_and_holds_the_paragraph(brief, demo_readonly):
     document = docx.Document(io.BytesIO(brief))
-    summary = summary_paragraph(demo, 2020, "042")
+    summary = summary_paragraph(demo_readonly, 2020, "042")
     texts = [p.text for p in document.paragraphs]
     assert summary.plain_text in texts  # the footnote markers are real references, not text
     assert "KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2020" in texts
     assert any(t.startswith("Dữ liệu minh họa") for t in texts)
 
 
-def test_footnotes_are_real_and_in_the_package(brief, demo):
+def test_footnotes_are_real_and_in_the_package(brief, demo_readonly):
     package = zipfile.ZipFile(io.BytesIO(brief))
-    summary = summary_paragraph(demo, 2020, "042")
+    summary = summary_paragraph(demo_readonly, 2020, "042")
     assert footnote_texts(package) == dict(enumerate(summary.footnotes, start=1))
     body = package.read("word/document.xml").decode()
     assert re.findall(r'<w:footnoteReference w:id="(\d+)"/>', body) == [str(n) for n in range(1, 6)]
@@ -66,11 +58,11 @@ def test_footnotes_are_real_and_in_the_package(brief, demo):
     assert "Thị trấn Pác Miầu" in footnote_texts(package)[2]
 
 
-def test_the_cards_and_the_ranking_table(brief, demo):
+def test_the_cards_and_the_ranking_table(brief, demo_readonly):
     tables = docx.Document(io.BytesIO(brief)).tables
     cards = [[c.text for c in row.cells] for row in tables[0].rows]
     assert cards[1] == ["73,79", "9/10", "giảm 7,21 điểm", "giảm 2 bậc", "5,39 điểm (hạng 5/10)"]
-    ranking = rankings(demo, 2020)
+    ranking = rankings(demo_readonly, 2020)
     rows = [[c.text for c in row.cells][:3] for row in tables[1].rows[1:]]
     assert rows == [[str(int(r.rank)), r.unit_name, fmt_number(r.total)] for r in ranking.itertuples()]
 
@@ -109,8 +101,8 @@ def test_administrative_page_and_font(brief):
     assert fonts.get(W + "hAnsi") == "Times New Roman"  # the slot Vietnamese letters are drawn with
 
 
-def test_without_a_browser_the_brief_is_written_and_says_so(demo, tmp_path):
-    data = build_brief(demo, 2020, "042", browser=tmp_path / "no-chromium")
+def test_without_a_browser_the_brief_is_written_and_says_so(demo_readonly, tmp_path):
+    data = build_brief(demo_readonly, 2020, "042", browser=tmp_path / "no-chromium")
     package = zipfile.ZipFile(io.BytesIO(data))
     assert not [n for n in package.namelist() if n.startswith("word/media/")]
     texts = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
@@ -119,8 +111,8 @@ def test_without_a_browser_the_brief_is_written_and_says_so(demo, tmp_path):
     assert len(footnote_texts(package)) == 5
 
 
-def test_a_commune_brief_has_no_commune_section(demo, tmp_path):
-    document = docx.Document(io.BytesIO(build_brief(demo, 2020, "01304", charts=False)))
+def test_a_commune_brief_has_no_commune_section(demo_readonly, tmp_path):
+    document = docx.Document(io.BytesIO(build_brief(demo_readonly, 2020, "01304", charts=False)))
     texts = [p.text for p in document.paragraphs]
     assert "III. XẾP HẠNG CÁC XÃ, THỊ TRẤN NĂM 2020" in texts
     assert not any(t.startswith("V. KẾT QUẢ CẤP XÃ") for t in texts)

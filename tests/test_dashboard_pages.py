@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from analytics import communes, gaps, plan, rankings, recoverable, targets
 from analytics.formatting import fmt_number, fmt_rank
 from analytics.store import bump_data_version, connect
+from tests.conftest import open_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -23,24 +24,6 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 def app(demo_store, monkeypatch):
     monkeypatch.setenv("CCHC_DB", str(demo_store))
     return AppTest.from_file(APP, default_timeout=90)
-
-
-@pytest.fixture
-def store_con(demo_store_template):
-    """Expected values, from the template the app's store was copied from (same data, another file:
-    DuckDB refuses a second configuration of a file already open in this process)."""
-    con = connect(demo_store_template, read_only=True)
-    yield con
-    con.close()
-
-
-def open_page(app, page, **params):
-    for key, value in params.items():
-        app.query_params[key] = str(value)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def metrics(app) -> dict[str, str]:
@@ -94,38 +77,38 @@ def test_overview_shows_points_to_target_and_verdict(app):
     assert app.page_link[0].proto.page.endswith("ke-hoach") or "plan" in app.page_link[0].proto.page
 
 
-def test_overview_marks_home_and_target_on_the_ranking(app, store_con):
+def test_overview_marks_home_and_target_on_the_ranking(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
     ranking = figures(app)["Xếp hạng cấp huyện năm 2020"]
     bars = ranking["data"][0]
     home_index = [i for i, label in enumerate(bars["y"]) if "Bảo Lâm" in label]
     assert home_index == [8]  # ninth of ten
     assert bars["marker"]["color"][8] != bars["marker"]["color"][0]
-    gap = targets.target_gap(store_con, 2020, "042", 5)
+    gap = targets.target_gap(demo_readonly, 2020, "042", 5)
     assert ranking["layout"]["shapes"][0]["x0"] == pytest.approx(gap.target_total)
 
 
-def test_overview_history_and_offices(app, store_con):
+def test_overview_history_and_offices(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
     shown = figures(app)
     history = shown["Điểm và thứ hạng qua các năm"]["data"][0]
     assert history["y"] == [81.0, 73.79]
     assert history["text"] == ["81,00 điểm<br>hạng 7/10", "73,79 điểm<br>hạng 9/10"]
     offices = next(s for t, s in shown.items() if s["data"][0].get("name") == "Điểm bị mất")
-    summary, _ = recoverable.recoverable_by_office(store_con, 2020, "042")
+    summary, _ = recoverable.recoverable_by_office(demo_readonly, 2020, "042")
     top = summary[summary.reachable_points > 0].head(3)
     assert offices["data"][1]["x"] == pytest.approx(top.reachable_points.tolist())
 
 
-def test_overview_follows_year_and_unit(app, store_con):
+def test_overview_follows_year_and_unit(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
     app.sidebar.selectbox(key="year").select(2019).run()
-    gap_2019 = targets.target_gap(store_con, 2019, "042", 5)
+    gap_2019 = targets.target_gap(demo_readonly, 2019, "042", 5)
     shown = metrics(app)
     assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("81,00", "7/10")
     assert shown["Điểm cần thêm để đạt hạng 5/10"] == fmt_number(gap_2019.points_needed)
     app.sidebar.selectbox(key="unit").select("040").run()
-    row = rankings.rankings(store_con, 2019).set_index("unit_code").loc["040"]
+    row = rankings.rankings(demo_readonly, 2019).set_index("unit_code").loc["040"]
     assert metrics(app)["Tổng điểm"] == fmt_number(row.total)
     assert metrics(app)["Xếp hạng"] == fmt_rank(row["rank"], row.rank_of)
 
@@ -166,9 +149,9 @@ def test_ranking_bump_chart_and_totals(app):
     assert figures(app)["Thứ hạng qua các năm"]["data"][-1]["name"] == "Thành phố Cao Bằng"
 
 
-def test_ranking_compares_chosen_units_field_by_field(app, store_con):
+def test_ranking_compares_chosen_units_field_by_field(app, demo_readonly):
     open_page(app, "app_pages/ranking.py")
-    matrix = gaps.field_matrix(store_con, 2020, "district", "04")
+    matrix = gaps.field_matrix(demo_readonly, 2020, "district", "04")
     title = "Tỷ lệ điểm đạt theo lĩnh vực, năm 2020"
     assert [t["name"] for t in figures(app)[title]["data"]] == ["Huyện Bảo Lâm", "Thành phố Cao Bằng"]
     app.multiselect(key="ranking_compare").select("045").run()
@@ -195,27 +178,27 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
     assert "Thấp hơn trung bình các đơn vị cùng cấp ở **5** lĩnh vực" in markdown_text(app)
 
 
-def test_criteria_reference_changes_the_gaps(app, store_con):
+def test_criteria_reference_changes_the_gaps(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
     against_mean = field_gap_chart(app)["data"][0]["x"]
     app.selectbox(key="ref").select("best").run()
-    expected = gaps.gaps(store_con, 2020, "042", reference="best", depth=1).sort_values("gap_points")
+    expected = gaps.gaps(demo_readonly, 2020, "042", reference="best", depth=1).sort_values("gap_points")
     bars = field_gap_chart(app)["data"][0]
     assert bars["x"] == pytest.approx(expected.gap_points.tolist())
     assert bars["x"] != pytest.approx(against_mean)
     assert app.query_params["ref"] == ["best"] or app.query_params["ref"] == "best"
 
 
-def test_criteria_threshold_and_percent(app, store_con):
+def test_criteria_threshold_and_percent(app, demo_readonly):
     open_page(app, "app_pages/criteria.py", ref="threshold")
     app.slider(key="threshold").set_value(90).run()
     app.segmented_control(key="measure").set_value("gap_pct").run()
-    expected = gaps.gaps(store_con, 2020, "042", reference="threshold:90", depth=1).sort_values("gap_pct")
+    expected = gaps.gaps(demo_readonly, 2020, "042", reference="threshold:90", depth=1).sort_values("gap_pct")
     bars = field_gap_chart(app)["data"][0]
     assert bars["x"] == pytest.approx(expected.gap_pct.tolist())
 
 
-def test_criteria_drill_down_and_office_filter(app, store_con):
+def test_criteria_drill_down_and_office_filter(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
     app.selectbox(key="field").select("7").run()
     drill = figures(app)["Chênh lệch từng tiêu chí, lĩnh vực 7"]["data"][0]
@@ -223,15 +206,15 @@ def test_criteria_drill_down_and_office_filter(app, store_con):
     app.selectbox(key="office").select("VP").run()
     detail = table(app, "Có thể lấy lại")
     assert set(detail["Cơ quan"]) == {"Văn phòng HĐND và UBND"}
-    _, expected = recoverable.recoverable_by_office(store_con, 2020, "042")
+    _, expected = recoverable.recoverable_by_office(demo_readonly, 2020, "042")
     assert len(detail) == int(((expected.office_code == "VP") & (expected.lost_points > 0)).sum())
 
 
-def test_criteria_heatmap_follows_the_year(app, store_con):
+def test_criteria_heatmap_follows_the_year(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
     app.sidebar.selectbox(key="year").select(2019).run()
     heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2019"]["data"][0]
-    matrix = gaps.field_matrix(store_con, 2019, "district", "04")
+    matrix = gaps.field_matrix(demo_readonly, 2019, "district", "04")
     assert len(heat["x"]) == matrix.unit_code.nunique() and len(heat["y"]) == matrix.field_code.nunique()
     assert heat["zmin"] == pytest.approx(matrix.pct.min())
 
@@ -267,14 +250,14 @@ def test_communes_operations_f7(app):
     assert "- Chưa đạt “Có hệ thống một cửa điện tử”: **07 xã**" in text
 
 
-def test_communes_follow_year_unit_and_profile(app, store_con):
+def test_communes_follow_year_unit_and_profile(app, demo_readonly):
     open_page(app, "app_pages/communes.py")
     app.sidebar.selectbox(key="year").select(2019).run()
     shown = metrics(app)
     assert (shown["Tốt"], shown["Khá"], shown["Trung bình"]) == ("01 xã", "04 xã", "08 xã")  # F4
     app.sidebar.selectbox(key="level").select("commune").run()
     app.sidebar.selectbox(key="unit").select("01315").run()
-    profile = communes.commune_profile(store_con, app.sidebar.selectbox(key="year").value, "01315")
+    profile = communes.commune_profile(demo_readonly, app.sidebar.selectbox(key="year").value, "01315")
     bars = figures(app)["Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực"]["data"]
     assert bars[0]["y"] == pytest.approx(profile.pct.tolist())
     assert bars[1]["y"] == pytest.approx(profile.mean_pct.tolist())
@@ -288,9 +271,9 @@ def test_communes_explain_a_district_without_commune_results(app):
 
 # --- Kế hoạch ---------------------------------------------------------------------------------
 
-def test_plan_cards_table_and_waterfall(app, store_con):
+def test_plan_cards_table_and_waterfall(app, demo_readonly):
     open_page(app, "app_pages/plan.py")
-    expected = plan.plan_to_target(store_con, 2020, "042", 5)
+    expected = plan.plan_to_target(demo_readonly, 2020, "042", 5)
     shown = metrics(app)
     assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == ("73,79", "79,18", "5,39")
     assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
@@ -302,21 +285,21 @@ def test_plan_cards_table_and_waterfall(app, store_con):
     assert any(expected.assumption in i.value for i in app.info)
 
 
-def test_plan_follows_the_target_rank(app, store_con):
+def test_plan_follows_the_target_rank(app, demo_readonly):
     open_page(app, "app_pages/plan.py")
     app.number_input(key="target_rank").set_value(3).run()
-    gap = targets.target_gap(store_con, 2020, "042", 3)
+    gap = targets.target_gap(demo_readonly, 2020, "042", 3)
     assert metrics(app)["Điểm cần thêm"] == fmt_number(gap.points_needed)
     assert metrics(app)["Điểm của hạng 3"] == fmt_number(gap.target_total)
 
 
-def test_plan_what_if_sliders_move_total_and_rank(app, store_con):
+def test_plan_what_if_sliders_move_total_and_rank(app, demo_readonly):
     open_page(app, "app_pages/plan.py")
     assert metrics(app)["Tổng điểm mới"] == "73,79" and metrics(app)["Thứ hạng mới"] == "9/10"
     app.select_slider(key="whatif_7").set_value(15.0).run()
     app.select_slider(key="whatif_3").set_value(14.0).run()
-    field_points = gaps.gaps(store_con, 2020, "042", depth=1).set_index("criterion_code").points
-    expected = plan.what_if(store_con, 2020, "042", {"7": round(15 - field_points["7"], 2),
+    field_points = gaps.gaps(demo_readonly, 2020, "042", depth=1).set_index("criterion_code").points
+    expected = plan.what_if(demo_readonly, 2020, "042", {"7": round(15 - field_points["7"], 2),
                                                      "3": round(14 - field_points["3"], 2)})
     assert metrics(app)["Tổng điểm mới"] == fmt_number(expected.new_total)
     assert metrics(app)["Thứ hạng mới"] == fmt_rank(expected.new_rank, expected.rank_of)
@@ -351,17 +334,17 @@ def test_pages_explain_an_empty_store(app, demo_store):
 
 
 @pytest.mark.parametrize("page_path", ["app_pages/overview.py", "app_pages/plan.py"])
-def test_pages_work_for_a_commune(app, store_con, page_path):
+def test_pages_work_for_a_commune(app, demo_readonly, page_path):
     open_page(app, page_path, level="commune", unit="01315", year=2020)
     assert any("Xã Thái Học" in h.value for h in app.subheader)
-    row = rankings.rankings(store_con, 2020, "commune", "042").set_index("unit_code").loc["01315"]
+    row = rankings.rankings(demo_readonly, 2020, "commune", "042").set_index("unit_code").loc["01315"]
     total_label = "Tổng điểm" if page_path.endswith("overview.py") else "Hiện tại"
     assert metrics(app)[total_label] == fmt_number(row.total)
 
 
-def test_criteria_for_a_commune_against_the_other_communes(app, store_con):
+def test_criteria_for_a_commune_against_the_other_communes(app, demo_readonly):
     open_page(app, "app_pages/criteria.py", level="commune", unit="01315", year=2020)
-    expected = gaps.gaps(store_con, 2020, "01315", depth=1).sort_values("gap_points")
+    expected = gaps.gaps(demo_readonly, 2020, "01315", depth=1).sort_values("gap_points")
     assert field_gap_chart(app)["data"][0]["x"] == pytest.approx(expected.gap_points.tolist())
     heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2020"]["data"][0]
     assert len(heat["x"]) == 13  # the district's thirteen communes

