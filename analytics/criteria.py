@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
 import duckdb
 import pandas as pd
 
@@ -9,46 +13,105 @@ from analytics.errors import NotFoundError
 from analytics.rankings import criteria_set_for
 from analytics.scope import LEVEL_WORDS
 
-# Depth 0 is the root (total), 1 a field, 2 a criterion, 3 a sub-criterion. A node without an
-# office of its own is owned by the office of its nearest ancestor that has one.
-CRITERIA_TREE_SQL = """
-WITH RECURSIVE walk AS (
-    SELECT code, 0 AS depth, CAST(NULL AS VARCHAR) AS field_code, office_code AS owner
-    FROM criteria WHERE set_code = $set AND parent_code IS NULL
-    UNION ALL
-    SELECT c.code, w.depth + 1, CASE WHEN w.depth = 0 THEN c.code ELSE w.field_code END,
-           coalesce(c.office_code, w.owner)
-    FROM walk w JOIN criteria c ON c.set_code = $set AND c.parent_code = w.code
-)
-SELECT w.code AS criterion_code, c.parent_code, c.name AS criterion_name, w.depth, w.field_code,
-       c.max_points, w.owner AS office_code, o.name AS office_name, c.sort_order
-FROM walk w
-JOIN criteria c ON c.set_code = $set AND c.code = w.code
-LEFT JOIN offices o ON o.code = w.owner
-ORDER BY c.sort_order, w.code
+# The nodes of one set, each with its own office (NULL when it inherits one).
+CRITERIA_ROWS_SQL = """
+SELECT c.code, c.parent_code, c.name, c.max_points, c.office_code, o.name AS office_name, c.sort_order
+FROM criteria c LEFT JOIN offices o ON o.code = c.office_code
+WHERE c.set_code = ?
 """
-
-SET_IS_DEMO_SQL = "SELECT is_demo FROM criteria_sets WHERE code = ?"
+# The set in force for a level and year (as rankings.CRITERIA_SET_SQL) with its flag, in one row.
+SET_IN_FORCE_SQL = """
+SELECT arg_max({'code': code, 'is_demo': is_demo}, year_from) FROM criteria_sets WHERE level = ? AND year_from <= ?
+"""
 
 TREE_COLUMNS = ["criterion_code", "parent_code", "criterion_name", "depth", "field_code", "max_points",
                 "office_code", "office_name", "sort_order"]
 
 
+class Node(NamedTuple):
+    criterion_code: str
+    parent_code: str | None
+    criterion_name: str
+    depth: int
+    field_code: str | None
+    max_points: float
+    office_code: str | None  # its own office, else its nearest ancestor's
+    office_name: str | None
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    code: str
+    is_demo: bool
+    nodes: list[Node]  # ordered by sort_order, then code
+
+    @cached_property
+    def parent_of(self) -> dict[str, str | None]:
+        return {node.criterion_code: node.parent_code for node in self.nodes}
+
+    @cached_property
+    def root(self) -> str | None:
+        return next((node.criterion_code for node in self.nodes if node.depth == 0), None)
+
+
 def require_set(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str:
     set_code = criteria_set_for(con, level, year)
     if set_code is None:
-        raise NotFoundError(f"Chưa có bộ tiêu chí {LEVEL_WORDS.get(level, level)} áp dụng cho năm {year}.")
+        raise no_set(level, year)
     return set_code
 
 
+def no_set(level: str, year: int) -> NotFoundError:
+    return NotFoundError(f"Chưa có bộ tiêu chí {LEVEL_WORDS.get(level, level)} áp dụng cho năm {year}.")
+
+
+def criteria_set(con: duckdb.DuckDBPyConnection, level: str, year: int) -> CriteriaSet:
+    """The criteria set in force for the level in `year` (the latest one starting on or before it).
+
+    Depth 0 is the root (total), 1 a field, 2 a criterion, 3 a sub-criterion. A node without an
+    office of its own is owned by the office of its nearest ancestor that has one. The tree is
+    walked here rather than in a recursive query: it has tens of nodes, and a query costs more.
+    """
+    found = con.execute(SET_IN_FORCE_SQL, [level, year]).fetchone()[0]
+    if found is None:
+        raise no_set(level, year)
+    rows = con.execute(CRITERIA_ROWS_SQL, [found["code"]]).fetchall()
+    nodes = sorted(_walk(rows), key=lambda node: (node.sort_order, node.criterion_code))
+    return CriteriaSet(found["code"], bool(found["is_demo"]), nodes)
+
+
 def criteria_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> pd.DataFrame:
-    """Every node of the criteria set in force (the latest one starting on or before `year`)."""
-    set_code = require_set(con, level, year)
-    tree = con.execute(CRITERIA_TREE_SQL, {"set": set_code}).df()[TREE_COLUMNS]
-    tree["depth"] = tree["depth"].astype(int)
-    tree.attrs["set_code"] = set_code
-    tree.attrs["is_demo"] = bool(con.execute(SET_IS_DEMO_SQL, [set_code]).fetchone()[0])
+    """Every node of the criteria set in force (see criteria_set), one row each (TREE_COLUMNS)."""
+    return tree_frame(criteria_set(con, level, year))
+
+
+def tree_frame(found: CriteriaSet) -> pd.DataFrame:
+    tree = pd.DataFrame(found.nodes, columns=TREE_COLUMNS)
+    tree.attrs["set_code"] = found.code
+    tree.attrs["is_demo"] = found.is_demo
     return tree
+
+
+def _walk(rows: list[tuple]) -> list[Node]:
+    """Every node reachable from a root, depth first."""
+    children: dict[str | None, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[1], []).append(row)
+    found, seen = [], set()
+    stack = [(row, 0, None, None, None) for row in children.get(None, [])]
+    while stack:
+        row, depth, field, owner, owner_name = stack.pop()
+        code, parent, name, max_points, office, office_name, sort_order = row
+        if code in seen:  # a cycle in hand-edited data: walk each node once
+            continue
+        seen.add(code)
+        if office is not None:
+            owner, owner_name = office, office_name
+        found.append(Node(code, parent, name, depth, field, max_points, owner, owner_name, sort_order))
+        field = code if depth == 1 else field
+        stack.extend((child, depth + 1, field, owner, owner_name) for child in children.get(code, []))
+    return found
 
 
 def code_sort_key(code: str) -> tuple:

@@ -3,42 +3,25 @@
 from __future__ import annotations
 
 import re
+from math import isnan, nan
+from statistics import fmean
+from typing import NamedTuple
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.criteria import criteria_tree, require_set
-from analytics.errors import CchcError, NotFoundError
-from analytics.rankings import NODE_VALUES_SQL, criteria_set_for
-from analytics.scope import Unit, get_unit, own_and_peer_totals
-from analytics.targets import target_gap
+from analytics.criteria import Node
+from analytics.errors import CchcError
+from analytics.nodes import ScopeNodes, scope_nodes, unit_nodes
+from analytics.rankings import holder_of_rank, unit_names
+from analytics.scope import Unit, get_unit
+from analytics.targets import check_rank, resolve_target_rank
 
 REFERENCES = ("province-mean", "best", "target", "threshold:NN")
 
-# Per node: the unit's points, the mean over every unit of its scope that has the node (itself
-# included), the best other unit, and the unit named $target (NULL when not comparing to one).
-NODE_STATS_SQL = f"""
-WITH nodes AS ({NODE_VALUES_SQL})
-SELECT criterion_code,
-       max(value) FILTER (WHERE unit_code = $unit) AS points,
-       round(avg(value), 6) AS mean_points,
-       max(value) FILTER (WHERE unit_code <> $unit) AS best_points,
-       max(value) FILTER (WHERE unit_code = $target) AS target_points,
-       bool_or(is_demo) AS any_demo
-FROM nodes GROUP BY criterion_code
-"""
-
-FIELD_MATRIX_SQL = f"""
-WITH nodes AS ({NODE_VALUES_SQL})
-SELECT n.unit_code, u.name AS unit_name, c.code AS field_code, c.name AS field_name,
-       n.value AS points, c.max_points, n.is_demo, c.sort_order
-FROM nodes n
-JOIN criteria c ON c.set_code = $set AND c.code = n.criterion_code
-JOIN criteria root ON root.set_code = $set AND root.code = c.parent_code AND root.parent_code IS NULL
-JOIN units u ON u.code = n.unit_code
-ORDER BY n.unit_code, c.sort_order
-"""
+FIELD_MATRIX_COLUMNS = ["unit_code", "unit_name", "field_code", "field_name", "points", "max_points", "pct",
+                        "is_demo"]
 
 GAP_COLUMNS = ["criterion_code", "criterion_name", "depth", "parent_code", "field_code", "max_points", "points",
                "pct", "reference_points", "reference_pct", "gap_points", "gap_pct", "owner_office",
@@ -62,21 +45,26 @@ def pct_of(points, max_points):
     return (points / pd.Series(max_points).replace(0, np.nan).to_numpy() * 100).round(6)
 
 
-def node_stats(con: duckdb.DuckDBPyConnection, year: int, unit: Unit, target_unit: str | None = None):
-    params = {"set": require_set(con, unit.level, year), "year": year, "level": unit.level,
-              "parent": unit.parent_code, "unit": unit.code, "target": target_unit}
-    return con.execute(NODE_STATS_SQL, params).df()
+class NodeStats(NamedTuple):
+    points: float  # the unit's
+    mean_points: float  # over every unit of the scope with the node, the unit itself included
+    best_points: float | None  # the best other unit's
+    target_points: float | None  # the target unit's
+    any_demo: bool
 
 
-def _unit_stats(con: duckdb.DuckDBPyConnection, year: int, unit: Unit, target: str | None) -> pd.DataFrame:
-    """node_stats, raising the "no data" error when the unit has no points that year: the same
-    check as own_and_peer_totals, read from the stats instead of a totals query of its own."""
-    no_data = NotFoundError(f"{unit.name} chưa có dữ liệu năm {year}.")
-    if criteria_set_for(con, unit.level, year) is None:
-        raise no_data
-    stats = node_stats(con, year, unit, target)
-    if not stats.points.notna().any():
-        raise no_data
+def node_stats(nodes: ScopeNodes, unit_code: str, target_unit: str | None = None) -> dict[str, NodeStats]:
+    """NodeStats of every node the unit has points for, by criterion code."""
+    by_node: dict[str, list[tuple[str, float, bool]]] = {}
+    for (unit, node), (value, demo) in nodes.values.items():
+        by_node.setdefault(node, []).append((unit, value, demo))
+    stats = {}
+    for node, entries in by_node.items():
+        found = {unit: value for unit, value, _ in entries}
+        if unit_code in found:
+            others = [value for unit, value in found.items() if unit != unit_code]
+            stats[node] = NodeStats(found[unit_code], round(fmean(found.values()), 6), max(others, default=None),
+                                    found.get(target_unit), any(demo for _, _, demo in entries))
     return stats
 
 
@@ -87,35 +75,62 @@ def gaps(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: s
     gap = unit − reference, so a negative gap is a shortfall. `best` is, per node, the highest
     points any other unit of the same level and parent got; `target` the unit holding the
     target rank among the others; `threshold:NN` NN % of each node's maximum.
+    Worked out in Python over the scope's few hundred rows (see analytics/nodes.py).
     """
     kind, threshold = parse_reference(reference)
     unit = get_unit(con, unit_code)
-    target = None
-    if kind == "target":
-        own_and_peer_totals(con, year, unit)  # the unit must have data that year (said before the target)
-        target = target_gap(con, year, unit_code, target_rank).target_unit_code
-    stats = _unit_stats(con, year, unit, target)
-    tree = criteria_tree(con, unit.level, year)
-    frame = tree.merge(stats[stats.points.notna()], on="criterion_code")
-    frame = frame[frame.depth == depth] if depth is not None else frame[frame.depth >= 1]
-    frame = frame.rename(columns={"office_code": "owner_office", "office_name": "owner_office_name"})
-    frame["pct"] = pct_of(frame.points, frame.max_points)
-    frame["reference_points"] = _reference_points(frame, kind, threshold)
-    frame["reference_pct"] = pct_of(frame.reference_points, frame.max_points)
-    frame["gap_points"] = (frame.points - frame.reference_points).round(6)
-    frame["gap_pct"] = (frame.pct - frame.reference_pct).round(6)
-    frame = frame.sort_values(["gap_pct", "gap_points", "sort_order"], na_position="last")
-    result = frame[GAP_COLUMNS].reset_index(drop=True)
-    result.attrs.update(is_demo=bool(tree.attrs["is_demo"] or stats.any_demo.any()), reference=kind,
+    nodes = unit_nodes(con, year, unit)
+    target = _target_unit(con, year, unit, target_rank, nodes.totals()) if kind == "target" else None
+    stats = node_stats(nodes, unit.code, target)
+    rows = [_gap_row(node, stats[node.criterion_code], kind, threshold) for node in nodes.criteria.nodes
+            if node.criterion_code in stats and (node.depth == depth if depth is not None else node.depth >= 1)]
+    rows.sort(key=_weakest_first)  # stable: ties stay in the tree's order
+    result = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    result.attrs.update(is_demo=nodes.criteria.is_demo or any(s.any_demo for s in stats.values()), reference=kind,
                         target_unit_code=target)
     return result
 
 
-def _reference_points(frame: pd.DataFrame, kind: str, threshold: float | None) -> pd.Series:
+def _gap_row(node: Node, stat: NodeStats, kind: str, threshold: float | None) -> tuple:
+    """One GAP_COLUMNS row; numbers rounded to 6 decimals to drop binary noise, NaN where missing."""
+    reference = _reference_points(node, stat, kind, threshold)
+    pct, reference_pct = _pct(stat.points, node.max_points), _pct(reference, node.max_points)
+    return (node.criterion_code, node.criterion_name, node.depth, node.parent_code, node.field_code,
+            node.max_points, stat.points, pct, reference, reference_pct, _difference(stat.points, reference),
+            _difference(pct, reference_pct), node.office_code, node.office_name)
+
+
+def _reference_points(node: Node, stat: NodeStats, kind: str, threshold: float | None) -> float:
     if kind == "threshold":
-        return frame.max_points * threshold / 100
-    column = {"province-mean": "mean_points", "best": "best_points", "target": "target_points"}[kind]
-    return frame[column].astype(float)
+        return node.max_points * threshold / 100
+    found = {"province-mean": stat.mean_points, "best": stat.best_points, "target": stat.target_points}[kind]
+    return nan if found is None else found
+
+
+def _pct(points: float, max_points: float) -> float:
+    return round(points / max_points * 100, 6) if max_points else nan
+
+
+def _difference(value: float, reference: float) -> float:
+    return round(value - reference, 6)  # NaN stays NaN
+
+
+def _weakest_first(row: tuple) -> tuple:
+    """Sort key: gap_pct, then gap_points, lowest first, missing ones last."""
+    return (*_missing_last(row[11]), *_missing_last(row[10]))
+
+
+def _missing_last(value: float) -> tuple[bool, float]:
+    return (True, 0.0) if isnan(value) else (False, value)
+
+
+def _target_unit(con, year: int, unit: Unit, target_rank: int | None, totals: pd.DataFrame) -> str | None:
+    """The other unit holding the target rank (as targets.target_gap finds it), from the totals."""
+    rank = resolve_target_rank(con, year, unit.code, target_rank)
+    others = totals[totals.unit_code != unit.code]
+    check_rank(rank, len(others) + 1)
+    holder = holder_of_rank(others, rank)
+    return None if holder is None else holder.unit_code
 
 
 def weak_fields(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: str = "province-mean",
@@ -126,8 +141,15 @@ def weak_fields(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, refer
 
 
 def field_matrix(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None) -> pd.DataFrame:
-    """unit_code, unit_name, field_code, field_name, points, max_points, pct, is_demo: units × fields."""
-    params = {"set": require_set(con, level, year), "year": year, "level": level, "parent": parent}
-    frame = con.execute(FIELD_MATRIX_SQL, params).df()
-    frame["pct"] = pct_of(frame.points, frame.max_points)
-    return frame[["unit_code", "unit_name", "field_code", "field_name", "points", "max_points", "pct", "is_demo"]]
+    """FIELD_MATRIX_COLUMNS: units × fields (the children of the root), by unit code then field order."""
+    nodes = scope_nodes(con, year, level, parent)
+    fields = {node.criterion_code: node for node in nodes.criteria.nodes if node.depth == 1}
+    cells = sorted(((unit, fields[code], value, demo) for (unit, code), (value, demo) in nodes.values.items()
+                    if code in fields), key=lambda cell: (cell[0], cell[1].sort_order))
+    names = unit_names(con, sorted({cell[0] for cell in cells}))
+    name_of = dict(zip(names.unit_code, names.unit_name))
+    frame = pd.DataFrame([(unit, name_of.get(unit), field.criterion_code, field.criterion_name, value,
+                           field.max_points, demo) for unit, field, value, demo in cells],
+                         columns=[c for c in FIELD_MATRIX_COLUMNS if c != "pct"])
+    frame.insert(6, "pct", pct_of(frame.points.astype(float), frame.max_points.astype(float)))
+    return frame

@@ -11,7 +11,8 @@ import pandas as pd
 from analytics.criteria import code_sort_key, criteria_tree
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number
-from analytics.rankings import node_values, rank_among, round_total
+from analytics.nodes import unit_nodes
+from analytics.rankings import rank_among, round_total
 from analytics.recoverable import criterion_headroom
 from analytics.scope import get_unit, own_and_peer_totals
 from analytics.targets import target_gap_with_peers
@@ -169,9 +170,8 @@ def what_if(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, changes: 
 
 
 def _unit_node_values(con, year: int, unit) -> dict[str, float]:
-    nodes = node_values(con, year, unit.level, unit.parent_code)
-    mine = nodes[nodes.unit_code == unit.code]
-    return dict(zip(mine.criterion_code, mine.value.astype(float)))
+    values = unit_nodes(con, year, unit).values
+    return {node: value for (owner, node), (value, _) in values.items() if owner == unit.code}
 
 
 def _depth(tree: pd.DataFrame, code: str) -> int:

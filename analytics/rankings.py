@@ -9,102 +9,96 @@ import numpy as np
 import pandas as pd
 
 # The criteria set in force for a level and year: the latest one starting on or before it.
-CRITERIA_SET_SQL = """
-    SELECT code FROM criteria_sets
-    WHERE level = ? AND year_from <= ?
-    ORDER BY year_from DESC LIMIT 1
-"""
+CRITERIA_SET_SQL = "SELECT arg_max(code, year_from) FROM criteria_sets WHERE level = ? AND year_from <= ?"
 
-# The rows that count for every unit in scope: the lowest scored rows of the tree. A row
-# with a scored descendant is dropped, so a level given twice (criteria and their field
-# total) is never counted twice, and a unit with only field points or only a total still
-# counts. Parameters: $set, $year, $level, $parent (NULL = any parent).
-LOWEST_CTES = """
+# Totals of every unit in scope for one or several years, each year with the criteria set in
+# force that year. A total counts the lowest scored rows of the tree: a row with a scored
+# descendant is dropped, so a level given twice (criteria and their field total) is never
+# counted twice, and a unit with only field points or only a total still counts. Only rows on
+# inner nodes (a field, the total) can have a scored descendant, and they are few: leaf rows are
+# summed in one pass, inner rows are checked apart. That keeps the rule cheap on millions of rows.
+# analytics/nodes.py applies the same rule to one scope's rows in Python (tests/test_nodes.py
+# checks both agree).
+# Parameters: $years, $level, $parent (NULL = any parent).
+TOTALS_BY_YEAR_CTES = """
 WITH RECURSIVE
-tree(ancestor, descendant) AS (
-    SELECT code, code FROM criteria WHERE set_code = $set
+year_set(year, set_code) AS (
+    SELECT y.year, (SELECT arg_max(cs.code, cs.year_from) FROM criteria_sets cs
+                    WHERE cs.level = $level AND cs.year_from <= y.year)
+    FROM (SELECT DISTINCT unnest($years) AS year) y
+),
+walk(set_code, code, path) AS (
+    SELECT set_code, code, [code] FROM criteria
+    WHERE set_code IN (SELECT set_code FROM year_set) AND parent_code IS NULL
     UNION ALL
-    SELECT t.ancestor, c.code
-    FROM tree t JOIN criteria c ON c.set_code = $set AND c.parent_code = t.descendant
+    SELECT w.set_code, c.code, list_append(w.path, c.code)
+    FROM walk w JOIN criteria c ON c.set_code = w.set_code AND c.parent_code = w.code
 ),
-scored AS (
-    SELECT s.unit_code, s.criterion_code, s.points, s.is_demo
-    FROM scores s JOIN units u ON u.code = s.unit_code
-    WHERE s.year = $year AND u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
-      AND s.criterion_code IN (SELECT descendant FROM tree)
+tree AS (SELECT set_code, unnest(path) AS ancestor, code AS descendant FROM walk),
+set_nodes AS (
+    SELECT y.year, w.set_code, w.code,
+           (w.set_code, w.code) IN (SELECT set_code, parent_code FROM criteria WHERE parent_code IS NOT NULL)
+           AS is_inner
+    FROM walk w JOIN year_set y ON y.set_code = w.set_code
 ),
-has_deeper AS (
-    SELECT DISTINCT s.unit_code, t.ancestor AS criterion_code
-    FROM scored s JOIN tree t ON t.descendant = s.criterion_code AND t.ancestor <> t.descendant
+leaf_sums AS (
+    SELECT s.year, s.unit_code, sum(s.points) AS points, bool_or(s.is_demo) AS is_demo
+    FROM scores s JOIN set_nodes n ON n.year = s.year AND n.code = s.criterion_code AND NOT n.is_inner
+    WHERE s.year IN (SELECT year FROM year_set)
+      AND s.unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
+    GROUP BY s.year, s.unit_code
 ),
-lowest AS (
-    SELECT * FROM scored ANTI JOIN has_deeper USING (unit_code, criterion_code)
+inner_rows AS MATERIALIZED (
+    SELECT s.year, n.set_code, s.unit_code, s.criterion_code, s.points, s.is_demo
+    FROM scores s JOIN set_nodes n ON n.year = s.year AND n.code = s.criterion_code AND n.is_inner
+    WHERE s.year IN (SELECT year FROM year_set)
+      AND s.unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
+),
+overridden AS (
+    SELECT DISTINCT i.year, i.unit_code, i.criterion_code
+    FROM inner_rows i
+    JOIN tree t ON t.set_code = i.set_code AND t.ancestor = i.criterion_code AND t.descendant <> t.ancestor
+    JOIN scores d ON d.year = i.year AND d.unit_code = i.unit_code AND d.criterion_code = t.descendant
+),
+counted_inner AS (
+    SELECT year, unit_code, sum(points) AS points, bool_or(is_demo) AS is_demo
+    FROM inner_rows ANTI JOIN overridden USING (year, unit_code, criterion_code)
+    GROUP BY year, unit_code
+),
+totals AS (
+    SELECT year, unit_code, round(sum(points), 6) AS total, bool_or(is_demo) AS is_demo
+    FROM (SELECT * FROM leaf_sums UNION ALL SELECT * FROM counted_inner)
+    GROUP BY year, unit_code
 )
 """
 
-# The scored rows that count, per unit: the nodes a plan or a what-if can move.
-LOWEST_NODES_SQL = LOWEST_CTES + "SELECT unit_code, criterion_code, points, is_demo FROM lowest"
+TOTALS_BY_YEAR_SQL = TOTALS_BY_YEAR_CTES + "SELECT year, unit_code, total, is_demo FROM totals"
 
-# Value of every tree node for every unit in scope: the sum of the lowest scored rows at or
-# below it (rounded to 6 decimals only to drop binary noise such as 73.78999999999999).
-NODE_VALUES_SQL = LOWEST_CTES + """
-SELECT l.unit_code, t.ancestor AS criterion_code, round(sum(l.points), 6) AS value, bool_or(l.is_demo) AS is_demo
-FROM lowest l JOIN tree t ON t.descendant = l.criterion_code
-GROUP BY l.unit_code, t.ancestor
-"""
-
-TOTALS_SQL = f"""
-WITH nodes AS ({NODE_VALUES_SQL})
-SELECT unit_code, value AS total, is_demo FROM nodes
-WHERE criterion_code = (SELECT code FROM criteria WHERE set_code = $set AND parent_code IS NULL)
-"""
-
-# Totals of every unit in scope for several years at once, each year with its own criteria
-# set: the same lowest-rows rule as LOWEST_CTES, keyed by year. Parameters: $years, $sets
-# (lists of equal length), $level, $parent.
-TOTALS_BY_YEAR_SQL = """
-WITH RECURSIVE
-year_set(year, set_code) AS (SELECT unnest($years), unnest($sets)),
-tree(set_code, ancestor, descendant) AS (
-    SELECT set_code, code, code FROM criteria WHERE set_code IN (SELECT set_code FROM year_set)
-    UNION ALL
-    SELECT t.set_code, t.ancestor, c.code
-    FROM tree t JOIN criteria c ON c.set_code = t.set_code AND c.parent_code = t.descendant
-),
-scored AS (
-    SELECT s.year, y.set_code, s.unit_code, s.criterion_code, s.points, s.is_demo
-    FROM scores s JOIN units u ON u.code = s.unit_code JOIN year_set y ON y.year = s.year
+# One row per unit of the scope, ordered by code, with its total of $year and of $previous
+# (NULL without data): units with data either year, and units that existed in $year by their
+# validity dates. `listed` says which rows the ranking of $year shows.
+RANKING_ROWS_SQL = TOTALS_BY_YEAR_CTES + """,
+rows AS (
+    SELECT u.code AS unit_code, u.name AS unit_name, cur.total, coalesce(cur.is_demo, false) AS is_demo,
+           prev.total AS total_previous,
+           cur.total IS NOT NULL OR ((u.valid_from IS NULL OR year(u.valid_from) <= $year)
+                                     AND (u.valid_to IS NULL OR year(u.valid_to) >= $year)) AS listed
+    FROM units u
+    LEFT JOIN totals cur ON cur.year = $year AND cur.unit_code = u.code
+    LEFT JOIN totals prev ON prev.year = $previous AND prev.unit_code = u.code
     WHERE u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
-      AND (y.set_code, s.criterion_code) IN (SELECT set_code, descendant FROM tree)
-),
-has_deeper AS (
-    SELECT DISTINCT s.year, s.unit_code, t.ancestor AS criterion_code
-    FROM scored s JOIN tree t ON t.set_code = s.set_code AND t.descendant = s.criterion_code
-                             AND t.ancestor <> t.descendant
-),
-lowest AS (
-    SELECT * FROM scored ANTI JOIN has_deeper USING (year, unit_code, criterion_code)
 )
-SELECT l.year, l.unit_code, round(sum(l.points), 6) AS total, bool_or(l.is_demo) AS is_demo
-FROM lowest l
-JOIN tree t ON t.set_code = l.set_code AND t.descendant = l.criterion_code
-JOIN criteria root ON root.set_code = t.set_code AND root.code = t.ancestor AND root.parent_code IS NULL
-GROUP BY l.year, l.unit_code
-"""
-
-UNITS_IN_SCOPE_SQL = """
-SELECT code AS unit_code, name AS unit_name FROM units
-WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
-  AND (valid_from IS NULL OR year(valid_from) <= $year)
-  AND (valid_to IS NULL OR year(valid_to) >= $year)
+SELECT * FROM rows WHERE listed OR total_previous IS NOT NULL ORDER BY unit_code
 """
 
 UNIT_NAMES_SQL = "SELECT code AS unit_code, name AS unit_name FROM units WHERE code IN (SELECT unnest(?))"
 BANDS_SQL = "SELECT code, name, min_pct FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
 ROOT_SQL = "SELECT code, max_points FROM criteria WHERE set_code = ? AND parent_code IS NULL"
-PREVIOUS_YEAR_SQL = """
-SELECT max(s.year) FROM scores s JOIN units u ON u.code = s.unit_code
-WHERE s.year < ? AND u.level = ? AND (? IS NULL OR u.parent_code = ?)
+YEARS_BEFORE_SQL = "SELECT DISTINCT year FROM scores WHERE year < ? ORDER BY year DESC"
+# EXISTS stops at the first matching row, where max(year) over a join would read every score.
+HAS_SCORES_SQL = """
+SELECT EXISTS (SELECT 1 FROM scores WHERE year = $year AND unit_code IN (
+    SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)))
 """
 YEARS_SQL = """
 SELECT DISTINCT s.year FROM scores s JOIN units u ON u.code = s.unit_code
@@ -116,8 +110,7 @@ RANKING_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "delta_
 
 
 def criteria_set_for(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str | None:
-    row = con.execute(CRITERIA_SET_SQL, [level, year]).fetchone()
-    return row[0] if row else None
+    return con.execute(CRITERIA_SET_SQL, [level, year]).fetchone()[0]
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection, level: str, parent: str | None = None) -> list[int]:
@@ -125,36 +118,24 @@ def years_with_data(con: duckdb.DuckDBPyConnection, level: str, parent: str | No
 
 
 def previous_year(con, year: int, level: str, parent: str | None = None) -> int | None:
-    return con.execute(PREVIOUS_YEAR_SQL, [year, level, parent, parent]).fetchone()[0]
-
-
-def node_values(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
-    """unit_code, criterion_code, value, is_demo for every node with data."""
-    set_code = criteria_set_for(con, level, year)
-    params = {"set": set_code, "year": year, "level": level, "parent": parent}
-    return con.execute(NODE_VALUES_SQL, params).df()
+    """The latest year before `year` with scores for the level and parent, or None."""
+    for (candidate,) in con.execute(YEARS_BEFORE_SQL, [year]).fetchall():
+        params = {"year": candidate, "level": level, "parent": parent}
+        if con.execute(HAS_SCORES_SQL, params).fetchone()[0]:
+            return candidate
+    return None
 
 
 def unit_totals(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
     """unit_code, total, is_demo for the units in scope that have data that year."""
-    set_code = criteria_set_for(con, level, year)
-    params = {"set": set_code, "year": year, "level": level, "parent": parent}
-    return con.execute(TOTALS_SQL, params).df()
+    return totals_by_year(con, [year], level, parent).drop(columns="year")
 
 
 def totals_by_year(con: duckdb.DuckDBPyConnection, years: list[int], level: str,
                    parent: str | None = None) -> pd.DataFrame:
     """year, unit_code, total, is_demo for the units in scope with data, over several years at once."""
-    sets = [criteria_set_for(con, level, year) for year in years]
-    params = {"years": list(years), "sets": sets, "level": level, "parent": parent}
+    params = {"years": list(years), "level": level, "parent": parent}
     return con.execute(TOTALS_BY_YEAR_SQL, params).df()
-
-
-def lowest_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
-    """unit_code, criterion_code, points, is_demo: the scored rows that make up each unit's total."""
-    set_code = criteria_set_for(con, level, year)
-    params = {"set": set_code, "year": year, "level": level, "parent": parent}
-    return con.execute(LOWEST_NODES_SQL, params).df()
 
 
 def round_total(value: float) -> float:
@@ -176,9 +157,10 @@ def holder_of_rank(others: pd.DataFrame, rank: int) -> pd.Series | None:
     """
     if rank < 1 or rank > len(others):
         return None
-    ordered = others.assign(_rounded=others["total"].round(2))
-    ordered = ordered.sort_values(["_rounded", "unit_code"], ascending=[False, True])
-    return ordered.drop(columns="_rounded").iloc[rank - 1]
+    rounded = others["total"].round(2).tolist()  # numpy's rounding, as competition_rank
+    codes = others["unit_code"].tolist()
+    best_first = sorted(range(len(codes)), key=lambda i: (-rounded[i], codes[i]))
+    return others.iloc[best_first[rank - 1]]
 
 
 def competition_rank(totals: pd.Series) -> pd.Series:
@@ -188,12 +170,20 @@ def competition_rank(totals: pd.Series) -> pd.Series:
 
 def band_for(pct: float | None, bands: list[tuple[str, str, float]]) -> tuple[str | None, str | None]:
     """(code, name) of the band whose lower bound is the highest one not above pct."""
-    if pct is None or pd.isna(pct):
-        return None, None
-    for code, name, min_pct in bands:  # sorted by min_pct descending
-        if round(pct, 6) >= min_pct:
-            return code, name
-    return None, None
+    codes, names = bands_of(pd.Series([pct], dtype=float), bands)
+    return codes[0], names[0]
+
+
+def bands_of(pcts: pd.Series, bands: list[tuple[str, str, float]]) -> tuple[list, list]:
+    """For each pct: (codes, names) of the band whose lower bound is the highest one not above
+    it (pct rounded to 6 decimals first, so 79,9999999 is 80); None where none applies.
+    `bands` are sorted by min_pct descending."""
+    rounded = pcts.astype(float).round(6).to_numpy()
+    position = np.full(len(rounded), -1)
+    for index in range(len(bands) - 1, -1, -1):  # the highest band that fits is written last
+        position[rounded >= bands[index][2]] = index
+    return ([bands[i][0] if i >= 0 else None for i in position],
+            [bands[i][1] if i >= 0 else None for i in position])
 
 
 def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
@@ -201,41 +191,11 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
     return con.execute(UNIT_NAMES_SQL, [list(codes)]).df()
 
 
-def _with_names(con, totals: pd.DataFrame, scope: pd.DataFrame) -> pd.DataFrame:
-    """totals with unit_name: from the scope already read, else (a unit outside its validity dates
-    that still has data) from the units table."""
-    with_data = totals.merge(scope, on="unit_code", how="left")
-    unnamed = with_data.unit_name.isna()
-    if unnamed.any():
-        names = unit_names(con, with_data.unit_code[unnamed])
-        with_data.loc[unnamed, "unit_name"] = with_data.unit_code[unnamed].map(
-            dict(zip(names.unit_code, names.unit_name)))
-    return with_data
-
-
-def ranked_year(con, year: int, level: str, parent: str | None = None,
-                totals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """unit_code, unit_name, total, is_demo, has_data, rank, rank_of for one year (no comparison).
-
-    `totals` (unit_code, total, is_demo), when the caller already read them, saves the query.
-    """
-    scope = con.execute(UNITS_IN_SCOPE_SQL, {"year": year, "level": level, "parent": parent}).df()
-    totals = unit_totals(con, year, level, parent) if totals is None else totals
-    with_data = _with_names(con, totals, scope)
-    # a set, not Series.isin: isin on pandas' Arrow strings builds a pyarrow scalar per value
-    with_totals = set(totals.unit_code.tolist())
-    without_data = scope[pd.Series([code not in with_totals for code in scope.unit_code.tolist()],
-                                   index=scope.index, dtype=bool)]
-    frame = pd.concat([with_data, without_data], ignore_index=True)
-    frame["has_data"] = frame["total"].notna()
-    frame["rank"] = competition_rank(frame["total"])
-    frame["rank_of"] = int(frame["has_data"].sum())
-    return frame
-
-
-def _totals_of(by_year: pd.DataFrame, year: int) -> pd.DataFrame:
-    """One year's rows of totals_by_year, shaped like unit_totals (unit_code, total, is_demo)."""
-    return by_year[by_year.year == year][["unit_code", "total", "is_demo"]].reset_index(drop=True)
+def ranking_rows(con, year: int, previous: int | None, level: str, parent: str | None = None) -> pd.DataFrame:
+    """unit_code, unit_name, total, is_demo, total_previous, listed (see RANKING_ROWS_SQL)."""
+    years = [year] if previous is None else [year, previous]
+    params = {"years": years, "year": year, "previous": previous, "level": level, "parent": parent}
+    return con.execute(RANKING_ROWS_SQL, params).df()
 
 
 def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
@@ -246,24 +206,24 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     Units without data that year are listed with has_data False and no rank.
     """
     prev_year = previous_year(con, year, level, parent)
-    years = [year] if prev_year is None else [year, prev_year]
-    by_year = totals_by_year(con, years, level, parent)  # both years in one query
-    frame = ranked_year(con, year, level, parent, _totals_of(by_year, year))
-    if prev_year is not None:
-        prev = ranked_year(con, prev_year, level, parent, _totals_of(by_year, prev_year))
-        prev = prev[["unit_code", "total", "rank"]]
-        frame = frame.merge(prev.rename(columns={"total": "total_previous", "rank": "rank_previous"}),
-                            on="unit_code", how="left")
-    else:
-        frame["total_previous"] = float("nan")
-        frame["rank_previous"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    rows = ranking_rows(con, year, prev_year, level, parent)  # both years in one query
+    rows["rank_previous"] = competition_rank(rows["total_previous"])  # among every unit with data then
+    frame = rows[rows["listed"]].drop(columns="listed").reset_index(drop=True)
+    frame["has_data"] = frame["total"].notna()
+    frame["rank"] = competition_rank(frame["total"])
+    frame["rank_of"] = int(frame["has_data"].sum())
     frame["delta_total"] = (frame["total"] - frame["total_previous"]).round(2)
     frame["delta_rank"] = (frame["rank_previous"] - frame["rank"]).astype("Int64")
     _add_bands(con, frame, level, year)
-    frame["is_demo"] = frame["is_demo"].fillna(False).astype(bool)
     frame.attrs["previous_year"] = prev_year
-    order = frame.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
-    return order[RANKING_COLUMNS]
+    return _best_first(frame)[RANKING_COLUMNS]
+
+
+def _best_first(frame: pd.DataFrame) -> pd.DataFrame:
+    """Ordered by rank, unranked last; ties keep the code order the rows came in (a stable sort
+    on the numbers alone: sorting Arrow strings costs more than the query on a national store)."""
+    order = np.argsort(frame["rank"].to_numpy(dtype=float, na_value=np.inf), kind="stable")
+    return frame.take(order).reset_index(drop=True)
 
 
 def add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
@@ -276,9 +236,7 @@ def _add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
     root = con.execute(ROOT_SQL, [set_code]).fetchone()
     bands = con.execute(BANDS_SQL, [set_code]).fetchall()
     frame["pct"] = frame["total"] / root[1] * 100 if root else float("nan")
-    pairs = [band_for(p, bands) for p in frame["pct"]]
-    frame["band_code"] = [c for c, _ in pairs]
-    frame["band"] = [n for _, n in pairs]
+    codes, names = bands_of(frame["pct"], bands)
+    frame["band_code"] = codes
+    frame["band"] = names
 
-
-_ranked_year = ranked_year  # the foundation's name, kept for callers written against it

@@ -6,21 +6,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.criteria import criteria_tree, require_set
-from analytics.errors import NotFoundError
-from analytics.rankings import LOWEST_NODES_SQL, NODE_VALUES_SQL, criteria_set_for
+from analytics.criteria import tree_frame
+from analytics.nodes import unit_nodes
 from analytics.scope import Unit, get_unit
-
-# The unit's scored rows that make up its total (its deepest level), each with the best value
-# any other unit of the same level and parent has on that node that year.
-HEADROOM_SQL = f"""
-WITH nodes AS ({NODE_VALUES_SQL}), lowest AS ({LOWEST_NODES_SQL})
-SELECT l.criterion_code, l.points, max(n.value) AS best_peer_value
-FROM lowest l
-LEFT JOIN nodes n ON n.criterion_code = l.criterion_code AND n.unit_code <> $unit
-WHERE l.unit_code = $unit
-GROUP BY l.criterion_code, l.points
-"""
 
 UNASSIGNED_OFFICE = "Chưa xác định đơn vị phụ trách"
 
@@ -30,19 +18,13 @@ SUMMARY_COLUMNS = ["office_code", "office_name", "lost_points", "reachable_point
 
 
 def criterion_headroom(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -> pd.DataFrame:
-    """The unit's counted criteria with max, owner and the best peer's points (capped at the max)."""
-    # The unit must have data that year: read from its own rows here rather than from a totals
-    # query of its own (the same "no data" error as scope.own_and_peer_totals).
-    no_data = NotFoundError(f"{unit.name} chưa có dữ liệu năm {year}.")
-    if criteria_set_for(con, unit.level, year) is None:
-        raise no_data
-    params = {"set": require_set(con, unit.level, year), "year": year, "level": unit.level,
-              "parent": unit.parent_code, "unit": unit.code}
-    rows = con.execute(HEADROOM_SQL, params).df()
-    if rows.empty:
-        raise no_data
-    tree = criteria_tree(con, unit.level, year)
-    frame = rows.merge(tree, on="criterion_code")
+    """The unit's counted criteria (the scored rows its total is made of) with max, owner and the
+    best points any other unit of its scope has on them (capped at the max)."""
+    nodes = unit_nodes(con, year, unit)
+    best = nodes.best_of_others(unit.code)
+    rows = [(code, points, best.get(code, np.nan)) for owner, code, points, _ in nodes.lowest if owner == unit.code]
+    tree = tree_frame(nodes.criteria)
+    frame = pd.DataFrame(rows, columns=["criterion_code", "points", "best_peer_value"]).merge(tree, on="criterion_code")
     frame["office_name"] = frame["office_name"].fillna(UNASSIGNED_OFFICE)
     frame["best_peer_points"] = np.minimum(frame.best_peer_value.astype(float), frame.max_points)
     frame["best_peer_pct"] = frame.best_peer_points / frame.max_points.replace(0, np.nan) * 100

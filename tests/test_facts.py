@@ -1,6 +1,7 @@
 """F1–F8 of DESIGN.md, checked by queries on a freshly built demo store."""
 
-from analytics.rankings import node_values, rankings
+from analytics.nodes import node_values
+from analytics.rankings import rankings
 
 KHA_2020 = {"01290", "01294", "01297", "01303", "01300", "01312", "01296", "01318", "01316"}
 TB_2020 = {"01315", "01291", "01309"}

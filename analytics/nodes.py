@@ -1,0 +1,112 @@
+"""The value of every criteria node for the units of one scope (a level under one parent).
+
+A page asks about one unit among its peers: a few hundred scored rows. DuckDB plans and runs
+the "lowest scored rows" query of rankings.LOWEST_CTES in 10-20 ms whatever the data size (its
+planner and hash tables cost that much), while reading the rows with one plain query and adding
+them up here takes a few. The rule is the same as LOWEST_CTES, which still totals whole levels at
+national size; tests/test_nodes.py checks that both agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.criteria import CriteriaSet, criteria_set
+from analytics.errors import NotFoundError
+from analytics.scope import Unit
+
+SCOPE_ROWS_SQL = """
+SELECT unit_code, criterion_code, points, is_demo FROM scores
+WHERE year = $year
+  AND unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
+"""
+
+LOWEST_COLUMNS = ["unit_code", "criterion_code", "points", "is_demo"]
+VALUE_COLUMNS = ["unit_code", "criterion_code", "value", "is_demo"]
+
+
+@dataclass(frozen=True)
+class ScopeNodes:
+    criteria: CriteriaSet  # the set in force for the level and year
+    lowest: list[tuple]  # LOWEST_COLUMNS: the scored rows each unit's total is made of
+    values: dict[tuple[str, str], tuple[float, bool]]  # (unit, node) -> (value, is_demo), nodes with data
+
+    def lowest_frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.lowest, columns=LOWEST_COLUMNS)
+
+    def values_frame(self) -> pd.DataFrame:
+        """VALUE_COLUMNS, one row per unit and node with data."""
+        rows = [(unit, node, value, demo) for (unit, node), (value, demo) in self.values.items()]
+        return pd.DataFrame(rows, columns=VALUE_COLUMNS)
+
+    def best_of_others(self, unit_code: str) -> dict[str, float]:
+        """node -> the highest value any other unit of the scope has on it."""
+        best: dict[str, float] = {}
+        for (unit, node), (value, _) in self.values.items():
+            if unit != unit_code and value > best.get(node, float("-inf")):
+                best[node] = value
+        return best
+
+    def totals(self) -> pd.DataFrame:
+        """unit_code, total, is_demo: the root's value, for every unit with data."""
+        root = self.criteria.root
+        rows = [(unit, value, demo) for (unit, node), (value, demo) in self.values.items() if node == root]
+        return pd.DataFrame(rows, columns=["unit_code", "total", "is_demo"])
+
+
+def scope_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> ScopeNodes:
+    """Node values of every unit of the level (under `parent`, or any) that year."""
+    found = criteria_set(con, level, year)
+    rows = con.execute(SCOPE_ROWS_SQL, {"year": year, "level": level, "parent": parent}).fetchall()
+    lowest = lowest_rows(rows, found.parent_of)
+    return ScopeNodes(found, lowest, node_sums(lowest, found.parent_of))
+
+
+def node_values(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:
+    """VALUE_COLUMNS for every unit of the scope and every node it has data for."""
+    return scope_nodes(con, year, level, parent).values_frame()
+
+
+def unit_nodes(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -> ScopeNodes:
+    """scope_nodes of the unit's level and parent; NotFoundError when the unit has no points that
+    year (the same words as scope.own_and_peer_totals)."""
+    no_data = NotFoundError(f"{unit.name} chưa có dữ liệu năm {year}.")
+    try:
+        nodes = scope_nodes(con, year, unit.level, unit.parent_code)
+    except NotFoundError:  # no criteria set for that year: nothing can have been scored
+        raise no_data from None
+    if not any(row[0] == unit.code for row in nodes.lowest):
+        raise no_data
+    return nodes
+
+
+def lowest_rows(rows: list[tuple], parent_of: dict[str, str | None]) -> list[tuple]:
+    """The rows (unit, criterion, points, is_demo) that count: on a node of the set, with no scored
+    row of the same unit below them (so a field total given beside its criteria is not added twice)."""
+    in_set = [row for row in rows if row[1] in parent_of]
+    covered = set()  # (unit, node): the unit has a scored row somewhere below the node
+    for unit, code, *_ in in_set:
+        node = parent_of[code]
+        while node is not None and (unit, node) not in covered:  # its ancestors are covered already
+            covered.add((unit, node))
+            node = parent_of[node]
+    return [row for row in in_set if (row[0], row[1]) not in covered]
+
+
+def node_sums(lowest: list[tuple], parent_of: dict[str, str | None]) -> dict[tuple[str, str], tuple[float, bool]]:
+    """(unit, node) -> (value, is_demo) for every node at or above a counted row: the sum of the
+    counted rows below it, rounded to 6 decimals like the totals query (dropping binary noise)."""
+    sums: dict[tuple[str, str], float] = {}
+    demo: set[tuple[str, str]] = set()
+    for unit, code, value, is_demo in lowest:
+        node = code
+        while node is not None:
+            key = (unit, node)
+            sums[key] = sums.get(key, 0.0) + value
+            if is_demo:
+                demo.add(key)
+            node = parent_of[node]
+    return {key: (round(total, 6), key in demo) for key, total in sums.items()}
