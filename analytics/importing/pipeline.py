@@ -9,6 +9,7 @@ from analytics.importing.fastlong import analyze_fast
 from analytics.importing.plan import Preview, preview
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
 from analytics.importing.read import read_file
+from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import ImportOptions, validate_file
 from analytics.names import fold
 
@@ -27,7 +28,7 @@ class Analysis:
     size: int
     options: ImportOptions
     problems: list[Problem]
-    rows: list[tuple] = field(default_factory=list)  # (year, unit_code, criterion_code, points, self_points)
+    rows: ScoreRows = field(default_factory=ScoreRows.empty)  # (year, unit, criterion, points, self_points)
     is_demo: bool = False
     preview: Preview | None = None
     sheets: list[str] = field(default_factory=list)
@@ -48,7 +49,7 @@ class Analysis:
 
     @property
     def years(self) -> list[int]:
-        return sorted({r[0] for r in self.rows})
+        return self.rows.years
 
 
 def analyze(con, file_name: str, data: bytes, options: ImportOptions | None = None) -> Analysis:
@@ -65,7 +66,7 @@ def analyze(con, file_name: str, data: bytes, options: ImportOptions | None = No
             problems.add(sheet=exc.sheet, reason=exc.reason, suggestion=exc.suggestion, kind=exc.kind)
             return Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), options, problems.sorted())
         parsed = validate_file(con, raw, options, problems)
-        rows = parsed.rows()
+        rows = ScoreRows.from_tuples(parsed.rows())
     is_demo = options.demo if options.demo is not None else looks_illustrative(parsed.texts)
     result = None
     if rows and all(p.kind in PREVIEWABLE for p in problems.errors):
