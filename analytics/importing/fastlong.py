@@ -46,6 +46,8 @@ from analytics.importing.validate import (
 )
 
 SAMPLE_LINES = 3  # header and two data rows: enough to recognise the layout with the usual code
+SEPARATOR_LINES = 60  # detect_separator looks at the first 60 non-blank lines
+HEAD_CHARS = 8192
 FAST_ROLES = {"year", "criterion", "points"}
 UNIT_ROLES = ("unit_code", "unit")
 NUMBER = r"^-?\d+(\.\d+)?$"
@@ -70,10 +72,11 @@ def analyze_fast(con, file_name: str, data: bytes, options: ImportOptions, probl
     if table is None:
         return None
     units = Texts.of(table["unit"])
-    scope = _scope(catalog, units, options)
-    if scope is None:
+    found = _scope(catalog, units, options)
+    if found is None:
         return None
-    coded = _coded(catalog, scope, table, units, options)
+    scope, unit_codes = found
+    coded = _coded(catalog, scope, table, units, unit_codes, options)
     if coded is None:
         return None
     parsed = _parsed(scope, coded, layout.sheet.name or raw.name, file_name)
@@ -92,12 +95,25 @@ def _recognise(file_name: str, data: bytes, criterion_names: set[str]):
         text, encoding = decode_text(data)
     except FileProblem:
         return None, None, None
-    if encoding not in ("utf-8", "utf-8-sig") or detect_separator(text) != ",":
+    head = _head(text, SEPARATOR_LINES)
+    if encoding not in ("utf-8", "utf-8-sig") or detect_separator(head) != ",":
         return None, None, None
-    sample = read_text_sheet("\n".join(text.splitlines()[:SAMPLE_LINES]), ",")
+    sample = read_text_sheet("\n".join(head.splitlines()[:SAMPLE_LINES]), ",")
     raw = RawFile(file_name, hashlib.sha256(data).hexdigest(), len(data), "text", encoding, ",", [sample])
     layout = find_layout(sample, criterion_names)
     return (raw, layout, text) if _is_simple_long(layout) else (raw, None, None)
+
+
+def _head(text: str, lines: int) -> str:
+    """The start of `text` up to a line end, holding its first `lines` non-blank lines (or all of it):
+    what detect_separator and the sample look at, without splitting a million lines."""
+    size = HEAD_CHARS
+    while size < len(text):
+        cut = text.rfind("\n", 0, size) + 1
+        if sum(1 for line in text[:cut].splitlines() if line.strip()) >= lines:
+            return text[:cut]
+        size *= 4
+    return text
 
 
 def _name_year_problem(file_name: str, options: ImportOptions) -> bool:
@@ -162,42 +178,59 @@ class Coded:
     """Every row as integers: year, rank of its unit code, rank of its criterion code; and its points."""
 
     years: np.ndarray
+    year_index: np.ndarray  # rank of the year among the file's years
     units: np.ndarray
     criteria: np.ndarray
     points: np.ndarray
     unit_codes: list[str]  # sorted: units[i] indexes this list
     criterion_codes: list[str]  # sorted: criteria[i] indexes this list
+    order: np.ndarray | None = None  # rows sorted by year, unit code, criterion code (set by _values_fit)
+
+    @property
+    def pair_keys(self) -> np.ndarray:
+        """One integer per (year, unit), in the order of year then unit code."""
+        return self.year_index.astype(np.int64) * len(self.unit_codes) + self.units
+
+    @property
+    def keys(self) -> np.ndarray:
+        """One integer per (year, unit, criterion), in the order of year, unit code, criterion code."""
+        return self.pair_keys * len(self.criterion_codes) + self.criteria
 
 
-def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> Scope | None:
-    """The one scope naming the most unit cells (as resolve_scope does), or None."""
-    counts = units.counts()
+def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scope, list[str]] | None:
+    """The one scope naming the most unit cells (as resolve_scope does) and the code each text names there."""
+    counts = units.counts().tolist()
     if any(clean(t) != t or is_summary_row(t) for t in units.values):
         return None
-    candidates = catalog.candidate_scopes(options.level, options.parent)
-    named = {s: int(sum(int(n) for t, n in zip(units.values, counts) if catalog.scope(*s).match(t)[0]))
-             for s in candidates}
+    codes = {s: [catalog.scope(*s).match(t)[0] for t in units.values]
+             for s in catalog.candidate_scopes(options.level, options.parent)}
+    named = {s: sum(n for n, code in zip(counts, found) if code) for s, found in codes.items()}
     best = max(named.values(), default=0)
     winners = [s for s, n in named.items() if n == best]
-    return catalog.scope(*winners[0]) if len(winners) == 1 and best == len(units.index) else None
+    if len(winners) != 1 or best != len(units.index):
+        return None
+    return catalog.scope(*winners[0]), codes[winners[0]]
 
 
-def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, options: ImportOptions) -> Coded | None:
+def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str],
+           options: ImportOptions) -> Coded | None:
     """Every row coded and checked, or None when a cell fails."""
     if not (pc.all(pc.match_substring_regex(table["year"], YEAR)).as_py()
             and pc.all(pc.match_substring_regex(table["points"], NUMBER)).as_py()):
         return None
     years = pc.cast(table["year"], pa.int32()).to_numpy()
-    sets = _criteria_sets(catalog, scope, sorted(np.unique(years).tolist()), options)
+    year_list = sorted(np.unique(years).tolist())
+    sets = _criteria_sets(catalog, scope, year_list, options)
     if sets is None:
         return None
-    unit_codes, unit_ranks = _ranked([scope.match(t)[0] for t in units.values])
-    criteria = _criterion_ranks(Texts.of(table["criterion"]), years, sets)
+    year_index = np.searchsorted(np.array(year_list), years)
+    criteria = _criterion_ranks(Texts.of(table["criterion"]), year_index, year_list, sets)
     if criteria is None:
         return None
     criterion_codes, ranks, maxima = criteria
-    coded = Coded(years, unit_ranks[units.index], ranks, pc.cast(table["points"], pa.float64()).to_numpy(),
-                  unit_codes, criterion_codes)
+    sorted_units, unit_ranks = _ranked(unit_codes)
+    coded = Coded(years, year_index, unit_ranks[units.index], ranks,
+                  pc.cast(table["points"], pa.float64()).to_numpy(), sorted_units, criterion_codes)
     return coded if _values_fit(coded, maxima) else None
 
 
@@ -218,14 +251,14 @@ def _criteria_sets(catalog: Catalog, scope: Scope, years: list[int],
     return sets
 
 
-def _criterion_ranks(texts: Texts, years: np.ndarray, sets: dict[int, CriteriaSet]):
+def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int], sets: dict[int, CriteriaSet]):
     """(criterion codes sorted, each row's position in them, each row's maximum), or None.
 
     Each (year, text) that occurs is resolved once with its year's criteria set.
     """
-    year_list, width = sorted(sets), len(texts.values)
-    pair = np.searchsorted(np.array(year_list), years) * width + texts.index
-    present = np.unique(pair).tolist()
+    width = len(texts.values)
+    pair = year_index.astype(np.int64) * width + texts.index
+    present = np.flatnonzero(np.bincount(pair, minlength=len(year_list) * width)).tolist()
     lookup = {(year_list[k // width], texts.values[k % width]): None for k in present}
     for year, text in lookup:
         lookup[(year, text)] = sets[year].resolve(text) if clean(text) == text else None
@@ -260,8 +293,9 @@ def _values_fit(coded: Coded, maxima: np.ndarray) -> bool:
     """No negative points, none above its maximum, no (year, unit, criterion) twice."""
     if (coded.points < 0).any() or (coded.points > maxima + 1e-9).any():
         return False
-    keys = (coded.years.astype(np.int64) * len(coded.unit_codes) + coded.units) * len(coded.criterion_codes)
-    return len(np.unique(keys + coded.criteria)) == len(keys)
+    keys = coded.keys
+    coded.order = np.argsort(keys, kind="stable")
+    return not (np.diff(keys[coded.order]) == 0).any()
 
 
 # --- results --------------------------------------------------------------------------------
@@ -269,9 +303,9 @@ def _values_fit(coded: Coded, maxima: np.ndarray) -> bool:
 def _parsed(scope: Scope, coded: Coded, sheet: str | None, file_name: str) -> Parsed:
     """Groups (first line of each year and unit) and scopes, as the cell-by-cell path records them."""
     parsed = Parsed(texts=["", ""], sheets=[sheet or file_name])
-    pairs = coded.years.astype(np.int64) * len(coded.unit_codes) + coded.units
-    _, firsts = np.unique(pairs, return_index=True)
-    firsts.sort()  # in the order the file first gives them
+    pairs = coded.pair_keys[coded.order]
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+    firsts = np.sort(np.minimum.reduceat(coded.order, starts))  # in the order the file first gives them
     for i in firsts.tolist():
         year, unit = int(coded.years[i]), coded.unit_codes[coded.units[i]]
         parsed.groups[(year, unit)] = Group(scope.level, scope.parent, Place(None, i + 2, None))
@@ -280,8 +314,8 @@ def _parsed(scope: Scope, coded: Coded, sheet: str | None, file_name: str) -> Pa
 
 
 def _rows(coded: Coded) -> ScoreRows:
-    """The rows sorted by year, unit code, criterion code and points, as the cell-by-cell path sorts them."""
-    order = np.lexsort((coded.points, coded.criteria, coded.units, coded.years))
+    """The rows sorted by year, unit code and criterion code (unique), as the cell-by-cell path sorts them."""
+    order = coded.order
     unit_codes, criterion_codes = pa.array(coded.unit_codes, pa.string()), pa.array(coded.criterion_codes, pa.string())
     return ScoreRows(pa.table({
         "year": pa.array(coded.years[order], pa.int32()),

@@ -19,7 +19,6 @@ from analytics.importing.validate import Parsed
 from analytics.rankings import (
     RANKING_COLUMNS,
     add_bands,
-    previous_year,
     ranked_year,
     totals_by_year,
     years_with_data,
@@ -106,7 +105,8 @@ def scope_rankings(con, scopes: list[tuple[int, str, str]]) -> dict[tuple[int, s
 
 def rankings_by_year(con, years: list[int], level: str, parent: str) -> dict[int, pd.DataFrame]:
     """The frames rankings() gives for each year, with one totals query for all years and the ones before."""
-    previous = {y: previous_year(con, y, level, parent) for y in years}
+    with_data = years_with_data(con, level, parent)  # previous_year() of each year, from one query
+    previous = {y: max((w for w in with_data if w < y), default=None) for y in years}
     needed = sorted(set(years) | {p for p in previous.values() if p is not None})
     totals = totals_by_year(con, needed, level, parent)
     ranked = {y: ranked_year(con, y, level, parent, _totals_of(totals, y)) for y in needed}
