@@ -12,7 +12,7 @@ from analytics.auth import hash_password
 from analytics.commands.common import add_db_option, add_format_option, emit, to_jsonable
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
-from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.importing import ImportOptions, analyze, analyze_and_commit, history, undo_batch
 from analytics.importing.catalog import LEVEL_NAMES
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.store import connect, init_store, resolve_db_path
@@ -82,10 +82,10 @@ def run_import(args) -> int:
                             demo=args.demo, max_bytes=max_bytes(args.max_mb))
     con = open_for_writing(args)
     try:
-        analysis = analyze(con, Path(args.file).name, data, options)
-        batch_id = None
-        if analysis.ok and not args.dry_run:
-            batch_id = commit_import(con, analysis, ACTOR)
+        if args.dry_run:
+            analysis, batch_id = analyze(con, Path(args.file).name, data, options), None
+        else:
+            analysis, batch_id = analyze_and_commit(con, Path(args.file).name, data, options, ACTOR)
     finally:
         con.close()
     report(analysis, batch_id, args)

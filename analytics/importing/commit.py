@@ -141,19 +141,33 @@ def as_score_rows(rows) -> ScoreRows:
 def commit_rows(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool,
                 is_demo: bool) -> int:
     """Store rows as one batch in one transaction; returns the batch id."""
+    with transaction(con):
+        batch_id = write_batch(con, rows, file_name=file_name, sha256=sha256, actor=actor, replace=replace,
+                               is_demo=is_demo)
+        finish_batch(con)
+    return batch_id
+
+
+def write_batch(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool,
+                is_demo: bool) -> int:
+    """Inside a transaction: the batch row and its rows (refused when a pair has data and not replace)."""
     rows = as_score_rows(rows)
     if not rows:
         raise CchcError("Tệp không có dòng điểm nào để nạp.")
-    with transaction(con), incoming(con, rows):
+    with incoming(con, rows):
         if not replace:
             refuse_existing(con)
         batch_id = new_batch(con, source_name=file_name, sha256=sha256, row_count=len(rows), actor=actor,
                              kind="import", mode="replace" if replace else "insert")
         replaced = _write_incoming(con, batch_id, is_demo, f"Nạp từ tệp {file_name}", save_replaced=True)
-        con.execute("UPDATE batches SET note = ? WHERE id = ?", [batch_note(rows, replaced), batch_id])
-        bump_data_version(con)
-        _pause_for_tests()
+    con.execute("UPDATE batches SET note = ? WHERE id = ?", [batch_note(rows, replaced), batch_id])
     return batch_id
+
+
+def finish_batch(con) -> None:
+    """The last step inside an import's transaction, just before COMMIT."""
+    bump_data_version(con)
+    _pause_for_tests()
 
 
 def batch_note(rows: ScoreRows, replaced: int) -> str:

@@ -6,6 +6,8 @@ back, so the preview is exactly what the commit will show, and nothing is writte
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -77,15 +79,24 @@ class Diff:
     stored: set[tuple[int, str]]  # the pairs of the file that have scores in the store now
 
 
-def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: ProblemList) -> Preview:
-    """Diff against the store and the rankings after the import; adds rank-column problems."""
+def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: ProblemList,
+            write: Callable[[], object] | None = None) -> Preview:
+    """Diff against the store and the rankings after the import; adds rank-column problems.
+
+    Without `write` the rows are written inside a transaction that is rolled back. With it, the
+    caller has opened the commit's own transaction and `write()` stores the rows for good: the
+    rankings after are then read from what will be committed, and the rows are written once.
+    """
     scopes = sorted(parsed.scopes)
     stored_years = {(lv, p): set(years_with_data(con, lv, p)) for _, lv, p in scopes}
     before = scope_rankings(con, [s for s in scopes if s[0] in stored_years[s[1:]]])
     new_years = sorted({y for y, lv, p in scopes if y not in stored_years[(lv, p)]})
     diff = _diff(con, rows, sorted(parsed.groups))
-    with trial(con):
-        write_rows(con, rows, -1, is_demo, "xem trước", save_replaced=False)
+    with trial(con) if write is None else nullcontext():
+        if write is None:
+            write_rows(con, rows, -1, is_demo, "xem trước", save_replaced=False)
+        else:
+            write()
         after = scope_rankings(con, scopes)
     check_ranks(parsed, after, problems)
     return Preview(_unit_rows(parsed, diff, before, after, new_years), diff.changes, after, new_years)
