@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from analytics.importing.commit import INCOMING, incoming, trial, write_rows
 from analytics.importing.problems import ProblemList
@@ -57,6 +58,7 @@ COUNTS_SQL = f"""
            count(*) FILTER (new_points IS NULL) AS rows_removed
     FROM {CHANGES} GROUP BY year, unit_code
 """
+UNIT_NAMES_SQL = "SELECT code, name FROM units WHERE code IN (SELECT unnest(?))"
 STORED_PAIRS_SQL = f"SELECT DISTINCT s.year, s.unit_code FROM scores s SEMI JOIN {PAIRS} p USING (year, unit_code)"
 
 
@@ -155,9 +157,11 @@ def _diff(con, rows: ScoreRows, pairs: list[tuple[int, str]]) -> Diff:
                       "unit_code": pa.array([u for _, u in pairs], pa.string())})
     con.register(PAIRS, table)
     try:
+        stored = set(con.execute(STORED_PAIRS_SQL).fetchall())
+        if not stored:  # a new year, or new units: every row is added, no join needed
+            return _all_added(con, rows)
         with incoming(con, rows):
             changes = con.sql(CHANGES_SQL).to_arrow_table()
-        stored = set(con.execute(STORED_PAIRS_SQL).fetchall())
     finally:
         con.unregister(PAIRS)
     con.register(CHANGES, changes)
@@ -166,6 +170,33 @@ def _diff(con, rows: ScoreRows, pairs: list[tuple[int, str]]) -> Diff:
     finally:
         con.unregister(CHANGES)
     return Diff(changes.to_pandas()[CHANGE_COLUMNS], counts, stored)
+
+
+def _all_added(con, rows: ScoreRows) -> Diff:
+    """The diff when none of the file's units has data stored: rows as they are, with unit names."""
+    table = rows.table
+    codes = pc.unique(table["unit_code"])
+    names = dict(con.execute(UNIT_NAMES_SQL, [codes.to_pylist()]).fetchall())
+    unit_names = pa.array([names.get(c, c) for c in codes.to_pylist()], pa.string())
+    changes = pa.table({"year": table["year"], "unit_code": table["unit_code"],
+                        "unit_name": unit_names.take(pc.index_in(table["unit_code"], value_set=codes)),
+                        "criterion_code": table["criterion_code"],
+                        "old_points": pa.nulls(len(rows), pa.float64()), "new_points": table["points"]})
+    return Diff(changes.to_pandas(), _rows_per_pair(table), set())
+
+
+def _rows_per_pair(table: pa.Table) -> pd.DataFrame:
+    """year, unit_code and rows_added (the others 0) of rows sorted by year and unit: one run per pair."""
+    n = table.num_rows
+    if n == 0:
+        return pd.DataFrame(columns=["year", "unit_code", *COUNT_COLUMNS])
+    years, units = table["year"], table["unit_code"]
+    new_pair = pc.or_(pc.not_equal(years.slice(1), years.slice(0, n - 1)),
+                      pc.not_equal(units.slice(1), units.slice(0, n - 1)))
+    starts = np.r_[0, np.flatnonzero(new_pair.to_numpy(zero_copy_only=False)) + 1]
+    return pd.DataFrame({"year": years.take(pa.array(starts)).to_numpy(),
+                         "unit_code": units.take(pa.array(starts)).to_pylist(),
+                         "rows_added": np.diff(np.r_[starts, n]), "rows_changed": 0, "rows_removed": 0})
 
 
 def _unit_rows(parsed: Parsed, diff: Diff, before: dict, after: dict, new_years: list[int]) -> pd.DataFrame:
