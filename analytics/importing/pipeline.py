@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from analytics.importing.commit import finish_batch, transaction, write_batch
+from analytics.importing.commit import commit_import, finish_batch, transaction, write_batch
 from analytics.importing.fastlong import analyze_fast
 from analytics.importing.plan import Preview, preview
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
@@ -63,11 +63,14 @@ def analyze_and_commit(con, file_name: str, data: bytes, options: ImportOptions 
                        actor: str) -> tuple[Analysis, int | None]:
     """analyze() and, when the file is ok, commit_import(): (analysis, batch id or None).
 
-    When validation finds no error, the preview is computed inside the commit's own transaction
-    instead of a trial one, so the rows are written once; an error the preview finds (a rank
-    column that disagrees) rolls that transaction back. Otherwise nothing is written.
+    When validation finds no error and the file has no rank column (the one thing the preview
+    checks), the preview is computed inside the commit's own transaction instead of a trial one,
+    so the rows are written once. Otherwise it is analyze() then commit_import() when ok.
     """
-    return _analyze(con, file_name, data, options or ImportOptions(), actor=actor)
+    analysis, batch_id = _analyze(con, file_name, data, options or ImportOptions(), actor=actor)
+    if batch_id is None and analysis.ok:
+        batch_id = commit_import(con, analysis, actor)
+    return analysis, batch_id
 
 
 def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: str | None):
@@ -86,7 +89,7 @@ def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: st
     is_demo = options.demo if options.demo is not None else looks_illustrative(parsed.texts)
     warn_if_imported_before(con, raw.sha256, problems)
     result, batch_id = None, None
-    if rows and actor is not None and not problems.errors:
+    if rows and actor is not None and not problems.errors and not parsed.ranks:
         result, batch_id = _preview_and_commit(con, parsed, rows, is_demo, problems,
                                                dict(file_name=file_name, sha256=raw.sha256, actor=actor,
                                                     replace=options.replace, is_demo=is_demo))
@@ -98,7 +101,7 @@ def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: st
 
 
 class _PreviewFoundErrors(Exception):
-    """Raised inside the commit's transaction to roll it back."""
+    """Raised inside the commit's transaction to roll it back (should the preview ever find an error)."""
 
 
 def _preview_and_commit(con, parsed, rows, is_demo, problems, batch_fields: dict):
