@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -65,9 +66,14 @@ STORED_PAIRS_SQL = f"SELECT DISTINCT s.year, s.unit_code FROM scores s SEMI JOIN
 @dataclass
 class Preview:
     units: pd.DataFrame  # UNIT_COLUMNS, one row per (year, unit) in the file
-    changes: pd.DataFrame  # CHANGE_COLUMNS, one row per score that is added, changed or removed
+    changes_table: pa.Table  # CHANGE_COLUMNS, one row per score that is added, changed or removed
     rankings: dict[tuple[int, str, str], pd.DataFrame] = field(default_factory=dict)  # (year, level, parent)
     new_years: list[int] = field(default_factory=list)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """changes_table as a DataFrame, built when first asked for (the CLI never shows it)."""
+        return self.changes_table.to_pandas()
 
     @property
     def years(self) -> list[int]:
@@ -76,7 +82,7 @@ class Preview:
 
 @dataclass
 class Diff:
-    changes: pd.DataFrame  # CHANGE_COLUMNS
+    changes: pa.Table  # CHANGE_COLUMNS
     counts: pd.DataFrame  # year, unit_code, rows_added, rows_changed, rows_removed (pairs with a change)
     stored: set[tuple[int, str]]  # the pairs of the file that have scores in the store now
 
@@ -169,7 +175,7 @@ def _diff(con, rows: ScoreRows, pairs: list[tuple[int, str]]) -> Diff:
         counts = con.execute(COUNTS_SQL).df()
     finally:
         con.unregister(CHANGES)
-    return Diff(changes.to_pandas()[CHANGE_COLUMNS], counts, stored)
+    return Diff(changes, counts, stored)
 
 
 def _all_added(con, rows: ScoreRows) -> Diff:
@@ -182,7 +188,7 @@ def _all_added(con, rows: ScoreRows) -> Diff:
                         "unit_name": unit_names.take(pc.index_in(table["unit_code"], value_set=codes)),
                         "criterion_code": table["criterion_code"],
                         "old_points": pa.nulls(len(rows), pa.float64()), "new_points": table["points"]})
-    return Diff(changes.to_pandas(), _rows_per_pair(table), set())
+    return Diff(changes, _rows_per_pair(table), set())
 
 
 def _rows_per_pair(table: pa.Table) -> pd.DataFrame:
