@@ -96,7 +96,7 @@ def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: Probl
     rankings after are then read from what will be committed, and the rows are written once.
     """
     scopes = sorted(parsed.scopes)
-    stored_years = {(lv, p): set(years_with_data(con, lv, p)) for _, lv, p in scopes}
+    stored_years = {(lv, p): set(years_with_data(con, lv, p)) for lv, p in {(lv, p) for _, lv, p in scopes}}
     before = scope_rankings(con, [s for s in scopes if s[0] in stored_years[s[1:]]])
     new_years = sorted({y for y, lv, p in scopes if y not in stored_years[(lv, p)]})
     diff = _diff(con, rows, sorted(parsed.groups))
