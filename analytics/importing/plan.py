@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 
 import numpy as np
 import pandas as pd
@@ -101,10 +101,7 @@ def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: Probl
     new_years = sorted({y for y, lv, p in scopes if y not in stored_years[(lv, p)]})
     diff = _diff(con, rows, sorted(parsed.groups))
     with trial(con) if write is None else nullcontext():
-        if write is None:
-            write_rows(con, rows, -1, is_demo, "xem trước", save_replaced=False)
-        else:
-            write()
+        (write or partial(write_rows, con, rows, -1, is_demo, "xem trước", save_replaced=False))()
         after = scope_rankings(con, scopes)
     check_ranks(parsed, after, problems)
     return Preview(_unit_rows(parsed, diff, before, after, new_years), diff.changes, after, new_years)
