@@ -11,8 +11,8 @@ import pandas as pd
 from analytics.auth import hash_password
 from analytics.commands.common import add_db_option, add_format_option, emit, to_jsonable
 from analytics.errors import CchcError
-from analytics.formatting import fmt_number, fmt_rank, fmt_signed
-from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
+from analytics.importing import ImportOptions, analyze, analyze_and_commit, history, undo_batch
 from analytics.importing.catalog import LEVEL_NAMES
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.store import connect, init_store, resolve_db_path
@@ -82,10 +82,10 @@ def run_import(args) -> int:
                             demo=args.demo, max_bytes=max_bytes(args.max_mb))
     con = open_for_writing(args)
     try:
-        analysis = analyze(con, Path(args.file).name, data, options)
-        batch_id = None
-        if analysis.ok and not args.dry_run:
-            batch_id = commit_import(con, analysis, ACTOR)
+        if args.dry_run:
+            analysis, batch_id = analyze(con, Path(args.file).name, data, options), None
+        else:
+            analysis, batch_id = analyze_and_commit(con, Path(args.file).name, data, options, ACTOR)
     finally:
         con.close()
     report(analysis, batch_id, args)
@@ -127,19 +127,23 @@ def print_preview(preview, out) -> None:
     if preview.new_years:
         print(f"Năm mới trong kho: {', '.join(map(str, preview.new_years))}", file=out)
     print("Thay đổi theo đơn vị:", file=out)
-    print_table(unit_table(preview.units), out)
+    print_table(preview.units, unit_table, out)
     for (year, level, parent), frame in preview.rankings.items():
         print(f"Xếp hạng năm {year} sau khi nạp ({LEVEL_NAMES.get(level, level)}, đơn vị cha {parent}):", file=out)
-        shown = pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
-                              "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
-        print_table(shown, out)
+        print_table(frame, ranking_table, out)
 
 
-def print_table(frame: pd.DataFrame, out) -> None:
-    """A table on the terminal; past PRINTED_ROWS rows only its head (the JSON output has it all)."""
-    print(frame.head(PRINTED_ROWS).to_string(index=False), file=out)
+def print_table(frame: pd.DataFrame, shown, out) -> None:
+    """shown(frame) on the terminal; past PRINTED_ROWS rows only its head (the JSON output has it all).
+    Only the rows printed are formatted: a national file has tens of thousands."""
+    print(shown(frame.head(PRINTED_ROWS)).to_string(index=False), file=out)
     if len(frame) > PRINTED_ROWS:
-        print(f"… và {fmt_number(len(frame) - PRINTED_ROWS)} dòng nữa (xem đủ bằng --format json).", file=out)
+        print(f"… và {fmt_int(len(frame) - PRINTED_ROWS)} dòng nữa (xem đủ bằng --format json).", file=out)
+
+
+def ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
+                         "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
 
 
 def unit_table(units: pd.DataFrame) -> pd.DataFrame:

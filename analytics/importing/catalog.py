@@ -127,14 +127,22 @@ class Scope:
     level: str
     parent: str
     units: dict[str, tuple[str, object, object]]  # code -> (name, valid_from, valid_to)
-    lookup: dict[str, set[str]]
     parent_name: str
+    con: object = field(default=None, repr=False, compare=False)
+    _lookup: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, con, level: str, parent: str) -> Scope:
         units = {c: (n, f, t) for c, n, f, t in con.execute(UNITS_SQL, [level, parent]).fetchall()}
         row = con.execute(UNIT_NAME_SQL, [parent]).fetchone()
-        return cls(level, parent, units, unit_lookup(con, level, parent), row[0] if row else parent)
+        return cls(level, parent, units, row[0] if row else parent, con)
+
+    @property
+    def lookup(self) -> dict[str, set[str]]:
+        """Spellings of the units' names and aliases, built on first use: a file of codes never needs it."""
+        if self._lookup is None:
+            self._lookup = unit_lookup(self.con, self.level, self.parent)
+        return self._lookup
 
     @property
     def label(self) -> str:

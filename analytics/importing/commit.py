@@ -19,9 +19,9 @@ from contextlib import contextmanager
 
 import duckdb
 import pandas as pd
-import pyarrow as pa
 
 from analytics.errors import CchcError, NotFoundError
+from analytics.importing.rows import ScoreRows
 from analytics.store import bump_data_version, new_batch
 
 WRITE_LOCK = threading.RLock()
@@ -50,8 +50,6 @@ INSERT_SCORES_SQL = f"""
     INSERT INTO scores (year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id)
     SELECT year, unit_code, criterion_code, points, self_points, $is_demo, $source, $batch FROM {INCOMING}
 """
-INCOMING_SCHEMA = pa.schema([("year", pa.int32()), ("unit_code", pa.string()), ("criterion_code", pa.string()),
-                             ("points", pa.float64()), ("self_points", pa.float64())])
 BATCH_SQL = "SELECT kind, undone_by_batch_id FROM batches WHERE id = ?"
 BLOCKING_SQL = "SELECT DISTINCT replaced_by_batch_id FROM replaced_scores WHERE batch_id = ? ORDER BY 1"
 DELETE_BATCH_ROWS_SQL = "DELETE FROM scores WHERE batch_id = ?"
@@ -109,59 +107,79 @@ def _rollback(con) -> None:
         pass  # the transaction was already aborted by the failing statement
 
 
-def write_rows(con, rows: list[tuple], batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
+def write_rows(con, rows: ScoreRows, batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
     """Replace the data of every (year, unit) in rows by rows; returns how many rows were replaced."""
     with incoming(con, rows):
-        replaced = sum(count for _, _, count in con.execute(EXISTING_PAIRS_SQL).fetchall())
-        if replaced and save_replaced:
-            con.execute(SAVE_REPLACED_SQL, {"batch": batch_id})
-        if replaced:
-            con.execute(DELETE_PAIRS_SQL)
-        con.execute(INSERT_SCORES_SQL, {"is_demo": is_demo, "source": source, "batch": batch_id})
+        return _write_incoming(con, batch_id, is_demo, source, save_replaced)
+
+
+def _write_incoming(con, batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
+    replaced = sum(count for _, _, count in con.execute(EXISTING_PAIRS_SQL).fetchall())
+    if replaced and save_replaced:
+        con.execute(SAVE_REPLACED_SQL, {"batch": batch_id})
+    if replaced:
+        con.execute(DELETE_PAIRS_SQL)
+    con.execute(INSERT_SCORES_SQL, {"is_demo": is_demo, "source": source, "batch": batch_id})
     return replaced
 
 
 @contextmanager
-def incoming(con, rows: list[tuple]):
-    """rows (year, unit, criterion, points, self_points) registered on `con` as INCOMING meanwhile."""
-    columns = [[row[i] for row in rows] for i in range(len(INCOMING_SCHEMA))]  # faster than zip(*rows)
-    table = pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, INCOMING_SCHEMA)],
-                                 schema=INCOMING_SCHEMA)
-    con.register(INCOMING, table)
+def incoming(con, rows: ScoreRows):
+    """rows registered on `con` as INCOMING meanwhile (their Arrow table: no copy)."""
+    con.register(INCOMING, as_score_rows(rows).table)
     try:
         yield con
     finally:
         con.unregister(INCOMING)
 
 
-def commit_rows(con, rows: list[tuple], *, file_name: str, sha256: str, actor: str, replace: bool,
+def as_score_rows(rows) -> ScoreRows:
+    """ScoreRows as they are; a list of (year, unit, criterion, points, self_points) tuples converted."""
+    return rows if isinstance(rows, ScoreRows) else ScoreRows.from_tuples(rows)
+
+
+def commit_rows(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool,
                 is_demo: bool) -> int:
     """Store rows as one batch in one transaction; returns the batch id."""
-    if not rows:
-        raise CchcError("Tệp không có dòng điểm nào để nạp.")
     with transaction(con):
-        if not replace:
-            refuse_existing(con, rows)
-        batch_id = new_batch(con, source_name=file_name, sha256=sha256, row_count=len(rows), actor=actor,
-                             kind="import", mode="replace" if replace else "insert")
-        replaced = write_rows(con, rows, batch_id, is_demo, f"Nạp từ tệp {file_name}", save_replaced=True)
-        con.execute("UPDATE batches SET note = ? WHERE id = ?", [batch_note(rows, replaced), batch_id])
-        bump_data_version(con)
-        _pause_for_tests()
+        batch_id = write_batch(con, rows, file_name=file_name, sha256=sha256, actor=actor, replace=replace,
+                               is_demo=is_demo)
+        finish_batch(con)
     return batch_id
 
 
-def batch_note(rows: list[tuple], replaced: int) -> str:
+def write_batch(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool,
+                is_demo: bool) -> int:
+    """Inside a transaction: the batch row and its rows (refused when a pair has data and not replace)."""
+    rows = as_score_rows(rows)
+    if not rows:
+        raise CchcError("Tệp không có dòng điểm nào để nạp.")
+    with incoming(con, rows):
+        if not replace:
+            refuse_existing(con)
+        batch_id = new_batch(con, source_name=file_name, sha256=sha256, row_count=len(rows), actor=actor,
+                             kind="import", mode="replace" if replace else "insert")
+        replaced = _write_incoming(con, batch_id, is_demo, f"Nạp từ tệp {file_name}", save_replaced=True)
+    con.execute("UPDATE batches SET note = ? WHERE id = ?", [batch_note(rows, replaced), batch_id])
+    return batch_id
+
+
+def finish_batch(con) -> None:
+    """The last step inside an import's transaction, just before COMMIT."""
+    bump_data_version(con)
+    _pause_for_tests()
+
+
+def batch_note(rows: ScoreRows, replaced: int) -> str:
     """'Năm 2021; 10 đơn vị; thay 80 dòng điểm đã có' (kept, since undo removes the rows)."""
-    years = ", ".join(str(y) for y in sorted({r[0] for r in rows}))
-    note = f"Năm {years}; {len({(r[0], r[1]) for r in rows})} đơn vị"
+    note = f"Năm {', '.join(map(str, rows.years))}; {rows.unit_count} đơn vị"
     return note + (f"; thay {replaced} dòng điểm đã có" if replaced else "")
 
 
-def refuse_existing(con, rows: list[tuple]) -> None:
-    """Checked again inside the transaction: another import may have landed since the preview."""
-    with incoming(con, rows):
-        existing = con.execute(EXISTING_PAIRS_SQL).fetchall()
+def refuse_existing(con) -> None:
+    """Checked again inside the transaction (INCOMING registered): another import may have landed since
+    the preview."""
+    existing = con.execute(EXISTING_PAIRS_SQL).fetchall()
     if existing:
         year, unit, _ = existing[0]
         raise CchcError(f"Đơn vị {unit} đã có dữ liệu năm {year} trong kho; chọn 'Thay thế dữ liệu đã có' "

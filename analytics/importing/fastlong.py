@@ -1,8 +1,9 @@
 """Fast path for clean long CSV files (year, unit, criterion, points): whole columns at once.
 
 A plain UTF-8 CSV whose first line is the header of a long table is checked column by column
-with pandas: numbers parsed once, units and criteria mapped through dicts built from their
-distinct texts, ranges, duplicates and maxima checked over whole columns. When every cell
+with Arrow and numpy: numbers parsed once, units and criteria mapped through dicts built from
+their distinct texts, ranges, duplicates and maxima checked over whole columns, and the rows
+kept as one Arrow table (ScoreRows) all the way to the commit. When every cell
 passes, the result is the same Parsed (groups, scopes) and rows the cell-by-cell validator
 would give. When any cell fails, or the file has anything the fast path does not handle
 (titles, blank lines, field totals next to their criteria, other columns…), it returns None and
@@ -12,12 +13,13 @@ the cell-by-cell validator reads the file, so a bad file gets exactly the proble
 from __future__ import annotations
 
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from analytics.importing.catalog import Catalog, CriteriaSet, Scope
 from analytics.importing.formats import Layout, find_layout, is_summary_row
@@ -31,6 +33,7 @@ from analytics.importing.read import (
     detect_separator,
     read_text_sheet,
 )
+from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import (
     Group,
     ImportOptions,
@@ -43,6 +46,8 @@ from analytics.importing.validate import (
 )
 
 SAMPLE_LINES = 3  # header and two data rows: enough to recognise the layout with the usual code
+SEPARATOR_LINES = 60  # detect_separator looks at the first 60 non-blank lines
+HEAD_CHARS = 8192
 FAST_ROLES = {"year", "criterion", "points"}
 UNIT_ROLES = ("unit_code", "unit")
 NUMBER = r"^-?\d+(\.\d+)?$"
@@ -54,7 +59,7 @@ BINARY_MAGIC = (XLSX_MAGIC, XLS_MAGIC, b"%PDF")
 class FastResult:
     raw: RawFile  # its one sheet holds only the sample lines
     parsed: Parsed
-    rows: list[tuple]
+    rows: ScoreRows
 
 
 def analyze_fast(con, file_name: str, data: bytes, options: ImportOptions, problems) -> FastResult | None:
@@ -63,13 +68,15 @@ def analyze_fast(con, file_name: str, data: bytes, options: ImportOptions, probl
     raw, layout, text = _recognise(file_name, data, catalog.criterion_names)
     if layout is None or _name_year_problem(file_name, options):
         return None
-    frame = _read_frame(text, layout)
-    if frame is None:
+    table = _read_frame(text, layout)
+    if table is None:
         return None
-    scope = _scope(catalog, frame["unit"], options)
-    if scope is None:
+    units = Texts.of(table["unit"])
+    found = _scope(catalog, units, options)
+    if found is None:
         return None
-    coded = _coded(catalog, scope, frame, options)
+    scope, unit_codes = found
+    coded = _coded(catalog, scope, table, units, unit_codes, options)
     if coded is None:
         return None
     parsed = _parsed(scope, coded, layout.sheet.name or raw.name, file_name)
@@ -88,12 +95,25 @@ def _recognise(file_name: str, data: bytes, criterion_names: set[str]):
         text, encoding = decode_text(data)
     except FileProblem:
         return None, None, None
-    if encoding not in ("utf-8", "utf-8-sig") or detect_separator(text) != ",":
+    head = _head(text, SEPARATOR_LINES)
+    if encoding not in ("utf-8", "utf-8-sig") or detect_separator(head) != ",":
         return None, None, None
-    sample = read_text_sheet("\n".join(text.splitlines()[:SAMPLE_LINES]), ",")
+    sample = read_text_sheet("\n".join(head.splitlines()[:SAMPLE_LINES]), ",")
     raw = RawFile(file_name, hashlib.sha256(data).hexdigest(), len(data), "text", encoding, ",", [sample])
     layout = find_layout(sample, criterion_names)
     return (raw, layout, text) if _is_simple_long(layout) else (raw, None, None)
+
+
+def _head(text: str, lines: int) -> str:
+    """The start of `text` up to a line end, holding its first `lines` non-blank lines (or all of it):
+    what detect_separator and the sample look at, without splitting a million lines."""
+    size = HEAD_CHARS
+    while size < len(text):
+        cut = text.rfind("\n", 0, size) + 1
+        if sum(1 for line in text[:cut].splitlines() if line.strip()) >= lines:
+            return text[:cut]
+        size *= 4
+    return text
 
 
 def _name_year_problem(file_name: str, options: ImportOptions) -> bool:
@@ -111,20 +131,22 @@ def _is_simple_long(layout: Layout | None) -> bool:
     return len(units) == 1 and set(roles) - set(units) == FAST_ROLES and len(roles) == 4 and first_data == 2
 
 
-def _read_frame(text: str, layout: Layout) -> pd.DataFrame | None:
-    """The four columns as text, renamed year/unit/criterion/points; None when any cell is odd."""
-    names = {c.index: ("unit" if c.role in UNIT_ROLES else c.role) for c in layout.columns}
+def _read_frame(text: str, layout: Layout) -> pa.Table | None:
+    """The four columns as text, named year/unit/criterion/points; None when any cell is odd."""
+    names = [("unit" if c.role in UNIT_ROLES else c.role) for c in sorted(layout.columns, key=lambda c: c.index)]
+    if len(names) != 4:
+        return None
+    read = pacsv.ReadOptions(column_names=names, skip_rows=1)
+    parse = pacsv.ParseOptions(delimiter=",", newlines_in_values=False, ignore_empty_lines=False)
+    convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=",", header=0, dtype=str, na_filter=False,
-                            skip_blank_lines=False, engine="c")
-    except (ValueError, pd.errors.ParserError):
+        table = pacsv.read_csv(pa.BufferReader(text.encode("utf-8")), read_options=read, parse_options=parse,
+                               convert_options=convert)
+    except pa.ArrowInvalid:
         return None
-    if frame.shape[1] != 4 or not _one_line_per_row(text, len(frame)):
+    if not _one_line_per_row(text, table.num_rows) or any(pc.any(pc.equal(c, "")).as_py() for c in table.columns):
         return None
-    frame.columns = [names[i] for i in range(4)]
-    if frame.isna().to_numpy().any() or (frame == "").to_numpy().any():
-        return None
-    return frame
+    return table
 
 
 def _one_line_per_row(text: str, rows: int) -> bool:
@@ -135,34 +157,88 @@ def _one_line_per_row(text: str, rows: int) -> bool:
 
 # --- checking whole columns -----------------------------------------------------------------
 
-def _scope(catalog: Catalog, units: pd.Series, options: ImportOptions) -> Scope | None:
-    """The one scope naming the most unit cells (as resolve_scope does), or None."""
-    counts = units.value_counts()
-    texts = [t for t in counts.index if clean(t) == t and not is_summary_row(t)]
-    if len(texts) != len(counts):
+@dataclass
+class Texts:
+    """A text column as its distinct values and, per row, the index of its value."""
+
+    values: list[str]
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, column: pa.ChunkedArray) -> Texts:
+        encoded = pc.dictionary_encode(column).combine_chunks()
+        return cls(encoded.dictionary.to_pylist(), encoded.indices.to_numpy(zero_copy_only=False))
+
+    def counts(self) -> np.ndarray:
+        return np.bincount(self.index, minlength=len(self.values))
+
+
+@dataclass
+class Coded:
+    """Every row as integers: year, rank of its unit code, rank of its criterion code; and its points."""
+
+    years: np.ndarray
+    year_index: np.ndarray  # rank of the year among the file's years
+    units: np.ndarray
+    criteria: np.ndarray
+    points: np.ndarray
+    unit_codes: list[str]  # sorted: units[i] indexes this list
+    criterion_codes: list[str]  # sorted: criteria[i] indexes this list
+    order: np.ndarray | None = None  # rows sorted by year, unit code, criterion code (set by _values_fit)
+
+    @property
+    def pair_keys(self) -> np.ndarray:
+        """One integer per (year, unit), in the order of year then unit code."""
+        return self.year_index.astype(np.int64) * len(self.unit_codes) + self.units
+
+    @property
+    def keys(self) -> np.ndarray:
+        """One integer per (year, unit, criterion), in the order of year, unit code, criterion code."""
+        return self.pair_keys * len(self.criterion_codes) + self.criteria
+
+
+def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scope, list[str]] | None:
+    """The one scope naming the most unit cells (as resolve_scope does) and the code each text names there."""
+    counts = units.counts().tolist()
+    if any(clean(t) != t or is_summary_row(t) for t in units.values):
         return None
-    candidates = catalog.candidate_scopes(options.level, options.parent)
-    named = {s: sum(int(counts[t]) for t in texts if catalog.scope(*s).match(t)[0]) for s in candidates}
+    codes = {s: [catalog.scope(*s).match(t)[0] for t in units.values]
+             for s in catalog.candidate_scopes(options.level, options.parent)}
+    named = {s: sum(n for n, code in zip(counts, found) if code) for s, found in codes.items()}
     best = max(named.values(), default=0)
     winners = [s for s, n in named.items() if n == best]
-    return catalog.scope(*winners[0]) if len(winners) == 1 and best == len(units) else None
-
-
-def _coded(catalog: Catalog, scope: Scope, frame: pd.DataFrame, options: ImportOptions) -> pd.DataFrame | None:
-    """year, unit_code, criterion_code, points and line of every row, or None when a cell fails."""
-    if not (frame["year"].str.match(YEAR).all() and frame["points"].str.match(NUMBER).all()):
+    if len(winners) != 1 or best != len(units.index):
         return None
-    years = frame["year"].astype(int)
-    sets = _criteria_sets(catalog, scope, years.unique().tolist(), options)
+    return catalog.scope(*winners[0]), codes[winners[0]]
+
+
+def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str],
+           options: ImportOptions) -> Coded | None:
+    """Every row coded and checked, or None when a cell fails."""
+    if not (pc.all(pc.match_substring_regex(table["year"], YEAR)).as_py()
+            and pc.all(pc.match_substring_regex(table["points"], NUMBER)).as_py()):
+        return None
+    years = pc.cast(table["year"], pa.int32()).to_numpy()
+    year_list = sorted(np.unique(years).tolist())
+    sets = _criteria_sets(catalog, scope, year_list, options)
     if sets is None:
         return None
-    units = frame["unit"].map({t: scope.match(t)[0] for t in frame["unit"].unique()})
-    codes = _criterion_codes(frame["criterion"], years, sets)
-    if codes is None:
+    year_index = np.searchsorted(np.array(year_list), years)
+    criteria = _criterion_ranks(Texts.of(table["criterion"]), year_index, year_list, sets)
+    if criteria is None:
         return None
-    coded = pd.DataFrame({"year": years, "unit_code": units, "criterion_code": codes,
-                          "points": frame["points"].astype(float), "line": np.arange(2, len(frame) + 2)})
-    return coded if _values_fit(coded, years, sets) else None
+    criterion_codes, ranks, maxima = criteria
+    sorted_units, unit_ranks = _ranked(unit_codes)
+    coded = Coded(years, year_index, unit_ranks[units.index], ranks,
+                  pc.cast(table["points"], pa.float64()).to_numpy(), sorted_units, criterion_codes)
+    return coded if _values_fit(coded, maxima) else None
+
+
+def _ranked(codes: list[str]) -> tuple[list[str], np.ndarray]:
+    """(the distinct codes sorted, the position of each given code in that list)."""
+    ordered = sorted(set(codes))
+    position = {c: i for i, c in enumerate(ordered)}
+    return ordered, np.array([position[c] for c in codes], dtype=np.int64)
 
 
 def _criteria_sets(catalog: Catalog, scope: Scope, years: list[int],
@@ -175,22 +251,24 @@ def _criteria_sets(catalog: Catalog, scope: Scope, years: list[int],
     return sets
 
 
-def _criterion_codes(texts: pd.Series, years: pd.Series, sets: dict[int, CriteriaSet]) -> pd.Series | None:
-    pairs = pd.DataFrame({"year": years, "text": texts}).drop_duplicates()
-    lookup = {(y, t): sets[y].resolve(t) if clean(t) == t else None for y, t in pairs.itertuples(index=False)}
+def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int], sets: dict[int, CriteriaSet]):
+    """(criterion codes sorted, each row's position in them, each row's maximum), or None.
+
+    Each (year, text) that occurs is resolved once with its year's criteria set.
+    """
+    width = len(texts.values)
+    pair = year_index.astype(np.int64) * width + texts.index
+    present = np.flatnonzero(np.bincount(pair, minlength=len(year_list) * width)).tolist()
+    lookup = {(year_list[k // width], texts.values[k % width]): None for k in present}
+    for year, text in lookup:
+        lookup[(year, text)] = sets[year].resolve(text) if clean(text) == text else None
     if any(code is None for code in lookup.values()) or _nested(lookup, sets):
         return None
-    by_year = {y: {t: c for (y2, t), c in lookup.items() if y2 == y} for y in sets}
-    return _map_per_year(texts, years, by_year)
-
-
-def _map_per_year(values: pd.Series, years: pd.Series, mappings: dict[int, dict]) -> pd.Series:
-    """values mapped through the mapping of their row's year (a handful of years, whole columns each)."""
-    mapped = pd.Series(None, index=values.index, dtype=object)
-    for year, mapping in mappings.items():
-        mask = (years == year).to_numpy()
-        mapped[mask] = values[mask].map(mapping).to_numpy()
-    return mapped
+    codes, ranks = _ranked(list(lookup.values()))
+    rank_of_pair, max_of_pair = np.zeros(len(year_list) * width, np.int64), np.zeros(len(year_list) * width)
+    rank_of_pair[present] = ranks
+    max_of_pair[present] = [sets[y].nodes[c].max_points for (y, _), c in lookup.items()]
+    return codes, rank_of_pair[pair], max_of_pair[pair]
 
 
 def _nested(lookup: dict, sets: dict[int, CriteriaSet]) -> bool:
@@ -211,30 +289,38 @@ def _ancestor_used(cs: CriteriaSet, code: str, used: set[str]) -> bool:
     return False
 
 
-def _values_fit(coded: pd.DataFrame, years: pd.Series, sets: dict[int, CriteriaSet]) -> bool:
+def _values_fit(coded: Coded, maxima: np.ndarray) -> bool:
     """No negative points, none above its maximum, no (year, unit, criterion) twice."""
-    maxima = {y: {c: n.max_points for c, n in cs.nodes.items()} for y, cs in sets.items()}
-    limit = _map_per_year(coded["criterion_code"], years, maxima).to_numpy(dtype=float)
-    points = coded["points"].to_numpy()
-    if (points < 0).any() or (points > limit + 1e-9).any():
+    if (coded.points < 0).any() or (coded.points > maxima + 1e-9).any():
         return False
-    return not coded.duplicated(["year", "unit_code", "criterion_code"]).any()
+    keys = coded.keys
+    coded.order = np.argsort(keys, kind="stable")
+    return not (np.diff(keys[coded.order]) == 0).any()
 
 
 # --- results --------------------------------------------------------------------------------
 
-def _parsed(scope: Scope, coded: pd.DataFrame, sheet: str | None, file_name: str) -> Parsed:
+def _parsed(scope: Scope, coded: Coded, sheet: str | None, file_name: str) -> Parsed:
     """Groups (first line of each year and unit) and scopes, as the cell-by-cell path records them."""
     parsed = Parsed(texts=["", ""], sheets=[sheet or file_name])
-    firsts = coded.drop_duplicates(["year", "unit_code"])
-    for year, unit, line in zip(firsts["year"].tolist(), firsts["unit_code"].tolist(), firsts["line"].tolist()):
-        parsed.groups[(year, unit)] = Group(scope.level, scope.parent, Place(None, line, None))
+    pairs = coded.pair_keys[coded.order]
+    starts = np.flatnonzero(np.r_[True, pairs[1:] != pairs[:-1]])
+    firsts = np.sort(np.minimum.reduceat(coded.order, starts))  # in the order the file first gives them
+    for i in firsts.tolist():
+        year, unit = int(coded.years[i]), coded.unit_codes[coded.units[i]]
+        parsed.groups[(year, unit)] = Group(scope.level, scope.parent, Place(None, i + 2, None))
         parsed.scopes.add((year, scope.level, scope.parent))
     return parsed
 
 
-def _rows(coded: pd.DataFrame) -> list[tuple]:
-    ordered = coded.sort_values(["year", "unit_code", "criterion_code", "points"], kind="stable")
-    return list(zip(ordered["year"].tolist(), ordered["unit_code"].tolist(), ordered["criterion_code"].tolist(),
-                    ordered["points"].tolist(), [None] * len(ordered)))
-
+def _rows(coded: Coded) -> ScoreRows:
+    """The rows sorted by year, unit code and criterion code (unique), as the cell-by-cell path sorts them."""
+    order = coded.order
+    unit_codes, criterion_codes = pa.array(coded.unit_codes, pa.string()), pa.array(coded.criterion_codes, pa.string())
+    return ScoreRows(pa.table({
+        "year": pa.array(coded.years[order], pa.int32()),
+        "unit_code": unit_codes.take(pa.array(coded.units[order])),
+        "criterion_code": criterion_codes.take(pa.array(coded.criteria[order])),
+        "points": pa.array(coded.points[order], pa.float64()),
+        "self_points": pa.nulls(len(order), pa.float64()),
+    }))

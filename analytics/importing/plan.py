@@ -6,15 +6,27 @@ back, so the preview is exactly what the commit will show, and nothing is writte
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cached_property, partial
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from analytics.importing.commit import trial, write_rows
+from analytics.importing.commit import INCOMING, incoming, trial, write_rows
 from analytics.importing.problems import ProblemList
+from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import Parsed
-from analytics.rankings import rankings, years_with_data
+from analytics.rankings import (
+    RANKING_COLUMNS,
+    add_bands,
+    ranked_year,
+    totals_by_year,
+    years_with_data,
+)
 
 STATUS_NEW_YEAR = "Năm mới"
 STATUS_NEW = "Thêm mới"
@@ -23,123 +35,211 @@ STATUS_SAME = "Không đổi"
 UNIT_COLUMNS = ["year", "unit_code", "unit_name", "status", "old_total", "new_total", "delta_total", "old_rank",
                 "new_rank", "rank_of", "rows_added", "rows_changed", "rows_removed"]
 CHANGE_COLUMNS = ["year", "unit_code", "unit_name", "criterion_code", "old_points", "new_points"]
-# The stored points of every (year, unit) the file carries (registered as PAIRS), in one query.
+COUNT_COLUMNS = ["rows_added", "rows_changed", "rows_removed"]
+# The (year, unit) pairs the file carries are registered as PAIRS, its rows as INCOMING; the
+# scores added, changed or removed are the two sides of one full join, compared in SQL.
 PAIRS = "preview_pairs"
-OLD_ROWS_SQL = f"""
-    SELECT s.year, s.unit_code, s.criterion_code, s.points
-    FROM scores s SEMI JOIN {PAIRS} p USING (year, unit_code)
+CHANGES = "preview_changes"
+CHANGES_SQL = f"""
+    WITH old AS (SELECT s.year, s.unit_code, s.criterion_code, s.points FROM scores s
+                 SEMI JOIN {PAIRS} p USING (year, unit_code)),
+         new AS (SELECT n.year, n.unit_code, n.criterion_code, n.points FROM {INCOMING} n
+                 SEMI JOIN {PAIRS} p USING (year, unit_code))
+    SELECT d.year, d.unit_code, coalesce(u.name, d.unit_code) AS unit_name, d.criterion_code,
+           d.old_points, d.new_points
+    FROM (SELECT year, unit_code, criterion_code, old.points AS old_points, new.points AS new_points
+          FROM old FULL OUTER JOIN new USING (year, unit_code, criterion_code)) d
+    LEFT JOIN units u ON u.code = d.unit_code
+    WHERE d.old_points IS NULL OR d.new_points IS NULL OR abs(d.new_points - d.old_points) > 1e-9
+    ORDER BY d.year, d.unit_code, d.criterion_code
 """
+COUNTS_SQL = f"""
+    SELECT year, unit_code, count(*) FILTER (old_points IS NULL) AS rows_added,
+           count(*) FILTER (old_points IS NOT NULL AND new_points IS NOT NULL) AS rows_changed,
+           count(*) FILTER (new_points IS NULL) AS rows_removed
+    FROM {CHANGES} GROUP BY year, unit_code
+"""
+UNIT_NAMES_SQL = "SELECT code, name FROM units WHERE code IN (SELECT unnest(?))"
+STORED_PAIRS_SQL = f"SELECT DISTINCT s.year, s.unit_code FROM scores s SEMI JOIN {PAIRS} p USING (year, unit_code)"
 
 
 @dataclass
 class Preview:
     units: pd.DataFrame  # UNIT_COLUMNS, one row per (year, unit) in the file
-    changes: pd.DataFrame  # CHANGE_COLUMNS, one row per score that is added, changed or removed
+    changes_table: pa.Table  # CHANGE_COLUMNS, one row per score that is added, changed or removed
     rankings: dict[tuple[int, str, str], pd.DataFrame] = field(default_factory=dict)  # (year, level, parent)
     new_years: list[int] = field(default_factory=list)
+
+    @cached_property
+    def changes(self) -> pd.DataFrame:
+        """changes_table as a DataFrame, built when first asked for (the CLI never shows it)."""
+        return self.changes_table.to_pandas()
 
     @property
     def years(self) -> list[int]:
         return sorted({y for y, _, _ in self.rankings})
 
 
-def preview(con, parsed: Parsed, rows: list[tuple], is_demo: bool, problems: ProblemList) -> Preview:
-    """Diff against the store and the rankings after the import; adds rank-column problems."""
-    before = {s: _ranking_or_none(con, *s) for s in sorted(parsed.scopes)}
-    old_rows = _old_rows(con, sorted(parsed.groups))
-    new_years = sorted({y for y, lv, p in parsed.scopes if y not in years_with_data(con, lv, p)})
-    with trial(con):
-        write_rows(con, rows, -1, is_demo, "xem trước", save_replaced=False)
-        after = {s: rankings(con, *s) for s in sorted(parsed.scopes)}
+@dataclass
+class Diff:
+    changes: pa.Table  # CHANGE_COLUMNS
+    counts: pd.DataFrame  # year, unit_code, rows_added, rows_changed, rows_removed (pairs with a change)
+    stored: set[tuple[int, str]]  # the pairs of the file that have scores in the store now
+
+
+def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: ProblemList,
+            write: Callable[[], object] | None = None) -> Preview:
+    """Diff against the store and the rankings after the import; adds rank-column problems.
+
+    Without `write` the rows are written inside a transaction that is rolled back. With it, the
+    caller has opened the commit's own transaction and `write()` stores the rows for good: the
+    rankings after are then read from what will be committed, and the rows are written once.
+    """
+    scopes = sorted(parsed.scopes)
+    stored_years = {(lv, p): set(years_with_data(con, lv, p)) for lv, p in {(lv, p) for _, lv, p in scopes}}
+    before = scope_rankings(con, [s for s in scopes if s[0] in stored_years[s[1:]]])
+    new_years = sorted({y for y, lv, p in scopes if y not in stored_years[(lv, p)]})
+    diff = _diff(con, rows, sorted(parsed.groups))
+    with trial(con) if write is None else nullcontext():
+        (write or partial(write_rows, con, rows, -1, is_demo, "xem trước", save_replaced=False))()
+        after = scope_rankings(con, scopes)
     check_ranks(parsed, after, problems)
-    units = _unit_rows(parsed, rows, old_rows, before, after, new_years)
-    return Preview(units, _changes(parsed, rows, old_rows, after), after, new_years)
+    return Preview(_unit_rows(parsed, diff, before, after, new_years), diff.changes, after, new_years)
 
 
-def _old_rows(con, pairs: list[tuple[int, str]]) -> dict[tuple[int, str], dict[str, float]]:
-    """(year, unit) -> {criterion: points} stored now, for every pair of the file (empty when none)."""
-    old_rows: dict[tuple[int, str], dict[str, float]] = {pair: {} for pair in pairs}
+# --- rankings: every year of a scope from one totals query -----------------------------------
+
+def scope_rankings(con, scopes: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], pd.DataFrame]:
+    """rankings(con, year, level, parent) of every scope, the years of one level and parent together."""
+    result = {}
+    for level, parent in sorted({(lv, p) for _, lv, p in scopes}):
+        years = [y for y, lv, p in scopes if (lv, p) == (level, parent)]
+        for year, frame in rankings_by_year(con, years, level, parent).items():
+            result[(year, level, parent)] = frame
+    return {s: result[s] for s in scopes}
+
+
+def rankings_by_year(con, years: list[int], level: str, parent: str) -> dict[int, pd.DataFrame]:
+    """The frames rankings() gives for each year, with one totals query for all years and the ones before."""
+    with_data = years_with_data(con, level, parent)  # previous_year() of each year, from one query
+    previous = {y: max((w for w in with_data if w < y), default=None) for y in years}
+    needed = sorted(set(years) | {p for p in previous.values() if p is not None})
+    totals = totals_by_year(con, needed, level, parent)
+    ranked = {y: ranked_year(con, y, level, parent, _totals_of(totals, y)) for y in needed}
+    return {y: _compared(con, ranked[y], ranked.get(previous[y]), previous[y], level, y) for y in years}
+
+
+def _totals_of(totals: pd.DataFrame, year: int) -> pd.DataFrame:
+    return totals[totals.year == year][["unit_code", "total", "is_demo"]].reset_index(drop=True)
+
+
+def _compared(con, frame: pd.DataFrame, prev: pd.DataFrame | None, prev_year: int | None, level: str,
+              year: int) -> pd.DataFrame:
+    """A ranked year with its change against the previous year and its bands, as rankings() shapes it."""
+    if prev is not None:
+        prev = prev[["unit_code", "total", "rank"]].rename(columns={"total": "total_previous",
+                                                                    "rank": "rank_previous"})
+        frame = frame.merge(prev, on="unit_code", how="left")
+    else:
+        frame = frame.copy()
+        frame["total_previous"] = float("nan")
+        frame["rank_previous"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["delta_total"] = (frame["total"] - frame["total_previous"]).round(2)
+    frame["delta_rank"] = (frame["rank_previous"] - frame["rank"]).astype("Int64")
+    add_bands(con, frame, level, year)
+    frame["is_demo"] = frame["is_demo"].fillna(False).astype(bool)
+    frame.attrs["previous_year"] = prev_year
+    order = frame.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
+    return order[RANKING_COLUMNS]
+
+
+# --- what changes, per score and per unit ------------------------------------------------------
+
+def _diff(con, rows: ScoreRows, pairs: list[tuple[int, str]]) -> Diff:
     table = pa.table({"year": pa.array([y for y, _ in pairs], pa.int32()),
                       "unit_code": pa.array([u for _, u in pairs], pa.string())})
     con.register(PAIRS, table)
     try:
-        for year, unit, code, points in con.execute(OLD_ROWS_SQL).fetchall():
-            old_rows[(year, unit)][code] = points
+        stored = set(con.execute(STORED_PAIRS_SQL).fetchall())
+        if not stored:  # a new year, or new units: every row is added, no join needed
+            return _all_added(con, rows)
+        with incoming(con, rows):
+            changes = con.sql(CHANGES_SQL).to_arrow_table()
     finally:
         con.unregister(PAIRS)
-    return old_rows
+    con.register(CHANGES, changes)
+    try:
+        counts = con.execute(COUNTS_SQL).df()
+    finally:
+        con.unregister(CHANGES)
+    return Diff(changes, counts, stored)
 
 
-def _ranking_or_none(con, year: int, level: str, parent: str) -> pd.DataFrame | None:
-    return rankings(con, year, level, parent) if year in years_with_data(con, level, parent) else None
+def _all_added(con, rows: ScoreRows) -> Diff:
+    """The diff when none of the file's units has data stored: rows as they are, with unit names."""
+    table = rows.table
+    codes = pc.unique(table["unit_code"])
+    names = dict(con.execute(UNIT_NAMES_SQL, [codes.to_pylist()]).fetchall())
+    unit_names = pa.array([names.get(c, c) for c in codes.to_pylist()], pa.string())
+    changes = pa.table({"year": table["year"], "unit_code": table["unit_code"],
+                        "unit_name": unit_names.take(pc.index_in(table["unit_code"], value_set=codes)),
+                        "criterion_code": table["criterion_code"],
+                        "old_points": pa.nulls(len(rows), pa.float64()), "new_points": table["points"]})
+    return Diff(changes, _rows_per_pair(table), set())
 
 
-def _by_unit(frame: pd.DataFrame | None) -> dict[str, dict]:
-    return {} if frame is None else {r["unit_code"]: r for r in frame.to_dict(orient="records")}
+def _rows_per_pair(table: pa.Table) -> pd.DataFrame:
+    """year, unit_code and rows_added (the others 0) of rows sorted by year and unit: one run per pair."""
+    n = table.num_rows
+    if n == 0:
+        return pd.DataFrame(columns=["year", "unit_code", *COUNT_COLUMNS])
+    years, units = table["year"], table["unit_code"]
+    new_pair = pc.or_(pc.not_equal(years.slice(1), years.slice(0, n - 1)),
+                      pc.not_equal(units.slice(1), units.slice(0, n - 1)))
+    starts = np.r_[0, np.flatnonzero(new_pair.to_numpy(zero_copy_only=False)) + 1]
+    return pd.DataFrame({"year": years.take(pa.array(starts)).to_numpy(),
+                         "unit_code": units.take(pa.array(starts)).to_pylist(),
+                         "rows_added": np.diff(np.r_[starts, n]), "rows_changed": 0, "rows_removed": 0})
 
 
-def _unit_rows(parsed, rows, old_rows, before, after, new_years) -> pd.DataFrame:
-    new_rows = _rows_by_pair(rows)
-    before_units = {s: _by_unit(f) for s, f in before.items()}
-    after_units = {s: _by_unit(f) for s, f in after.items()}
-    records = []
-    for (year, unit), group in sorted(parsed.groups.items()):
-        scope = (year, group.level, group.parent)
-        old, new = before_units[scope].get(unit, {}), after_units[scope][unit]
-        old_points, new_points = old_rows[(year, unit)], new_rows.get((year, unit), {})
-        records.append({
-            "year": year, "unit_code": unit, "unit_name": new["unit_name"],
-            "status": _status(year, old_points, new_points, new_years),
-            "old_total": old.get("total"), "new_total": new["total"],
-            "delta_total": round(new["total"] - old["total"], 2) if old.get("has_data") else None,
-            "old_rank": old.get("rank") if old.get("has_data") else None, "new_rank": new["rank"],
-            "rank_of": new["rank_of"],
-            "rows_added": len(new_points.keys() - old_points.keys()),
-            "rows_changed": sum(1 for c in new_points.keys() & old_points.keys()
-                                if abs(new_points[c] - old_points[c]) > 1e-9),
-            "rows_removed": len(old_points.keys() - new_points.keys()),
-        })
-    return pd.DataFrame(records, columns=UNIT_COLUMNS)
+def _unit_rows(parsed: Parsed, diff: Diff, before: dict, after: dict, new_years: list[int]) -> pd.DataFrame:
+    keys = sorted(parsed.groups)
+    frame = pd.DataFrame({"year": [y for y, _ in keys], "unit_code": [u for _, u in keys],
+                          "level": [parsed.groups[k].level for k in keys],
+                          "parent": [parsed.groups[k].parent for k in keys]})
+    frame = frame.merge(_stacked(after, {"unit_name": "unit_name", "total": "new_total", "rank": "new_rank",
+                                         "rank_of": "rank_of"}), how="left")
+    frame = frame.merge(_stacked(before, {"total": "old_total", "rank": "old_rank", "has_data": "old_has_data"}),
+                        how="left")
+    frame = frame.merge(diff.counts, on=["year", "unit_code"], how="left")
+    frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
+    had_data = frame["old_has_data"].fillna(False).astype(bool)
+    frame["delta_total"] = (frame["new_total"] - frame["old_total"]).round(2).where(had_data)
+    frame["old_rank"] = frame["old_rank"].astype("Int64").where(had_data, pd.NA)
+    frame["status"] = _statuses(frame, keys, diff.stored, new_years)
+    return frame[UNIT_COLUMNS]
 
 
-def _status(year: int, old_points: dict, new_points: dict, new_years: list[int]) -> str:
-    if year in new_years:
-        return STATUS_NEW_YEAR
-    if not old_points:
-        return STATUS_NEW
-    same = old_points.keys() == new_points.keys() and all(abs(old_points[c] - new_points[c]) <= 1e-9
-                                                          for c in old_points)
-    return STATUS_SAME if same else STATUS_REPLACED
+def _stacked(rankings: dict, columns: dict[str, str]) -> pd.DataFrame:
+    """The ranking frames one under the other, keyed by year, level, parent and unit_code."""
+    parts = [frame[["unit_code", *columns]].assign(year=year, level=level, parent=parent)
+             for (year, level, parent), frame in rankings.items()]
+    if not parts:
+        return pd.DataFrame(columns=["year", "level", "parent", "unit_code", *columns.values()])
+    stacked = pd.concat(parts, ignore_index=True).rename(columns=columns)
+    stacked["year"] = stacked["year"].astype("int64")
+    return stacked
 
 
-def _rows_by_pair(rows: list[tuple]) -> dict[tuple[int, str], dict[str, float]]:
-    pairs: dict[tuple[int, str], dict[str, float]] = {}
-    for year, unit, code, points, _ in rows:
-        pairs.setdefault((year, unit), {})[code] = points
-    return pairs
+def _statuses(frame: pd.DataFrame, keys: list[tuple[int, str]], stored: set, new_years: list[int]) -> np.ndarray:
+    changed = (frame[COUNT_COLUMNS].sum(axis=1) > 0).to_numpy()
+    new_year = frame["year"].isin(new_years).to_numpy()
+    had_rows = np.array([k in stored for k in keys], dtype=bool)
+    return np.select([new_year, ~had_rows, ~changed], [STATUS_NEW_YEAR, STATUS_NEW, STATUS_SAME], STATUS_REPLACED)
 
 
-def _changes(parsed, rows, old_rows, after) -> pd.DataFrame:
-    names = {u: n for frame in after.values() for u, n in zip(frame["unit_code"], frame["unit_name"])}
-    if not any(old_rows.values()):
-        return _all_added(rows, names)
-    new_rows = _rows_by_pair(rows)
-    records = []
-    for (year, unit), old in sorted(old_rows.items()):
-        new = new_rows.get((year, unit), {})
-        for code in sorted(old.keys() | new.keys()):
-            if code not in old or code not in new or abs(old[code] - new[code]) > 1e-9:
-                records.append({"year": year, "unit_code": unit, "unit_name": names.get(unit, unit),
-                                "criterion_code": code, "old_points": old.get(code), "new_points": new.get(code)})
-    return pd.DataFrame(records, columns=CHANGE_COLUMNS)
-
-
-def _all_added(rows: list[tuple], names: dict[str, str]) -> pd.DataFrame:
-    """The changes when none of the file's units had data: every row added, in the order of rows."""
-    added = pd.DataFrame.from_records(rows, columns=["year", "unit_code", "criterion_code", "new_points", "self"])
-    added["unit_name"] = added["unit_code"].map(names).fillna(added["unit_code"])
-    added["old_points"] = pd.Series([None] * len(added), dtype=object)
-    return added[CHANGE_COLUMNS]
+def _by_unit(frame: pd.DataFrame) -> dict[str, dict]:
+    return {r["unit_code"]: r for r in frame.to_dict(orient="records")}
 
 
 def check_ranks(parsed: Parsed, after: dict, problems: ProblemList) -> None:

@@ -23,7 +23,7 @@ from analytics.names import fold
 MIN_YEAR = 2010
 TOLERANCE = 0.01  # points; tables round every cell to two decimals
 BAD = object()  # a cell that was reported as invalid
-EXISTING_SQL = "SELECT DISTINCT year, unit_code FROM scores WHERE year = ?"
+EXISTING_SQL = "SELECT DISTINCT year, unit_code FROM scores WHERE year IN (SELECT unnest(?))"
 
 
 @dataclass
@@ -536,13 +536,13 @@ def check_missing_units(catalog: Catalog, parsed: Parsed, problems: ProblemList)
 
 
 def check_existing(con, catalog: Catalog, parsed: Parsed, options: ImportOptions, problems: ProblemList) -> None:
-    if options.replace:
+    if options.replace or not parsed.groups:
         return
-    for year in sorted({y for y, _ in parsed.groups}):
-        existing = {u for _, u in con.execute(EXISTING_SQL, [year]).fetchall()}
-        for (y, unit), group in sorted(parsed.groups.items()):
-            if y == year and unit in existing:
-                name = catalog.scope(group.level, group.parent).name(unit)
-                problems.add(sheet=group.place.sheet, row=group.place.line, value=name, kind="exists",
-                             reason=f"{name} đã có dữ liệu năm {year} trong kho.",
-                             suggestion="Chọn 'Thay thế dữ liệu đã có' (--replace) để ghi đè; có thể hoàn tác sau.")
+    years = sorted({y for y, _ in parsed.groups})
+    existing = set(con.execute(EXISTING_SQL, [years]).fetchall())
+    for (year, unit), group in sorted(parsed.groups.items()):
+        if (year, unit) in existing:
+            name = catalog.scope(group.level, group.parent).name(unit)
+            problems.add(sheet=group.place.sheet, row=group.place.line, value=name, kind="exists",
+                         reason=f"{name} đã có dữ liệu năm {year} trong kho.",
+                         suggestion="Chọn 'Thay thế dữ liệu đã có' (--replace) để ghi đè; có thể hoàn tác sau.")
