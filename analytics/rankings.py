@@ -74,21 +74,24 @@ totals AS (
 
 TOTALS_BY_YEAR_SQL = TOTALS_BY_YEAR_CTES + "SELECT year, unit_code, total, is_demo FROM totals"
 
-# One row per unit of the scope, ordered by code, with its total of $year and of $previous
-# (NULL without data): units with data either year, and units that existed in $year by their
-# validity dates. `listed` says which rows the ranking of $year shows.
+# For each year shown ($shown) and the year it is compared with ($previous, same order; NULL for
+# none): one row per unit of the scope with its total that year and the year before (NULL
+# without data), ordered by year and code. Units with data either year, and units that existed
+# in the year shown by their validity dates; `listed` says which rows the ranking shows.
+# $years lists every year of both lists.
 RANKING_ROWS_SQL = TOTALS_BY_YEAR_CTES + """,
+pairs AS (SELECT unnest($shown) AS year, unnest($previous) AS previous),
 rows AS (
-    SELECT u.code AS unit_code, u.name AS unit_name, cur.total, coalesce(cur.is_demo, false) AS is_demo,
+    SELECT p.year, u.code AS unit_code, u.name AS unit_name, cur.total, coalesce(cur.is_demo, false) AS is_demo,
            prev.total AS total_previous,
-           cur.total IS NOT NULL OR ((u.valid_from IS NULL OR year(u.valid_from) <= $year)
-                                     AND (u.valid_to IS NULL OR year(u.valid_to) >= $year)) AS listed
-    FROM units u
-    LEFT JOIN totals cur ON cur.year = $year AND cur.unit_code = u.code
-    LEFT JOIN totals prev ON prev.year = $previous AND prev.unit_code = u.code
-    WHERE u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+           cur.total IS NOT NULL OR ((u.valid_from IS NULL OR year(u.valid_from) <= p.year)
+                                     AND (u.valid_to IS NULL OR year(u.valid_to) >= p.year)) AS listed
+    FROM pairs p
+    JOIN units u ON u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+    LEFT JOIN totals cur ON cur.year = p.year AND cur.unit_code = u.code
+    LEFT JOIN totals prev ON prev.year = p.previous AND prev.unit_code = u.code
 )
-SELECT * FROM rows WHERE listed OR total_previous IS NOT NULL ORDER BY unit_code
+SELECT * FROM rows WHERE listed OR total_previous IS NOT NULL ORDER BY year, unit_code
 """
 
 UNIT_NAMES_SQL = "SELECT code AS unit_code, name AS unit_name FROM units WHERE code IN (SELECT unnest(?))"
@@ -191,10 +194,13 @@ def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
     return con.execute(UNIT_NAMES_SQL, [list(codes)]).df()
 
 
-def ranking_rows(con, year: int, previous: int | None, level: str, parent: str | None = None) -> pd.DataFrame:
-    """unit_code, unit_name, total, is_demo, total_previous, listed (see RANKING_ROWS_SQL)."""
-    years = [year] if previous is None else [year, previous]
-    params = {"years": years, "year": year, "previous": previous, "level": level, "parent": parent}
+def ranking_rows(con, previous: dict[int, int | None], level: str, parent: str | None = None) -> pd.DataFrame:
+    """year, unit_code, unit_name, total, is_demo, total_previous, listed (see RANKING_ROWS_SQL) for
+    each year shown (the keys of `previous`) against the year it maps to."""
+    shown = list(previous)
+    years = sorted(set(shown) | {p for p in previous.values() if p is not None})
+    params = {"years": years, "shown": shown, "previous": [previous[y] for y in shown], "level": level,
+              "parent": parent}
     return con.execute(RANKING_ROWS_SQL, params).df()
 
 
@@ -205,8 +211,24 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     delta_rank is places gained: rank_previous - rank (so falling from 7th to 9th is -2).
     Units without data that year are listed with has_data False and no rank.
     """
-    prev_year = previous_year(con, year, level, parent)
-    rows = ranking_rows(con, year, prev_year, level, parent)  # both years in one query
+    return _rankings(con, {year: previous_year(con, year, level, parent)}, level, parent)[year]
+
+
+def rankings_by_year(con: duckdb.DuckDBPyConnection, years: list[int], level: str,
+                     parent: str | None = None) -> dict[int, pd.DataFrame]:
+    """rankings() of several years, from one totals query for them and the years before them."""
+    with_data = years_with_data(con, level, parent)
+    previous = {year: max((w for w in with_data if w < year), default=None) for year in years}
+    return _rankings(con, previous, level, parent)
+
+
+def _rankings(con, previous: dict[int, int | None], level: str, parent: str | None) -> dict[int, pd.DataFrame]:
+    rows = ranking_rows(con, previous, level, parent)
+    return {year: _ranked(con, rows[rows.year == year], level, year, previous[year]) for year in previous}
+
+
+def _ranked(con, rows: pd.DataFrame, level: str, year: int, prev_year: int | None) -> pd.DataFrame:
+    rows = rows.drop(columns="year")
     rows["rank_previous"] = competition_rank(rows["total_previous"])  # among every unit with data then
     frame = rows[rows["listed"]].drop(columns="listed").reset_index(drop=True)
     frame["has_data"] = frame["total"].notna()

@@ -20,13 +20,7 @@ from analytics.importing.commit import INCOMING, incoming, trial, write_rows
 from analytics.importing.problems import ProblemList
 from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import Parsed
-from analytics.rankings import (
-    RANKING_COLUMNS,
-    add_bands,
-    ranked_year,
-    totals_by_year,
-    years_with_data,
-)
+from analytics.rankings import rankings_by_year, years_with_data
 
 STATUS_NEW_YEAR = "Năm mới"
 STATUS_NEW = "Thêm mới"
@@ -117,40 +111,6 @@ def scope_rankings(con, scopes: list[tuple[int, str, str]]) -> dict[tuple[int, s
         for year, frame in rankings_by_year(con, years, level, parent).items():
             result[(year, level, parent)] = frame
     return {s: result[s] for s in scopes}
-
-
-def rankings_by_year(con, years: list[int], level: str, parent: str) -> dict[int, pd.DataFrame]:
-    """The frames rankings() gives for each year, with one totals query for all years and the ones before."""
-    with_data = years_with_data(con, level, parent)  # previous_year() of each year, from one query
-    previous = {y: max((w for w in with_data if w < y), default=None) for y in years}
-    needed = sorted(set(years) | {p for p in previous.values() if p is not None})
-    totals = totals_by_year(con, needed, level, parent)
-    ranked = {y: ranked_year(con, y, level, parent, _totals_of(totals, y)) for y in needed}
-    return {y: _compared(con, ranked[y], ranked.get(previous[y]), previous[y], level, y) for y in years}
-
-
-def _totals_of(totals: pd.DataFrame, year: int) -> pd.DataFrame:
-    return totals[totals.year == year][["unit_code", "total", "is_demo"]].reset_index(drop=True)
-
-
-def _compared(con, frame: pd.DataFrame, prev: pd.DataFrame | None, prev_year: int | None, level: str,
-              year: int) -> pd.DataFrame:
-    """A ranked year with its change against the previous year and its bands, as rankings() shapes it."""
-    if prev is not None:
-        prev = prev[["unit_code", "total", "rank"]].rename(columns={"total": "total_previous",
-                                                                    "rank": "rank_previous"})
-        frame = frame.merge(prev, on="unit_code", how="left")
-    else:
-        frame = frame.copy()
-        frame["total_previous"] = float("nan")
-        frame["rank_previous"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-    frame["delta_total"] = (frame["total"] - frame["total_previous"]).round(2)
-    frame["delta_rank"] = (frame["rank_previous"] - frame["rank"]).astype("Int64")
-    add_bands(con, frame, level, year)
-    frame["is_demo"] = frame["is_demo"].fillna(False).astype(bool)
-    frame.attrs["previous_year"] = prev_year
-    order = frame.sort_values(["rank", "unit_code"], na_position="last").reset_index(drop=True)
-    return order[RANKING_COLUMNS]
 
 
 # --- what changes, per score and per unit ------------------------------------------------------
