@@ -48,7 +48,8 @@ def _store(path: Path, tree, scores, demo):
     insert_units(con, [(unit, f"Huyện {unit}", "district", "huyện", "P") for unit in scores])
     insert_set(con, "H", "district", 2020, tree)
     for unit, points in scores.items():
-        insert_scores(con, 2020, {unit: points}, is_demo=demo[unit])
+        if points:
+            insert_scores(con, 2020, {unit: points}, is_demo=demo[unit])
     return con
 
 
@@ -83,3 +84,15 @@ def test_a_field_total_given_beside_its_criteria_is_counted_once():
     sums = node_sums(lowest, parent_of)
     assert sums[("U", "1")] == (27.5, True) and sums[("U", "TOTAL")] == (67.5, True)
     assert sums[("V", "TOTAL")] == (70.0, False) and ("V", "1") not in sums
+
+
+def test_scope_nodes_inside_a_transaction_see_its_uncommitted_scores(tmp_path):
+    tree = [("TOTAL", None, "Tổng", 100, None, 1), ("1", "TOTAL", "Lĩnh vực 1", 100, "A", 2)]
+    con = _store(tmp_path / "s.duckdb", tree, {"U0": {"1": 60.0}, "U1": {}}, {"U0": False, "U1": False})
+    con.execute("BEGIN")
+    insert_scores(con, 2020, {"U1": {"1": 75.5}})
+    inside = scope_nodes(con, 2020, "district", "P").totals().set_index("unit_code").total.to_dict()
+    con.execute("ROLLBACK")
+    after = scope_nodes(con, 2020, "district", "P").totals().set_index("unit_code").total.to_dict()
+    con.close()
+    assert inside == {"U0": 60.0, "U1": 75.5} and after == {"U0": 60.0}
