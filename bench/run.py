@@ -5,7 +5,8 @@
     python bench/run.py --size national         # 10 000 units x 10 years x 40 criteria (~4 M rows)
 
 Timings are wall-clock (time.perf_counter) over several runs after one warm-up run: median
-and spread (min-max). Builds and imports run as child processes, so their peak memory is
+and spread (min-max); a DuckDB call and its pandas twin alternate run by run, so load from
+another job slows both alike. Builds and imports run as child processes, so their peak memory is
 their own (os.wait4). Results go to <out>/<size>.json (default bench/out) and a Markdown table on stdout.
 The exit status is non-zero when any DuckDB result differs from the pandas answer.
 """
@@ -74,15 +75,19 @@ class Report:
     mismatches: list[str] = field(default_factory=list)
 
 
-def timed(fn, runs: int):
-    """(Timing over `runs` runs after one warm-up, the last result)."""
-    result = fn()
-    seconds = []
+def timed_pair(first, second, runs: int):
+    """((Timing, last result) of `first`, the same of `second`) over `runs` runs after one warm-up.
+
+    The runs alternate (first, second, first, ...), so that a burst of load from another job on
+    this shared machine slows both sides of a ratio alike."""
+    results = first(), second()
+    seconds = ([], [])
     for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        seconds.append(time.perf_counter() - started)
-    return Timing.of(seconds), result
+        for fn, times in zip((first, second), seconds):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return (Timing.of(seconds[0]), results[0]), (Timing.of(seconds[1]), results[1])
 
 
 def machine() -> dict:
@@ -138,8 +143,8 @@ def build_store(size: str, work: Path) -> tuple[Path, dict]:
 
 def measure_calls(con, base: PandasBaseline, context: dict, runs: int, report: Report) -> None:
     for case in bench_cases.all_cases(context):
-        duck_time, duck_result = timed(lambda c=case: c.duckdb(con), runs)
-        pandas_time, pandas_result = timed(lambda c=case: c.pandas(base), runs)
+        (duck_time, duck_result), (pandas_time, pandas_result) = timed_pair(
+            lambda c=case: c.duckdb(con), lambda c=case: c.pandas(base), runs)
         problem = case.compare(duck_result, pandas_result)
         if problem:
             report.mismatches.append(f"{case.name}: {problem}")
@@ -239,7 +244,7 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="small sizes (demo + small), 2 runs, pages on the first size only: < 1 min")
     parser.add_argument("--size", choices=list(SIZES), action="append", help="size(s) to run")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs per call (default 7, quick 3)")
+    parser.add_argument("--runs", type=int, default=None, help="timed runs per call (default 11, quick 2)")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page runs")
     parser.add_argument("--import-rows", type=int, help="rows of the import benchmark file (0: skip the import)")
     parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder for results, stores and CSVs")
@@ -249,7 +254,7 @@ def parse_args(argv=None) -> argparse.Namespace:
 def main(argv=None) -> int:
     args = parse_args(argv)
     sizes = args.size or (["demo", "small"] if args.quick else ["demo", "national"])
-    runs = args.runs or (2 if args.quick else 7)
+    runs = args.runs or (2 if args.quick else 11)
     work = args.out / "work"
     work.mkdir(parents=True, exist_ok=True)
     mismatches = []
