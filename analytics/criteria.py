@@ -9,7 +9,7 @@ from typing import NamedTuple
 import duckdb
 import pandas as pd
 
-from analytics.errors import NotFoundError
+from analytics.errors import CchcError, NotFoundError
 from analytics.rankings import criteria_set_for
 from analytics.scope import LEVEL_WORDS
 
@@ -19,16 +19,17 @@ SELECT c.code, c.parent_code, c.name, c.max_points, c.office_code, o.name AS off
 FROM criteria c LEFT JOIN offices o ON o.code = c.office_code
 WHERE c.set_code = ?
 """
-# The set in force for a level and year (as rankings.CRITERIA_SET_SQL) with its flag, in one row.
+# The set in force for a level and year (as rankings.CRITERIA_SET_SQL, same order) with its flag.
 SET_IN_FORCE_SQL = """
-SELECT arg_max({'code': code, 'is_demo': is_demo}, year_from) FROM criteria_sets WHERE level = ? AND year_from <= ?
+SELECT arg_max({'code': code, 'is_demo': is_demo}, (year_from, code))
+FROM criteria_sets WHERE level = ? AND year_from <= ?
 """
 
 TREE_COLUMNS = ["criterion_code", "parent_code", "criterion_name", "depth", "field_code", "max_points",
                 "office_code", "office_name", "sort_order"]
 
 
-class Node(NamedTuple):
+class TreeNode(NamedTuple):
     criterion_code: str
     parent_code: str | None
     criterion_name: str
@@ -41,10 +42,10 @@ class Node(NamedTuple):
 
 
 @dataclass(frozen=True)
-class CriteriaSet:
+class SetTree:
     code: str
     is_demo: bool
-    nodes: list[Node]  # ordered by sort_order, then code
+    nodes: list[TreeNode]  # ordered by sort_order, then code
 
     @cached_property
     def parent_of(self) -> dict[str, str | None]:
@@ -66,7 +67,7 @@ def no_set(level: str, year: int) -> NotFoundError:
     return NotFoundError(f"Chưa có bộ tiêu chí {LEVEL_WORDS.get(level, level)} áp dụng cho năm {year}.")
 
 
-def criteria_set(con: duckdb.DuckDBPyConnection, level: str, year: int) -> CriteriaSet:
+def set_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> SetTree:
     """The criteria set in force for the level in `year` (the latest one starting on or before it).
 
     Depth 0 is the root (total), 1 a field, 2 a criterion, 3 a sub-criterion. A node without an
@@ -77,39 +78,40 @@ def criteria_set(con: duckdb.DuckDBPyConnection, level: str, year: int) -> Crite
     if found is None:
         raise no_set(level, year)
     rows = con.execute(CRITERIA_ROWS_SQL, [found["code"]]).fetchall()
+    roots = sorted(row[0] for row in rows if row[1] is None)
+    if len(roots) > 1:  # the totals query would add them up, a unit's analysis take one: refuse both
+        raise CchcError(f"Bộ tiêu chí {found['code']} có {len(roots)} gốc ({', '.join(roots)}); mỗi bộ chỉ có "
+                        "một gốc là tổng điểm. Sửa cột tiêu chí cha trong bộ tiêu chí.")
     nodes = sorted(_walk(rows), key=lambda node: (node.sort_order, node.criterion_code))
-    return CriteriaSet(found["code"], bool(found["is_demo"]), nodes)
+    return SetTree(found["code"], bool(found["is_demo"]), nodes)
 
 
 def criteria_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> pd.DataFrame:
-    """Every node of the criteria set in force (see criteria_set), one row each (TREE_COLUMNS)."""
-    return tree_frame(criteria_set(con, level, year))
+    """Every node of the criteria set in force (see set_tree), one row each (TREE_COLUMNS)."""
+    return tree_frame(set_tree(con, level, year))
 
 
-def tree_frame(found: CriteriaSet) -> pd.DataFrame:
+def tree_frame(found: SetTree) -> pd.DataFrame:
     tree = pd.DataFrame(found.nodes, columns=TREE_COLUMNS)
     tree.attrs["set_code"] = found.code
     tree.attrs["is_demo"] = found.is_demo
     return tree
 
 
-def _walk(rows: list[tuple]) -> list[Node]:
+def _walk(rows: list[tuple]) -> list[TreeNode]:
     """Every node reachable from a root, depth first."""
     children: dict[str | None, list[tuple]] = {}
     for row in rows:
         children.setdefault(row[1], []).append(row)
-    found, seen = [], set()
+    found = []
     stack = [(row, 0, None, None, None) for row in children.get(None, [])]
     while stack:
         row, depth, field, owner, owner_name = stack.pop()
         code, parent, name, max_points, office, office_name, sort_order = row
-        if code in seen:  # a cycle in hand-edited data: walk each node once
-            continue
-        seen.add(code)
+        field = code if depth == 1 else field  # a field is its own field
         if office is not None:
             owner, owner_name = office, office_name
-        found.append(Node(code, parent, name, depth, field, max_points, owner, owner_name, sort_order))
-        field = code if depth == 1 else field
+        found.append(TreeNode(code, parent, name, depth, field, max_points, owner, owner_name, sort_order))
         stack.extend((child, depth + 1, field, owner, owner_name) for child in children.get(code, []))
     return found
 

@@ -11,7 +11,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from analytics.criteria import Node
+from analytics.criteria import TreeNode
 from analytics.errors import CchcError
 from analytics.nodes import ScopeNodes, scope_nodes, unit_nodes
 from analytics.rankings import holder_of_rank, unit_names
@@ -22,10 +22,15 @@ REFERENCES = ("province-mean", "best", "target", "threshold:NN")
 
 FIELD_MATRIX_COLUMNS = ["unit_code", "unit_name", "field_code", "field_name", "points", "max_points", "pct",
                         "is_demo"]
+FIELD_MATRIX_TYPES = {"unit_code": "str", "unit_name": "str", "field_code": "str", "field_name": "str",
+                      "points": float, "max_points": float, "pct": float, "is_demo": bool}
 
 GAP_COLUMNS = ["criterion_code", "criterion_name", "depth", "parent_code", "field_code", "max_points", "points",
                "pct", "reference_points", "reference_pct", "gap_points", "gap_pct", "owner_office",
                "owner_office_name"]
+GAP_TYPES = {"criterion_code": "str", "criterion_name": "str", "depth": "int64", "parent_code": "str",
+             "field_code": "str", "owner_office": "str", "owner_office_name": "str",
+             **{column: float for column in GAP_COLUMNS[5:12]}}
 
 
 def parse_reference(reference: str) -> tuple[str, float | None]:
@@ -85,13 +90,13 @@ def gaps(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: s
     rows = [_gap_row(node, stats[node.criterion_code], kind, threshold) for node in nodes.criteria.nodes
             if node.criterion_code in stats and (node.depth == depth if depth is not None else node.depth >= 1)]
     rows.sort(key=_weakest_first)  # stable: ties stay in the tree's order
-    result = pd.DataFrame(rows, columns=GAP_COLUMNS)
+    result = _typed(pd.DataFrame(rows, columns=GAP_COLUMNS), GAP_TYPES)
     result.attrs.update(is_demo=nodes.criteria.is_demo or any(s.any_demo for s in stats.values()), reference=kind,
                         target_unit_code=target)
     return result
 
 
-def _gap_row(node: Node, stat: NodeStats, kind: str, threshold: float | None) -> tuple:
+def _gap_row(node: TreeNode, stat: NodeStats, kind: str, threshold: float | None) -> tuple:
     """One GAP_COLUMNS row; numbers rounded to 6 decimals to drop binary noise, NaN where missing."""
     reference = _reference_points(node, stat, kind, threshold)
     pct, reference_pct = _pct(stat.points, node.max_points), _pct(reference, node.max_points)
@@ -100,7 +105,7 @@ def _gap_row(node: Node, stat: NodeStats, kind: str, threshold: float | None) ->
             _difference(pct, reference_pct), node.office_code, node.office_name)
 
 
-def _reference_points(node: Node, stat: NodeStats, kind: str, threshold: float | None) -> float:
+def _reference_points(node: TreeNode, stat: NodeStats, kind: str, threshold: float | None) -> float:
     if kind == "threshold":
         return node.max_points * threshold / 100
     found = {"province-mean": stat.mean_points, "best": stat.best_points, "target": stat.target_points}[kind]
@@ -152,4 +157,9 @@ def field_matrix(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: 
                            field.max_points, demo) for unit, field, value, demo in cells],
                          columns=[c for c in FIELD_MATRIX_COLUMNS if c != "pct"])
     frame.insert(6, "pct", pct_of(frame.points.astype(float), frame.max_points.astype(float)))
-    return frame
+    return _typed(frame, FIELD_MATRIX_TYPES)
+
+
+def _typed(frame: pd.DataFrame, types: dict) -> pd.DataFrame:
+    """An empty frame with the column types a filled one gets (pandas infers object from no rows)."""
+    return frame.astype(types) if frame.empty else frame

@@ -1,21 +1,22 @@
 """The value of every criteria node for the units of one scope (a level under one parent).
 
-A page asks about one unit among its peers: a few hundred scored rows. DuckDB plans and runs
-the "lowest scored rows" query of rankings.LOWEST_CTES in 10-20 ms whatever the data size (its
-planner and hash tables cost that much), while reading the rows with one plain query and adding
-them up here takes a few. The rule is the same as LOWEST_CTES, which still totals whole levels at
-national size; tests/test_nodes.py checks that both agree.
+A page asks about one unit among its peers: a few hundred scored rows. Written as one SQL query
+(a recursive tree, joins, hash aggregates) that cost 10-20 ms on this machine whatever the data
+size, DuckDB's planner and hash tables being most of it, while reading the rows with plain
+queries and adding them up here takes a few. The "lowest scored rows" rule is the one of
+rankings.TOTALS_BY_YEAR_CTES, which still totals whole levels at national size;
+tests/test_nodes.py checks that both agree with each other and with the benchmark's pandas
+baseline.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
-from analytics.criteria import CriteriaSet, criteria_set
+from analytics.criteria import SetTree, set_tree
 from analytics.errors import NotFoundError
 from analytics.scope import Unit
 
@@ -25,20 +26,14 @@ WHERE year = $year
   AND unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
 """
 
-_TREE_READER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="cchc-criteria")
-
-LOWEST_COLUMNS = ["unit_code", "criterion_code", "points", "is_demo"]
 VALUE_COLUMNS = ["unit_code", "criterion_code", "value", "is_demo"]
 
 
 @dataclass(frozen=True)
 class ScopeNodes:
-    criteria: CriteriaSet  # the set in force for the level and year
-    lowest: list[tuple]  # LOWEST_COLUMNS: the scored rows each unit's total is made of
+    criteria: SetTree  # the set in force for the level and year
+    lowest: list[tuple]  # (unit_code, criterion_code, points, is_demo): the rows each total is made of
     values: dict[tuple[str, str], tuple[float, bool]]  # (unit, node) -> (value, is_demo), nodes with data
-
-    def lowest_frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.lowest, columns=LOWEST_COLUMNS)
 
     def values_frame(self) -> pd.DataFrame:
         """VALUE_COLUMNS, one row per unit and node with data."""
@@ -62,25 +57,10 @@ class ScopeNodes:
 
 def scope_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> ScopeNodes:
     """Node values of every unit of the level (under `parent`, or any) that year."""
-    found, rows = _read_tree_and_rows(con, year, level, parent)
+    found = set_tree(con, level, year)
+    rows = con.execute(SCOPE_ROWS_SQL, {"year": year, "level": level, "parent": parent}).fetchall()
     lowest = lowest_rows(rows, found.parent_of)
     return ScopeNodes(found, lowest, node_sums(lowest, found.parent_of))
-
-
-def _read_tree_and_rows(con, year: int, level: str, parent: str | None) -> tuple[CriteriaSet, list[tuple]]:
-    """The criteria set and the scope's scored rows, read at the same time: two small queries whose
-    cost is mostly DuckDB's fixed cost per query, about a third of a unit-sized call. The tree is
-    read through a second cursor (its own connection, so committed data only: criteria are never
-    written inside an import's transaction); the scores through `con`, so an import's transaction
-    sees its own rows."""
-    cursor = con.cursor()
-    tree = _TREE_READER.submit(criteria_set, cursor, level, year)
-    try:
-        rows = con.execute(SCOPE_ROWS_SQL, {"year": year, "level": level, "parent": parent}).fetchall()
-    finally:
-        wait([tree])  # the cursor is closed only once nothing runs on it
-        cursor.close()
-    return tree.result(), rows
 
 
 def node_values(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:

@@ -8,8 +8,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-# The criteria set in force for a level and year: the latest one starting on or before it.
-CRITERIA_SET_SQL = "SELECT arg_max(code, year_from) FROM criteria_sets WHERE level = ? AND year_from <= ?"
+# The criteria set in force for a level and year: the latest one starting on or before it (of
+# two starting the same year, the higher code, so every query picks the same one).
+# criteria.SET_IN_FORCE_SQL and TOTALS_BY_YEAR_CTES pick it the same way.
+CRITERIA_SET_SQL = "SELECT arg_max(code, (year_from, code)) FROM criteria_sets WHERE level = ? AND year_from <= ?"
 
 # Totals of every unit in scope for one or several years, each year with the criteria set in
 # force that year. A total counts the lowest scored rows of the tree: a row with a scored
@@ -23,7 +25,7 @@ CRITERIA_SET_SQL = "SELECT arg_max(code, year_from) FROM criteria_sets WHERE lev
 TOTALS_BY_YEAR_CTES = """
 WITH RECURSIVE
 year_set(year, set_code) AS (
-    SELECT y.year, (SELECT arg_max(cs.code, cs.year_from) FROM criteria_sets cs
+    SELECT y.year, (SELECT arg_max(cs.code, (cs.year_from, cs.code)) FROM criteria_sets cs
                     WHERE cs.level = $level AND cs.year_from <= y.year)
     FROM (SELECT DISTINCT unnest($years) AS year) y
 ),

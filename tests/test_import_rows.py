@@ -13,8 +13,9 @@ import pytest
 
 from analytics.cli import main
 from analytics.importing import ImportOptions, analyze, analyze_and_commit, commit_import, undo_batch
-from analytics.importing.fastlong import SEPARATOR_LINES, _head
+from analytics.importing.fastlong import SEPARATOR_LINES, _head, analyze_fast
 from analytics.importing.plan import STATUS_NEW_YEAR, STATUS_REPLACED, STATUS_SAME
+from analytics.importing.problems import ProblemList
 from analytics.importing.read import detect_separator
 from analytics.importing.rows import ScoreRows
 from analytics.rankings import rankings
@@ -67,9 +68,14 @@ def edited(data: bytes) -> tuple[bytes, tuple, tuple]:
 
 
 def both_paths(store, data: bytes, **options):
+    """analyze() of the file through the vectorised path, and of the same rows through the
+    cell-by-cell one (two blank lines at the end send a file there)."""
     con = connect(store)
     try:
-        return [analyze(con, "diem.csv", d, ImportOptions(**OPTIONS, **options)) for d in (data, data + b"\n\n")]
+        opts = ImportOptions(**OPTIONS, **options)
+        assert analyze_fast(con, "diem.csv", data, opts, ProblemList("diem.csv")) is not None
+        assert analyze_fast(con, "diem.csv", data + b"\n\n", opts, ProblemList("diem.csv")) is None
+        return [analyze(con, "diem.csv", d, opts) for d in (data, data + b"\n\n")]
     finally:
         con.close()
 

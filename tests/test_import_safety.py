@@ -10,7 +10,7 @@ import sys
 import threading
 
 from analytics.errors import CchcError
-from analytics.importing import ImportOptions, analyze, commit_import
+from analytics.importing import ImportOptions, analyze, analyze_and_commit, commit_import
 from analytics.importing.commit import PAUSE_ENV, PAUSED_MARK
 from analytics.store import connect
 from tests.conftest import ROOT, snapshot
@@ -124,3 +124,49 @@ def test_two_threads_with_the_same_year_apply_exactly_one(demo_con, monkeypatch)
     rows = demo_con.execute("SELECT batch_id, count(*) FROM scores WHERE year = 2021 GROUP BY batch_id").fetchall()
     assert rows == [(applied[0], 80)]
     assert demo_con.execute("SELECT count(*) FROM batches").fetchone()[0] == before_batches + 1
+
+
+LONG_FILE = ROOT / "tests" / "data" / "good" / "huyen-2021-long-english.csv"  # no rank column
+
+
+def test_a_long_file_killed_inside_its_single_transaction_changes_nothing(demo_store):
+    """A file without a rank column takes the CLI's one-transaction path (preview computed inside
+    the commit's transaction): killed there, it leaves the store as it was too."""
+    assert "rank" not in LONG_FILE.read_text(encoding="utf-8").splitlines()[0].lower()
+    before = content(demo_store)
+    process = start_import(demo_store, LONG_FILE, pause=120)
+    try:
+        wait_until_paused(process)
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert content(demo_store) == before
+
+
+def _analyze_and_commit_in_thread(con, name: str, data: bytes, results: dict) -> None:
+    cursor = con.cursor()
+    try:
+        results[name] = analyze_and_commit(cursor, name, data, ImportOptions(), "thread")
+    except CchcError as exc:
+        results[name] = exc
+    finally:
+        cursor.close()
+
+
+def test_two_threads_importing_a_long_file_of_the_same_year_apply_it_once(demo_con, monkeypatch):
+    """The CLI's one-transaction path (no rank column), twice at once: one applies, the other is
+    refused or finds the year taken, and the store holds the file's rows once."""
+    monkeypatch.setenv(PAUSE_ENV, "0.5")
+    data, results = LONG_FILE.read_bytes(), {}
+    threads = [threading.Thread(target=_analyze_and_commit_in_thread, args=(demo_con, name, data, results))
+               for name in ("a.csv", "b.csv")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    applied = [r[1] for r in results.values() if isinstance(r, tuple) and r[1] is not None]
+    assert len(applied) == 1, results
+    rows = demo_con.execute("SELECT batch_id, count(*) FROM scores WHERE year = 2021 GROUP BY batch_id").fetchall()
+    assert rows == [(applied[0], 90)]
+    assert demo_con.execute("SELECT count(*) FROM batches WHERE kind = 'import'").fetchone()[0] == 1

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.nodes import lowest_rows, node_sums, scope_nodes
-from analytics.rankings import unit_totals
+from analytics.rankings import totals_by_year
 from bench.baseline import PandasBaseline
 from tests.stores import empty_store, insert_scores, insert_set, insert_units
 
@@ -31,47 +31,56 @@ def trees(draw):
 
 @st.composite
 def scored_stores(draw):
-    """A tree and 1-5 units, each scoring any subset of its nodes (inner ones included) and maybe
-    a code outside the set, in hundredths, some rows flagged illustrative."""
-    tree = draw(trees())
-    codes = [row[0] for row in tree] + ["9.9"]  # 9.9 is not in the set: it never counts
-    scores, demo = {}, {}
-    for unit in range(draw(st.integers(1, 5))):
-        chosen = draw(st.lists(st.sampled_from(codes), min_size=1, max_size=len(codes), unique=True))
-        scores[f"U{unit}"] = {code: draw(st.integers(0, 1000)) / 100 for code in chosen}
-        demo[f"U{unit}"] = draw(st.booleans())
-    return tree, scores, demo
+    """Two years, each with its own tree (set H from 2020, H2 from 2021); 1-5 districts of P and one
+    of another province Q (outside the scope), each scoring any subset of the year's nodes (inner
+    ones included) and maybe a code outside the set, in hundredths, each row flagged
+    illustrative or not."""
+    trees_by_year = {2020: draw(trees()), 2021: draw(trees())}
+    units = [f"U{i}" for i in range(draw(st.integers(1, 5)))] + ["Q0"]
+    scores = {}
+    for year, tree in trees_by_year.items():
+        codes = [row[0] for row in tree] + ["9.9"]  # 9.9 is not in the set: it never counts
+        for unit in units:
+            chosen = draw(st.lists(st.sampled_from(codes), max_size=len(codes), unique=True))
+            scores[(year, unit)] = {code: (draw(st.integers(0, 1000)) / 100, draw(st.booleans())) for code in chosen}
+    return trees_by_year, units, scores
 
 
-def _store(path: Path, tree, scores, demo):
+def _store(path: Path, trees_by_year, units, scores):
     con = empty_store(path)
-    insert_units(con, [(unit, f"Huyện {unit}", "district", "huyện", "P") for unit in scores])
-    insert_set(con, "H", "district", 2020, tree)
-    for unit, points in scores.items():
-        if points:
-            insert_scores(con, 2020, {unit: points}, is_demo=demo[unit])
+    insert_units(con, [("Q", "Tỉnh Q", "province", "tỉnh", None)])
+    insert_units(con, [(unit, f"Huyện {unit}", "district", "huyện", "Q" if unit == "Q0" else "P") for unit in units])
+    insert_set(con, "H", "district", 2020, trees_by_year[2020])
+    insert_set(con, "H2", "district", 2021, trees_by_year[2021])
+    rows = [(year, unit, code, points, demo) for (year, unit), by_code in scores.items()
+            for code, (points, demo) in by_code.items()]
+    if rows:
+        con.executemany("INSERT INTO scores (year, unit_code, criterion_code, points, is_demo, batch_id) "
+                        "VALUES (?, ?, ?, ?, ?, 1)", rows)
     return con
 
 
 @SETTINGS
 @given(scored_stores())
 def test_python_node_values_agree_with_the_sql_totals_and_the_pandas_baseline(example):
-    tree, scores, demo = example
     with tempfile.TemporaryDirectory() as tmp:
-        con = _store(Path(tmp) / "s.duckdb", tree, scores, demo)
-        nodes = scope_nodes(con, 2020, "district", "P")
-        sql_totals = unit_totals(con, 2020, "district", "P")
-        plain = PandasBaseline.load(con).node_values(2020, "district", "P")
+        con = _store(Path(tmp) / "s.duckdb", *example)
+        nodes = {year: scope_nodes(con, year, "district", "P") for year in (2020, 2021)}
+        sql_totals = totals_by_year(con, [2020, 2021], "district", "P")
+        base = PandasBaseline.load(con)
+        plain = {year: base.node_values(year, "district", "P") for year in (2020, 2021)}
         con.close()
-    python_totals = nodes.totals().set_index("unit_code")
-    assert sorted(python_totals.index) == sorted(sql_totals.unit_code)
-    for row in sql_totals.itertuples():
-        assert abs(python_totals.total[row.unit_code] - row.total) <= 1e-9
-        assert python_totals.is_demo[row.unit_code] == row.is_demo == demo[row.unit_code]
-    values = {key: value for key, (value, _) in nodes.values.items()}
-    expected = {(r.unit_code, r.criterion_code): r.value for r in plain.itertuples()}
-    assert values.keys() == expected.keys()
-    assert all(abs(values[key] - expected[key]) <= 1e-9 for key in expected)
+    for year, found in nodes.items():
+        python_totals = found.totals().set_index("unit_code")
+        sql = sql_totals[sql_totals.year == year].set_index("unit_code")
+        assert sorted(python_totals.index) == sorted(sql.index) and "Q0" not in sql.index
+        for unit in sql.index:
+            assert abs(python_totals.total[unit] - sql.total[unit]) <= 1e-9
+            assert python_totals.is_demo[unit] == sql.is_demo[unit]
+        values = {key: value for key, (value, _) in found.values.items()}
+        expected = {(r.unit_code, r.criterion_code): r.value for r in plain[year].itertuples()}
+        assert values.keys() == expected.keys()
+        assert all(abs(values[key] - expected[key]) <= 1e-9 for key in expected)
 
 
 def test_a_field_total_given_beside_its_criteria_is_counted_once():
@@ -88,7 +97,7 @@ def test_a_field_total_given_beside_its_criteria_is_counted_once():
 
 def test_scope_nodes_inside_a_transaction_see_its_uncommitted_scores(tmp_path):
     tree = [("TOTAL", None, "Tổng", 100, None, 1), ("1", "TOTAL", "Lĩnh vực 1", 100, "A", 2)]
-    con = _store(tmp_path / "s.duckdb", tree, {"U0": {"1": 60.0}, "U1": {}}, {"U0": False, "U1": False})
+    con = _store(tmp_path / "s.duckdb", {2020: tree, 2021: tree}, ["U0", "U1"], {(2020, "U0"): {"1": (60.0, False)}})
     con.execute("BEGIN")
     insert_scores(con, 2020, {"U1": {"1": 75.5}})
     inside = scope_nodes(con, 2020, "district", "P").totals().set_index("unit_code").total.to_dict()

@@ -6,10 +6,10 @@ import pytest
 from analytics.criteria import code_sort_key, criteria_tree
 from analytics.errors import CchcError, NotFoundError
 from analytics.gaps import field_matrix, gaps, parse_reference, weak_fields
-from analytics.rankings import rankings
+from analytics.rankings import criteria_set_for, rankings
 from analytics.recoverable import recoverable_by_office
 from analytics.targets import target_gap, target_rank_for
-from tests.stores import tiny_store
+from tests.stores import insert_set, tiny_store
 
 
 @pytest.fixture
@@ -68,10 +68,33 @@ def test_criteria_tree_depth_field_and_inherited_office(con):
     tree = criteria_tree(con, "district", 2020).set_index("criterion_code")
     assert tree.loc["TOTAL"].depth == 0 and tree.loc["2"].depth == 1 and tree.loc["2.2"].depth == 2
     assert (tree.loc["1.2"].field_code, tree.loc["1.2"].office_code) == ("1", "B")
+    assert (tree.loc["1"].field_code, tree.loc["2"].field_code) == ("1", "2")  # a field is its own field
+    assert pd.isna(tree.loc["TOTAL"].field_code)
+    fields = gaps(con, 2020, "D1", depth=1)
+    assert fields.set_index("criterion_code").field_code.to_dict() == {"1": "1", "2": "2"}
     assert (tree.loc["1.1"].office_code, tree.loc["2.2"].office_code, tree.loc["2.2"].office_name) == (
         "A", "C", "Phòng C")
     with pytest.raises(NotFoundError, match="năm 2010"):
         criteria_tree(con, "district", 2010)
+
+
+def test_two_sets_starting_the_same_year_every_query_takes_the_same_one(con):
+    insert_set(con, "S0", "district", 2021, [("TOTAL", None, "Tổng", 100, None, 1), ("Z", "TOTAL", "Z", 100, "A", 2)])
+    assert criteria_set_for(con, "district", 2021) == "S2" == criteria_tree(con, "district", 2021).attrs["set_code"]
+    assert set(gaps(con, 2021, "D1").criterion_code) == {"A", "B"}
+    assert _by_unit(rankings(con, 2021, "district", "P"))["D1"].total == 80
+
+
+def test_a_set_with_two_roots_is_refused_in_words(con):
+    insert_set(con, "S9", "district", 2023, [("T1", None, "Tổng 1", 50, None, 1), ("T2", None, "Tổng 2", 50, None, 2)])
+    with pytest.raises(CchcError, match="S9 có 2 gốc"):
+        criteria_tree(con, "district", 2023)
+
+
+def test_an_empty_result_keeps_its_column_types(con):
+    nothing_weak = weak_fields(con, 2020, "D1", "threshold:0")
+    assert nothing_weak.empty and nothing_weak.gap_pct.dtype == float and nothing_weak.depth.dtype == "int64"
+    assert field_matrix(con, 2021, "district", "nowhere").points.dtype == float
 
 
 def test_code_sort_key_orders_numbers_as_numbers():

@@ -15,10 +15,6 @@ import pyarrow.compute as pc
 
 ROW_SCHEMA = pa.schema([("year", pa.int32()), ("unit_code", pa.string()), ("criterion_code", pa.string()),
                         ("points", pa.float64()), ("self_points", pa.float64())])
-SORT_KEYS = [("year", "ascending"), ("unit_code", "ascending"), ("criterion_code", "ascending"),
-             ("points", "ascending")]
-
-
 class ScoreRows:
     """(year, unit_code, criterion_code, points, self_points) rows, sorted, as an Arrow table."""
 
