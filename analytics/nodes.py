@@ -11,6 +11,7 @@ baseline.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import duckdb
@@ -57,10 +58,38 @@ class ScopeNodes:
 
 def scope_nodes(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> ScopeNodes:
     """Node values of every unit of the level (under `parent`, or any) that year."""
-    found = set_tree(con, level, year)
-    rows = con.execute(SCOPE_ROWS_SQL, {"year": year, "level": level, "parent": parent}).fetchall()
+    found, rows = _tree_and_rows(con, year, level, parent)
     lowest = lowest_rows(rows, found.parent_of)
     return ScopeNodes(found, lowest, node_sums(lowest, found.parent_of))
+
+
+def _tree_and_rows(con, year: int, level: str, parent: str | None) -> tuple[SetTree, list[tuple]]:
+    """The criteria set in force and the scope's scored rows, read at the same time.
+
+    Both are small queries whose cost is mostly DuckDB's fixed cost per query, together about a
+    third of a unit-sized call. The tree is read through a second cursor (its own connection,
+    committed data: criteria are reference data that no import writes); the scores through
+    `con`, so a caller inside an import's transaction sees its own rows. One short-lived thread
+    per call: nothing is shared between calls or sessions.
+    """
+    cursor, found = con.cursor(), {}
+    reader = threading.Thread(target=_read_tree, args=(cursor, level, year, found), name="cchc-criteria")
+    reader.start()
+    try:
+        rows = con.execute(SCOPE_ROWS_SQL, {"year": year, "level": level, "parent": parent}).fetchall()
+    finally:
+        reader.join()  # the cursor is closed only once nothing runs on it
+        cursor.close()
+    if "error" in found:
+        raise found["error"]
+    return found["tree"], rows
+
+
+def _read_tree(cursor, level: str, year: int, found: dict) -> None:
+    try:
+        found["tree"] = set_tree(cursor, level, year)
+    except Exception as exc:  # re-raised in the caller's thread
+        found["error"] = exc
 
 
 def node_values(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> pd.DataFrame:

@@ -5,9 +5,11 @@ pandas baseline of the benchmark, on random trees where units score any mix of l
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from analytics.errors import NotFoundError
 from analytics.nodes import lowest_rows, node_sums, scope_nodes
 from analytics.rankings import totals_by_year
 from bench.baseline import PandasBaseline
@@ -105,3 +107,12 @@ def test_scope_nodes_inside_a_transaction_see_its_uncommitted_scores(tmp_path):
     after = scope_nodes(con, 2020, "district", "P").totals().set_index("unit_code").total.to_dict()
     con.close()
     assert inside == {"U0": 60.0, "U1": 75.5} and after == {"U0": 60.0}
+
+
+def test_a_year_without_a_criteria_set_is_said_from_the_tree_read_beside_the_scores(tmp_path):
+    tree = [("TOTAL", None, "Tổng", 100, None, 1), ("1", "TOTAL", "Lĩnh vực 1", 100, "A", 2)]
+    con = _store(tmp_path / "s.duckdb", {2020: tree, 2021: tree}, ["U0"], {(2020, "U0"): {"1": (60.0, False)}})
+    with pytest.raises(NotFoundError, match="Chưa có bộ tiêu chí cấp huyện áp dụng cho năm 2019"):
+        scope_nodes(con, 2019, "district", "P")
+    assert scope_nodes(con, 2020, "district", "P").totals().total.tolist() == [60.0]
+    con.close()
