@@ -68,6 +68,16 @@ def snapshot(con) -> dict[str, list[tuple]]:
     return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES}
 
 
+def snapshot_of(path) -> dict[str, list[tuple]]:
+    """snapshot() of a store file, through a connection of its own, closed after. Read-write, as the
+    app opens it: DuckDB refuses a second connection to a file with another configuration."""
+    con = connect(path)
+    try:
+        return snapshot(con)
+    finally:
+        con.close()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

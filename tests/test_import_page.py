@@ -9,8 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.auth import HASH_ENV, Throttle, hash_password
-from analytics.store import connect
-from tests.conftest import ROOT, snapshot
+from tests.conftest import ROOT, snapshot_of
 from ui.editor import THROTTLE_KEY
 
 APP = str(ROOT / "app.py")
@@ -48,14 +47,6 @@ def texts(elements) -> list[str]:
     return [e.value for e in elements]
 
 
-def store_content(path) -> dict:
-    con = connect(path)
-    try:
-        return snapshot(con)
-    finally:
-        con.close()
-
-
 def test_sign_in_upload_preview_confirm_then_the_overview_shows_2021(app):
     assert len(app.file_uploader) == 0  # viewing is open, uploading is not
     sign_in(app)
@@ -80,7 +71,7 @@ def test_sign_in_upload_preview_confirm_then_the_overview_shows_2021(app):
 
 
 def test_a_wrong_password_cannot_upload_and_is_slowed_down(app, demo_store):
-    before = store_content(demo_store)
+    before = snapshot_of(demo_store)
     sign_in(app, "khong-dung")
     assert len(app.file_uploader) == 0
     assert "Sai mật khẩu. Lần thử tiếp theo sau 1 giây." in texts(app.error)
@@ -92,7 +83,7 @@ def test_a_wrong_password_cannot_upload_and_is_slowed_down(app, demo_store):
     assert len(app.file_uploader) == 0
     assert any("vui lòng đợi" in t for t in texts(app.error))
     assert "undo_confirm" not in [b.key for b in app.button]
-    assert store_content(demo_store) == before
+    assert snapshot_of(demo_store) == before
 
 
 def test_without_a_configured_hash_nobody_can_sign_in(demo_store, monkeypatch):
@@ -118,7 +109,7 @@ def test_the_hash_can_come_from_secrets(demo_store, monkeypatch):
 
 
 def test_a_bad_file_lists_its_problems_and_cannot_be_confirmed(app, demo_store):
-    before = store_content(demo_store)
+    before = snapshot_of(demo_store)
     sign_in(app)
     upload(app, ROOT / "tests" / "data" / "bad" / "vuot-toi-da.csv", "text/csv")
     assert any("Tệp có 1 lỗi" in t for t in texts(app.error))
@@ -129,7 +120,7 @@ def test_a_bad_file_lists_its_problems_and_cannot_be_confirmed(app, demo_store):
     assert problems["Vấn đề — gợi ý"].iloc[0] == ("12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — "
                                                    "Điểm lĩnh vực 1 phải từ 0 đến 10,00.")
     assert app.button(key="import_confirm").disabled
-    assert store_content(demo_store) == before
+    assert snapshot_of(demo_store) == before
 
 
 def test_undo_from_the_history_tab(app):

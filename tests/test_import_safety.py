@@ -12,8 +12,7 @@ import threading
 from analytics.errors import CchcError
 from analytics.importing import ImportOptions, analyze, analyze_and_commit, commit_import
 from analytics.importing.commit import PAUSE_ENV, PAUSED_MARK
-from analytics.store import connect
-from tests.conftest import ROOT, snapshot
+from tests.conftest import ROOT, snapshot_of
 
 SAMPLE = ROOT / "data" / "samples" / "ket-qua-huyen-2021.csv"
 
@@ -32,14 +31,6 @@ def wait_until_paused(process: subprocess.Popen) -> None:
     raise AssertionError("the import never reached its transaction: " + process.stdout.read())
 
 
-def content(db) -> dict:
-    con = connect(db)
-    try:
-        return snapshot(con)
-    finally:
-        con.close()
-
-
 def year_file(tmp_path, year: int):
     path = tmp_path / f"ket-qua-{year}.csv"
     path.write_text(SAMPLE.read_text(encoding="utf-8").replace("\n2021,", f"\n{year},"), encoding="utf-8")
@@ -47,7 +38,7 @@ def year_file(tmp_path, year: int):
 
 
 def test_a_process_killed_inside_the_transaction_changes_nothing(demo_store):
-    before = content(demo_store)
+    before = snapshot_of(demo_store)
     process = start_import(demo_store, SAMPLE, pause=120)
     try:
         wait_until_paused(process)  # every row is written, the batch and data version too; no COMMIT yet
@@ -55,18 +46,18 @@ def test_a_process_killed_inside_the_transaction_changes_nothing(demo_store):
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert content(demo_store) == before
+    assert snapshot_of(demo_store) == before
 
 
 def test_two_processes_at_once_apply_both_or_one_never_a_mix(demo_store, tmp_path):
-    before = content(demo_store)
+    before = snapshot_of(demo_store)
     first = start_import(demo_store, year_file(tmp_path, 2021), pause=3)
     wait_until_paused(first)
     second = subprocess.run([sys.executable, "-m", "analytics", "import", str(year_file(tmp_path, 2022)), "--db",
                              str(demo_store)], cwd=ROOT, capture_output=True, text=True)
     first.wait(timeout=60)
     assert first.returncode == 0
-    after = content(demo_store)
+    after = snapshot_of(demo_store)
     years = {row[0] for row in after["scores"]} - {row[0] for row in before["scores"]}
     batches = [row for row in after["batches"] if row[6] == "import"]
     if second.returncode == 0:  # it opened the store after the first had finished
@@ -133,7 +124,7 @@ def test_a_long_file_killed_inside_its_single_transaction_changes_nothing(demo_s
     """A file without a rank column takes the CLI's one-transaction path (preview computed inside
     the commit's transaction): killed there, it leaves the store as it was too."""
     assert "rank" not in LONG_FILE.read_text(encoding="utf-8").splitlines()[0].lower()
-    before = content(demo_store)
+    before = snapshot_of(demo_store)
     process = start_import(demo_store, LONG_FILE, pause=120)
     try:
         wait_until_paused(process)
@@ -141,7 +132,7 @@ def test_a_long_file_killed_inside_its_single_transaction_changes_nothing(demo_s
     finally:
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert content(demo_store) == before
+    assert snapshot_of(demo_store) == before
 
 
 def _analyze_and_commit_in_thread(con, name: str, data: bytes, results: dict) -> None:

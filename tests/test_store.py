@@ -8,7 +8,7 @@ import pytest
 from analytics.names import fold, resolve_unit
 from analytics.schema import SCHEMA_VERSION, create_schema, current_version
 from analytics.store import connect, init_store, store_info
-from tests.conftest import ROOT, snapshot
+from tests.conftest import ROOT, snapshot_of
 
 DISTRICT_CODES = ["040", "042", "043", "045", "047", "048", "049", "051", "052", "053"]
 COMMUNE_CODES = ["01290", "01291", "01294", "01296", "01297", "01300", "01303", "01304", "01309", "01312",
@@ -66,9 +66,9 @@ def test_fold_treats_nfc_nfd_and_old_accents_alike():
 def test_init_twice_gives_the_same_store(tmp_path):
     path = tmp_path / "s.duckdb"
     assert init_store(path) is True
-    first = _content(path)
+    first = snapshot_of(path)
     assert init_store(path) is False
-    assert _content(path) == first
+    assert snapshot_of(path) == first
 
 
 def test_init_force_rebuilds(tmp_path):
@@ -133,9 +133,3 @@ def test_illustrative_rows_are_flagged(demo_con):
     assert demo_con.execute("SELECT bool_and(is_demo) FROM criteria_sets").fetchone()[0] is True
 
 
-def _content(path):
-    con = connect(path, read_only=True)
-    try:
-        return snapshot(con)
-    finally:
-        con.close()
