@@ -13,19 +13,25 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from analytics.formatting import fmt_number
 from analytics.importing.problems import FileProblem
+from analytics.importing.workbook import SheetCells, merged_bounds, read_workbook, refuse_encrypted
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 SEPARATORS = ("\t", ";", ",")  # in order of preference when two fit equally well
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SPACES = "\u00a0\u2007\u202f\ufeff"
+# Characters that change how a name looks but not what it says: zero-width and joiner characters,
+# direction marks, variation selectors, the combining grapheme joiner, and the combining marks that
+# strike a letter through. Removed from every cell on every path, and each removal is reported.
+HIDDEN_MARKS = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                          "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\u0332-\u0338\u20d2-\u20d3"
+                          "\u20e5\u20ea\U000e0000-\U000e0fff]")
 
 Cell = str | float | int | None
 
@@ -36,6 +42,8 @@ class RawSheet:
     rows: list[list[Cell]]
     line_numbers: list[int]  # what a person sees: Excel row, or line in the text file
     decimal: str  # "," or "."
+    cells: SheetCells | None = None  # a workbook sheet's hidden rows, merged ranges, formulas
+    altered: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text) cleaned of marks
 
 
 @dataclass
@@ -73,6 +81,7 @@ def check_size(data: bytes, max_bytes: int) -> None:
 
 def refuse_binary(data: bytes) -> None:
     if data.startswith(XLS_MAGIC):
+        refuse_encrypted(data)
         raise FileProblem("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.", "unsupported",
                           "Mở tệp bằng Excel, chọn Lưu thành… định dạng .xlsx rồi nạp lại.")
     if data.startswith(b"%PDF"):
@@ -124,38 +133,36 @@ def detect_separator(text: str) -> str:
 
 def read_text_sheet(text: str, separator: str) -> RawSheet:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    rows, lines = [], []
+    rows, lines, altered = [], [], []
     for record in reader:
-        rows.append([clean(cell) for cell in record])
+        rows.append([clean_noting(cell, reader.line_num, c, altered) for c, cell in enumerate(record)])
         lines.append(reader.line_num)
-    return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","))
+    return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","),
+                    altered=altered)
 
 
 # --- workbooks ----------------------------------------------------------------------------------
 
 def read_xlsx(data: bytes) -> list[RawSheet]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise FileProblem("Không đọc được tệp Excel (tệp hỏng hoặc không phải .xlsx).", "unreadable",
-                          "Mở tệp bằng Excel, lưu lại dưới dạng .xlsx rồi nạp lại.") from exc
-    return [read_worksheet(ws) for ws in workbook.worksheets]
+    return [read_worksheet(sheet) for sheet in read_workbook(data)]
 
 
-def read_worksheet(ws) -> RawSheet:
-    rows = [[clean(v) for v in row] for row in ws.iter_rows(min_row=1, min_col=1, values_only=True)]
-    fill_merged(ws, rows)
-    return RawSheet(ws.title, rows, list(range(1, len(rows) + 1)), detect_decimal(rows, default=","))
+def read_worksheet(sheet: SheetCells) -> RawSheet:
+    altered: list[tuple[int, int, str]] = []
+    rows = [[clean_noting(v, r, c, altered) for c, v in enumerate(row)] for r, row in enumerate(sheet.rows, 1)]
+    fill_merged(sheet.merged, rows)
+    return RawSheet(sheet.name, rows, list(range(1, len(rows) + 1)), detect_decimal(rows, default=","), sheet,
+                    altered)
 
 
-def fill_merged(ws, rows: list[list[Cell]]) -> None:
-    """Give every cell of a merged range the value of its top-left cell (merged header cells)."""
-    for merged in ws.merged_cells.ranges:
-        value = rows[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(rows) else None
-        for r in range(merged.min_row - 1, min(merged.max_row, len(rows))):
-            for c in range(merged.min_col - 1, min(merged.max_col, len(rows[r]))):
+def fill_merged(merged: list[str], rows: list[list[Cell]]) -> None:
+    """Give every cell of a merged range the value of its top-left cell (merged header cells).
+    A range over data cells is refused later, when the table's place is known (sheet_checks)."""
+    for ref in merged:
+        min_col, min_row, max_col, max_row = merged_bounds(ref)
+        value = rows[min_row - 1][min_col - 1] if min_row <= len(rows) and min_col <= len(rows[0]) else None
+        for r in range(min_row - 1, min(max_row, len(rows))):
+            for c in range(min_col - 1, min(max_col, len(rows[r]))):
                 rows[r][c] = value
 
 
@@ -169,11 +176,18 @@ def clean(value) -> Cell:
         return value
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    text = unicodedata.normalize("NFC", str(value))
+    text = HIDDEN_MARKS.sub("", unicodedata.normalize("NFC", str(value)))
     for space in SPACES:
         text = text.replace(space, " ")
     text = re.sub(r"\s+", " ", text).strip()
     return text or None
+
+
+def clean_noting(value, line: int, column: int, altered: list[tuple[int, int, str]]) -> Cell:
+    """clean(value), noting (line, column, original text) when hidden marks were removed from it."""
+    if isinstance(value, str) and HIDDEN_MARKS.search(value):
+        altered.append((line, column, value))
+    return clean(value)
 
 
 def cell_text(value: Cell) -> str:

@@ -18,6 +18,7 @@ from analytics.importing.catalog import Catalog, CriteriaSet, Scope
 from analytics.importing.formats import Column, DataRow, Layout, find_layout, is_summary_row
 from analytics.importing.problems import WARNING, ProblemList
 from analytics.importing.read import MAX_FILE_BYTES, RawFile, cell_text, parse_number
+from analytics.importing.sheet_checks import check_sheet
 from analytics.names import fold
 
 MIN_YEAR = 2010
@@ -96,7 +97,8 @@ class Parsed:
 def validate_file(con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportOptions,
                   problems: ProblemList) -> Parsed:
     catalog, parsed = Catalog(con), Parsed()
-    check_options(options, problems)
+    if check_options(options, problems):
+        return parsed  # a year out of range would be stamped on every row: nothing more to check
     for sheet in raw.sheets:
         layout = find_layout(sheet, catalog.criterion_names)
         if layout is None:
@@ -105,6 +107,7 @@ def validate_file(con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportO
                              kind="ignored_sheet", severity=WARNING)
             continue
         parsed.sheets.append(sheet.name or raw.name)
+        check_sheet(layout, problems)
         SheetValidator(con, catalog, raw, layout, options, problems, parsed).run()
     if not parsed.sheets:
         report_no_table(raw, problems)
@@ -114,10 +117,13 @@ def validate_file(con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportO
     return parsed
 
 
-def check_options(options: ImportOptions, problems: ProblemList) -> None:
+def check_options(options: ImportOptions, problems: ProblemList) -> bool:
+    """True when an option is refused (reported)."""
     if options.year is not None and year_problem(options.year):
         problems.add(value=options.year, reason=year_problem(options.year), kind="year_range",
                      suggestion="Kiểm tra lại năm đã chọn.")
+        return True
+    return False
 
 
 def report_no_table(raw: RawFile, problems: ProblemList) -> None:
