@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import duckdb
 
 from analytics.formatting import fmt_number
 from analytics.importing.formats import classify, header_key
-from analytics.names import lookup_codes, suggest_unit, unit_lookup
+from analytics.names import fold, lookup_codes, name_key, nfc, suggest_unit, unit_lookup
 from analytics.rankings import criteria_set_for
 
 LEVEL_NAMES = {"district": "cấp huyện", "commune": "cấp xã"}
@@ -28,6 +29,7 @@ UNITS_SQL = """
     SELECT code, name, valid_from, valid_to FROM units WHERE level = ? AND parent_code = ? ORDER BY code
 """
 UNIT_NAME_SQL = "SELECT name FROM units WHERE code = ?"
+UNIT_PARENTS_SQL = "SELECT DISTINCT code, parent_code FROM units WHERE level = ?"
 TOTAL_WORDS = {"total", "tong", "tong diem", "tong diem chi so", "chi so", "chi so cchc"}
 
 
@@ -99,6 +101,7 @@ class Catalog:
         self.con = con
         self._sets: dict[tuple[str, int], CriteriaSet | None] = {}
         self._scopes: dict[tuple[str, str], Scope] = {}
+        self._levels: dict[str, LevelIndex] = {}
         self.criterion_names = {header_key(r[0]) for r in con.execute(ALL_CRITERION_NAMES_SQL).fetchall()}
 
     def criteria(self, level: str, year: int) -> CriteriaSet | None:
@@ -117,9 +120,58 @@ class Catalog:
 
     def infer_scope(self, texts: list[str], level: str | None, parent: str | None) -> tuple[list[tuple[str, str]], int]:
         """The scopes (level, parent) naming the most of `texts`, and how many they name."""
-        counts = {s: sum(1 for t in texts if self.scope(*s).match(t)[0]) for s in self.candidate_scopes(level, parent)}
+        counts = self.scope_counts(Counter(texts), level, parent)
         best = max(counts.values(), default=0)
         return [s for s, n in counts.items() if n == best], best
+
+    def scope_counts(self, texts: Counter, level: str | None, parent: str | None) -> dict[tuple[str, str], int]:
+        """How many of `texts` (text -> occurrences) each candidate scope names, as Scope.match decides.
+
+        Each distinct text is looked up once in an index of its whole level, so the time grows with
+        the texts, not with texts × scopes (a national file has hundreds of candidate districts)."""
+        counts = dict.fromkeys(self.candidate_scopes(level, parent), 0)
+        for lv in {lv for lv, _ in counts}:
+            index = self.level_index(lv)
+            for text, occurrences in texts.items():
+                for found in index.parents_naming(text):
+                    if (lv, found) in counts:
+                        counts[(lv, found)] += occurrences
+        return counts
+
+    def level_index(self, level: str) -> LevelIndex:
+        if level not in self._levels:
+            self._levels[level] = LevelIndex.load(self.con, level)
+        return self._levels[level]
+
+
+@dataclass
+class LevelIndex:
+    """Every unit of one level: spellings to codes, and each code's parents (a code can be reused)."""
+
+    lookup: dict[str, set[str]]
+    parents: dict[str, set[str]]
+
+    @classmethod
+    def load(cls, con, level: str) -> LevelIndex:
+        parents: dict[str, set[str]] = {}
+        for code, parent in con.execute(UNIT_PARENTS_SQL, [level]).fetchall():
+            parents.setdefault(code, set()).add(parent)
+        return cls(unit_lookup(con, level, None), parents)
+
+    def parents_naming(self, text: str) -> set[str]:
+        """The parents under which `text` names exactly one unit (Scope.match, for every scope at once)."""
+        if re.fullmatch(r"\d{1,5}", text):
+            codes = {text.zfill(w) for w in (len(text), 2, 3, 5)} & self.parents.keys()
+            if codes:
+                return {p for c in codes for p in self.parents[c]}
+        by_fold, by_name = self.lookup.get(fold(nfc(text)), set()), self.lookup.get(name_key(nfc(text)), set())
+        found = set()
+        for parent in {p for c in by_fold | by_name for p in self.parents.get(c, ())}:
+            codes = {c for c in by_fold if parent in self.parents[c]} or \
+                {c for c in by_name if parent in self.parents[c]}
+            if len(codes) == 1:
+                found.add(parent)
+        return found
 
 
 @dataclass
@@ -130,6 +182,7 @@ class Scope:
     parent_name: str
     con: object = field(default=None, repr=False, compare=False)
     _lookup: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
+    _suggestions: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def load(cls, con, level: str, parent: str) -> Scope:
@@ -161,8 +214,11 @@ class Scope:
         return (next(iter(codes)) if len(codes) == 1 else None), codes
 
     def suggestion(self, con, text: str) -> str | None:
-        hint = suggest_unit(con, text, self.lookup).strip(" .—")
-        return hint[0].upper() + hint[1:] if hint else None
+        """A close spelling; computed once per text (a file may repeat one unknown name 100 000 times)."""
+        if text not in self._suggestions:
+            hint = suggest_unit(con, text, self.lookup).strip(" .—")
+            self._suggestions[text] = hint[0].upper() + hint[1:] if hint else None
+        return self._suggestions[text]
 
     def valid_in(self, year: int) -> list[str]:
         return [c for c, (_, start, end) in self.units.items()

@@ -13,6 +13,7 @@ the cell-by-cell validator reads the file, so a bad file gets exactly the proble
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -202,14 +203,13 @@ def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scop
     counts = units.counts().tolist()
     if any(clean(t) != t or is_summary_row(t) for t in units.values):
         return None
-    codes = {s: [catalog.scope(*s).match(t)[0] for t in units.values]
-             for s in catalog.candidate_scopes(options.level, options.parent)}
-    named = {s: sum(n for n, code in zip(counts, found) if code) for s, found in codes.items()}
+    named = catalog.scope_counts(Counter(dict(zip(units.values, counts))), options.level, options.parent)
     best = max(named.values(), default=0)
     winners = [s for s, n in named.items() if n == best]
     if len(winners) != 1 or best != len(units.index):
         return None
-    return catalog.scope(*winners[0]), codes[winners[0]]
+    scope = catalog.scope(*winners[0])
+    return scope, [scope.match(t)[0] for t in units.values]
 
 
 def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str],
