@@ -2,6 +2,7 @@
 
 Each module in COMMAND_MODULES has `register(subparsers)`, which adds its sub-commands and
 sets `func(args) -> int` on each. A CchcError becomes one line on stderr and exit status 2.
+Everything printed goes through `escaped_output`: no control character reaches the terminal.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from analytics.commands.common import escaped_output
 from analytics.errors import CchcError
 
 COMMAND_MODULES = (
@@ -36,9 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args) or 0
-    except CchcError as exc:
-        print(f"Lỗi: {exc.message}", file=sys.stderr)
-        return 2
+    with escaped_output():  # text from files and file names may carry terminal escape sequences
+        args = build_parser().parse_args(argv)
+        try:
+            return args.func(args) or 0
+        except CchcError as exc:
+            print(f"Lỗi: {exc.message}", file=sys.stderr)
+            return 2

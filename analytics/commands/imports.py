@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import getpass
+import math
 import sys
 from pathlib import Path
 
 import pandas as pd
 
 from analytics.auth import hash_password
-from analytics.commands.common import add_db_option, add_format_option, emit, to_jsonable
+from analytics.commands.common import (
+    add_db_option,
+    add_format_option,
+    emit,
+    finite_positive,
+    to_jsonable,
+    year_value,
+)
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, analyze_and_commit, history, undo_batch
 from analytics.importing.catalog import LEVEL_NAMES
+from analytics.importing.problems import condensed
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.store import connect, init_store, resolve_db_path
 
 ACTOR = "cli"
 PRINTED_ROWS = 200
+JSON_PROBLEMS = 1000  # problems listed in full in --format json; problems_total and problem_counts say the rest
 LEVELS = ("district", "commune")
 UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "status": "Tình trạng",
                 "old_total": "Điểm cũ", "new_total": "Điểm mới", "delta_total": "Thay đổi", "old_rank": "Hạng cũ",
@@ -28,7 +38,7 @@ UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "
 def register(subparsers) -> None:
     imp = subparsers.add_parser("import", help="nạp kết quả từ tệp CSV hoặc Excel (kiểm tra, xem trước, ghi)")
     imp.add_argument("file", help="tệp .xlsx, .csv hoặc .txt")
-    imp.add_argument("--year", type=int, help="năm của số liệu (khi tệp không ghi năm)")
+    imp.add_argument("--year", type=year_value, help="năm của số liệu (khi tệp không ghi năm)")
     imp.add_argument("--level", choices=LEVELS, help="cấp đơn vị (mặc định: tự nhận biết)")
     imp.add_argument("--parent", help="mã đơn vị cha, ví dụ 04 (tỉnh) hoặc 042 (huyện)")
     imp.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và xem trước, không ghi gì")
@@ -36,7 +46,7 @@ def register(subparsers) -> None:
     demo = imp.add_mutually_exclusive_group()
     demo.add_argument("--demo", dest="demo", action="store_const", const=True, help="đánh dấu là dữ liệu minh họa")
     demo.add_argument("--real", dest="demo", action="store_const", const=False, help="đánh dấu là dữ liệu thật")
-    imp.add_argument("--max-mb", type=float, default=MAX_FILE_BYTES / 1048576,
+    imp.add_argument("--max-mb", type=finite_positive, default=MAX_FILE_BYTES / 1048576,
                      help="dung lượng tệp tối đa, MB (mặc định: 5, như khi nạp trên trang Dữ liệu)")
     add_db_option(imp)
     imp.add_argument("--format", choices=("table", "json"), default="table", help="định dạng kết quả")
@@ -71,7 +81,7 @@ def read_input(name: str) -> bytes:
 
 
 def max_bytes(megabytes: float) -> int:
-    if megabytes <= 0:
+    if not math.isfinite(megabytes) or megabytes <= 0:
         raise CchcError(f"--max-mb phải lớn hơn 0 (đã ghi {fmt_number(megabytes)}).")
     return int(megabytes * 1048576)
 
@@ -100,9 +110,10 @@ def report(analysis, batch_id: int | None, args) -> None:
     print(summary_line(analysis), file=out)
     for title, items in (("Lỗi", analysis.errors), ("Cảnh báo", analysis.warnings)):
         if items:
-            print(f"{title} ({len(items)}):", file=out)
-            for problem in items:
-                print(f"  - {problem.message}", file=out)
+            print(f"{title} ({fmt_int(len(items))}):", file=out)
+            shown, rest = condensed(items)
+            for line in [p.message for p in shown] + rest:
+                print(f"  - {line}", file=out)
     if analysis.preview is not None:
         print_preview(analysis.preview, out)
     print(outcome_line(analysis, batch_id, args.dry_run), file=out)
@@ -161,7 +172,8 @@ def analysis_json(analysis, batch_id: int | None, dry_run: bool) -> dict:
     return {
         "file": analysis.file_name, "sha256": analysis.sha256, "size": analysis.size, "ok": analysis.ok,
         "dry_run": dry_run, "batch_id": batch_id, "rows": len(analysis.rows), "years": analysis.years,
-        "is_demo": analysis.is_demo, "problems": [p.as_dict() for p in analysis.problems],
+        "is_demo": analysis.is_demo, "problems": [p.as_dict() for p in analysis.problems[:JSON_PROBLEMS]],
+        "problems_total": len(analysis.problems), "problem_counts": problem_counts(analysis.problems),
         "preview": None if preview is None else {
             "new_years": preview.new_years, "units": to_jsonable(preview.units),
             "rankings": [{"year": y, "level": lv, "parent": p,
@@ -169,6 +181,13 @@ def analysis_json(analysis, batch_id: int | None, dry_run: bool) -> dict:
                          for (y, lv, p), f in preview.rankings.items()],
         },
     }
+
+
+def problem_counts(problems) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for problem in problems:
+        counts[problem.kind] = counts.get(problem.kind, 0) + 1
+    return counts
 
 
 def run_history(args) -> int:

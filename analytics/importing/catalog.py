@@ -6,12 +6,13 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import duckdb
 
 from analytics.formatting import fmt_number
 from analytics.importing.formats import classify, header_key
-from analytics.names import fold, lookup_codes, name_key, nfc, suggest_unit, unit_lookup
+from analytics.names import UNIT_PREFIXES, fold, nfc, suggest_unit, unit_lookup
 from analytics.rankings import criteria_set_for
 
 LEVEL_NAMES = {"district": "cấp huyện", "commune": "cấp xã"}
@@ -30,6 +31,7 @@ UNITS_SQL = """
 """
 UNIT_NAME_SQL = "SELECT name FROM units WHERE code = ?"
 UNIT_PARENTS_SQL = "SELECT DISTINCT code, parent_code FROM units WHERE level = ?"
+SUGGESTED = 100  # unknown unit names given a close spelling, per scope and file
 TOTAL_WORDS = {"total", "tong", "tong diem", "tong diem chi so", "chi so", "chi so cchc"}
 
 
@@ -130,9 +132,9 @@ class Catalog:
         Each distinct text is looked up once in an index of its whole level, so the time grows with
         the texts, not with texts × scopes (a national file has hundreds of candidate districts)."""
         counts = dict.fromkeys(self.candidate_scopes(level, parent), 0)
-        for lv in {lv for lv, _ in counts}:
-            index = self.level_index(lv)
-            for text, occurrences in texts.items():
+        indexes = [(lv, self.level_index(lv)) for lv in sorted({lv for lv, _ in counts})]
+        for text, occurrences in texts.items():
+            for lv, index in indexes:
                 for found in index.parents_naming(text):
                     if (lv, found) in counts:
                         counts[(lv, found)] += occurrences
@@ -142,6 +144,16 @@ class Catalog:
         if level not in self._levels:
             self._levels[level] = LevelIndex.load(self.con, level)
         return self._levels[level]
+
+
+@lru_cache(maxsize=1 << 18)
+def spelling_keys(text: str) -> tuple[str, str]:
+    """(fold(nfc(text)), name_key(nfc(text))): the two keys lookup_codes tries, the text folded once."""
+    folded = fold(nfc(text))
+    for prefix in UNIT_PREFIXES:  # as name_key does, on the folded text
+        if folded.startswith(prefix + " ") or (prefix.endswith(".") and folded.startswith(prefix)):
+            return folded, folded[len(prefix):].strip()
+    return folded, folded
 
 
 @dataclass
@@ -164,7 +176,8 @@ class LevelIndex:
             codes = {text.zfill(w) for w in (len(text), 2, 3, 5)} & self.parents.keys()
             if codes:
                 return {p for c in codes for p in self.parents[c]}
-        by_fold, by_name = self.lookup.get(fold(nfc(text)), set()), self.lookup.get(name_key(nfc(text)), set())
+        folded, named = spelling_keys(text)
+        by_fold, by_name = self.lookup.get(folded, set()), self.lookup.get(named, set())
         found = set()
         for parent in {p for c in by_fold | by_name for p in self.parents.get(c, ())}:
             codes = {c for c in by_fold if parent in self.parents[c]} or \
@@ -210,11 +223,15 @@ class Scope:
             for width in (len(text), 2, 3, 5):
                 if text.zfill(width) in self.units:
                     return text.zfill(width), {text.zfill(width)}
-        codes = lookup_codes(self.lookup, text)
+        folded, named = spelling_keys(text)  # lookup_codes, with the keys computed once per text
+        codes = self.lookup.get(folded) or self.lookup.get(named) or set()
         return (next(iter(codes)) if len(codes) == 1 else None), codes
 
     def suggestion(self, con, text: str) -> str | None:
-        """A close spelling; computed once per text (a file may repeat one unknown name 100 000 times)."""
+        """A close spelling; computed once per text (a file may repeat one unknown name 100 000 times),
+        and for the first SUGGESTED texts only: past them only a few are shown, at a second each."""
+        if text not in self._suggestions and len(self._suggestions) >= SUGGESTED:
+            return None
         if text not in self._suggestions:
             hint = suggest_unit(con, text, self.lookup).strip(" .—")
             self._suggestions[text] = hint[0].upper() + hint[1:] if hint else None

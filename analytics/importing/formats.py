@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from analytics.importing.read import Cell, RawSheet, cell_text
 from analytics.names import fold
@@ -196,5 +197,6 @@ def is_numbering_row(cells: list[Cell]) -> bool:
     return len(texts) >= 3 and all(NUMBERING_CELL.match(t) for t in texts)
 
 
+@lru_cache(maxsize=1 << 18)  # asked twice per row; a hostile file has 100 000 distinct names
 def is_summary_row(text: str) -> bool:
     return fold(text).strip(" :.") in SUMMARY_ROWS

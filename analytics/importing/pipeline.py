@@ -4,13 +4,15 @@ analyze_and_commit(): the same, and the commit of a file without errors in the s
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from analytics.importing.commit import commit_import, finish_batch, transaction, write_batch
 from analytics.importing.fastlong import analyze_fast
 from analytics.importing.plan import Preview, preview
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
-from analytics.importing.read import read_file
+from analytics.importing.read import HIDDEN_MARKS, read_file
 from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import ImportOptions, validate_file
 from analytics.names import fold
@@ -19,6 +21,8 @@ DEMO_PHRASES = ("du lieu minh hoa", "so lieu minh hoa")
 SAME_FILE_SQL = """
     SELECT id FROM batches WHERE sha256 = ? AND kind = 'import' AND undone_by_batch_id IS NULL ORDER BY id
 """
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+MAX_NAME_CHARS = 200
 # Errors that a preview can still be computed with (it shows what replacing would do).
 PREVIEWABLE = {"exists"}
 
@@ -73,7 +77,16 @@ def analyze_and_commit(con, file_name: str, data: bytes, options: ImportOptions 
     return analysis, batch_id
 
 
+def safe_file_name(name: str) -> str:
+    """The base name of an uploaded or given path, without control characters or hidden marks: the name
+    stored in the history and shown in every message, on the web as on the CLI."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = re.sub(r"\s+", " ", HIDDEN_MARKS.sub("", CONTROL_CHARS.sub("", base))).strip()
+    return base[:MAX_NAME_CHARS] or "(tệp không tên)"
+
+
 def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: str | None):
+    file_name = safe_file_name(file_name)
     problems = ProblemList(file_name)
     fast = analyze_fast(con, file_name, data, options, problems) if len(data) <= options.max_bytes else None
     if fast is not None:

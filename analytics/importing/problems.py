@@ -80,3 +80,55 @@ class FileProblem(CchcError):
         self.kind = kind
         self.suggestion = suggestion
         self.sheet = sheet
+
+
+# --- showing many problems: a few of each kind, then one line for the rest ---------------------
+
+PER_KIND = 10  # problems of one kind shown in full
+RANGES_SHOWN = 4
+NOUNS = {ERROR: "lỗi", WARNING: "cảnh báo"}
+
+
+def condensed(problems: list[Problem], per_kind: int = PER_KIND) -> tuple[list[Problem], list[str]]:
+    """(the problems shown in full, one line per kind for the rest): 'và 128.870 lỗi cùng loại ở các dòng …'."""
+    shown: list[Problem] = []
+    rest: dict[tuple[str, str], list[Problem]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for problem in problems:
+        key = (problem.severity, problem.kind)
+        counts[key] = counts.get(key, 0) + 1
+        (shown.append(problem) if counts[key] <= per_kind else rest.setdefault(key, []).append(problem))
+    return shown, [rest_line(severity, items) for (severity, _), items in rest.items()]
+
+
+def rest_line(severity: str, items: list[Problem]) -> str:
+    from analytics.formatting import fmt_int
+
+    first = items[0]
+    what = f"… và {fmt_int(len(items))} {NOUNS[severity]} cùng loại như '{first.reason[:80]}'"
+    rows = sorted({p.row for p in items if p.row is not None})
+    return what + (f" ở các dòng {row_ranges(rows)}." if rows else ".")
+
+
+def row_ranges(rows: list[int]) -> str:
+    """[3, 4, 5, 9, 12, 13] -> '3–5, 9, 12–13'; past RANGES_SHOWN ranges, '…' and the last row."""
+    from analytics.formatting import fmt_int
+
+    ranges: list[list[int]] = []
+    for row in rows:
+        if ranges and row == ranges[-1][1] + 1:
+            ranges[-1][1] = row
+        else:
+            ranges.append([row, row])
+    texts = [fmt_int(a) if a == b else f"{fmt_int(a)}–{fmt_int(b)}" for a, b in ranges]
+    return ", ".join(texts) if len(texts) <= RANGES_SHOWN else ", ".join(texts[:RANGES_SHOWN]) + f", … {texts[-1]}"
+
+
+def beyond(value: float, limit: float) -> str:
+    """The value with enough decimals to differ from the limit shown with two: 10,004 of 10,00 -> '10,004'."""
+    from analytics.formatting import fmt_number
+
+    for decimals in range(2, 10):
+        if fmt_number(value, decimals) != fmt_number(limit, decimals):
+            return fmt_number(value, decimals)
+    return fmt_number(value, 10)

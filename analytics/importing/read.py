@@ -122,7 +122,10 @@ def detect_separator(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()][:60]
     best, best_score = ",", (0, 0)
     for separator in SEPARATORS:
-        widths = [len(row) for row in csv.reader(lines, delimiter=separator) if len(row) > 1]
+        try:
+            widths = [len(row) for row in csv.reader(lines, delimiter=separator) if len(row) > 1]
+        except csv.Error:  # a field past the csv module's limit: this separator does not split the lines
+            continue
         if not widths:
             continue
         width, count = Counter(widths).most_common(1)[0]
@@ -134,9 +137,13 @@ def detect_separator(text: str) -> str:
 def read_text_sheet(text: str, separator: str) -> RawSheet:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     rows, lines, altered = [], [], []
-    for record in reader:
-        rows.append([clean_noting(cell, reader.line_num, c, altered) for c, cell in enumerate(record)])
-        lines.append(reader.line_num)
+    try:
+        for record in reader:
+            rows.append([clean_noting(cell, reader.line_num, c, altered) for c, cell in enumerate(record)])
+            lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise FileProblem(f"Không đọc được dòng {reader.line_num + 1} của tệp: một ô quá dài hoặc sai dấu ngoặc kép.",
+                          "unreadable", "Kiểm tra dấu ngoặc kép (\") trong tệp, hoặc lưu lại từ Excel.") from exc
     return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","),
                     altered=altered)
 

@@ -16,7 +16,7 @@ import duckdb
 from analytics.formatting import fmt_number
 from analytics.importing.catalog import Catalog, CriteriaSet, Scope
 from analytics.importing.formats import Column, DataRow, Layout, find_layout, is_summary_row
-from analytics.importing.problems import WARNING, ProblemList
+from analytics.importing.problems import WARNING, ProblemList, beyond
 from analytics.importing.read import MAX_FILE_BYTES, RawFile, cell_text, parse_number
 from analytics.importing.sheet_checks import check_sheet
 from analytics.names import fold
@@ -260,14 +260,14 @@ class SheetValidator:
         return self.check_range(row, col, value, cs, code)
 
     def check_range(self, row, col, value: float, cs: CriteriaSet | None, code: str | None):
-        shown = fmt_number(value)
         if value < 0:
-            self.add(row, col, cell_text(self.raw_cell(row, col)), f"Điểm âm ({shown}).", "negative",
+            self.add(row, col, cell_text(self.raw_cell(row, col)), f"Điểm âm ({beyond(value, 0)}).", "negative",
                      "Điểm phải từ 0 trở lên.")
             return BAD
         if cs is not None and code is not None and value > cs.nodes[code].max_points + 1e-9:
             self.add(row, col, cell_text(self.raw_cell(row, col)),
-                     f"{shown} vượt điểm tối đa {cs.max_text(code)} của {cs.label(code)}.", "above_maximum",
+                     f"{beyond(value, cs.nodes[code].max_points)} vượt điểm tối đa {cs.max_text(code)} của "
+                     f"{cs.label(code)}.", "above_maximum",
                      f"Điểm {cs.label(code)} phải từ 0 đến {cs.max_text(code)}.")
             return BAD
         return value

@@ -380,8 +380,245 @@ def main() -> int:
         write(GOOD / name)
     for name, make in BAD_FILES.items():
         (BAD / name).write_bytes(make())
+    write_hostile()
     print(f"wrote {len(GOOD_FILES)} good files to {GOOD} and {len(BAD_FILES)} bad files to {BAD}")
     return 0
+
+
+
+# --- hostile files (issue #16): each small on disk; the bombs expand only when opened ------------
+
+HOSTILE = HERE / "hostile"
+XLSX_SHEET = "xl/worksheets/sheet1.xml"
+SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_TAIL = "</sheetData></worksheet>"
+
+
+def table_workbook(title: str = "Huyện 2021"):
+    """A clean 2021 district table (the one bad_table starts from) as a workbook, numbers as numbers."""
+    wb = workbook()
+    ws = wb.active
+    ws.title = title
+    for r, row in enumerate(district_rows()):
+        ws.append(row if r == 0 else [_number(v) for v in row])
+    return wb
+
+
+def _number(value):
+    return float(value.replace(",", ".")) if isinstance(value, str) and value.replace(",", "").isdigit() else value
+
+
+def xlsx_bytes(wb) -> bytes:
+    buffer = io.BytesIO()
+    save(wb, buffer)
+    return buffer.getvalue()
+
+
+def replace_parts(data: bytes, parts: dict) -> bytes:
+    """The workbook with some parts replaced: bytes, or an iterable of byte chunks streamed into the zip
+    (so a part of hundreds of MB is never held in memory)."""
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            new = parts.get(info.filename, source.read(info.filename))
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2022, 1, 15, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            with target.open(fixed, "w", force_zip64=True) as part:
+                for chunk in ([new] if isinstance(new, bytes) else new):
+                    part.write(chunk)
+    return out.getvalue()
+
+
+def repeated(head: str, unit: str, count: int, tail: str):
+    yield head.encode()
+    block = (unit * 10_000).encode()
+    for _ in range(count // 10_000):
+        yield block
+    yield tail.encode()
+
+
+def stray_cell_xlsx() -> bytes:
+    """A clean table and one stray value at XFD1048576, the last cell of a sheet."""
+    wb = table_workbook()
+    wb.active["XFD1048576"] = "x"
+    return xlsx_bytes(wb)
+
+
+def zip_bomb_xlsx() -> bytes:
+    """A sheet that expands to 256 MB of identical rows (about 250 KB on disk)."""
+    rows = repeated(SHEET_HEAD, "<row><c><v>1</v></c></row>" * 1, 256 * 1024 * 1024 // 26, SHEET_TAIL)
+    return replace_parts(xlsx_bytes(table_workbook()), {XLSX_SHEET: rows})
+
+
+def million_rows_xlsx() -> bytes:
+    """1 048 576 rows, each with a value: what Excel allows at most, far past the importer's limit."""
+    rows = repeated(SHEET_HEAD, "<row><c><v>1</v></c></row>", 1_048_576, SHEET_TAIL)
+    return replace_parts(xlsx_bytes(table_workbook()), {XLSX_SHEET: rows})
+
+
+def styles_bomb_xlsx() -> bytes:
+    """styles.xml with two million cell formats."""
+    head = ('<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
+            'spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+            '<borders count="1"><border/></borders><cellXfs count="2000000">')
+    xfs = repeated(head, '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>', 2_000_000,
+                   "</cellXfs></styleSheet>")
+    return replace_parts(xlsx_bytes(table_workbook()), {"xl/styles.xml": xfs})
+
+
+def sheet_xml_replaced(xml: bytes) -> bytes:
+    return replace_parts(xlsx_bytes(table_workbook()), {XLSX_SHEET: xml})
+
+
+def truncated_sheet_xlsx() -> bytes:
+    """The sheet's XML cut off in the middle of a row."""
+    import zipfile
+
+    data = xlsx_bytes(table_workbook())
+    xml = zipfile.ZipFile(io.BytesIO(data)).read(XLSX_SHEET)
+    return replace_parts(data, {XLSX_SHEET: xml[: len(xml) // 2]})
+
+
+BILLION_LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;'
+                  '&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'
+                  '&lol2;&lol2;">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+                  '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData>'
+                  '</worksheet>').encode()
+
+
+def patched_zip_flags(data: bytes, member: str, flag: int = 0, method: int | None = None) -> bytes:
+    """Set a general-purpose flag bit (1: encrypted) or the compression method of one member, in its
+    local header and in the central directory, as a program writing such a zip would have."""
+    import struct
+
+    out = bytearray(data)
+    name = member.encode()
+    for signature, flag_at, method_at, name_len_at, name_at in ((b"PK\x03\x04", 6, 8, 26, 30),
+                                                                (b"PK\x01\x02", 8, 10, 28, 46)):
+        start = 0
+        while (start := out.find(signature, start)) >= 0:
+            length = struct.unpack_from("<H", out, start + name_len_at)[0]
+            if bytes(out[start + name_at:start + name_at + length]) == name:
+                struct.pack_into("<H", out, start + flag_at, struct.unpack_from("<H", out, start + flag_at)[0] | flag)
+                if method is not None:
+                    struct.pack_into("<H", out, start + method_at, method)
+            start += 4
+    return bytes(out)
+
+
+def encrypted_ooxml() -> bytes:
+    """What Excel writes for a workbook with an opening password: an OLE file, not a zip."""
+    stream_names = "".join(f"{n}\0" for n in ("EncryptionInfo", "EncryptedPackage")).encode("utf-16-le")
+    return b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + stream_names + bytes(1024)
+
+
+def formulas_without_values_xlsx() -> bytes:
+    """Field cells as formulas with no saved value (openpyxl, like many programs, does not compute them)."""
+    wb = table_workbook()
+    ws = wb.active
+    for row in range(2, 12):
+        for column in "DEFGHIJK":
+            ws[f"{column}{row}"] = f"=ROUND({ws[f'{column}{row}'].value}*1,2)"
+    return xlsx_bytes(wb)
+
+
+def merged_data_xlsx() -> bytes:
+    """Field 1 of Bảo Lâm and Bảo Lạc merged: Bảo Lạc would get Bảo Lâm's value."""
+    wb = table_workbook()
+    wb.active.merge_cells("D3:D4")
+    return xlsx_bytes(wb)
+
+
+def hidden_row_and_column_xlsx() -> bytes:
+    """A clean table with one unit's row hidden and a hidden note column holding text."""
+    wb = table_workbook()
+    ws = wb.active
+    ws.row_dimensions[5].hidden = True
+    ws["O1"] = "Ghi chú"
+    ws["O5"] = "đã sửa theo công văn"
+    ws.column_dimensions["O"].hidden = True
+    return xlsx_bytes(wb)
+
+
+def very_hidden_sheet_xlsx() -> bytes:
+    """The table on a 'very hidden' sheet (only a macro can show it), a prose sheet visible."""
+    wb = table_workbook()
+    wb.active.sheet_state = "veryHidden"
+    notes = wb.create_sheet("Ghi chú", 0)
+    notes.append(["Số liệu kèm theo."])
+    wb.active = 0
+    return xlsx_bytes(wb)
+
+
+TERMINAL_ATTACK = "\x1b]0;pwned\x07\x1b[2J\x1b[32mĐã nạp lô #7\x1b[0m\x1b[8m"
+
+
+def escapes_in_cells_csv() -> bytes:
+    """A unit name carrying terminal escape sequences (title, clear screen, a fake green line, hidden text)."""
+    return bad_table(_set(3, 2, "Huyện Bảo Lạc" + TERMINAL_ATTACK))
+
+
+def just_above_maximum_csv() -> bytes:
+    """Field 1 of one unit at its maximum plus 0,004 (10,004 of 10)."""
+    return bad_table(_set(5, 3, "10,004"))
+
+
+def hidden_marks_csv() -> bytes:
+    """The long English file (the fast path's kind) with names carrying a zero-width space, a combining
+    grapheme joiner and a strike-through mark: the names are the same once those are removed."""
+    text = (GOOD / "huyen-2021-long-english.csv").read_text(encoding="utf-8") if (GOOD / "huyen-2021-long-english.csv"
+                                                                                  ).exists() else ""
+    return (text.replace("Bao Lam", "Bao\u200b Lam").replace("Bao Lac", "Ba\u034fo Lac")
+            .replace("Ha Lang", "H\u0336a Lang").encode("utf-8"))
+
+
+HOSTILE_FILES = {
+    "o-thua-XFD1048576.xlsx": stray_cell_xlsx,
+    "bom-nen.xlsx": zip_bomb_xlsx,
+    "trieu-dong.xlsx": million_rows_xlsx,
+    "hai-trieu-dinh-dang.xlsx": styles_bomb_xlsx,
+    "xml-sai.xlsx": lambda: sheet_xml_replaced(SHEET_HEAD.encode() + b"<row><c><v>1</v></row>" + SHEET_TAIL.encode()),
+    "xml-cut.xlsx": truncated_sheet_xlsx,
+    "doctype-entity.xlsx": lambda: sheet_xml_replaced(BILLION_LAUGHS),
+    "ky-tu-esc-trong-xml.xlsx": lambda: sheet_xml_replaced(
+        (SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x1bb</t></is></c></row>' + SHEET_TAIL).encode()),
+    "zip-mat-khau.xlsx": lambda: patched_zip_flags(xlsx_bytes(table_workbook()), XLSX_SHEET, flag=0x1),
+    "deflate64.xlsx": lambda: patched_zip_flags(xlsx_bytes(table_workbook()), XLSX_SHEET, method=9),
+    "ma-hoa-mat-khau.xlsx": encrypted_ooxml,
+    "cong-thuc-chua-tinh.xlsx": formulas_without_values_xlsx,
+    "o-gop-du-lieu.xlsx": merged_data_xlsx,
+    "dong-cot-an.xlsx": hidden_row_and_column_xlsx,
+    "trang-an-sau.xlsx": very_hidden_sheet_xlsx,
+    "esc-trong-o.csv": escapes_in_cells_csv,
+    "vuot-toi-da-0004.csv": just_above_maximum_csv,
+    "ky-tu-an-trong-ten.csv": hidden_marks_csv,
+}
+
+
+def unknown_units_bytes(size: int = 4_900_000) -> bytes:
+    """A long file of about `size` bytes whose every unit is unknown (made at test time: 4,9 MB)."""
+    head = "Năm;Tên đơn vị;Mã tiêu chí;Điểm\r\n"
+    line = "2021;Huyện Không Có {:06d};1;5,00\r\n"
+    count = (size - len(head)) // len(line.format(0).encode())
+    return (head + "".join(line.format(i) for i in range(count))).encode()
+
+
+def note_columns_bytes(columns: int = 16_000) -> bytes:
+    """The clean table with `columns` unrecognised note columns (made at test time)."""
+    rows = district_rows()
+    rows[0] += [f"Ghi chú {i}" for i in range(columns)]
+    for row in rows[1:]:
+        row += [""] * columns
+    return semicolon_csv(rows)
+
+
+def write_hostile() -> None:
+    HOSTILE.mkdir(exist_ok=True)
+    for name, make in HOSTILE_FILES.items():
+        (HOSTILE / name).write_bytes(make())
 
 
 if __name__ == "__main__":
