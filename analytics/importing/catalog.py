@@ -11,8 +11,9 @@ from functools import lru_cache
 import duckdb
 
 from analytics.formatting import fmt_number
+from analytics.importing.folding import quick_fold
 from analytics.importing.formats import classify, header_key
-from analytics.names import UNIT_PREFIXES, fold, nfc, suggest_unit, unit_lookup
+from analytics.names import UNIT_PREFIXES, nfc, suggest_unit, unit_lookup
 from analytics.rankings import criteria_set_for
 
 LEVEL_NAMES = {"district": "cấp huyện", "commune": "cấp xã"}
@@ -149,7 +150,7 @@ class Catalog:
 @lru_cache(maxsize=1 << 18)
 def spelling_keys(text: str) -> tuple[str, str]:
     """(fold(nfc(text)), name_key(nfc(text))): the two keys lookup_codes tries, the text folded once."""
-    folded = fold(nfc(text))
+    folded = quick_fold(nfc(text))
     for prefix in UNIT_PREFIXES:  # as name_key does, on the folded text
         if folded.startswith(prefix + " ") or (prefix.endswith(".") and folded.startswith(prefix)):
             return folded, folded[len(prefix):].strip()
@@ -172,12 +173,14 @@ class LevelIndex:
 
     def parents_naming(self, text: str) -> set[str]:
         """The parents under which `text` names exactly one unit (Scope.match, for every scope at once)."""
-        if re.fullmatch(r"\d{1,5}", text):
+        if text.isdecimal() and len(text) <= 5:  # what r"\d{1,5}" matches in Scope.match
             codes = {text.zfill(w) for w in (len(text), 2, 3, 5)} & self.parents.keys()
             if codes:
                 return {p for c in codes for p in self.parents[c]}
         folded, named = spelling_keys(text)
         by_fold, by_name = self.lookup.get(folded, set()), self.lookup.get(named, set())
+        if not by_fold and not by_name:
+            return set()
         found = set()
         for parent in {p for c in by_fold | by_name for p in self.parents.get(c, ())}:
             codes = {c for c in by_fold if parent in self.parents[c]} or \

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from analytics.importing.folding import quick_fold
 from analytics.importing.read import Cell, RawSheet, cell_text
 from analytics.names import fold
 
@@ -199,4 +200,4 @@ def is_numbering_row(cells: list[Cell]) -> bool:
 
 @lru_cache(maxsize=1 << 18)  # asked twice per row; a hostile file has 100 000 distinct names
 def is_summary_row(text: str) -> bool:
-    return fold(text).strip(" :.") in SUMMARY_ROWS
+    return quick_fold(text).strip(" :.") in SUMMARY_ROWS
