@@ -1,5 +1,7 @@
 """Who may write: the editor password (stored only as a salted scrypt hash) and the slow-down
-of repeated wrong passwords. Pure functions; the page keeps the Throttle in its session.
+of repeated wrong passwords. Pure functions, and two process-wide books every session shares:
+FAILURES (wrong passwords per client address and overall) and SESSIONS (sign-ins kept across a
+page reload by a cookie holding a random token).
 
 Hash format: ``scrypt$<n>$<r>$<p>$<salt hex>$<hash hex>``; ``pbkdf2_sha256$<iterations>$<salt
 hex>$<hash hex>`` is accepted too. Make one with ``python -m analytics hash-password``.
@@ -11,7 +13,8 @@ import hashlib
 import hmac
 import os
 import secrets
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 
 HASH_ENV = "CCHC_EDITOR_PASSWORD_HASH"
 HASH_SECRET = "editor_password_hash"
@@ -90,3 +93,92 @@ def try_password(password: str, stored: str | None, throttle: Throttle, now: flo
         return True, Throttle(), "Đã đăng nhập với quyền biên tập."
     after = throttle.failed(now)
     return False, after, f"Sai mật khẩu. Lần thử tiếp theo sau {int(after.wait(now) + 0.999)} giây."
+
+
+# --- shared by every session of this server process ------------------------------------------
+# Kept in the process rather than the store or a file: one Streamlit server is one process, the
+# store stays read-mostly and its schema unchanged, and nothing is written to disk. The trade-off:
+# a restart forgets the failures (and signs editors out), and several server processes behind one
+# proxy would each keep their own. Addresses are those the server sees (a proxy's, behind one: then
+# the per-address and the overall limits coincide, which still slows guessing).
+
+OVERALL_FREE_FAILURES = 10  # wrong passwords from all addresses before the overall wait starts
+QUIET_SECONDS = 3600.0  # the overall count is forgotten after an hour without a wrong password
+EDITOR_SESSION_SECONDS = 8 * 3600.0
+
+
+@dataclass
+class FailureBook:
+    """Wrong passwords per client address and overall; every session of the server sees the same book."""
+
+    by_address: dict[str, Throttle] = field(default_factory=dict)
+    overall: int = 0
+    last_failure_at: float = float("-inf")
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def throttle(self, address: str, now: float) -> Throttle:
+        """The address's throttle, its wait stretched to the overall wait when that is longer."""
+        own = self.by_address.get(address, Throttle())
+        return Throttle(own.failures, max(own.next_try_at, self.overall_next_try(now)))
+
+    def overall_next_try(self, now: float) -> float:
+        if now - self.last_failure_at > QUIET_SECONDS:
+            return 0.0
+        return self.last_failure_at + delay_after(self.overall - OVERALL_FREE_FAILURES)
+
+    def record(self, address: str, ok: bool, now: float) -> None:
+        if ok:
+            self.by_address.pop(address, None)
+            return
+        self.by_address[address] = self.by_address.get(address, Throttle()).failed(now)
+        self.overall = (0 if now - self.last_failure_at > QUIET_SECONDS else self.overall) + 1
+        self.last_failure_at = now
+
+    def attempt(self, password: str, stored: str | None, address: str, now: float) -> tuple[bool, str]:
+        """try_password() against this book: (signed in, message for the user)."""
+        with self.lock:
+            throttle = self.throttle(address, now)
+            ok, after, message = try_password(password, stored, throttle, now)
+            if ok or after is not throttle:  # a password was checked (not refused during the wait)
+                self.record(address, ok, now)
+        return ok, message
+
+    def clear(self) -> None:
+        with self.lock:
+            self.by_address.clear()
+            self.overall, self.last_failure_at = 0, float("-inf")
+
+
+@dataclass
+class EditorSessions:
+    """Sign-ins that outlive a page reload: a random token kept in a cookie, its hash kept here."""
+
+    tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # sha256(token) -> (actor, expires at)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def open(self, actor: str, now: float) -> str:
+        token = secrets.token_urlsafe(32)
+        with self.lock:
+            self.tokens = {k: v for k, v in self.tokens.items() if v[1] > now}
+            self.tokens[_digest(token)] = (actor, now + EDITOR_SESSION_SECONDS)
+        return token
+
+    def actor(self, token: str | None, now: float) -> str | None:
+        if not token:
+            return None
+        with self.lock:
+            actor, expires = self.tokens.get(_digest(token), (None, 0.0))
+        return actor if expires > now else None
+
+    def close(self, token: str | None) -> None:
+        if token:
+            with self.lock:
+                self.tokens.pop(_digest(token), None)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+FAILURES = FailureBook()
+SESSIONS = EditorSessions()

@@ -3,13 +3,23 @@
 import streamlit as st
 
 from analytics.errors import CchcError
-from analytics.formatting import fmt_number
+from analytics.formatting import fmt_int
 from analytics.importing import ImportOptions, template_csv, template_xlsx
 from analytics.importing.read import MAX_FILE_BYTES
 from ui import data, imports
 from ui.editor import editor, sign_in_panel, signed_in_bar
 from ui.marks import demo_badge, how_to_read
 from ui.sidebar import current
+
+VERDICT_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "success": ":material/check_circle:"}
+# The uploader's own English ("Drag and drop file here", "Limit 20MB per file", "Upload") cannot be
+# set by configuration: hidden here, its label and the caption below say the same in Vietnamese.
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {
+  content: "Chọn tệp"; font-size: 1rem; }
+</style>"""
 
 sel = current()
 con = data.connection()
@@ -20,18 +30,16 @@ upload_tab, history_tab, template_tab = st.tabs(["Nạp kết quả", "Lịch s�
 
 
 def draw_analysis(analysis) -> None:
-    years = ", ".join(map(str, analysis.years)) or "–"
-    st.markdown(f"**{analysis.file_name}** — {fmt_number(analysis.size / 1024, 1)} KB, "
-                f"{len(analysis.rows)} dòng điểm, năm {years}; SHA-256 `{analysis.sha256[:12]}…`")
+    st.html(imports.file_line_html(analysis))
     demo_badge(analysis.is_demo)
-    if analysis.errors:
-        st.error(f"Tệp có {len(analysis.errors)} lỗi; chưa thể nạp. Sửa các lỗi dưới đây rồi tải lên lại.",
-                 icon=":material/error:")
-    elif analysis.warnings:
-        st.warning(f"{len(analysis.warnings)} cảnh báo; vẫn có thể nạp.", icon=":material/warning:")
+    kind, text = imports.verdict(analysis)
+    getattr(st, kind)(text, icon=VERDICT_ICONS[kind])
     if analysis.problems:
-        st.markdown(imports.problem_lines(analysis))
-        with st.expander(f"Bảng các vấn đề ({len(analysis.problems)})"):
+        st.html(imports.problem_html(analysis))
+        with st.expander(f"Bảng các vấn đề ({fmt_int(len(analysis.problems))})"):
+            if len(analysis.problems) > imports.SHOWN_PROBLEMS_TABLE:
+                st.caption(f"{fmt_int(imports.SHOWN_PROBLEMS_TABLE)} vấn đề đầu tiên; các dòng phía trên tóm tắt "
+                           "phần còn lại.")
             st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
     if analysis.preview is not None:
         draw_preview(analysis.preview)
@@ -54,6 +62,7 @@ with upload_tab:
         sign_in_panel()
     else:
         signed_in_bar(actor)
+        st.html(UPLOADER_CSS)
         uploaded = st.file_uploader(f"Tệp kết quả (.xlsx, .csv, .txt; tối đa {MAX_FILE_BYTES // 1048576} MB)",
                                     type=["xlsx", "csv", "txt", "tsv"], key=imports.uploader_key())
         cols = st.columns(4)
@@ -86,8 +95,15 @@ with history_tab:
         st.caption("Đăng nhập biên tập viên (thẻ Nạp kết quả) để hoàn tác một lô.")
     elif choices:
         batch = st.selectbox("Lô cần hoàn tác", list(choices), format_func=choices.get, key="undo_batch")
-        st.button("Hoàn tác lô đã chọn", key="undo_confirm", icon=":material/undo:",
-                  on_click=imports.confirm_undo, args=(batch, actor))
+        if st.session_state.get(imports.UNDO_ASKED) == batch:
+            st.warning(imports.undo_question(con, batch, f"Lô #{batch}"), icon=":material/warning:")
+            left, right = st.columns(2)
+            left.button("Xác nhận hoàn tác", key="undo_confirm", type="primary", icon=":material/undo:",
+                        on_click=imports.confirm_undo, args=(batch, actor))
+            right.button("Hủy", key="undo_cancel", on_click=imports.cancel_undo)
+        else:
+            st.button("Hoàn tác lô đã chọn…", key="undo_ask", icon=":material/undo:", on_click=imports.ask_undo,
+                      args=(batch,))
     else:
         st.caption("Chưa có lô nạp nào có thể hoàn tác.")
 

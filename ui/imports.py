@@ -6,18 +6,24 @@ sidebar of that run already sees the new data version and can be moved to the ne
 
 from __future__ import annotations
 
+import html
+import re
+
 import pandas as pd
 import streamlit as st
 
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.importing.commit import undo_preview
 from analytics.importing.pipeline import Analysis
+from analytics.importing.problems import condensed
 from ui import data
 
 UPLOAD_COUNTER = "_upload_counter"
 ANALYSIS_KEY = "_analysis"
 RESULT_KEY = "_import_result"
+UNDO_ASKED = "_undo_asked"
 LEVEL_CHOICES = {None: "Tự nhận biết", "district": "Cấp huyện", "commune": "Cấp xã"}
 DEMO_CHOICES = {None: "Theo tệp", True: "Có", False: "Không"}
 PROBLEM_COLUMNS = {"severity": "Mức", "sheet": "Trang", "row": "Dòng", "column": "Cột", "value": "Giá trị",
@@ -65,7 +71,27 @@ def show_year(analysis: Analysis) -> None:
         st.session_state["year"] = year
 
 
+def ask_undo(batch_id: int) -> None:
+    """Button callback: the first click only asks; the confirmation below says what undo removes."""
+    st.session_state[UNDO_ASKED] = batch_id
+
+
+def cancel_undo() -> None:
+    st.session_state.pop(UNDO_ASKED, None)
+
+
+def undo_question(con, batch_id: int, label: str) -> str:
+    """'Hoàn tác lô #2 — tệp … sẽ xóa 80 dòng điểm năm 2021 của 10 đơn vị; không có dòng nào được trả lại.'"""
+    what = undo_preview(con, batch_id)
+    years = ", ".join(map(str, what.years)) or "–"
+    back = (f"trả lại {fmt_int(what.rows_restored)} dòng điểm mà lô này đã thay thế" if what.rows_restored
+            else "không có dòng nào được trả lại (lô này không thay thế dữ liệu nào)")
+    return (f"{label} sẽ bị hoàn tác: xóa {fmt_int(what.rows_removed)} dòng điểm năm {years} của "
+            f"{fmt_int(what.units)} đơn vị; {back}. Bấm Xác nhận hoàn tác để làm, hoặc Hủy.")
+
+
 def confirm_undo(batch_id: int, actor: str) -> None:
+    st.session_state.pop(UNDO_ASKED, None)
     try:
         undo_id = undo_batch(data.connection(), batch_id, actor)
     except CchcError as exc:
@@ -82,35 +108,63 @@ def show_result() -> None:
 
 
 def problems_frame(analysis: Analysis) -> pd.DataFrame:
-    """One row per problem; the sheet column only for workbooks."""
+    """One row per problem (the first SHOWN_PROBLEMS_TABLE); the sheet column only for workbooks."""
+    problems = analysis.problems[:SHOWN_PROBLEMS_TABLE]
     frame = pd.DataFrame({
-        "severity": [SEVERITY[p.severity] for p in analysis.problems],
-        "sheet": [p.sheet or "" for p in analysis.problems],
-        "row": ["" if p.row is None else str(p.row) for p in analysis.problems],
-        "column": [p.column or "" for p in analysis.problems],
-        "value": [p.value or "" for p in analysis.problems],
-        "text": [f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason for p in analysis.problems],
+        "severity": [SEVERITY[p.severity] for p in problems],
+        "sheet": [p.sheet or "" for p in problems],
+        "row": ["" if p.row is None else str(p.row) for p in problems],
+        "column": [p.column or "" for p in problems],
+        "value": [p.value or "" for p in problems],
+        "text": [f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason for p in problems],
     })
     if not frame["sheet"].any():
         frame = frame.drop(columns="sheet")
     return frame.rename(columns=PROBLEM_COLUMNS)
 
 
-MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#$|~"})
-SHOWN_PROBLEMS = 30
+SHOWN_PROBLEMS_TABLE = 1000  # rows of the problems table; the lines above it group the rest
+CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def problem_lines(analysis: Analysis) -> str:
-    """The problems as a Markdown list a person reads top to bottom (errors first, full text)."""
-    lines = []
-    for p in analysis.problems[:SHOWN_PROBLEMS]:
-        place = ", ".join(x for x in (f"trang '{p.sheet}'" if p.sheet else "", f"dòng {p.row}" if p.row else "",
-                                      f"cột '{p.column}'" if p.column else "") if x) or "toàn tệp"
-        text = f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason
-        lines.append(f"- {SEVERITY[p.severity]}, **{place.translate(MARKDOWN_SPECIALS)}**: "
-                     f"{text.translate(MARKDOWN_SPECIALS)}")
-    hidden = len(analysis.problems) - SHOWN_PROBLEMS
-    return "\n".join(lines + ([f"- … và {hidden} vấn đề khác (xem bảng)"] if hidden > 0 else []))
+def inert(text: str) -> str:
+    """Text from a file or its name as HTML text: escaped, control characters shown as \\uXXXX.
+
+    st.markdown cannot be made safe by escaping (its autolinks turn 'www.x.vn' into a link whatever
+    is escaped), so user text is only ever placed, escaped, into the few tags written here."""
+    return html.escape(CONTROL_OR_BREAK.sub(lambda m: f"\\u{ord(m.group()):04x}", text), quote=True)
+
+
+def problem_place(p) -> str:
+    parts = (f"trang '{p.sheet}'" if p.sheet else "", f"dòng {fmt_int(p.row)}" if p.row else "",
+             f"cột '{p.column}'" if p.column else "")
+    return ", ".join(x for x in parts if x) or "toàn tệp"
+
+
+def problem_html(analysis: Analysis) -> str:
+    """The problems as a list a person reads top to bottom: errors first, ten of each kind in full,
+    one line for the rest of that kind."""
+    shown, rest = condensed(analysis.problems)
+    items = [f"<li>{SEVERITY[p.severity]}, <b>{inert(problem_place(p))}</b>: "
+             f"{inert(f'{p.reason} — {p.suggestion}' if p.suggestion else p.reason)}</li>" for p in shown]
+    items += [f"<li>{inert(line)}</li>" for line in rest]
+    return f"<ul class='import-problems'>{''.join(items)}</ul>"
+
+
+def file_line_html(analysis: Analysis) -> str:
+    years = ", ".join(map(str, analysis.years)) or "–"
+    return (f"<p><b>{inert(analysis.file_name)}</b> — {fmt_number(analysis.size / 1024, 1)} KB, "
+            f"{fmt_int(len(analysis.rows))} dòng điểm, năm {years}; SHA-256 <code>{analysis.sha256[:12]}…</code></p>")
+
+
+def verdict(analysis: Analysis) -> tuple[str, str]:
+    """(kind of box, its text): errors, or an explicit 'Không có lỗi' with the warnings counted."""
+    if analysis.errors:
+        return "error", (f"Tệp có {fmt_int(len(analysis.errors))} lỗi; chưa thể nạp. Sửa các lỗi dưới đây rồi "
+                         "tải lên lại.")
+    if analysis.warnings:
+        return "warning", f"Không có lỗi; {fmt_int(len(analysis.warnings))} cảnh báo dưới đây, vẫn có thể nạp."
+    return "success", "Không có lỗi, không có cảnh báo: tệp sẵn sàng để nạp."
 
 
 def units_frame(units: pd.DataFrame) -> pd.DataFrame:
@@ -147,7 +201,10 @@ MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–"}
 
 
 def history_frame(con) -> pd.DataFrame:
+    """The history as people read it: 1.165 rows, 30/11/2026 12:20."""
     frame = history(con)
+    frame["row_count"] = frame["row_count"].map(fmt_int)
+    frame["created_at"] = frame["created_at"].dt.strftime("%d/%m/%Y %H:%M")
     frame["kind"] = frame["kind"].map(KINDS)
     frame["mode"] = frame["mode"].map(MODES).fillna("–")
     frame["sha256"] = frame["sha256"].fillna("").str[:12]

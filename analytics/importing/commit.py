@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -235,3 +236,26 @@ def history(con) -> pd.DataFrame:
     """Every batch, newest first: id, created_at, source_name, sha256, row_count, actor, kind, mode,
     undoes_batch_id, undone_by_batch_id, note, years, can_undo."""
     return con.execute(HISTORY_SQL).df()
+
+
+UNDO_PREVIEW_SQL = """
+    SELECT (SELECT count(*) FROM scores WHERE batch_id = $id),
+           (SELECT count(*) FROM (SELECT DISTINCT year, unit_code FROM scores WHERE batch_id = $id)),
+           (SELECT coalesce(list(DISTINCT year ORDER BY year), []) FROM scores WHERE batch_id = $id),
+           (SELECT count(*) FROM replaced_scores WHERE replaced_by_batch_id = $id)
+"""
+
+
+@dataclass(frozen=True)
+class UndoPreview:
+    """What undoing a batch would do: its rows removed, and the rows it replaced put back."""
+
+    rows_removed: int
+    units: int
+    years: list[int]
+    rows_restored: int
+
+
+def undo_preview(con, batch_id: int) -> UndoPreview:
+    removed, units, years, restored = con.execute(UNDO_PREVIEW_SQL, {"id": batch_id}).fetchone()
+    return UndoPreview(int(removed), int(units), [int(y) for y in years], int(restored))
