@@ -164,7 +164,7 @@ class EditorSessions:
         return token
 
     def actor(self, token: str | None, now: float) -> str | None:
-        if not token:
+        if not token or not isinstance(token, str):
             return None
         with self.lock:
             actor, expires = self.tokens.get(_digest(token), (None, 0.0))

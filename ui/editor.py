@@ -59,8 +59,9 @@ def _oidc_editor() -> str | None:
 
 
 def client_address() -> str:
-    """The address the server sees; None for loopback, so every local browser shares one key."""
-    return st.context.ip_address or "localhost"
+    """The address the server sees; Streamlit gives None for loopback (so local browsers share one key)."""
+    address = st.context.ip_address
+    return address if isinstance(address, str) and address else "localhost"
 
 
 def _cookie_editor() -> str | None:

@@ -261,11 +261,11 @@ class SheetValidator:
 
     def check_range(self, row, col, value: float, cs: CriteriaSet | None, code: str | None):
         if value < 0:
-            self.add(row, col, cell_text(self.raw_cell(row, col)), f"Điểm âm ({beyond(value, 0)}).", "negative",
+            self.add(row, col, beyond(value, 0), f"Điểm âm ({beyond(value, 0)}).", "negative",
                      "Điểm phải từ 0 trở lên.")
             return BAD
         if cs is not None and code is not None and value > cs.nodes[code].max_points + 1e-9:
-            self.add(row, col, cell_text(self.raw_cell(row, col)),
+            self.add(row, col, beyond(value, cs.nodes[code].max_points),
                      f"{beyond(value, cs.nodes[code].max_points)} vượt điểm tối đa {cs.max_text(code)} của "
                      f"{cs.label(code)}.", "above_maximum",
                      f"Điểm {cs.label(code)} phải từ 0 đến {cs.max_text(code)}.")
