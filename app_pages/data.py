@@ -26,7 +26,9 @@ con = data.connection()
 actor = editor()
 st.title("Dữ liệu")
 imports.show_result()
-upload_tab, history_tab, template_tab = st.tabs(["Nạp kết quả", "Lịch sử nạp", "Tệp mẫu"])
+# Keyed and tracked, so that a button inside a tab (undo, confirm) keeps that tab open after its rerun.
+upload_tab, history_tab, template_tab = st.tabs(["Nạp kết quả", "Lịch sử nạp", "Tệp mẫu"], key="data_tab",
+                                                on_change="rerun")
 
 
 def draw_analysis(analysis) -> None:
