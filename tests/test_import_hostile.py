@@ -195,3 +195,15 @@ def split_csv(line: str) -> list[str]:
 
     return next(csv.reader([line]))
 
+
+
+def test_hidden_marks_are_removed_before_matching_and_each_name_is_warned_once(demo_con):
+    from analytics.importing import ImportOptions, analyze
+    from tests.data.make_corpus import GOOD
+
+    clean = analyze(demo_con, "a.csv", (GOOD / "huyen-2021-long-english.csv").read_bytes(), ImportOptions())
+    marked = analyze(demo_con, "b.csv", (HOSTILE / "ky-tu-an-trong-ten.csv").read_bytes(), ImportOptions())
+    assert clean.ok and marked.ok and marked.rows == clean.rows
+    warned = [p for p in marked.warnings if p.kind == "hidden_marks"]
+    assert [p.value for p in warned] == ["Bao⟨U+200B⟩ Lam", "Ba⟨U+034F⟩o Lac", "H⟨U+0336⟩a Lang"]
+    assert "dòng 11–19" in warned[0].message and not clean.warnings

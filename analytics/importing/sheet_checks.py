@@ -12,7 +12,7 @@ import unicodedata
 
 from analytics.formatting import fmt_int
 from analytics.importing.formats import KEY_ROLES, Layout
-from analytics.importing.problems import WARNING, ProblemList
+from analytics.importing.problems import WARNING, ProblemList, row_ranges
 from analytics.importing.read import HIDDEN_MARKS, RawSheet
 from analytics.importing.workbook import merged_bounds
 
@@ -81,11 +81,16 @@ def report_hidden(sheet: RawSheet, problems: ProblemList) -> None:
 
 
 def report_altered(sheet: RawSheet, problems: ProblemList) -> None:
+    """One warning per distinct text cleaned of hidden marks, naming the rows it was found on."""
+    lines: dict[tuple[int, str], list[int]] = {}
     for line, column, text in sheet.altered:
+        lines.setdefault((column, text), []).append(line)
+    for (column, text), rows in lines.items():
         marks = sorted({f"U+{ord(m):04X} {unicodedata.name(m, '')}".strip() for m in HIDDEN_MARKS.findall(text)})
-        problems.add(sheet=sheet.name, row=line, value=shown_marks(text), kind="hidden_marks", severity=WARNING,
+        where = f"dòng {row_ranges(rows)}" if len(rows) > 1 else f"dòng {rows[0]}"
+        problems.add(sheet=sheet.name, row=rows[0], value=shown_marks(text), kind="hidden_marks", severity=WARNING,
                      reason=f"Đã bỏ ký tự làm đổi cách hiển thị nhưng không đổi nội dung ({'; '.join(marks)}) "
-                            f"trong ô cột {column + 1}: '{shown_marks(text)}'.",
+                            f"khỏi ô cột {column + 1}, {where}: '{shown_marks(text)}'.",
                      suggestion="Gõ lại ô này nếu tên hiển thị khác với tên thật.")
 
 
