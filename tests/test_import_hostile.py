@@ -17,7 +17,14 @@ import pytest
 from analytics.formatting import fmt_int
 from analytics.store import connect
 from tests.conftest import ROOT, snapshot_of
-from tests.data.make_corpus import HOSTILE, HOSTILE_FILES, TERMINAL_ATTACK, note_columns_bytes, unknown_units_bytes
+from tests.data.make_corpus import (
+    HOSTILE,
+    HOSTILE_FILES,
+    TERMINAL_ATTACK,
+    note_columns_bytes,
+    numbered_rows_xlsx,
+    unknown_units_bytes,
+)
 
 MAX_SECONDS = 30
 MAX_PEAK_KB = 1024 * 1024
@@ -29,8 +36,8 @@ HOSTILE_EXPECTED = {
     "bom-nen.xlsx": (2, "too_large", ["xl/worksheets/sheet1.xml", "giải nén ra 255,9 MB", "vượt giới hạn 48,0 MB"]),
     "trieu-dong.xlsx": (2, "too_large", ["nén 411 lần", "vượt giới hạn 100 lần"]),
     "hai-trieu-dinh-dang.xlsx": (2, "too_large", ["xl/styles.xml", "(định dạng ô)", "vượt giới hạn 4,0 MB"]),
-    "xml-sai.xlsx": (2, "unreadable", ["Tệp Excel bị hỏng hoặc được bảo vệ", "ParseError"]),
-    "xml-cut.xlsx": (2, "unreadable", ["Tệp Excel bị hỏng hoặc được bảo vệ"]),
+    "xml-sai.xlsx": (2, "unreadable", ["Tệp Excel bị hỏng hoặc được bảo vệ (nội dung XML không hợp lệ"]),
+    "xml-cut.xlsx": (2, "unreadable", ["Tệp Excel bị hỏng hoặc được bảo vệ (nội dung XML không hợp lệ"]),
     "doctype-entity.xlsx": (2, "unreadable", ["Tệp Excel bị hỏng hoặc được bảo vệ", "DOCTYPE/ENTITY"]),
     "ky-tu-esc-trong-xml.xlsx": (2, "unreadable", ["Tệp Excel bị hỏng hoặc được bảo vệ"]),
     "zip-mat-khau.xlsx": (2, "encrypted", ["xl/worksheets/sheet1.xml", "được đặt mật khẩu"]),
@@ -207,3 +214,39 @@ def test_hidden_marks_are_removed_before_matching_and_each_name_is_warned_once(d
     warned = [p for p in marked.warnings if p.kind == "hidden_marks"]
     assert [p.value for p in warned] == ["Bao⟨U+200B⟩ Lam", "Ba⟨U+034F⟩o Lac", "H⟨U+0336⟩a Lang"]
     assert "dòng 11–19" in warned[0].message and not clean.warnings
+
+
+def test_a_sheet_of_1048576_numbered_rows_stops_at_the_row_limit(demo_store, tmp_path):
+    """Unlike trieu-dong.xlsx (refused by its compression ratio), these rows pass the zip checks: the
+    sheet is streamed and refused at the first value past row 100.000, by its address."""
+    path = tmp_path / "trieu-dong-danh-so.xlsx"
+    path.write_bytes(numbered_rows_xlsx())
+    assert path.stat().st_size < 5 * 1024 * 1024
+    code, text, seconds, peak_kb = run_cli(["import", str(path), "--db", str(demo_store)], tmp_path / "out.txt")
+    assert code == 2
+    assert_bounded_and_clean(text, seconds, peak_kb)
+    assert "có giá trị ở ô A100001 (dòng 100.001, cột 1), ngoài giới hạn 100.000 dòng × 1.000 cột" in text
+
+
+@pytest.mark.parametrize(("limit", "value", "message"), [
+    ("MAX_AREA", 50, "trải trên 11 dòng × 13 cột = 143 ô, vượt giới hạn 50 ô"),
+    ("MAX_XML_ELEMENTS", 100, "có hơn 100 phần tử (ô, dòng, kể cả ô trống có định dạng), vượt giới hạn"),
+])
+def test_the_area_and_element_limits_name_themselves(monkeypatch, limit, value, message):
+    """The same limits at a size a clean table passes, lowered so that it does not."""
+    from analytics.importing import workbook
+    from analytics.importing.problems import FileProblem
+    from tests.data.make_corpus import table_workbook, xlsx_bytes
+
+    data = xlsx_bytes(table_workbook())
+    assert len(workbook.read_workbook(data)[0].rows) == 11
+    monkeypatch.setattr(workbook, limit, value)
+    with pytest.raises(FileProblem) as refused:
+        workbook.read_workbook(data)
+    assert message in refused.value.reason and refused.value.kind == "too_large"
+
+
+def test_hostile_text_files_are_regenerated_identically():
+    for name, make in HOSTILE_FILES.items():
+        if name.endswith(".csv"):
+            assert (HOSTILE / name).read_bytes() == make(), name

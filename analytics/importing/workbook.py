@@ -64,25 +64,40 @@ def refuse_encrypted(data: bytes) -> None:
 
 def read_workbook(data: bytes) -> list[SheetCells]:
     """Every worksheet of an XLSX file within the limits; FileProblem for anything else."""
-    from openpyxl import load_workbook
-
     archive = open_archive(data)
     check_parts(archive)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        reader = workbook_reader(data)
+        sheets = [(sheet.name, rel.target, sheet.state) for sheet, rel in reader.parser.find_sheets()
+                  if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
     except FileProblem:
         raise
     except Exception as exc:  # openpyxl raises a dozen types on damaged input; all mean the same here
         raise damaged(exc) from exc
     try:
-        return [read_sheet(workbook, ws) for ws in workbook.worksheets]
+        return [read_sheet(reader, *sheet) for sheet in sheets]
     finally:
-        workbook.close()
+        reader.archive.close()
+
+
+def workbook_reader(data: bytes):
+    """openpyxl's reader run up to the sheets: names, shared strings, dates' styles. Its read-only
+    worksheets are not built, as each would parse its whole sheet once to find its size."""
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+
+    reader = ExcelReader(io.BytesIO(data), read_only=True, data_only=True)
+    reader.read_manifest()
+    reader.read_strings()
+    reader.read_workbook()
+    apply_stylesheet(reader.archive, reader.wb)
+    return reader
 
 
 def damaged(exc: Exception) -> FileProblem:
-    detail = type(exc).__name__
-    return FileProblem(f"{DAMAGED} (lỗi khi đọc: {detail}).", "unreadable", RESAVE)
+    """The one message for a workbook the parser gives up on (which exception is no help to a person)."""
+    detail = "nội dung XML không hợp lệ hoặc bị cắt cụt" if "ParseError" in type(exc).__name__ else "cấu trúc sai"
+    return FileProblem(f"{DAMAGED} ({detail}).", "unreadable", RESAVE)
 
 
 # --- the zip directory, before anything is expanded -------------------------------------------
@@ -188,17 +203,18 @@ class _CellParser(WorkSheetParser):
                 element.clear()
 
 
-def read_sheet(workbook, ws) -> SheetCells:
-    with ws._get_source() as source:
-        parser = _CellParser(source, workbook.shared_strings, data_only=True, epoch=workbook.epoch,
+def read_sheet(reader, title: str, path: str, state: str) -> SheetCells:
+    workbook = reader.wb
+    with reader.archive.open(path) as source:
+        parser = _CellParser(source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
                              date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
         try:
-            values = collect_values(ws.title, parser)
+            values = collect_values(title, parser)
         except FileProblem:
             raise
         except Exception as exc:
             raise damaged(exc) from exc
-    return sheet_cells(ws, parser, values)
+    return sheet_cells(title, state, parser, values)
 
 
 def collect_values(title: str, parser: _CellParser) -> dict[tuple[int, int], object]:
@@ -219,17 +235,17 @@ def check_place(title: str, row: int, column: int) -> None:
                       f"ngoài giới hạn {fmt_int(MAX_ROWS)} dòng × {fmt_int(MAX_COLUMNS)} cột.")
 
 
-def sheet_cells(ws, parser: _CellParser, values: dict) -> SheetCells:
+def sheet_cells(title: str, state: str, parser: _CellParser, values: dict) -> SheetCells:
     height = max((r for r, _ in values), default=0)
     width = max((c for _, c in values), default=0)
     if height * width > MAX_AREA:
-        raise too_big(f"Trang '{ws.title}' trải trên {fmt_int(height)} dòng × {fmt_int(width)} cột "
+        raise too_big(f"Trang '{title}' trải trên {fmt_int(height)} dòng × {fmt_int(width)} cột "
                       f"= {fmt_int(height * width)} ô, vượt giới hạn {fmt_int(MAX_AREA)} ô.")
     rows = [[None] * width for _ in range(height)]
     for (r, c), value in values.items():
         rows[r - 1][c - 1] = value
     merged = [str(m) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-    return SheetCells(ws.title, rows, ws.sheet_state, hidden_rows(parser, values), hidden_columns(parser, values),
+    return SheetCells(title, rows, state or "visible", hidden_rows(parser, values), hidden_columns(parser, values),
                       merged, [f"{get_column_letter(c)}{r}" for r, c in parser.formulas if (r, c) not in values])
 
 
