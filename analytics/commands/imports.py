@@ -123,7 +123,7 @@ def summary_line(analysis) -> str:
     years = ", ".join(map(str, analysis.years)) or "–"
     flag = "; dữ liệu minh họa" if analysis.is_demo else ""
     return (f"Tệp {analysis.file_name} ({fmt_number(analysis.size / 1024, 1)} KB, SHA-256 {analysis.sha256[:12]}…): "
-            f"{len(analysis.rows)} dòng điểm, năm {years}{flag}.")
+            f"{fmt_int(len(analysis.rows))} dòng điểm, năm {years}{flag}.")
 
 
 def outcome_line(analysis, batch_id: int | None, dry_run: bool) -> str:
@@ -131,7 +131,8 @@ def outcome_line(analysis, batch_id: int | None, dry_run: bool) -> str:
         return "Chưa nạp gì: hãy sửa các lỗi trên rồi nạp lại."
     if dry_run:
         return "Chạy thử (--dry-run): chưa ghi gì vào kho."
-    return f"Đã nạp lô #{batch_id}: {len(analysis.rows)} dòng điểm. Hoàn tác bằng: python -m analytics undo {batch_id}"
+    return (f"Đã nạp lô #{batch_id}: {fmt_int(len(analysis.rows))} dòng điểm. "
+            f"Hoàn tác bằng: python -m analytics undo {batch_id}")
 
 
 def print_preview(preview, out) -> None:
