@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 2
+from analytics.errors import StoreError
+from analytics.transactions import transaction
+
+SCHEMA_VERSION = 3
 
 LEVELS = ("province", "district", "commune")
 
@@ -136,12 +139,23 @@ TABLES_V2 = [
     )""",
 ]
 
+# v3: the rule "which criteria set is in force for a level and a year", in one place for every
+# query: the latest set of the level starting on or before the year (of two starting the same
+# year, the higher code, so every query picks the same one). A year with no set of its own thus
+# uses the latest earlier set of its level (DESIGN.md §2).
+TABLES_V3 = [
+    """CREATE OR REPLACE MACRO set_in_force(set_level, in_year) AS (
+        SELECT arg_max(code, (year_from, code)) FROM criteria_sets
+        WHERE level = set_level AND year_from <= in_year
+    )""",
+]
+
 # Tables whose full content defines "the state" (used by undo checks and tests).
 DATA_TABLES = ("units", "unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures",
                "scores", "targets", "indicators", "replaced_scores", "batches", "meta")
 
 # version -> statements that bring a store at version-1 to this version.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2, 3: TABLES_V3}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
@@ -158,14 +172,12 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> int:
     """Create or migrate the schema to SCHEMA_VERSION; returns the version found before."""
     found = current_version(con)
     if found > SCHEMA_VERSION:
-        raise RuntimeError(f"store schema v{found} is newer than this code (v{SCHEMA_VERSION})")
+        raise StoreError(f"Kho dữ liệu có lược đồ v{found}, mới hơn phiên bản này của chương trình "
+                         f"(v{SCHEMA_VERSION}); hãy cập nhật chương trình.")
     for version in range(found + 1, SCHEMA_VERSION + 1):
-        con.execute("BEGIN TRANSACTION")
-        for statement in MIGRATIONS[version]:
-            con.execute(statement)
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
-        )
-        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
-        con.execute("COMMIT")
+        with transaction(con):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
     return found

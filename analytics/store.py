@@ -14,12 +14,12 @@ import duckdb
 
 from analytics.errors import StoreError
 from analytics.schema import SCHEMA_VERSION, create_schema, current_version
+from analytics.settings import db_path
+from analytics.transactions import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEMO_DIR = DATA_DIR / "demo"
-DEFAULT_DB = DATA_DIR / "cchc.duckdb"
-DB_ENV_VAR = "CCHC_DB"
 
 # table -> (csv file, columns); the order respects references between tables.
 DEMO_TABLES = [
@@ -49,8 +49,8 @@ INSERT_SQL = {
 
 
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """--db, else $CCHC_DB, else data/cchc.duckdb."""
-    return Path(explicit or os.environ.get(DB_ENV_VAR) or DEFAULT_DB)
+    """--db, else $CCHC_DB, else data/cchc.duckdb (settings.db_path)."""
+    return db_path(explicit)
 
 
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -128,20 +128,19 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
-    con.execute("BEGIN TRANSACTION")
-    batch_id = new_batch(con, source_name=str(demo_dir.name), sha256=None, row_count=0, actor="init",
-                         kind="demo", mode="demo", note="Dữ liệu minh họa dựng từ data/demo")
-    total = 0
-    for table, file_name, columns in DEMO_TABLES:
-        rows = _read_csv_rows(demo_dir / file_name, columns)
-        if table in BATCHED_TABLES:
-            rows = [row + [batch_id] for row in rows]
-        if rows:
-            con.executemany(INSERT_SQL[table], rows)
-        total += len(rows)
-    con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [total, batch_id])
-    bump_data_version(con)
-    con.execute("COMMIT")
+    with transaction(con):
+        batch_id = new_batch(con, source_name=str(demo_dir.name), sha256=None, row_count=0, actor="init",
+                             kind="demo", mode="demo", note="Dữ liệu minh họa dựng từ data/demo")
+        total = 0
+        for table, file_name, columns in DEMO_TABLES:
+            rows = _read_csv_rows(demo_dir / file_name, columns)
+            if table in BATCHED_TABLES:
+                rows = [row + [batch_id] for row in rows]
+            if rows:
+                con.executemany(INSERT_SQL[table], rows)
+            total += len(rows)
+        con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [total, batch_id])
+        bump_data_version(con)
 
 
 def _read_csv_rows(path: Path, columns: list[str]) -> list[list]:

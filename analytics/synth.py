@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 from analytics.errors import CchcError
 from analytics.schema import create_schema
 from analytics.store import DEMO_DIR, built_in_place, bump_data_version, new_batch
+from analytics.transactions import transaction
 
 SOURCE = "Dữ liệu tổng hợp (analytics/synth.py)"
 FIELDS = ("1", "2", "3", "4", "5", "6", "7", "8")
@@ -262,24 +263,23 @@ def _load_units(con: duckdb.DuckDBPyConnection, spec: SynthSpec, tree: dict[str,
 def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
     """Write the whole synthetic content into an empty store, in one transaction."""
     tree = unit_tree(spec)
-    con.execute("BEGIN TRANSACTION")
-    batch = new_batch(con, source_name=f"synth seed={spec.seed}", sha256=None, row_count=0, actor="synth",
-                      kind="demo", mode="synth", note=SOURCE)
-    _load_units(con, spec, tree)
-    criteria = _load_reference_tables(con, spec, spec.criteria)
-    scores = score_table(spec, tree, criteria)
-    con.register("scores_arrow", scores)
-    con.execute(INSERT_SCORES, {"source": SOURCE, "batch": batch})
-    con.register("indicators_arrow", indicator_table(spec, tree))
-    con.execute(INSERT_INDICATORS, {"source": SOURCE, "batch": batch})
-    home = home_unit(tree)
-    if spec.years:
-        con.execute(INSERT_TARGET, [spec.year_list[-1] + 1, home, TARGET_RANK, SOURCE, batch])
-    con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [scores.num_rows, batch])
-    con.execute(SET_META, ["synth_spec", repr(spec)])
-    con.execute(SET_META, ["home_unit", home])
-    bump_data_version(con)
-    con.execute("COMMIT")
+    with transaction(con):
+        batch = new_batch(con, source_name=f"synth seed={spec.seed}", sha256=None, row_count=0, actor="synth",
+                          kind="demo", mode="synth", note=SOURCE)
+        _load_units(con, spec, tree)
+        criteria = _load_reference_tables(con, spec, spec.criteria)
+        scores = score_table(spec, tree, criteria)
+        con.register("scores_arrow", scores)
+        con.execute(INSERT_SCORES, {"source": SOURCE, "batch": batch})
+        con.register("indicators_arrow", indicator_table(spec, tree))
+        con.execute(INSERT_INDICATORS, {"source": SOURCE, "batch": batch})
+        home = home_unit(tree)
+        if spec.years:
+            con.execute(INSERT_TARGET, [spec.year_list[-1] + 1, home, TARGET_RANK, SOURCE, batch])
+        con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [scores.num_rows, batch])
+        con.execute(SET_META, ["synth_spec", repr(spec)])
+        con.execute(SET_META, ["home_unit", home])
+        bump_data_version(con)
     for name in ("units_arrow", "criteria_arrow", "scores_arrow", "indicators_arrow"):
         con.unregister(name)
     return SynthResult(Path(), len(tree["code"]), scores.num_rows, home)

@@ -42,7 +42,7 @@ with controls[1]:
 
 def load_gaps(depth: int) -> pd.DataFrame | None:
     """Gaps at one depth against the chosen reference; None (with the reason shown) if they cannot be computed."""
-    target = data.target_rank(con, ver, sel.unit_code) if ref == "target" else None
+    target = data.target_rank(con, ver, sel.unit_code, sel.year) if ref == "target" else None
     try:
         return data.gaps(con, ver, sel.year, sel.unit_code, ref_value, depth, target)
     except CchcError as error:

@@ -28,7 +28,7 @@ if not row.has_data:
 
 def target_gap():
     """The gap to the unit's target rank, or None when no target is set (or it cannot be computed)."""
-    rank = data.target_rank(con, ver, sel.unit_code)
+    rank = data.target_rank(con, ver, sel.unit_code, sel.year)
     if rank is None:
         return None
     try:

@@ -29,7 +29,7 @@ if not row.has_data:
 
 st.subheader(f"{sel.unit_name} — từ kết quả năm {sel.year}")
 demo_badge(True)
-set_target = data.target_rank(con, ver, sel.unit_code)
+set_target = data.target_rank(con, ver, sel.unit_code, sel.year)
 rank_of = int(row.rank_of)
 controls = st.columns([1, 2, 2])
 target_rank = int(controls[0].number_input(

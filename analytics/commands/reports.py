@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from analytics import settings
 from analytics.commands.common import add_db_option, open_store
 from analytics.errors import CchcError
 from analytics.names import resolve_unit
+from analytics.scope import find_unit
 
-HOME_UNIT_ENV, DEFAULT_HOME_UNIT = "CCHC_HOME_UNIT", "042"
-UNIT_EXISTS_SQL = "SELECT count(*) FROM units WHERE code = ?"
 DEMO_LINE = "(Dữ liệu minh họa: các số điểm chưa phải kết quả chính thức.)"
 
 
@@ -33,14 +32,14 @@ def register(subparsers) -> None:
 def _common(parser) -> None:
     add_db_option(parser)
     parser.add_argument("--year", type=int, required=True, help="năm đánh giá")
-    parser.add_argument("--unit", default=None,
-                        help=f"mã hoặc tên đơn vị (mặc định ${HOME_UNIT_ENV} hoặc {DEFAULT_HOME_UNIT})")
+    home = settings.HOME_UNIT
+    parser.add_argument("--unit", default=None, help=f"mã hoặc tên đơn vị (mặc định ${home.name} hoặc {home.default})")
 
 
 def unit_code(con, text: str | None) -> str:
     """A code as given, else the unit a name designates; the home unit when nothing is given."""
-    text = text or os.environ.get(HOME_UNIT_ENV) or DEFAULT_HOME_UNIT
-    if con.execute(UNIT_EXISTS_SQL, [text]).fetchone()[0]:
+    text = text or settings.home_unit_code()
+    if find_unit(con, text) is not None:
         return text
     return resolve_unit(con, text)
 

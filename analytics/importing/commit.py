@@ -5,26 +5,23 @@ An import stores the rows of every (year, unit) it carries. With replace, the ro
 batch, so that undoing the batch deletes its rows and puts those back. A batch whose rows
 a later import replaced can only be undone after that later import is undone.
 
-Writers in one process take WRITE_LOCK, so two imports run one after the other; across
-processes DuckDB's file lock lets only one writer open the store at all.
+Every write goes through analytics.transactions.transaction: one writer at a time, all or nothing.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from contextlib import contextmanager
 
-import duckdb
 import pandas as pd
 
 from analytics.errors import CchcError, NotFoundError
 from analytics.importing.rows import ScoreRows
 from analytics.store import bump_data_version, new_batch
+from analytics.transactions import transaction
 
-WRITE_LOCK = threading.RLock()
 # Test hook: seconds to sleep inside the import transaction, just before COMMIT (see tests).
 PAUSE_ENV = "CCHC_IMPORT_PAUSE_SECONDS"
 PAUSED_MARK = "CCHC_IMPORT_PAUSED"
@@ -70,41 +67,6 @@ HISTORY_SQL = """
              AND NOT EXISTS (SELECT 1 FROM replaced_scores r WHERE r.batch_id = b.id) AS can_undo
     FROM batches b ORDER BY b.id DESC
 """
-
-
-@contextmanager
-def transaction(con):
-    """BEGIN … COMMIT under WRITE_LOCK; ROLLBACK on any error, store errors shown in Vietnamese."""
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-            con.execute("COMMIT")
-        except BaseException as exc:
-            _rollback(con)
-            if isinstance(exc, duckdb.Error):
-                raise CchcError(f"Không ghi được vào kho dữ liệu, chưa có gì thay đổi: {exc}") from exc
-            raise
-
-
-@contextmanager
-def trial(con):
-    """A transaction that is always rolled back: to see what the store would look like."""
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-        except duckdb.Error as exc:
-            raise CchcError(f"Không xem trước được (kho đang bận?), hãy thử lại: {exc}") from exc
-        finally:
-            _rollback(con)
-
-
-def _rollback(con) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass  # the transaction was already aborted by the failing statement
 
 
 def write_rows(con, rows: ScoreRows, batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
