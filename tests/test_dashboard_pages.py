@@ -6,24 +6,14 @@ store, never typed in by hand for illustrative numbers.
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics import communes, gaps, plan, rankings, recoverable, targets
 from analytics.formatting import fmt_number, fmt_rank
 from analytics.store import bump_data_version, connect
 from tests.conftest import open_page
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
-
-@pytest.fixture
-def app(demo_store, monkeypatch):
-    monkeypatch.setenv("CCHC_DB", str(demo_store))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def metrics(app) -> dict[str, str]:

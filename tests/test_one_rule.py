@@ -6,19 +6,12 @@ The app holds its store open read-write, so the CLI reads the same demo content 
 import json
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from analytics import scope, settings, targets
+from analytics import scope, settings
 from analytics.formatting import fmt_number
 from tests.conftest import open_page
 from tests.test_cli_analysis import run_cli
-from tests.test_dashboard_pages import APP, metrics
-
-
-@pytest.fixture
-def app(demo_store, monkeypatch):
-    monkeypatch.setenv("CCHC_DB", str(demo_store))
-    return AppTest.from_file(APP, default_timeout=90)
+from tests.test_dashboard_pages import metrics
 
 
 def _cli_points_needed(db, year: int) -> tuple[int, float | None, str]:
