@@ -19,12 +19,16 @@ class Setting:
     default: str | None
     meaning: str
 
+    def from_environment(self) -> str | None:
+        """The variable's value; None when it is unset or empty."""
+        return os.environ.get(self.name) or None
+
     def value(self) -> str | None:
-        """The variable's value, else the default; an empty value counts as unset."""
-        return os.environ.get(self.name) or self.default
+        """The variable's value, else the default."""
+        return self.from_environment() or self.default
 
 
-DB_PATH = Setting("CCHC_DB", str(ROOT / "data" / "cchc.duckdb"),
+DB_PATH = Setting("CCHC_DB", "data/cchc.duckdb",
                   "Đường dẫn kho DuckDB (tham số --db của CLI được ưu tiên hơn).")
 HOME_UNIT = Setting("CCHC_HOME_UNIT", "042",
                     "Mã đơn vị chủ quản mà bảng điều khiển phục vụ (mặc định 042, Huyện Bảo Lâm).")
@@ -42,8 +46,8 @@ SETTINGS = (DB_PATH, HOME_UNIT, EDITOR_PASSWORD_HASH, BROWSER_PATH, GENERIC_BROW
 
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """--db, else $CCHC_DB, else data/cchc.duckdb."""
-    return Path(explicit or DB_PATH.value())
+    """--db, else $CCHC_DB, else data/cchc.duckdb in the checkout."""
+    return Path(explicit or DB_PATH.from_environment() or ROOT / DB_PATH.default)
 
 
 def home_unit_code() -> str:
