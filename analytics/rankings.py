@@ -8,6 +8,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analytics.sql import scalar
+
 # The criteria set in force for a level and year: the store's macro set_in_force (schema.py).
 CRITERIA_SET_SQL = "SELECT set_in_force(?, ?)"
 
@@ -112,7 +114,7 @@ RANKING_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "delta_
 
 
 def criteria_set_for(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str | None:
-    return con.execute(CRITERIA_SET_SQL, [level, year]).fetchone()[0]
+    return scalar(con, CRITERIA_SET_SQL, [level, year])
 
 
 def band_names(con: duckdb.DuckDBPyConnection, level: str, year: int) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from analytics.errors import StoreError
+from analytics.sql import scalar
 from analytics.transactions import transaction
 
 SCHEMA_VERSION = 3
@@ -159,9 +160,7 @@ MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2, 3: TABLES_V3}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    exists = scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
     if not exists:
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()

@@ -28,7 +28,8 @@ class Setting:
         return self.from_environment() or self.default
 
 
-DB_PATH = Setting("CCHC_DB", "data/cchc.duckdb",
+DEFAULT_DB = "data/cchc.duckdb"  # in the checkout
+DB_PATH = Setting("CCHC_DB", DEFAULT_DB,
                   "Đường dẫn kho DuckDB (tham số --db của CLI được ưu tiên hơn).")
 HOME_UNIT = Setting("CCHC_HOME_UNIT", "042",
                     "Mã đơn vị chủ quản mà bảng điều khiển phục vụ (mặc định 042, Huyện Bảo Lâm).")
@@ -47,7 +48,7 @@ SETTINGS = (DB_PATH, HOME_UNIT, EDITOR_PASSWORD_HASH, BROWSER_PATH, GENERIC_BROW
 
 def db_path(explicit: str | os.PathLike | None = None) -> Path:
     """--db, else $CCHC_DB, else data/cchc.duckdb in the checkout."""
-    return Path(explicit or DB_PATH.from_environment() or ROOT / DB_PATH.default)
+    return Path(explicit or DB_PATH.from_environment() or ROOT / DEFAULT_DB)
 
 
 def home_unit_code() -> str:

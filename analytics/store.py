@@ -15,6 +15,7 @@ import duckdb
 from analytics.errors import StoreError
 from analytics.schema import SCHEMA_VERSION, create_schema, current_version
 from analytics.settings import db_path
+from analytics.sql import scalar
 from analytics.transactions import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,9 +66,7 @@ def is_built(path: Path) -> bool:
         return False
     con = connect(path, read_only=True)
     try:
-        return con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scores'"
-        ).fetchone()[0] == 1
+        return scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scores'") == 1
     finally:
         con.close()
 
@@ -167,10 +166,8 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
     """Called inside every transaction that changes data, so page caches are invalidated."""
-    return con.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)"
-    ).fetchone()[0]
+    return scalar(con, "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
+                       "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)")
 
 
 @dataclass(frozen=True)
@@ -186,17 +183,14 @@ class StoreInfo:
 
 
 def store_info(con: duckdb.DuckDBPyConnection, path: str = "") -> StoreInfo:
-    def scalar(sql: str) -> int:
-        return con.execute(sql).fetchone()[0]
-
     return StoreInfo(
         path=path,
-        schema_version=int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]),
+        schema_version=int(scalar(con, "SELECT value FROM meta WHERE key = 'schema_version'")),
         data_version=data_version(con),
         years=[r[0] for r in con.execute("SELECT DISTINCT year FROM scores ORDER BY year").fetchall()],
         units_per_level=dict(con.execute("SELECT level, count(*) FROM units GROUP BY level ORDER BY level")
                              .fetchall()),
         criteria_sets=[r[0] for r in con.execute("SELECT code FROM criteria_sets ORDER BY code").fetchall()],
-        batches=scalar("SELECT count(*) FROM batches"),
-        score_rows=scalar("SELECT count(*) FROM scores"),
+        batches=scalar(con, "SELECT count(*) FROM batches"),
+        score_rows=scalar(con, "SELECT count(*) FROM scores"),
     )

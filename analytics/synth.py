@@ -157,7 +157,7 @@ def _split_hundredths(total: float, parts: int) -> list[float]:
 def criteria_rows(level: str, leaves: int) -> list[tuple]:
     """(set_code, code, parent_code, name, max_points, office_code, sort_order) of one set."""
     set_code = SET_CODES[level]
-    rows = [(set_code, "TOTAL", None, "Tổng điểm chỉ số CCHC", 100.0, None, 1)]
+    rows: list[tuple] = [(set_code, "TOTAL", None, "Tổng điểm chỉ số CCHC", 100.0, None, 1)]
     per_field = [leaves // len(FIELDS) + (1 if i < leaves % len(FIELDS) else 0) for i in range(len(FIELDS))]
     for field, maximum, count in zip(FIELDS, FIELD_MAXIMA[level], per_field):
         office = COMMUNE_OFFICE if level == "commune" else FIELD_OFFICE[field]
@@ -210,16 +210,15 @@ def score_table(spec: SynthSpec, tree: dict[str, list], criteria: dict[str, list
 def indicator_table(spec: SynthSpec, tree: dict[str, list]) -> pa.Table:
     """has_e_one_stop for every commune and on_time_pct for every district, in the last year."""
     rng = np.random.default_rng(spec.seed + 1)
-    years, units, names, values = [], [], [], []
+    rows: list[tuple[int, str, str, float]] = []
     if spec.years:
         year = spec.year_list[-1]
         for code, level in zip(tree["code"], tree["level"]):
             if level == "commune":
-                years.append(year), units.append(code), names.append("has_e_one_stop")
-                values.append(float(rng.random() < 0.7))
+                rows.append((year, code, "has_e_one_stop", float(rng.random() < 0.7)))
             elif level == "district":
-                years.append(year), units.append(code), names.append("on_time_pct")
-                values.append(float(np.round(rng.uniform(80, 100), 1)))
+                rows.append((year, code, "on_time_pct", float(np.round(rng.uniform(80, 100), 1))))
+    years, units, names, values = (list(column) for column in zip(*rows)) if rows else ([], [], [], [])
     return pa.table({"year": pa.array(years, pa.int32()), "unit_code": pa.array(units, pa.string()),
                      "indicator": pa.array(names, pa.string()), "value": pa.array(values, pa.float64())})
 

@@ -37,6 +37,12 @@ class Scope:
     unit: str | None
     year: int
 
+    @property
+    def chosen_unit(self) -> str:
+        if self.unit is None:
+            raise CchcError(f"Hãy chọn đơn vị {LEVEL_WORDS[self.level]} bằng --unit.")
+        return self.unit
+
 
 def register(subparsers) -> None:
     rank = _command(subparsers, "rank", "xếp hạng các đơn vị trong một năm", run_rank)
@@ -106,7 +112,9 @@ UNIT_OF_LEVEL_SQL = "SELECT count(*) FROM units WHERE code = ? AND level = ?"
 
 def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
     home = home_unit(con)
-    parent = resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent else default_parent(level, home)
+    parent: str | None = (resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent
+                          else default_parent(level, home))
+    unit: str | None
     if args.unit:
         unit = _resolve_in_scope(con, args.unit, level, parent, any_parent_code=not args.parent)
     else:
@@ -154,8 +162,8 @@ def run_rank(args) -> int:
 def run_gaps(args) -> int:
     with open_store(args) as con:
         scope = resolve_scope(con, args, args.level, need_unit=True)
-        frame = gaps(con, scope.year, scope.unit, args.reference, args.depth, args.target_rank)
-        name = get_unit(con, scope.unit).name
+        frame = gaps(con, scope.year, scope.chosen_unit, args.reference, args.depth, args.target_rank)
+        name = get_unit(con, scope.chosen_unit).name
     if args.format != "table":
         emit(frame, args.format)
         return 0
@@ -172,7 +180,7 @@ def run_gaps(args) -> int:
 def run_plan(args) -> int:
     with open_store(args) as con:
         scope = resolve_scope(con, args, args.level, need_unit=True)
-        plan = plan_to_target(con, scope.year, scope.unit, args.target_rank, args.cap)
+        plan = plan_to_target(con, scope.year, scope.chosen_unit, args.target_rank, args.cap)
     payload = dataclasses.asdict(plan) | {"summary": plan_summary(plan)}
     if args.format == "json":
         emit(payload, "json")
