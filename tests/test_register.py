@@ -209,3 +209,12 @@ def test_without_the_package_the_script_says_so_and_exits_2(tmp_path):
     assert result.returncode == 2
     assert "Chưa cài gói vietnamadminunits" in result.stderr and "requirements-dev.txt" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_is_a_file_is_one_vietnamese_line_and_exit_2(tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x", encoding="utf-8")
+    result = run_script("--province", "04", "--out", str(blocker))
+    assert result.returncode == 2
+    assert result.stderr.startswith("Lỗi: không đọc hoặc ghi được") and "Traceback" not in result.stderr
+    assert blocker.read_text(encoding="utf-8") == "x"

@@ -56,7 +56,7 @@ LINEAGE_FILE = "unit_lineage.csv"
 LEGACY_SQL = """
 SELECT DISTINCT provinceCode, province, provinceKey, districtCode, district, districtType, districtKey,
        wardCode, ward, wardType, wardKey
-FROM admin_units_legacy WHERE provinceKey IN ({keys})
+FROM admin_units_legacy WHERE provinceKey IN (SELECT value FROM json_each(?))
 """
 CURRENT_SQL = """
 SELECT DISTINCT provinceCode, province, provinceKey, wardCode, ward, wardType, wardKey
@@ -130,9 +130,7 @@ def current_rows(source: Source, province_code: str) -> list[dict]:
 
 
 def legacy_rows(source: Source, old_province_keys: list[str]) -> list[dict]:
-    # One "?" per key: the statement stays a constant shape and every value is bound.
-    sql = LEGACY_SQL.format(keys=", ".join("?" * len(old_province_keys)))
-    return query(source, sql, old_province_keys)
+    return query(source, LEGACY_SQL, [json.dumps(old_province_keys)])
 
 
 # --- turning rows into unit versions ----------------------------------------------------------------------
@@ -349,6 +347,10 @@ def main(argv: list[str] | None = None) -> int:
         return run(args.province, args.out or HERE / args.province, args.check)
     except RegisterError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
+        return 2
+    except (OSError, sqlite3.Error, KeyError, ValueError) as error:
+        print(f"Lỗi: không đọc hoặc ghi được dữ liệu ({type(error).__name__}: {error}). Kiểm tra thư mục ghi "
+              f"và phiên bản gói {SOURCE_PACKAGE} ghi trong requirements-dev.txt.", file=sys.stderr)
         return 2
 
 
