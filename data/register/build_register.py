@@ -23,7 +23,8 @@ Files written (UTF-8, comma-separated, one header row):
         merged_into  the new unit was formed from several old ones
         renamed      one old unit became one new unit under another name
         moved        one old unit became one new unit with the same name under another parent
-      Districts have no rows: they were dissolved, and their successors are the successors of their communes.
+      Districts have no rows: they were dissolved, and their successors are the successors of their communes
+      (except the few island districts that had no communes: each is the predecessor of its special zone).
 """
 
 from __future__ import annotations
@@ -239,8 +240,8 @@ def resolve_pairs(pairs: set[tuple[str, str]], olds: dict[str, Unit], news: dict
 
 
 def check_complete(resolved: list[tuple[Unit, Unit]], old_communes: list[Unit], new_communes: list[Unit]) -> None:
-    orphans = [u for u in old_communes if u not in {old for old, _ in resolved}]
-    orphans += [u for u in new_communes if u not in {new for _, new in resolved}]
+    linked = {unit for pair in resolved for unit in pair}
+    orphans = [unit for unit in old_communes + new_communes if unit not in linked]
     if orphans:
         listed = ", ".join(f"{u.code} {u.name}" for u in orphans[:5])
         raise RegisterError(f"Nguồn thiếu quan hệ kế thừa cho {len(orphans)} đơn vị, ví dụ: {listed}.")
