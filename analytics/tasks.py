@@ -299,3 +299,52 @@ def task_history(con, task_id: int) -> pd.DataFrame:
 
 def task_notes(con, task_id: int) -> pd.DataFrame:
     return con.execute(NOTES_SQL, [task_id]).df()
+
+
+# --- drafts from the analysis ------------------------------------------------------------------
+
+TARGETED_SQL = """
+    SELECT DISTINCT c.criterion_code FROM task_criteria c JOIN tasks t ON t.id = c.task_id
+    WHERE t.year = ? AND t.unit_code = ?
+"""
+
+
+def targeted_criteria(con, year: int, unit_code: str) -> set[str]:
+    """The criteria some task serving `year` of the unit already targets."""
+    return {r[0] for r in con.execute(TARGETED_SQL, [year, unit_code]).fetchall()}
+
+
+def tasks_from_plan(con, plan) -> tuple[list[Task], list[str]]:
+    """(draft tasks, criteria skipped): one task per plan step, serving the year after the plan's
+    results, with the step's criterion, owning office and points to gain. A criterion that a task
+    of that year already targets is skipped, so pressing the button twice makes no duplicates."""
+    year = plan.year + 1
+    taken = targeted_criteria(con, year, plan.unit_code)
+    drafts = [_draft_from_step(plan, step, year) for step in plan.steps if step.criterion_code not in taken]
+    return drafts, [s.criterion_code for s in plan.steps if s.criterion_code in taken]
+
+
+def _draft_from_step(plan, step, year: int) -> Task:
+    description = (f"Từ kế hoạch đạt hạng {plan.target_rank}/{plan.rank_of}: nâng tiêu chí {step.criterion_code} từ "
+                   f"{fmt_number(step.from_points)} lên {fmt_number(step.to_points)} điểm so với kết quả năm "
+                   f"{plan.year}.")
+    return Task(year=year, unit_code=plan.unit_code, office_code=step.owner_office,
+                title=f"Nâng điểm tiêu chí {step.criterion_code}: {step.criterion_name}",
+                criteria=(TaskCriterion(step.criterion_code, round(step.gain, 2)),), description=description,
+                deadline=default_deadline(year))
+
+
+def task_for_criterion(con, results_year: int, unit_code: str, criterion_code: str,
+                       planned_gain: float | None = None) -> Task:
+    """A draft task for one weak criterion of `results_year`, serving the next year, owned by the
+    criterion's office."""
+    unit = get_unit(con, unit_code)
+    year = results_year + 1
+    node = next((n for n in set_tree(con, unit.level, year).nodes if n.criterion_code == criterion_code), None)
+    if node is None:
+        raise NotFoundError(f"Không có tiêu chí '{criterion_code}' trong bộ tiêu chí áp dụng cho năm {year}.")
+    gain = None if planned_gain is None else round(planned_gain, 2)
+    return Task(year=year, unit_code=unit.code, office_code=node.office_code,
+                title=f"Nâng điểm tiêu chí {node.criterion_code}: {node.criterion_name}",
+                criteria=(TaskCriterion(node.criterion_code, gain),),
+                description=f"Tiêu chí còn yếu trong kết quả năm {results_year}.", deadline=default_deadline(year))
