@@ -80,7 +80,7 @@ NOTES_SQL = """
 """
 LIST_COLUMNS = ["id", "year", "unit_code", "unit_name", "office_code", "office_name", "title", "description",
                 "deadline", "status", "state", "state_label", "done_on", "criteria", "planned_gain", "notes",
-                "is_demo", "changed_at", "changed_by"]
+                "sort_order", "is_demo", "changed_at", "changed_by"]
 
 
 @dataclass(frozen=True)
