@@ -203,8 +203,12 @@ def _differs(con, task: Task) -> bool:
     """A new task, or one whose stored version is not the same."""
     if task.id is None:
         return True
-    stored = load_task(con, task.id)
-    return _comparable(stored) != _comparable(task)
+    return not same_content(load_task(con, task.id), task)
+
+
+def same_content(a: Task, b: Task) -> bool:
+    """Two versions say the same (what a person edits; not the id, flags or done date)."""
+    return _comparable(a) == _comparable(b)
 
 
 def _comparable(task: Task) -> tuple:
