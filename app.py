@@ -17,6 +17,7 @@ PAGES = [
     st.Page(PAGES_DIR / "criteria.py", title="Tiêu chí", icon=":material/checklist:", url_path="tieu-chi"),
     st.Page(PAGES_DIR / "communes.py", title="Cấp xã", icon=":material/holiday_village:", url_path="cap-xa"),
     st.Page(PAGES_DIR / "plan.py", title="Kế hoạch đạt mục tiêu", icon=":material/flag:", url_path="ke-hoach"),
+    st.Page(PAGES_DIR / "tasks.py", title="Nhiệm vụ", icon=":material/task_alt:", url_path="nhiem-vu"),
     st.Page(PAGES_DIR / "data.py", title="Dữ liệu", icon=":material/upload_file:", url_path="du-lieu"),
 ]
 

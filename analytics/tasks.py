@@ -352,3 +352,29 @@ def task_for_criterion(con, results_year: int, unit_code: str, criterion_code: s
                 title=f"Nâng điểm tiêu chí {node.criterion_code}: {node.criterion_name}",
                 criteria=(TaskCriterion(node.criterion_code, gain),),
                 description=f"Tiêu chí còn yếu trong kết quả năm {results_year}.", deadline=default_deadline(year))
+
+
+# --- criteria as people write them ---------------------------------------------------------------
+
+def parse_criteria(codes: str | None, gains: str | None) -> tuple[TaskCriterion, ...]:
+    """'3.2; 3.3' and '0,5; 0,25' (same order, gains optional) -> TaskCriterion tuple; CchcError if unclear."""
+    code_list = [c.strip() for c in (codes or "").replace("\n", ";").split(";") if c.strip()]
+    if not gains or not gains.strip():
+        return tuple(TaskCriterion(c) for c in code_list)
+    gain_texts = [g.strip() for g in gains.replace("\n", ";").split(";")]
+    if len(gain_texts) != len(code_list):
+        raise CchcError(f"Có {len(code_list)} mã tiêu chí nhưng {len(gain_texts)} số điểm cần tăng; ghi cùng thứ tự, "
+                        "ngăn cách bằng dấu chấm phẩy.")
+    try:
+        values = [float(g.replace(",", ".")) if g else None for g in gain_texts]
+    except ValueError:
+        raise CchcError(f"Điểm cần tăng '{gains}' không phải số (ví dụ 0,5; 0,25).") from None
+    return tuple(TaskCriterion(c, v) for c, v in zip(code_list, values))
+
+
+def gains_text(criteria: tuple[TaskCriterion, ...]) -> str:
+    """The points to gain as people write them: '0,5; 0,25' ('' when none is set)."""
+    if all(c.planned_gain is None for c in criteria):
+        return ""
+    return "; ".join("" if c.planned_gain is None else fmt_number(c.planned_gain).rstrip("0").rstrip(",")
+                     for c in criteria)

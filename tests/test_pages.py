@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = [f"app_pages/{name}.py" for name in ("overview", "ranking", "criteria", "communes", "plan", "data")]
+PAGES = [f"app_pages/{name}.py" for name in ("overview", "ranking", "criteria", "communes", "plan", "tasks", "data")]
 
 
 @pytest.fixture
