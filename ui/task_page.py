@@ -122,7 +122,7 @@ def progress_form(frame: pd.DataFrame, actor: str) -> None:
     """Status and a dated progress note for one task, saved as one batch."""
     st.markdown("**Cập nhật tiến độ**")
     with st.form("task_progress", clear_on_submit=True, border=True):
-        st.selectbox("Nhiệm vụ", frame.id.tolist(), format_func=task_label(frame), key="progress_task")
+        st.selectbox("Nhiệm vụ cần cập nhật", frame.id.tolist(), format_func=task_label(frame), key="progress_task")
         st.selectbox("Trạng thái mới", list(tasks.STATUSES), format_func=tasks.STATUSES.get,
                               key="progress_status")
         st.text_area("Ghi chú tiến độ (không bắt buộc)", key="progress_note", max_chars=tasks.MAX_NOTE)
@@ -292,7 +292,7 @@ def confirm_upload(name: str, payload: bytes, actor: str) -> None:
 # --- history -------------------------------------------------------------------------------------
 
 def history(con, frame: pd.DataFrame) -> None:
-    task_id = st.selectbox("Nhiệm vụ", frame.id.tolist(), format_func=task_label(frame), key="history_task")
+    task_id = st.selectbox("Nhiệm vụ cần xem", frame.id.tolist(), format_func=task_label(frame), key="history_task")
     versions = tasks.task_history(con, int(task_id))
     st.dataframe(pd.DataFrame({
         "Lô": versions.batch_id, "Thời điểm": [f"{t:%d/%m/%Y %H:%M}" for t in versions.created_at],
