@@ -11,6 +11,7 @@ import streamlit as st
 from analytics import tasks
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
+from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.task_file import (
     analyze_tasks,
     commit_tasks,
@@ -69,22 +70,24 @@ def table_frame(frame: pd.DataFrame, con) -> pd.DataFrame:
     """What the table shows and lets an editor change, one row per task (index: task id)."""
     criteria = {i: tasks.load_task(con, int(i)).criteria for i in frame.id}
     return pd.DataFrame({
-        "Cơ quan": frame.office_name.tolist(), "Nhiệm vụ": frame.title.tolist(),
+        "Tình trạng": frame.state_label.tolist(), "Cơ quan": frame.office_name.tolist(),
+        "Nhiệm vụ": frame.title.tolist(),
         "Tiêu chí": [";".join(c.code for c in criteria[i]).replace(";", "; ") for i in frame.id],
         "Điểm cần tăng": [tasks.gains_text(criteria[i]) for i in frame.id],
         "Hạn": frame.deadline.tolist(), "Trạng thái": frame.status.map(tasks.STATUSES).tolist(),
-        "Tình trạng": frame.state_label.tolist(),
     }, index=pd.Index(frame.id.tolist(), name="Số"))
 
 
 def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[str, str]) -> None:
     shown = table_frame(frame, con)
+    widths = {"Tình trạng": 120, "Cơ quan": 190, "Nhiệm vụ": 380, "Tiêu chí": 80, "Điểm cần tăng": 100}
+    config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
+    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=100)
     if actor is None:
-        st.dataframe(shown, key="tasks_table", column_config={"Hạn": st.column_config.DateColumn(format="DD/MM/YYYY")})
+        st.dataframe(shown, key="tasks_table", column_config=config)
         return
     edited = st.data_editor(shown, key="tasks_editor", disabled=["Tình trạng"], column_config={
-        "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), required=False),
-        "Hạn": st.column_config.DateColumn(format="DD/MM/YYYY"),
+        **config, "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=190),
         "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True)})
     st.button("Lưu các thay đổi trong bảng", key="tasks_save_table", icon=":material/save:",
               on_click=save_table, args=(shown, edited, actor, office_names))
@@ -184,8 +187,11 @@ def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
         "Điểm thay đổi thực tế": card.points_gained.map(fmt_signed)})
 
 
-def office_lists(frame: pd.DataFrame) -> None:
-    for name, group in frame.groupby("office_name", sort=False):
+def office_lists(frame: pd.DataFrame, office_names: dict[str, str]) -> None:
+    """The tasks of each office, offices in the notice's order (office_names is in that order)."""
+    order = {name: i for i, name in enumerate(office_names.values())}
+    ordered = frame.assign(_order=frame.office_name.map(order).fillna(len(order))).sort_values("_order", kind="stable")
+    for name, group in ordered.groupby("office_name", sort=False):
         with st.expander(f"{name} — {len(group)} nhiệm vụ"):
             st.dataframe(pd.DataFrame({"Số": group.id, "Nhiệm vụ": group.title, "Tiêu chí": group.criteria,
                                        "Hạn": [_date(d) for d in group.deadline], "Tình trạng": group.state_label}),
@@ -201,12 +207,18 @@ def follow_table(rows: pd.DataFrame) -> pd.DataFrame:
         return [f"{int(y)}: {fmt_number(p)}/{fmt_number(m)} ({fmt_pct(c)})" if not pd.isna(p) else "–"
                 for y, p, m, c in zip(year, points, maximum, pct)]
     return pd.DataFrame({
-        "Số": rows.task_id, "Nhiệm vụ": rows.title, "Cơ quan": rows.office_name, "Tiêu chí": rows.criterion_code,
+        "Số": rows.task_id, "Kết quả": rows.verdict_label, "Tiêu chí": rows.criterion_code,
         "Đo ở": [("–" if pd.isna(m) else ("tiêu chí " + m if m == c else "lĩnh vực " + m))
                  for c, m in zip(rows.criterion_code, rows.measured_code)],
         "Trước": side(rows.before_year.fillna(0), rows.before_points, rows.before_max, rows.before_pct),
         "Sau": side(rows.after_year.fillna(0), rows.after_points, rows.after_max, rows.after_pct),
-        "Thay đổi (điểm %)": rows.change_pct.map(fmt_signed), "Kết quả": rows.verdict_label})
+        "Thay đổi (điểm %)": rows.change_pct.map(fmt_signed), "Cơ quan": rows.office_name, "Nhiệm vụ": rows.title})
+
+
+def follow_summary(rows: pd.DataFrame) -> str:
+    counts = rows.verdict.value_counts()
+    return (f"{len(rows)} tiêu chí được giao: {counts.get('improved', 0)} cải thiện, {counts.get('unchanged', 0)} "
+            f"không đổi, {counts.get('worse', 0)} giảm, {counts.get('pending', 0)} chưa có kết quả.")
 
 
 # --- self-assessment -----------------------------------------------------------------------------
@@ -262,7 +274,8 @@ def downloads(con, year: int, unit_code: str, results_year: int | None) -> None:
 
 def upload(con, actor: str) -> None:
     counter = st.session_state.setdefault(TASK_UPLOAD_COUNTER, 0)
-    uploaded = st.file_uploader("Nạp bảng nhiệm vụ (.xlsx, .csv)", type=["xlsx", "csv"], key=f"task_upload_{counter}")
+    uploaded = st.file_uploader(f"Nạp bảng nhiệm vụ (.xlsx, .csv; tối đa {MAX_FILE_BYTES // 1048576} MB)",
+                                type=["xlsx", "csv"], key=f"task_upload_{counter}")
     if uploaded is None:
         return
     analysis = analyze_tasks(con, uploaded.name, uploaded.getvalue())

@@ -79,7 +79,7 @@ def render_overview_summary(con, ver: str, sel) -> None:
     cards[1].metric("Đang thực hiện, còn hạn", fmt_int(found.on_track), border=True)
     cards[2].metric("Quá hạn", fmt_int(found.late), border=True)
     needed = "–" if found.points_needed is None else fmt_number(found.points_needed)
-    cards[3].metric("Điểm dự kiến tăng / điểm cần thêm", f"{fmt_number(found.points_planned)} / {needed}",
+    cards[3].metric("Dự kiến tăng / cần thêm", f"{fmt_number(found.points_planned)} / {needed}",
                     border=True, help="Tổng điểm cần tăng ghi ở các nhiệm vụ, so với số điểm còn thiếu để đạt hạng "
                                       "mục tiêu. Điểm của nhiệm vụ là dự kiến, không phải kết quả chấm.")
     st.page_link(TASKS_PAGE, label="Xem và cập nhật nhiệm vụ", icon=":material/task_alt:",
