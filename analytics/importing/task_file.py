@@ -28,6 +28,7 @@ from analytics.tasks import (
     Task,
     TaskCriterion,
     clean_text,
+    gains_text,
     list_tasks,
     load_task,
     same_content,
@@ -346,9 +347,7 @@ def export_frame(con, year: int | None = None, unit_code: str | None = None) -> 
 
 
 def _gains_text(items: list) -> str:
-    if all(g is None or pd.isna(g) for _, g in items):
-        return ""
-    return "; ".join("" if g is None or pd.isna(g) else fmt_number(g) for _, g in items)
+    return gains_text(tuple(TaskCriterion(c, None if g is None or pd.isna(g) else g) for c, g in items))
 
 
 def _date_text(value) -> str:
