@@ -74,3 +74,27 @@ def test_the_excel_export_has_the_cuts(loaded):
     assert "Bị trừ theo cơ quan" in book.sheetnames
     assert "Tự chấm - thẩm định" not in openpyxl.load_workbook(
         io.BytesIO(analytics_workbook(loaded, 2020, "042"))).sheetnames
+
+
+def test_a_clean_file_with_self_points_takes_the_fast_path_and_gives_what_the_cell_by_cell_path_gives(demo_con):
+    from analytics.importing.fastlong import analyze_fast
+    from analytics.importing.problems import ProblemList
+
+    rows = [line.split(",", 3) for line in results_with_self_points(demo_con).decode().splitlines()[1:]]
+    numbers = [[c.strip('"').replace(",", ".") for c in rest.split('","')] for *_, rest in rows]
+    header = "Năm,Mã đơn vị,Mã tiêu chí,Điểm,Điểm tự chấm"
+    clean = "\n".join([header] + [",".join([*r[:3], *n]) for r, n in zip(rows, numbers)]) + "\n"
+    fast = analyze_fast(demo_con, "a.csv", clean.encode(), ImportOptions(), ProblemList("a.csv"))
+    assert fast is not None, "a clean long CSV with a self-points column stays on the fast path"
+    semicolons = "\n".join([header.replace(",", ";")] + [";".join([*r[:3], *(v.replace(".", ",") for v in n)])
+                                                         for r, n in zip(rows, numbers)])
+    slow = analyze(demo_con, "b.csv", semicolons.encode(), ImportOptions())  # not a comma CSV: cell by cell
+    assert slow.ok and fast.rows == slow.rows
+    assert sum(1 for row in fast.rows if round(row[4] - row[3], 6)) == len(CUTS)
+
+
+def test_self_points_above_the_maximum_are_named_by_row_and_column(demo_con):
+    data = "Năm,Mã đơn vị,Mã tiêu chí,Điểm,Điểm tự chấm\n2021,042,7.1,2.00,9.00\n".encode()
+    analysis = analyze(demo_con, "tu-cham.csv", data, ImportOptions())
+    messages = [p.message for p in analysis.errors]
+    assert any("dòng 2, cột 'Điểm tự chấm'" in m and "vượt điểm tối đa" in m for m in messages), messages
