@@ -47,7 +47,7 @@ with tabs[0]:
     if actor is None:
         sign_in_panel()
     else:
-        view.new_task_form(year, sel.unit_code, office_names, actor)
+        view.new_task_form(year, sel.unit_code, sel.unit_name, office_names, actor)
     how_to_read("Mỗi dòng là một nhiệm vụ: cơ quan chủ trì, các tiêu chí nhắm tới và số điểm cần tăng. "
                 "**Quá hạn** là nhiệm vụ chưa hoàn thành mà đã qua hạn. Mỗi lần lưu là một lô trong lịch sử "
                 "dữ liệu, hoàn tác được ở trang Dữ liệu.")

@@ -110,3 +110,20 @@ def test_every_tab_of_the_tasks_page_runs(app):
     columns = [list(frame.value.columns) for frame in app.dataframe]
     assert any("Hoàn thành đúng hạn" in c for c in columns)  # the office scorecard
     assert any(i.value.startswith("Chưa có kết quả năm 2021") for i in app.info)  # before/after waits for 2021
+
+
+def test_a_row_edited_in_the_table_becomes_the_new_version_of_its_task(demo_con):
+    from analytics.tasks import Changes, list_tasks, load_task, save_changes
+    from ui.task_page import edited_task, offices, table_frame
+
+    frame = list_tasks(demo_con, 2021, "042")
+    shown = table_frame(frame[frame.id == 6], demo_con)
+    row = shown.loc[6].copy()
+    row["Trạng thái"], row["Tiêu chí"], row["Điểm cần tăng"] = "Hoàn thành", "3.2; 3.3; 7.4", "0,5; 0,5; 0,25"
+    row["Cơ quan"] = "Phòng Nội vụ"
+    codes = {name: code for code, name in offices(demo_con).items()}
+    task = edited_task(demo_con, 6, row, codes)
+    assert save_changes(demo_con, Changes(tasks=[task]), "pytest") is not None
+    stored = load_task(demo_con, 6)
+    assert (stored.status, stored.office_code) == ("done", "NV")
+    assert [(c.code, c.planned_gain) for c in stored.criteria] == [("3.2", 0.5), ("3.3", 0.5), ("7.4", 0.25)]

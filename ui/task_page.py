@@ -140,11 +140,12 @@ def save_progress(actor: str) -> None:
     save(changes, actor, f"Đã cập nhật nhiệm vụ #{task_id}: {tasks.STATUSES[status].lower()}")
 
 
-def new_task_form(year: int, unit_code: str, office_names: dict[str, str], actor: str) -> None:
+def new_task_form(year: int, unit_code: str, unit_name: str, office_names: dict[str, str], actor: str) -> None:
+    owners = {**office_names, None: f"Chính {unit_name} (kế hoạch của đơn vị)"}
     with st.expander("Thêm nhiệm vụ"):
         with st.form("task_new", clear_on_submit=True, border=False):
             cols = st.columns(2)
-            cols[0].selectbox("Cơ quan chủ trì", list(office_names), format_func=office_names.get, key="new_office")
+            cols[0].selectbox("Cơ quan chủ trì", list(owners), format_func=owners.get, key="new_office")
             cols[1].date_input("Hạn hoàn thành", value=tasks.default_deadline(year), format="DD/MM/YYYY",
                                key="new_deadline")
             st.text_input("Tên nhiệm vụ", key="new_title", max_chars=tasks.MAX_TITLE)
