@@ -112,3 +112,11 @@ def test_an_exported_table_reads_back_unchanged(demo_con, fmt):
 def test_the_template_reads_back_as_one_new_task(demo_con):
     analysis = analyze_tasks(demo_con, "mau.xlsx", tasks_xlsx(template_frame()))
     assert analysis.ok and list(analysis.preview.action) == ["Thêm mới"]
+
+
+def test_the_unit_may_be_named(demo_store):
+    by_code = json.loads(cli("tasks", "--unit", "042", "--format", "json", db=demo_store).stdout)
+    by_name = json.loads(cli("tasks", "--unit", "bao lam", "--format", "json", db=demo_store).stdout)
+    assert by_code == by_name and len(by_code) == 13
+    unknown = cli("tasks", "--unit", "Không có", db=demo_store)
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr

@@ -24,7 +24,7 @@ def register(subparsers) -> None:
     tasks = subparsers.add_parser("tasks", help="danh sách nhiệm vụ và kết quả theo dõi (trước/sau)")
     add_db_option(tasks)
     tasks.add_argument("--year", type=int, help="năm kết quả mà nhiệm vụ phục vụ, ví dụ 2021")
-    tasks.add_argument("--unit", help="mã đơn vị, ví dụ 042")
+    tasks.add_argument("--unit", help="mã, tên hoặc tên khác của đơn vị, ví dụ 042 hoặc \"Bảo Lâm\"")
     tasks.add_argument("--office", help="mã cơ quan chủ trì, ví dụ NV")
     tasks.add_argument("--status", help="todo | doing | done | overdue (hoặc: chưa thực hiện, quá hạn…)")
     add_format_option(tasks)
@@ -56,9 +56,12 @@ def task_table(con, year=None, unit=None, office=None, state=None) -> pd.DataFra
 
 
 def run_tasks(args) -> int:
+    from analytics.commands.reports import unit_code
+
     con = open_store(args)
     try:
-        frame = task_table(con, args.year, args.unit, args.office, state_code(args.status))
+        unit = unit_code(con, args.unit) if args.unit else None
+        frame = task_table(con, args.year, unit, args.office, state_code(args.status))
     finally:
         con.close()
     if args.format == "table":
