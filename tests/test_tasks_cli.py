@@ -3,6 +3,7 @@ commit → undo; a bad file names file, row and column and changes nothing."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -117,7 +118,8 @@ def test_the_template_reads_back_as_one_new_task(demo_con):
 def test_the_unit_may_be_named(demo_store):
     by_code = json.loads(cli("tasks", "--unit", "042", "--format", "json", db=demo_store).stdout)
     by_name = json.loads(cli("tasks", "--unit", "bao lam", "--format", "json", db=demo_store).stdout)
-    demo_tasks = (ROOT / "data" / "demo" / "tasks.csv").read_text(encoding="utf-8").count("\n2021,042,")
+    with (ROOT / "data" / "demo" / "tasks.csv").open(encoding="utf-8", newline="") as handle:
+        demo_tasks = sum(1 for row in csv.DictReader(handle) if row["unit_code"] == "042")
     assert by_code == by_name and len(by_code) == demo_tasks > 0
     unknown = cli("tasks", "--unit", "Không có", db=demo_store)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
