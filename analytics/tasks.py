@@ -181,22 +181,32 @@ def save_changes(con, changes: Changes, actor: str, *, source_name: str = EDIT_S
     """Write the changes as one batch in one transaction; its id, or None when nothing changed."""
     today = today or date.today()
     with transaction(con):
-        tasks = [t for t in (check_task(con, t) for t in changes.tasks) if _differs(con, t)]
-        for task_id in changes.removed:
-            load_task(con, task_id)  # a missing task is named before anything is written
-        notes = [(task_id, _checked_note(con, task_id, text)) for task_id, text in changes.notes]
+        tasks, notes = _checked(con, changes)
         if not (tasks or changes.removed or notes):
             return None
         batch_id = new_batch(con, source_name=source_name, sha256=sha256, row_count=len(tasks) + len(notes),
                              actor=actor, kind=kind, mode="tasks", note=_batch_note(tasks, changes.removed, notes))
-        for task in tasks:
-            _write_task(con, task, batch_id, today)
-        for task_id in changes.removed:
-            _save_replaced(con, task_id, batch_id)
-        for task_id, text in notes:
-            con.execute(INSERT_NOTE_SQL, [task_id, today, text, batch_id])
+        _write(con, Changes(tasks, changes.removed, notes), batch_id, today)
         bump_data_version(con)
     return batch_id
+
+
+def _checked(con, changes: Changes) -> tuple[list[Task], list[tuple[int, str]]]:
+    """The tasks that differ from their stored version (checked) and the notes (cleaned); a missing
+    task is named before anything is written."""
+    tasks = [t for t in (check_task(con, t) for t in changes.tasks) if _differs(con, t)]
+    for task_id in changes.removed:
+        load_task(con, task_id)
+    return tasks, [(task_id, _checked_note(con, task_id, text)) for task_id, text in changes.notes]
+
+
+def _write(con, changes: Changes, batch_id: int, today: date) -> None:
+    for task in changes.tasks:
+        _write_task(con, task, batch_id, today)
+    for task_id in changes.removed:
+        _save_replaced(con, task_id, batch_id)
+    for task_id, text in changes.notes:
+        con.execute(INSERT_NOTE_SQL, [task_id, today, text, batch_id])
 
 
 def _differs(con, task: Task) -> bool:
