@@ -80,14 +80,14 @@ def table_frame(frame: pd.DataFrame, con) -> pd.DataFrame:
 
 def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[str, str]) -> None:
     shown = table_frame(frame, con)
-    widths = {"Tình trạng": 120, "Cơ quan": 190, "Nhiệm vụ": 380, "Tiêu chí": 80, "Điểm cần tăng": 100}
+    widths = {"Tình trạng": 100, "Cơ quan": 170, "Nhiệm vụ": 330, "Tiêu chí": 80, "Điểm cần tăng": 95}
     config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
-    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=100)
-    if actor is None:
-        st.dataframe(shown, key="tasks_table", column_config=config)
+    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=95)
+    if actor is None:  # the stored status is in the state, but for overdue
+        st.dataframe(shown.drop(columns="Trạng thái"), key="tasks_table", column_config=config)
         return
     edited = st.data_editor(shown, key="tasks_editor", disabled=["Tình trạng"], column_config={
-        **config, "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=190),
+        **config, "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=170),
         "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True)})
     st.button("Lưu các thay đổi trong bảng", key="tasks_save_table", icon=":material/save:",
               on_click=save_table, args=(shown, edited, actor, office_names))
