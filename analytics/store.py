@@ -38,8 +38,11 @@ DEMO_TABLES = [
                               "source"]),
     ("targets", "targets.csv", ["year", "unit_code", "metric", "comparator", "value", "is_demo", "source"]),
     ("indicators", "indicators.csv", ["year", "unit_code", "indicator", "value", "is_demo", "source"]),
+    ("tasks", "tasks.csv", ["id", "year", "unit_code", "office_code", "title", "description", "deadline", "status",
+                            "done_on", "sort_order", "is_demo"]),
+    ("task_criteria", "task_criteria.csv", ["task_id", "criterion_code", "planned_gain"]),
 ]
-BATCHED_TABLES = {"scores", "targets", "indicators"}
+BATCHED_TABLES = {"scores", "targets", "indicators", "tasks", "task_criteria"}
 INSERT_SQL = {
     table: "INSERT INTO {t} ({c}) VALUES ({p})".format(
         t=table, c=", ".join(cols + (["batch_id"] if table in BATCHED_TABLES else [])),

@@ -34,6 +34,7 @@ PAGE_SPECS = (
     PageSpec("criteria.py", "Tiêu chí", ":material/checklist:", "tieu-chi"),
     PageSpec("communes.py", "Cấp xã", ":material/holiday_village:", "cap-xa"),
     PageSpec("plan.py", "Kế hoạch đạt mục tiêu", ":material/flag:", "ke-hoach"),
+    PageSpec("tasks.py", "Nhiệm vụ", ":material/task_alt:", "nhiem-vu"),
     PageSpec("data.py", "Dữ liệu", ":material/upload_file:", "du-lieu"),
 )
 

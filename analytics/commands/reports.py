@@ -18,6 +18,8 @@ def register(subparsers) -> None:
     report = subparsers.add_parser("report", help='đoạn "Đánh giá chung" (kèm chú thích) hoặc báo cáo Word')
     _common(report)
     report.add_argument("--docx", metavar="OUT", help="ghi báo cáo Word (.docx) ra tệp này thay vì in đoạn văn")
+    report.add_argument("--notice-docx", metavar="OUT",
+                        help='ghi dự thảo "Thông báo kết luận" (Word, mục I và II) ra tệp này')
     report.add_argument("--no-charts", action="store_true", help="không vẽ biểu đồ trong báo cáo Word")
     report.add_argument("--browser", help="đường dẫn Chromium để vẽ biểu đồ (mặc định /usr/bin/chromium)")
     report.add_argument("--format", choices=("text", "json"), default="text", help="định dạng khi in đoạn văn")
@@ -48,6 +50,12 @@ def run_report(args) -> int:
     con = open_store(args)
     try:
         code = unit_code(con, args.unit)
+        if args.notice_docx:
+            from analytics.notice_docx import build_notice
+
+            _write(args.notice_docx, build_notice(con, args.year, code))
+            print(f"Đã ghi dự thảo Thông báo kết luận: {args.notice_docx}")
+            return 0
         if args.docx:
             from analytics.brief import build_brief
 
