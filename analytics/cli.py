@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "analytics.commands.imports",
     "analytics.commands.reports",
     "analytics.commands.synth",
+    "analytics.commands.tasks",
 )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from analytics.criteria import code_sort_key, require_set
 from analytics.gaps import gaps
 from analytics.rankings import add_bands, rankings
+from analytics.scope import unit_name
 
 LEVEL = "commune"
 
@@ -32,7 +33,6 @@ WHERE i.year = ? AND i.unit_code = ?
 ORDER BY i.indicator
 """
 
-UNIT_NAME_SQL = "SELECT name FROM units WHERE code = ?"
 
 INDICATOR_YEARS_SQL = """
 SELECT DISTINCT i.year FROM indicators i JOIN units u ON u.code = i.unit_code
@@ -125,8 +125,7 @@ def indicator_table(con: duckdb.DuckDBPyConnection, year: int, parent: str) -> p
 def unit_indicators_frame(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> pd.DataFrame:
     """The unit's own indicators in the shape of indicator_table."""
     own = unit_indicators(con, year, unit_code)
-    name = con.execute(UNIT_NAME_SQL, [unit_code]).fetchone()
-    own.insert(0, "unit_name", name[0] if name else unit_code)
+    own.insert(0, "unit_name", unit_name(con, unit_code))
     own.insert(0, "unit_code", unit_code)
     return own[["unit_code", "unit_name", "indicator", "indicator_name", "value", "is_demo"]]
 

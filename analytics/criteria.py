@@ -19,11 +19,8 @@ SELECT c.code, c.parent_code, c.name, c.max_points, c.office_code, o.name AS off
 FROM criteria c LEFT JOIN offices o ON o.code = c.office_code
 WHERE c.set_code = ?
 """
-# The set in force for a level and year (as rankings.CRITERIA_SET_SQL, same order) with its flag.
-SET_IN_FORCE_SQL = """
-SELECT arg_max({'code': code, 'is_demo': is_demo}, (year_from, code))
-FROM criteria_sets WHERE level = ? AND year_from <= ?
-"""
+# The set in force for a level and year (the store's macro set_in_force, schema.py) with its flag.
+SET_IN_FORCE_SQL = "SELECT {'code': code, 'is_demo': is_demo} FROM criteria_sets WHERE code = set_in_force(?, ?)"
 
 TREE_COLUMNS = ["criterion_code", "parent_code", "criterion_name", "depth", "field_code", "max_points",
                 "office_code", "office_name", "sort_order"]
@@ -74,9 +71,10 @@ def set_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> SetTree:
     office of its own is owned by the office of its nearest ancestor that has one. The tree is
     walked here rather than in a recursive query: it has tens of nodes, and a query costs more.
     """
-    found = con.execute(SET_IN_FORCE_SQL, [level, year]).fetchone()[0]
-    if found is None:
+    row = con.execute(SET_IN_FORCE_SQL, [level, year]).fetchone()
+    if row is None:
         raise no_set(level, year)
+    found = row[0]
     rows = con.execute(CRITERIA_ROWS_SQL, [found["code"]]).fetchall()
     roots = sorted(row[0] for row in rows if row[1] is None)
     if len(roots) > 1:  # the totals query would add them up, a unit's analysis take one: refuse both

@@ -60,4 +60,6 @@ def workbook_sheets(data: ReportData) -> list[Sheet]:
 
 def analytics_workbook(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> bytes:
     """The .xlsx bytes of every table of the reports for a unit and a year."""
-    return workbook_bytes(workbook_sheets(collect(con, year, unit_code)))
+    from analytics.self_assessment import self_assessment_sheets
+
+    return workbook_bytes(workbook_sheets(collect(con, year, unit_code)) + self_assessment_sheets(con, year, unit_code))

@@ -69,7 +69,8 @@ def node_stats(nodes: ScopeNodes, unit_code: str, target_unit: str | None = None
         if unit_code in found:
             others = [value for unit, value in found.items() if unit != unit_code]
             stats[node] = NodeStats(found[unit_code], round(fmean(found.values()), 6), max(others, default=None),
-                                    found.get(target_unit), any(demo for _, _, demo in entries))
+                                    found.get(target_unit) if target_unit else None,
+                                    any(demo for _, _, demo in entries))
     return stats
 
 
@@ -106,7 +107,7 @@ def _gap_row(node: TreeNode, stat: NodeStats, kind: str, threshold: float | None
 
 
 def _reference_points(node: TreeNode, stat: NodeStats, kind: str, threshold: float | None) -> float:
-    if kind == "threshold":
+    if kind == "threshold" and threshold is not None:
         return node.max_points * threshold / 100
     found = {"province-mean": stat.mean_points, "best": stat.best_points, "target": stat.target_points}[kind]
     return nan if found is None else found

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from analytics import settings
 from analytics.errors import CchcError
 
-BROWSER_ENV_VARS = ("CCHC_BROWSER_PATH", "BROWSER_PATH")
-DEFAULT_BROWSER = "/usr/bin/chromium"
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 900, 480, 2
 
 
@@ -27,11 +26,8 @@ class ChartImageError(CchcError):
 
 
 def browser_path(explicit: str | os.PathLike | None = None) -> str:
-    """The Chromium executable to draw with: explicit, else the environment, else Debian's."""
-    for candidate in (explicit, *(os.environ.get(v) for v in BROWSER_ENV_VARS), DEFAULT_BROWSER):
-        if candidate:
-            return str(candidate)
-    return DEFAULT_BROWSER
+    """The Chromium executable to draw with (see settings.browser_path)."""
+    return settings.browser_path(explicit)
 
 
 def browser_available(explicit: str | os.PathLike | None = None) -> bool:

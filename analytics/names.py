@@ -13,6 +13,7 @@ import unicodedata
 import duckdb
 
 from analytics.errors import NotFoundError
+from analytics.scope import unit_name
 
 # Longest first, so "thi tran" wins over "thi".
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh", "xa", "tp.", "tp", "tt.", "tt",
@@ -82,5 +83,4 @@ def suggest_unit(con: duckdb.DuckDBPyConnection, text: str, lookup: dict[str, se
     if not close:
         return "."
     code = sorted(lookup[close[0]])[0]
-    name = con.execute("SELECT name FROM units WHERE code = ?", [code]).fetchone()[0]
-    return f" — có phải '{name}' (mã {code})?"
+    return f" — có phải '{unit_name(con, code)}' (mã {code})?"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -72,7 +73,8 @@ def _tree_and_rows(con, year: int, level: str, parent: str | None) -> tuple[SetT
     `con`, so a caller inside an import's transaction sees its own rows. One short-lived thread
     per call: nothing is shared between calls or sessions.
     """
-    cursor, found = con.cursor(), {}
+    cursor = con.cursor()
+    found: dict[str, Any] = {}
     reader = threading.Thread(target=_read_tree, args=(cursor, level, year, found), name="cchc-criteria")
     reader.start()
     try:

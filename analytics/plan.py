@@ -77,6 +77,8 @@ def choose_steps(rooms: list[tuple[str, float]], current: float, target_total: f
     whole hundredths of a point still needed. Without enough room every room is taken.
     """
     steps: list[tuple[str, float]] = []
+    if target_total is None:  # no unit holds the target rank: nothing to reach
+        return steps
     gained = 0.0
     for code, room in rooms:
         if reaches(current + gained, target_total):
@@ -122,7 +124,7 @@ def plan_to_target(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, ta
     steps = [_step(row, chosen[row.criterion_code]) for row in rooms.itertuples() if row.criterion_code in chosen]
     resulting = round(gap.current_total + sum(chosen.values()), 6)
     reachable = reaches(resulting, gap.target_total)
-    shortfall = 0.0 if reachable else round(gap.target_total - resulting, 2)
+    shortfall = 0.0 if reachable or gap.target_total is None else round(gap.target_total - resulting, 2)
     return Plan(
         unit_code=gap.unit_code, year=year, target_rank=gap.target_rank, rank_of=gap.rank_of,
         current_total=gap.current_total, target_total=gap.target_total, points_needed=gap.points_needed,

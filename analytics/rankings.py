@@ -8,10 +8,10 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-# The criteria set in force for a level and year: the latest one starting on or before it (of
-# two starting the same year, the higher code, so every query picks the same one).
-# criteria.SET_IN_FORCE_SQL and TOTALS_BY_YEAR_CTES pick it the same way.
-CRITERIA_SET_SQL = "SELECT arg_max(code, (year_from, code)) FROM criteria_sets WHERE level = ? AND year_from <= ?"
+from analytics.sql import scalar
+
+# The criteria set in force for a level and year: the store's macro set_in_force (schema.py).
+CRITERIA_SET_SQL = "SELECT set_in_force(?, ?)"
 
 # Totals of every unit in scope for one or several years, each year with the criteria set in
 # force that year. A total counts the lowest scored rows of the tree: a row with a scored
@@ -25,8 +25,7 @@ CRITERIA_SET_SQL = "SELECT arg_max(code, (year_from, code)) FROM criteria_sets W
 TOTALS_BY_YEAR_CTES = """
 WITH RECURSIVE
 year_set(year, set_code) AS (
-    SELECT y.year, (SELECT arg_max(cs.code, (cs.year_from, cs.code)) FROM criteria_sets cs
-                    WHERE cs.level = $level AND cs.year_from <= y.year)
+    SELECT y.year, set_in_force($level, y.year)
     FROM (SELECT DISTINCT unnest($years) AS year) y
 ),
 walk(set_code, code, path) AS (
@@ -115,7 +114,12 @@ RANKING_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "delta_
 
 
 def criteria_set_for(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str | None:
-    return con.execute(CRITERIA_SET_SQL, [level, year]).fetchone()[0]
+    return scalar(con, CRITERIA_SET_SQL, [level, year])
+
+
+def band_names(con: duckdb.DuckDBPyConnection, level: str, year: int) -> list[str]:
+    """The band names of the criteria set in force for the level that year, best first."""
+    return [name for _, name, _ in con.execute(BANDS_SQL, [criteria_set_for(con, level, year)]).fetchall()]
 
 
 def years_with_data(con: duckdb.DuckDBPyConnection, level: str, parent: str | None = None) -> list[int]:
@@ -171,12 +175,6 @@ def holder_of_rank(others: pd.DataFrame, rank: int) -> pd.Series | None:
 def competition_rank(totals: pd.Series) -> pd.Series:
     """Rank "1, 2, 2, 4" on totals rounded to two decimals (NaN stays unranked)."""
     return totals.round(2).rank(method="min", ascending=False).astype("Int64")
-
-
-def band_for(pct: float | None, bands: list[tuple[str, str, float]]) -> tuple[str | None, str | None]:
-    """(code, name) of the band whose lower bound is the highest one not above pct."""
-    codes, names = bands_of(pd.Series([pct], dtype=float), bands)
-    return codes[0], names[0]
 
 
 def bands_of(pcts: pd.Series, bands: list[tuple[str, str, float]]) -> tuple[list, list]:

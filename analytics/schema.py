@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import duckdb
 
-SCHEMA_VERSION = 2
+from analytics.errors import StoreError
+from analytics.sql import scalar
+from analytics.transactions import transaction
+
+SCHEMA_VERSION = 4
 
 LEVELS = ("province", "district", "commune")
 
@@ -136,18 +140,83 @@ TABLES_V2 = [
     )""",
 ]
 
+# v3: the rule "which criteria set is in force for a level and a year", in one place for every
+# query: the latest set of the level starting on or before the year (of two starting the same
+# year, the higher code, so every query picks the same one). A year with no set of its own thus
+# uses the latest earlier set of its level (DESIGN.md §2).
+TABLES_V3 = [
+    """CREATE OR REPLACE MACRO set_in_force(set_level, in_year) AS (
+        SELECT arg_max(code, (year_from, code)) FROM criteria_sets
+        WHERE level = set_level AND year_from <= in_year
+    )""",
+]
+
+# v4: the tasks of section II of the notice (per office, per criterion), their progress notes, and
+# the earlier versions of task rows a batch replaced (so undo restores them, as replaced_scores does).
+# A task's criteria are part of its version: every change writes the task and its criteria anew.
+# batches is rebuilt to allow kind 'edit' (a change made on the page or the CLI, not from a file).
+TASK_COLUMNS = """
+        id INTEGER NOT NULL,
+        year INTEGER NOT NULL,
+        unit_code VARCHAR NOT NULL,
+        office_code VARCHAR,
+        title VARCHAR NOT NULL,
+        description VARCHAR,
+        deadline DATE,
+        status VARCHAR NOT NULL CHECK (status IN ('todo', 'doing', 'done')),
+        done_on DATE,
+        sort_order INTEGER NOT NULL,
+        is_demo BOOLEAN NOT NULL,
+        batch_id INTEGER NOT NULL"""
+TASK_CRITERIA_COLUMNS = """
+        task_id INTEGER NOT NULL,
+        criterion_code VARCHAR NOT NULL,
+        planned_gain DOUBLE,
+        batch_id INTEGER NOT NULL"""
+TABLES_V4 = [
+    """CREATE TABLE batches_v4 (
+        id INTEGER PRIMARY KEY,
+        created_at TIMESTAMP NOT NULL,
+        source_name VARCHAR NOT NULL,
+        sha256 VARCHAR,
+        row_count INTEGER NOT NULL,
+        actor VARCHAR NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('demo', 'import', 'undo', 'edit')),
+        mode VARCHAR,
+        undoes_batch_id INTEGER,
+        undone_by_batch_id INTEGER,
+        note VARCHAR
+    )""",
+    "INSERT INTO batches_v4 SELECT * FROM batches",
+    "DROP TABLE batches",
+    "ALTER TABLE batches_v4 RENAME TO batches",
+    f"CREATE TABLE IF NOT EXISTS tasks ({TASK_COLUMNS}, PRIMARY KEY (id))",
+    f"""CREATE TABLE IF NOT EXISTS replaced_tasks (replaced_by_batch_id INTEGER NOT NULL, {TASK_COLUMNS},
+        PRIMARY KEY (replaced_by_batch_id, id))""",
+    f"""CREATE TABLE IF NOT EXISTS task_criteria ({TASK_CRITERIA_COLUMNS},
+        PRIMARY KEY (task_id, criterion_code))""",
+    f"""CREATE TABLE IF NOT EXISTS replaced_task_criteria (replaced_by_batch_id INTEGER NOT NULL,
+        {TASK_CRITERIA_COLUMNS}, PRIMARY KEY (replaced_by_batch_id, task_id, criterion_code))""",
+    """CREATE TABLE IF NOT EXISTS task_notes (
+        task_id INTEGER NOT NULL,
+        noted_on DATE NOT NULL,
+        note VARCHAR NOT NULL,
+        batch_id INTEGER NOT NULL,
+        PRIMARY KEY (task_id, batch_id)
+    )""",
+]
+
 # Tables whose full content defines "the state" (used by undo checks and tests).
 DATA_TABLES = ("units", "unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures",
-               "scores", "targets", "indicators", "replaced_scores", "batches", "meta")
+               "scores", "targets", "indicators", "replaced_scores", "batches", "meta", "tasks", "replaced_tasks",
+               "task_criteria", "replaced_task_criteria", "task_notes")
 
 # version -> statements that bring a store at version-1 to this version.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2, 3: TABLES_V3, 4: TABLES_V4}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'"
-    ).fetchone()[0]
+    exists = scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'meta'")
     if not exists:
         return 0
     row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -158,14 +227,12 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> int:
     """Create or migrate the schema to SCHEMA_VERSION; returns the version found before."""
     found = current_version(con)
     if found > SCHEMA_VERSION:
-        raise RuntimeError(f"store schema v{found} is newer than this code (v{SCHEMA_VERSION})")
+        raise StoreError(f"Kho dữ liệu có lược đồ v{found}, mới hơn phiên bản này của chương trình "
+                         f"(v{SCHEMA_VERSION}); hãy cập nhật chương trình.")
     for version in range(found + 1, SCHEMA_VERSION + 1):
-        con.execute("BEGIN TRANSACTION")
-        for statement in MIGRATIONS[version]:
-            con.execute(statement)
-        con.execute(
-            "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)]
-        )
-        con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
-        con.execute("COMMIT")
+        with transaction(con):
+            for statement in MIGRATIONS[version]:
+                con.execute(statement)
+            con.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(version)])
+            con.execute("INSERT OR IGNORE INTO meta VALUES ('data_version', '0')")
     return found

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
 
+from analytics import settings
 from analytics.errors import NotFoundError
 from analytics.rankings import unit_totals, years_with_data
 
 UNIT_SQL = "SELECT code, name, level, parent_code FROM units WHERE code = ?"
+UNITS_SQL = "SELECT code, name, level, parent_code FROM units ORDER BY level, code"
 
-LEVEL_WORDS = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
+RANKED_LEVELS = ("district", "commune")  # the levels whose units are scored and ranked
+PARENT_LEVEL = {"district": "province", "commune": "district"}
+LEVEL_LABELS = {"province": "Cấp tỉnh", "district": "Cấp huyện", "commune": "Cấp xã"}  # as a choice
+LEVEL_WORDS = {level: label.lower() for level, label in LEVEL_LABELS.items()}  # inside a sentence
 
 
 @dataclass(frozen=True)
@@ -25,10 +29,42 @@ class Unit:
 
 
 def get_unit(con: duckdb.DuckDBPyConnection, unit_code: str) -> Unit:
-    row = con.execute(UNIT_SQL, [unit_code]).fetchone()
-    if row is None:
+    unit = find_unit(con, unit_code)
+    if unit is None:
         raise NotFoundError(f"Không có đơn vị mã '{unit_code}' trong kho dữ liệu.")
-    return Unit(*row)
+    return unit
+
+
+def find_unit(con: duckdb.DuckDBPyConnection, unit_code: str | None) -> Unit | None:
+    """The unit with this code, or None when the store has none (or no code is given)."""
+    row = con.execute(UNIT_SQL, [unit_code]).fetchone() if unit_code else None
+    return None if row is None else Unit(*row)
+
+
+def unit_name(con: duckdb.DuckDBPyConnection, unit_code: str) -> str:
+    """The unit's registered name; its code when the store does not know it."""
+    unit = find_unit(con, unit_code)
+    return unit_code if unit is None else unit.name
+
+
+def all_units(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every unit of the register: code, name, level, parent_code."""
+    return con.execute(UNITS_SQL).df()
+
+
+def home_unit(con: duckdb.DuckDBPyConnection) -> Unit | None:
+    """The unit the dashboard is for (settings.home_unit_code), or None when this store lacks it."""
+    return find_unit(con, settings.home_unit_code())
+
+
+def default_parent(level: str, home: Unit | None) -> str | None:
+    """The scope a level is shown in by default: the home unit's parent at its own level (its peers),
+    the home unit itself one level down (its communes); else every parent (None)."""
+    if home is not None and home.level == level:
+        return home.parent_code
+    if home is not None and home.level == PARENT_LEVEL.get(level):
+        return home.code
+    return None
 
 
 def require_year(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> None:
@@ -50,8 +86,8 @@ def latest_year(con: duckdb.DuckDBPyConnection, level: str, parent: str | None =
 def _scope_words(con: duckdb.DuckDBPyConnection, level: str, parent: str | None) -> str:
     """'cấp xã của Huyện Bảo Lạc', or just 'cấp huyện' when every parent is meant."""
     words = LEVEL_WORDS.get(level, level)
-    row = con.execute(UNIT_SQL, [parent]).fetchone() if parent is not None else None
-    return f"{words} của {row[1]}" if row and level == "commune" else words
+    parent_unit = find_unit(con, parent)
+    return f"{words} của {parent_unit.name}" if parent_unit and level == "commune" else words
 
 
 def own_and_peer_totals(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -> tuple[float, pd.DataFrame]:
@@ -63,11 +99,3 @@ def own_and_peer_totals(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -
     others = totals[totals.unit_code != unit.code][["unit_code", "total"]].reset_index(drop=True)
     return float(own.total.iloc[0]), others
 
-
-HOME_UNIT_ENV = "CCHC_HOME_UNIT"
-DEFAULT_HOME_UNIT = "042"
-
-
-def home_unit_code() -> str:
-    """The unit the dashboard is for: $CCHC_HOME_UNIT, else 042 (Huyện Bảo Lâm)."""
-    return os.environ.get(HOME_UNIT_ENV) or DEFAULT_HOME_UNIT

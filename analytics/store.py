@@ -14,12 +14,13 @@ import duckdb
 
 from analytics.errors import StoreError
 from analytics.schema import SCHEMA_VERSION, create_schema, current_version
+from analytics.settings import db_path
+from analytics.sql import scalar
+from analytics.transactions import transaction
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
 DEMO_DIR = DATA_DIR / "demo"
-DEFAULT_DB = DATA_DIR / "cchc.duckdb"
-DB_ENV_VAR = "CCHC_DB"
 
 # table -> (csv file, columns); the order respects references between tables.
 DEMO_TABLES = [
@@ -37,8 +38,11 @@ DEMO_TABLES = [
                               "source"]),
     ("targets", "targets.csv", ["year", "unit_code", "metric", "comparator", "value", "is_demo", "source"]),
     ("indicators", "indicators.csv", ["year", "unit_code", "indicator", "value", "is_demo", "source"]),
+    ("tasks", "tasks.csv", ["id", "year", "unit_code", "office_code", "title", "description", "deadline", "status",
+                            "done_on", "sort_order", "is_demo"]),
+    ("task_criteria", "task_criteria.csv", ["task_id", "criterion_code", "planned_gain"]),
 ]
-BATCHED_TABLES = {"scores", "targets", "indicators"}
+BATCHED_TABLES = {"scores", "targets", "indicators", "tasks", "task_criteria"}
 INSERT_SQL = {
     table: "INSERT INTO {t} ({c}) VALUES ({p})".format(
         t=table, c=", ".join(cols + (["batch_id"] if table in BATCHED_TABLES else [])),
@@ -49,8 +53,8 @@ INSERT_SQL = {
 
 
 def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """--db, else $CCHC_DB, else data/cchc.duckdb."""
-    return Path(explicit or os.environ.get(DB_ENV_VAR) or DEFAULT_DB)
+    """--db, else $CCHC_DB, else data/cchc.duckdb (settings.db_path)."""
+    return db_path(explicit)
 
 
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -65,9 +69,7 @@ def is_built(path: Path) -> bool:
         return False
     con = connect(path, read_only=True)
     try:
-        return con.execute(
-            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scores'"
-        ).fetchone()[0] == 1
+        return scalar(con, "SELECT count(*) FROM information_schema.tables WHERE table_name = 'scores'") == 1
     finally:
         con.close()
 
@@ -128,20 +130,19 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
-    con.execute("BEGIN TRANSACTION")
-    batch_id = new_batch(con, source_name=str(demo_dir.name), sha256=None, row_count=0, actor="init",
-                         kind="demo", mode="demo", note="Dữ liệu minh họa dựng từ data/demo")
-    total = 0
-    for table, file_name, columns in DEMO_TABLES:
-        rows = _read_csv_rows(demo_dir / file_name, columns)
-        if table in BATCHED_TABLES:
-            rows = [row + [batch_id] for row in rows]
-        if rows:
-            con.executemany(INSERT_SQL[table], rows)
-        total += len(rows)
-    con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [total, batch_id])
-    bump_data_version(con)
-    con.execute("COMMIT")
+    with transaction(con):
+        batch_id = new_batch(con, source_name=str(demo_dir.name), sha256=None, row_count=0, actor="init",
+                             kind="demo", mode="demo", note="Dữ liệu minh họa dựng từ data/demo")
+        total = 0
+        for table, file_name, columns in DEMO_TABLES:
+            rows = _read_csv_rows(demo_dir / file_name, columns)
+            if table in BATCHED_TABLES:
+                rows = [row + [batch_id] for row in rows]
+            if rows:
+                con.executemany(INSERT_SQL[table], rows)
+            total += len(rows)
+        con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [total, batch_id])
+        bump_data_version(con)
 
 
 def _read_csv_rows(path: Path, columns: list[str]) -> list[list]:
@@ -168,10 +169,8 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
     """Called inside every transaction that changes data, so page caches are invalidated."""
-    return con.execute(
-        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
-        "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)"
-    ).fetchone()[0]
+    return scalar(con, "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
+                       "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)")
 
 
 @dataclass(frozen=True)
@@ -187,17 +186,14 @@ class StoreInfo:
 
 
 def store_info(con: duckdb.DuckDBPyConnection, path: str = "") -> StoreInfo:
-    def scalar(sql: str) -> int:
-        return con.execute(sql).fetchone()[0]
-
     return StoreInfo(
         path=path,
-        schema_version=int(con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]),
+        schema_version=int(scalar(con, "SELECT value FROM meta WHERE key = 'schema_version'")),
         data_version=data_version(con),
         years=[r[0] for r in con.execute("SELECT DISTINCT year FROM scores ORDER BY year").fetchall()],
         units_per_level=dict(con.execute("SELECT level, count(*) FROM units GROUP BY level ORDER BY level")
                              .fetchall()),
         criteria_sets=[r[0] for r in con.execute("SELECT code FROM criteria_sets ORDER BY code").fetchall()],
-        batches=scalar("SELECT count(*) FROM batches"),
-        score_rows=scalar("SELECT count(*) FROM scores"),
+        batches=scalar(con, "SELECT count(*) FROM batches"),
+        score_rows=scalar(con, "SELECT count(*) FROM scores"),
     )

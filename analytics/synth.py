@@ -23,6 +23,7 @@ import pyarrow.csv as pacsv
 from analytics.errors import CchcError
 from analytics.schema import create_schema
 from analytics.store import DEMO_DIR, built_in_place, bump_data_version, new_batch
+from analytics.transactions import transaction
 
 SOURCE = "Dữ liệu tổng hợp (analytics/synth.py)"
 FIELDS = ("1", "2", "3", "4", "5", "6", "7", "8")
@@ -156,7 +157,7 @@ def _split_hundredths(total: float, parts: int) -> list[float]:
 def criteria_rows(level: str, leaves: int) -> list[tuple]:
     """(set_code, code, parent_code, name, max_points, office_code, sort_order) of one set."""
     set_code = SET_CODES[level]
-    rows = [(set_code, "TOTAL", None, "Tổng điểm chỉ số CCHC", 100.0, None, 1)]
+    rows: list[tuple] = [(set_code, "TOTAL", None, "Tổng điểm chỉ số CCHC", 100.0, None, 1)]
     per_field = [leaves // len(FIELDS) + (1 if i < leaves % len(FIELDS) else 0) for i in range(len(FIELDS))]
     for field, maximum, count in zip(FIELDS, FIELD_MAXIMA[level], per_field):
         office = COMMUNE_OFFICE if level == "commune" else FIELD_OFFICE[field]
@@ -209,16 +210,15 @@ def score_table(spec: SynthSpec, tree: dict[str, list], criteria: dict[str, list
 def indicator_table(spec: SynthSpec, tree: dict[str, list]) -> pa.Table:
     """has_e_one_stop for every commune and on_time_pct for every district, in the last year."""
     rng = np.random.default_rng(spec.seed + 1)
-    years, units, names, values = [], [], [], []
+    rows: list[tuple[int, str, str, float]] = []
     if spec.years:
         year = spec.year_list[-1]
         for code, level in zip(tree["code"], tree["level"]):
             if level == "commune":
-                years.append(year), units.append(code), names.append("has_e_one_stop")
-                values.append(float(rng.random() < 0.7))
+                rows.append((year, code, "has_e_one_stop", float(rng.random() < 0.7)))
             elif level == "district":
-                years.append(year), units.append(code), names.append("on_time_pct")
-                values.append(float(np.round(rng.uniform(80, 100), 1)))
+                rows.append((year, code, "on_time_pct", float(np.round(rng.uniform(80, 100), 1))))
+    years, units, names, values = (list(column) for column in zip(*rows)) if rows else ([], [], [], [])
     return pa.table({"year": pa.array(years, pa.int32()), "unit_code": pa.array(units, pa.string()),
                      "indicator": pa.array(names, pa.string()), "value": pa.array(values, pa.float64())})
 
@@ -262,24 +262,23 @@ def _load_units(con: duckdb.DuckDBPyConnection, spec: SynthSpec, tree: dict[str,
 def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
     """Write the whole synthetic content into an empty store, in one transaction."""
     tree = unit_tree(spec)
-    con.execute("BEGIN TRANSACTION")
-    batch = new_batch(con, source_name=f"synth seed={spec.seed}", sha256=None, row_count=0, actor="synth",
-                      kind="demo", mode="synth", note=SOURCE)
-    _load_units(con, spec, tree)
-    criteria = _load_reference_tables(con, spec, spec.criteria)
-    scores = score_table(spec, tree, criteria)
-    con.register("scores_arrow", scores)
-    con.execute(INSERT_SCORES, {"source": SOURCE, "batch": batch})
-    con.register("indicators_arrow", indicator_table(spec, tree))
-    con.execute(INSERT_INDICATORS, {"source": SOURCE, "batch": batch})
-    home = home_unit(tree)
-    if spec.years:
-        con.execute(INSERT_TARGET, [spec.year_list[-1] + 1, home, TARGET_RANK, SOURCE, batch])
-    con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [scores.num_rows, batch])
-    con.execute(SET_META, ["synth_spec", repr(spec)])
-    con.execute(SET_META, ["home_unit", home])
-    bump_data_version(con)
-    con.execute("COMMIT")
+    with transaction(con):
+        batch = new_batch(con, source_name=f"synth seed={spec.seed}", sha256=None, row_count=0, actor="synth",
+                          kind="demo", mode="synth", note=SOURCE)
+        _load_units(con, spec, tree)
+        criteria = _load_reference_tables(con, spec, spec.criteria)
+        scores = score_table(spec, tree, criteria)
+        con.register("scores_arrow", scores)
+        con.execute(INSERT_SCORES, {"source": SOURCE, "batch": batch})
+        con.register("indicators_arrow", indicator_table(spec, tree))
+        con.execute(INSERT_INDICATORS, {"source": SOURCE, "batch": batch})
+        home = home_unit(tree)
+        if spec.years:
+            con.execute(INSERT_TARGET, [spec.year_list[-1] + 1, home, TARGET_RANK, SOURCE, batch])
+        con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [scores.num_rows, batch])
+        con.execute(SET_META, ["synth_spec", repr(spec)])
+        con.execute(SET_META, ["home_unit", home])
+        bump_data_version(con)
     for name in ("units_arrow", "criteria_arrow", "scores_arrow", "indicators_arrow"):
         con.unregister(name)
     return SynthResult(Path(), len(tree["code"]), scores.num_rows, home)

@@ -10,15 +10,14 @@ import pandas as pd
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number
 from analytics.rankings import holder_of_rank, rank_among, round_total
-from analytics.scope import get_unit, own_and_peer_totals
+from analytics.scope import get_unit, own_and_peer_totals, unit_name
 
 # A target holds from its year until a later one replaces it.
 TARGET_RANK_SQL = """
 SELECT comparator, value FROM targets
-WHERE unit_code = $unit AND metric = 'rank' AND ($year IS NULL OR year <= $year)
+WHERE unit_code = $unit AND metric = 'rank' AND year <= $year
 ORDER BY year DESC LIMIT 1
 """
-UNIT_NAME_SQL = "SELECT name FROM units WHERE code = ?"
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,11 @@ class TargetGap:
     sentence: str
 
 
-def target_rank_for(con: duckdb.DuckDBPyConnection, unit_code: str, year: int | None = None) -> int | None:
-    """The rank the unit aims at in `year` (the latest target set on or before it); None if none."""
-    row = con.execute(TARGET_RANK_SQL, {"unit": unit_code, "year": year}).fetchone()
+def target_rank_after(con: duckdb.DuckDBPyConnection, unit_code: str, results_year: int) -> int | None:
+    """The rank the unit aims at, seen from the results of `results_year`: the target set for the next
+    year (the notice of April 2021 sets the 2021 target after the 2020 results), else the latest earlier
+    one still in force; None when there is none. The pages and the CLI both ask this function."""
+    row = con.execute(TARGET_RANK_SQL, {"unit": unit_code, "year": results_year + 1}).fetchone()
     if row is None:
         return None
     comparator, value = row
@@ -48,11 +49,10 @@ def target_rank_for(con: duckdb.DuckDBPyConnection, unit_code: str, year: int | 
 
 
 def resolve_target_rank(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, target_rank: int | None) -> int:
-    """The caller's rank, else the target set for the year after `year` (the one still to reach)."""
-    rank = target_rank if target_rank is not None else target_rank_for(con, unit_code, year + 1)
+    """The caller's rank, else the target that applies to the results of `year` (target_rank_after)."""
+    rank = target_rank if target_rank is not None else target_rank_after(con, unit_code, year)
     if rank is None:
-        name = con.execute(UNIT_NAME_SQL, [unit_code]).fetchone()
-        raise NotFoundError(f"Chưa có chỉ tiêu xếp hạng cho {name[0] if name else unit_code}; "
+        raise NotFoundError(f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code)} sau kết quả năm {year}; "
                             "hãy nhập hạng mục tiêu.")
     return int(rank)
 
@@ -85,7 +85,7 @@ def target_gap_with_peers(con: duckdb.DuckDBPyConnection, year: int, unit_code: 
         unit_code=unit.code, unit_name=unit.name, year=year, target_rank=rank, rank_of=rank_of,
         current_rank=current_rank, current_total=total,
         target_unit_code=None if holder is None else holder.unit_code,
-        target_unit_name=None if holder is None else con.execute(UNIT_NAME_SQL, [holder.unit_code]).fetchone()[0],
+        target_unit_name=None if holder is None else unit_name(con, holder.unit_code),
         target_total=target_total, points_needed=needed, reached=current_rank <= rank,
         sentence=gap_sentence(needed, rank, rank_of, current_rank),
     )

@@ -106,10 +106,3 @@ def lower_first(text: str) -> str:
     """'Trung bình' -> 'trung bình' (band names inside a sentence)."""
     return text[:1].lower() + text[1:]
 
-
-def upper_first(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def join_names(names: list[str]) -> str:
-    return ", ".join(names)

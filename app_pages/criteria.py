@@ -8,6 +8,7 @@ from analytics.errors import CchcError
 from analytics.exports import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
 from ui import data, exports
+from ui import tasks as tasks_ui
 from ui.marks import chart, demo_badge, empty_state, stop_without_data
 from ui.sidebar import current, url_selectbox
 
@@ -42,7 +43,7 @@ with controls[1]:
 
 def load_gaps(depth: int) -> pd.DataFrame | None:
     """Gaps at one depth against the chosen reference; None (with the reason shown) if they cannot be computed."""
-    target = data.target_rank(con, ver, sel.unit_code) if ref == "target" else None
+    target = data.target_rank(con, ver, sel.unit_code, sel.year) if ref == "target" else None
     try:
         return data.gaps(con, ver, sel.year, sel.unit_code, ref_value, depth, target)
     except CchcError as error:
@@ -99,6 +100,8 @@ else:
               + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.")
         exports.csv_button(shown, f"tieu-chi-{sel.unit_code}-{sel.year}", "criteria_drill_csv", CRITERIA_COLUMNS,
                            label="Tải CSV các tiêu chí")
+
+tasks_ui.criterion_button(sel, criteria)
 
 st.subheader("Bản đồ nhiệt: các đơn vị × lĩnh vực")
 matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)

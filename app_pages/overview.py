@@ -6,6 +6,7 @@ from analytics.charts import office_bars, ranking_bar, unit_history
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from ui import data, exports
+from ui import tasks as tasks_ui
 from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.sidebar import current
 
@@ -28,7 +29,7 @@ if not row.has_data:
 
 def target_gap():
     """The gap to the unit's target rank, or None when no target is set (or it cannot be computed)."""
-    rank = data.target_rank(con, ver, sel.unit_code)
+    rank = data.target_rank(con, ver, sel.unit_code, sel.year)
     if rank is None:
         return None
     try:
@@ -57,6 +58,8 @@ else:
             + (f" (điểm của {gap.target_unit_name}, {fmt_number(gap.target_total)})." if holder else "."))
     st.page_link("app_pages/plan.py", label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
                  icon=":material/flag:", query_params=st.query_params.to_dict())
+
+tasks_ui.render_overview_summary(con, ver, sel)
 
 left, right = st.columns([3, 2], gap="large")
 with left:

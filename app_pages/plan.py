@@ -9,6 +9,7 @@ from analytics.exports import PLAN_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from analytics.trend import projection_sentence
 from ui import data, exports
+from ui import tasks as tasks_ui
 from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.sidebar import current
 
@@ -29,7 +30,7 @@ if not row.has_data:
 
 st.subheader(f"{sel.unit_name} — từ kết quả năm {sel.year}")
 demo_badge(True)
-set_target = data.target_rank(con, ver, sel.unit_code)
+set_target = data.target_rank(con, ver, sel.unit_code, sel.year)
 rank_of = int(row.rank_of)
 controls = st.columns([1, 2, 2])
 target_rank = int(controls[0].number_input(
@@ -92,6 +93,7 @@ else:
     st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
     st.dataframe(steps_table(steps, plan.current_total), hide_index=True, key="plan_table")
     exports.csv_button(steps, f"ke-hoach-{sel.unit_code}-{sel.year}-hang-{target_rank}", "plan_csv", PLAN_COLUMNS)
+    tasks_ui.plan_button(plan)
 projection = data.projection(con, ver, sel.unit_code, target_rank, sel.level, sel.parent_code)
 if projection is not None and projection.last_year == sel.year:
     st.caption(f"{projection_sentence(projection)} {projection.basis}")

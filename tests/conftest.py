@@ -17,6 +17,7 @@ from analytics.schema import DATA_TABLES
 from analytics.store import connect, init_store
 
 ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -51,6 +52,15 @@ def demo_readonly(demo_store_template):
     con = connect(demo_store_template, read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture
+def app(demo_store, monkeypatch):
+    """The whole app (AppTest) on a private copy of the demo store."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("CCHC_DB", str(demo_store))
+    return AppTest.from_file(APP, default_timeout=90)
 
 
 def open_page(app, page: str, **params):

@@ -25,6 +25,7 @@ SHOTS = {
     "tieu-chi": "/tieu-chi?year=2020&unit=042&level=district",
     "cap-xa": "/cap-xa?year=2020&unit=01315&level=commune",
     "ke-hoach": "/ke-hoach?year=2020&unit=042&level=district",
+    "nhiem-vu": "/nhiem-vu?year=2020&unit=042&level=district",
     "du-lieu": "/du-lieu?year=2020&unit=042&level=district",
 }
 

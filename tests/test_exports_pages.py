@@ -1,15 +1,11 @@
 """The reports on the pages (AppTest): the overview paragraph with its copy box, download buttons by each table."""
 
-from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from analytics.report import summary_paragraph
 from analytics.store import connect
 from tests.conftest import open_page
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 # page -> the download buttons (by key) it must show for the 2020 district view of Bảo Lâm
 BUTTONS = {
@@ -22,11 +18,6 @@ BUTTONS = {
     "app_pages/plan.py": {"plan_csv", "plan_waterfall_png"},
 }
 
-
-@pytest.fixture
-def app(demo_store, monkeypatch):
-    monkeypatch.setenv("CCHC_DB", str(demo_store))
-    return AppTest.from_file(APP, default_timeout=90)
 
 
 def button_keys(app) -> set[str]:

@@ -151,7 +151,7 @@ def test_a_v1_store_is_migrated_to_keep_replaced_rows(tmp_path):
     con.close()
     assert init_store(path) is False  # already built: migrated, not rebuilt
     con = connect(path)
-    assert current_version(con) == SCHEMA_VERSION == 2
+    assert current_version(con) == SCHEMA_VERSION
     assert con.execute("SELECT count(*) FROM replaced_scores").fetchone()[0] == 0
     assert con.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0] == "7"
     con.close()

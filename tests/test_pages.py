@@ -1,18 +1,10 @@
 """AppTest: every page runs without exception and shows the right numbers."""
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-PAGES = [f"app_pages/{name}.py" for name in ("overview", "ranking", "criteria", "communes", "plan", "data")]
+from ui.navigation import PAGE_SPECS
 
-
-@pytest.fixture
-def app(demo_store, monkeypatch):
-    monkeypatch.setenv("CCHC_DB", str(demo_store))
-    return AppTest.from_file(APP, default_timeout=60)
+PAGES = [spec.script for spec in PAGE_SPECS]
 
 
 @pytest.mark.parametrize("page", PAGES)

@@ -8,7 +8,7 @@ from analytics.errors import CchcError, NotFoundError
 from analytics.gaps import field_matrix, gaps, parse_reference, weak_fields
 from analytics.rankings import criteria_set_for, rankings
 from analytics.recoverable import recoverable_by_office
-from analytics.targets import target_gap, target_rank_for
+from analytics.targets import target_gap, target_rank_after
 from tests.stores import insert_set, tiny_store
 
 
@@ -101,11 +101,12 @@ def test_code_sort_key_orders_numbers_as_numbers():
     assert sorted(["3.10", "3.9", "10", "2", "A"], key=code_sort_key) == ["2", "3.9", "3.10", "10", "A"]
 
 
-def test_target_rank_from_the_targets_table(con):
-    assert target_rank_for(con, "D4") == 2
-    assert target_rank_for(con, "D4", 2020) is None
-    assert target_rank_for(con, "D4", 2023) == 2
-    assert target_rank_for(con, "D1") is None
+def test_the_target_after_a_years_results_is_the_next_years_then_stays_in_force(con):
+    # D4's target is set for 2021: it is the one to reach after the 2020 results, and stays until replaced.
+    assert target_rank_after(con, "D4", 2020) == 2
+    assert target_rank_after(con, "D4", 2019) is None
+    assert target_rank_after(con, "D4", 2022) == 2
+    assert target_rank_after(con, "D1", 2020) is None
 
 
 def test_target_gap_to_the_unit_holding_the_target_rank(con):

@@ -133,3 +133,24 @@ def test_illustrative_rows_are_flagged(demo_con):
     assert demo_con.execute("SELECT bool_and(is_demo) FROM criteria_sets").fetchone()[0] is True
 
 
+
+
+def test_a_v2_store_is_migrated_to_the_set_in_force_rule(tmp_path):
+    from analytics.schema import MIGRATIONS, SCHEMA_VERSION, current_version
+
+    path = tmp_path / "v2.duckdb"
+    con = connect(path)
+    for version in (1, 2):
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '2'), ('data_version', '4')")
+    con.execute("INSERT INTO criteria_sets (code, level, year_from, name, is_demo) VALUES "
+                "('OLD', 'district', 2017, 'cũ', true), ('NEW', 'district', 2022, 'mới', true), "
+                "('ALSO-2022', 'district', 2022, 'cùng năm', true)")
+    con.close()
+    assert init_store(path) is False  # already built: migrated, not rebuilt
+    con = connect(path)
+    assert current_version(con) == SCHEMA_VERSION
+    in_force = "SELECT set_in_force('district', ?)"
+    assert [con.execute(in_force, [year]).fetchone()[0] for year in (2016, 2021, 2023)] == [None, "OLD", "NEW"]
+    con.close()

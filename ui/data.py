@@ -7,25 +7,18 @@ keyed by the store's data version, which every import and undo bumps.
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from analytics import communes as cm
-from analytics import criteria as cr
 from analytics import gaps as gp
 from analytics import plan as pl
 from analytics import rankings as rk
 from analytics import recoverable as rec
-from analytics import targets
+from analytics import scope, settings, targets
 from analytics import trend as tr
 from analytics.errors import CchcError
 from analytics.store import connect, data_version, init_store, resolve_db_path
-
-HOME_UNIT_ENV = "CCHC_HOME_UNIT"
-DEFAULT_HOME_UNIT = "042"
-BAND_NAMES_SQL = "SELECT name FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
 
 
 @st.cache_resource(show_spinner="Đang mở kho dữ liệu…")
@@ -40,7 +33,7 @@ def connection():
 
 
 def home_unit() -> str:
-    return os.environ.get(HOME_UNIT_ENV, DEFAULT_HOME_UNIT)
+    return settings.home_unit_code()
 
 
 def version(con) -> str:
@@ -64,7 +57,7 @@ def years(_con, data_ver: str, level: str, parent: str | None) -> list[int]:
 
 @st.cache_data(show_spinner=False)
 def units(_con, data_ver: str) -> pd.DataFrame:
-    return _con.execute("SELECT code, name, level, parent_code FROM units ORDER BY level, code").df()
+    return scope.all_units(_con)
 
 
 # --- the analytics calls the pages make, cached by data version ------------------------------
@@ -84,8 +77,9 @@ def projection(_con, data_ver: str, unit_code: str, target_rank: int, level: str
 
 
 @st.cache_data(show_spinner=False)
-def target_rank(_con, data_ver: str, unit_code: str) -> int | None:
-    return targets.target_rank_for(_con, unit_code)
+def target_rank(_con, data_ver: str, unit_code: str, year: int) -> int | None:
+    """The target rank that applies to the results of `year` (the same rule as the CLI's)."""
+    return targets.target_rank_after(_con, unit_code, year)
 
 
 @st.cache_data(show_spinner=False)
@@ -110,15 +104,9 @@ def recoverable(_con, data_ver: str, year: int, unit_code: str) -> tuple[pd.Data
 
 
 @st.cache_data(show_spinner=False)
-def criteria_tree(_con, data_ver: str, level: str, year: int) -> pd.DataFrame:
-    return cr.criteria_tree(_con, level, year)
-
-
-@st.cache_data(show_spinner=False)
 def bands(_con, data_ver: str, level: str, year: int) -> list[str]:
     """Band names of the criteria set in force, best first."""
-    set_code = rk.criteria_set_for(_con, level, year)
-    return [r[0] for r in _con.execute(BAND_NAMES_SQL, [set_code]).fetchall()]
+    return rk.band_names(_con, level, year)
 
 
 @st.cache_data(show_spinner=False)

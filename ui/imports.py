@@ -196,8 +196,8 @@ def changes_frame(changes: pd.DataFrame) -> pd.DataFrame:
 HISTORY_COLUMNS = {"id": "Lô", "created_at": "Thời điểm", "kind": "Loại", "source_name": "Tệp / thao tác",
                    "note": "Nội dung", "row_count": "Số dòng", "actor": "Người thực hiện", "mode": "Cách nạp",
                    "sha256": "SHA-256", "status": "Tình trạng"}
-KINDS = {"demo": "Dữ liệu minh họa", "import": "Nạp tệp", "undo": "Hoàn tác"}
-MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–"}
+KINDS = {"demo": "Dữ liệu minh họa", "import": "Nạp tệp", "undo": "Hoàn tác", "edit": "Sửa nhiệm vụ"}
+MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–", "tasks": "Nhiệm vụ"}
 
 
 def history_frame(con) -> pd.DataFrame:

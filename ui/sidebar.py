@@ -13,10 +13,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from analytics import scope
 from ui import data
 from ui.marks import compact_page
 
-LEVEL_LABELS = {"district": "Cấp huyện", "commune": "Cấp xã"}
+LEVEL_LABELS = {level: scope.LEVEL_LABELS[level] for level in scope.RANKED_LEVELS}
 SELECTION_KEY = "_selection"
 
 
@@ -35,10 +36,12 @@ class Selection:
 
 
 def _scope(all_units, home_code: str, level: str) -> tuple[str | None, list[str]]:
-    """(parent, unit codes) a level offers: the home district's siblings, or its communes."""
-    home = all_units[all_units.code == home_code].iloc[0]
-    parent = home.parent_code if level == home.level else home_code
-    codes = all_units[(all_units.level == level) & (all_units.parent_code == parent)].code.tolist()
+    """(parent, unit codes) a level offers by default (scope.default_parent)."""
+    home_rows = all_units[all_units.code == home_code]
+    home = None if home_rows.empty else scope.Unit(*home_rows.iloc[0][["code", "name", "level", "parent_code"]])
+    parent = scope.default_parent(level, home)
+    in_level = all_units[all_units.level == level]
+    codes = (in_level if parent is None else in_level[in_level.parent_code == parent]).code.tolist()
     return parent, codes
 
 

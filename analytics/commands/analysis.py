@@ -16,10 +16,17 @@ from analytics.gaps import gaps, parse_reference
 from analytics.names import resolve_unit
 from analytics.plan import CAPS, PlanStep, plan_summary, plan_to_target
 from analytics.rankings import rankings
-from analytics.scope import LEVEL_WORDS, Unit, get_unit, home_unit_code, latest_year, require_year
+from analytics.scope import (
+    LEVEL_WORDS,
+    PARENT_LEVEL,
+    RANKED_LEVELS,
+    default_parent,
+    get_unit,
+    home_unit,
+    latest_year,
+    require_year,
+)
 
-LEVELS = ("district", "commune")
-PARENT_LEVEL = {"district": "province", "commune": "district"}
 DEMO_NOTE = "(Dữ liệu minh họa)"
 
 
@@ -29,6 +36,12 @@ class Scope:
     parent: str | None
     unit: str | None
     year: int
+
+    @property
+    def chosen_unit(self) -> str:
+        if self.unit is None:
+            raise CchcError(f"Hãy chọn đơn vị {LEVEL_WORDS[self.level]} bằng --unit.")
+        return self.unit
 
 
 def register(subparsers) -> None:
@@ -73,7 +86,7 @@ def _positive_int(text: str) -> int:
 
 
 def _level(text: str) -> str:
-    if text not in LEVELS:
+    if text not in RANKED_LEVELS:
         raise argparse.ArgumentTypeError(f"cấp không hợp lệ: '{text}' (dùng district hoặc commune)")
     return text
 
@@ -98,8 +111,10 @@ UNIT_OF_LEVEL_SQL = "SELECT count(*) FROM units WHERE code = ? AND level = ?"
 
 
 def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
-    home = _home_unit(con)
-    parent = resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent else _default_parent(level, home)
+    home = home_unit(con)
+    parent: str | None = (resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent
+                          else default_parent(level, home))
+    unit: str | None
     if args.unit:
         unit = _resolve_in_scope(con, args.unit, level, parent, any_parent_code=not args.parent)
     else:
@@ -111,23 +126,6 @@ def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
     year = args.year if args.year is not None else latest_year(con, level, parent)
     require_year(con, year, level, parent)
     return Scope(level, parent, unit, year)
-
-
-def _home_unit(con) -> Unit | None:
-    """The home unit, or None when this store does not have it."""
-    try:
-        return get_unit(con, home_unit_code())
-    except NotFoundError:
-        return None
-
-
-def _default_parent(level: str, home: Unit | None) -> str | None:
-    """The home unit's parent at its own level, the home unit itself one level down; else any parent."""
-    if home is not None and home.level == level:
-        return home.parent_code
-    if home is not None and home.level == PARENT_LEVEL[level]:
-        return home.code
-    return None
 
 
 def _resolve_in_scope(con, text: str, level: str, parent: str | None, any_parent_code: bool) -> str:
@@ -164,8 +162,8 @@ def run_rank(args) -> int:
 def run_gaps(args) -> int:
     with open_store(args) as con:
         scope = resolve_scope(con, args, args.level, need_unit=True)
-        frame = gaps(con, scope.year, scope.unit, args.reference, args.depth, args.target_rank)
-        name = get_unit(con, scope.unit).name
+        frame = gaps(con, scope.year, scope.chosen_unit, args.reference, args.depth, args.target_rank)
+        name = get_unit(con, scope.chosen_unit).name
     if args.format != "table":
         emit(frame, args.format)
         return 0
@@ -182,7 +180,7 @@ def run_gaps(args) -> int:
 def run_plan(args) -> int:
     with open_store(args) as con:
         scope = resolve_scope(con, args, args.level, need_unit=True)
-        plan = plan_to_target(con, scope.year, scope.unit, args.target_rank, args.cap)
+        plan = plan_to_target(con, scope.year, scope.chosen_unit, args.target_rank, args.cap)
     payload = dataclasses.asdict(plan) | {"summary": plan_summary(plan)}
     if args.format == "json":
         emit(payload, "json")
@@ -260,7 +258,7 @@ def _commune_parent(con, args) -> str:
     text = args.parent or args.unit
     if text:
         return resolve_unit(con, text, "district")
-    parent = _default_parent("commune", _home_unit(con))
+    parent = default_parent("commune", home_unit(con))
     if parent is None:
         raise CchcError("Hãy chọn huyện bằng --parent.")
     return parent

@@ -38,6 +38,8 @@ UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "
 def register(subparsers) -> None:
     imp = subparsers.add_parser("import", help="nạp kết quả từ tệp CSV hoặc Excel (kiểm tra, xem trước, ghi)")
     imp.add_argument("file", help="tệp .xlsx, .csv hoặc .txt")
+    imp.add_argument("--kind", choices=("scores", "tasks"), default="scores",
+                     help="loại tệp: scores (kết quả chấm điểm, mặc định) hoặc tasks (bảng nhiệm vụ)")
     imp.add_argument("--year", type=year_value, help="năm của số liệu (khi tệp không ghi năm)")
     imp.add_argument("--level", choices=LEVELS, help="cấp đơn vị (mặc định: tự nhận biết)")
     imp.add_argument("--parent", help="mã đơn vị cha, ví dụ 04 (tỉnh) hoặc 042 (huyện)")
@@ -88,6 +90,10 @@ def max_bytes(megabytes: float) -> int:
 
 def run_import(args) -> int:
     data = read_input(args.file)
+    if args.kind == "tasks":
+        from analytics.commands.tasks import run_task_import
+
+        return run_task_import(args, data, max_bytes(args.max_mb))
     options = ImportOptions(year=args.year, level=args.level, parent=args.parent, replace=args.replace,
                             demo=args.demo, max_bytes=max_bytes(args.max_mb))
     con = open_for_writing(args)

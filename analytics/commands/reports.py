@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
+from analytics import settings
 from analytics.commands.common import add_db_option, open_store
 from analytics.errors import CchcError
 from analytics.names import resolve_unit
+from analytics.scope import find_unit
 
-HOME_UNIT_ENV, DEFAULT_HOME_UNIT = "CCHC_HOME_UNIT", "042"
-UNIT_EXISTS_SQL = "SELECT count(*) FROM units WHERE code = ?"
 DEMO_LINE = "(Dữ liệu minh họa: các số điểm chưa phải kết quả chính thức.)"
 
 
@@ -19,6 +18,8 @@ def register(subparsers) -> None:
     report = subparsers.add_parser("report", help='đoạn "Đánh giá chung" (kèm chú thích) hoặc báo cáo Word')
     _common(report)
     report.add_argument("--docx", metavar="OUT", help="ghi báo cáo Word (.docx) ra tệp này thay vì in đoạn văn")
+    report.add_argument("--notice-docx", metavar="OUT",
+                        help='ghi dự thảo "Thông báo kết luận" (Word, mục I và II) ra tệp này')
     report.add_argument("--no-charts", action="store_true", help="không vẽ biểu đồ trong báo cáo Word")
     report.add_argument("--browser", help="đường dẫn Chromium để vẽ biểu đồ (mặc định /usr/bin/chromium)")
     report.add_argument("--format", choices=("text", "json"), default="text", help="định dạng khi in đoạn văn")
@@ -33,14 +34,14 @@ def register(subparsers) -> None:
 def _common(parser) -> None:
     add_db_option(parser)
     parser.add_argument("--year", type=int, required=True, help="năm đánh giá")
-    parser.add_argument("--unit", default=None,
-                        help=f"mã hoặc tên đơn vị (mặc định ${HOME_UNIT_ENV} hoặc {DEFAULT_HOME_UNIT})")
+    home = settings.HOME_UNIT
+    parser.add_argument("--unit", default=None, help=f"mã hoặc tên đơn vị (mặc định ${home.name} hoặc {home.default})")
 
 
 def unit_code(con, text: str | None) -> str:
     """A code as given, else the unit a name designates; the home unit when nothing is given."""
-    text = text or os.environ.get(HOME_UNIT_ENV) or DEFAULT_HOME_UNIT
-    if con.execute(UNIT_EXISTS_SQL, [text]).fetchone()[0]:
+    text = text or settings.home_unit_code()
+    if find_unit(con, text) is not None:
         return text
     return resolve_unit(con, text)
 
@@ -49,6 +50,12 @@ def run_report(args) -> int:
     con = open_store(args)
     try:
         code = unit_code(con, args.unit)
+        if args.notice_docx:
+            from analytics.notice_docx import build_notice
+
+            _write(args.notice_docx, build_notice(con, args.year, code))
+            print(f"Đã ghi dự thảo Thông báo kết luận: {args.notice_docx}")
+            return 0
         if args.docx:
             from analytics.brief import build_brief
 

@@ -5,27 +5,24 @@ An import stores the rows of every (year, unit) it carries. With replace, the ro
 batch, so that undoing the batch deletes its rows and puts those back. A batch whose rows
 a later import replaced can only be undone after that later import is undone.
 
-Writers in one process take WRITE_LOCK, so two imports run one after the other; across
-processes DuckDB's file lock lets only one writer open the store at all.
+Every write goes through analytics.transactions.transaction: one writer at a time, all or nothing.
 """
 
 from __future__ import annotations
 
 import os
 import sys
-import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import duckdb
 import pandas as pd
 
 from analytics.errors import CchcError, NotFoundError
 from analytics.importing.rows import ScoreRows
 from analytics.store import bump_data_version, new_batch
+from analytics.transactions import transaction
 
-WRITE_LOCK = threading.RLock()
 # Test hook: seconds to sleep inside the import transaction, just before COMMIT (see tests).
 PAUSE_ENV = "CCHC_IMPORT_PAUSE_SECONDS"
 PAUSED_MARK = "CCHC_IMPORT_PAUSED"
@@ -60,52 +57,34 @@ RESTORE_SQL = """
     FROM replaced_scores WHERE replaced_by_batch_id = ?
 """
 FORGET_REPLACED_SQL = "DELETE FROM replaced_scores WHERE replaced_by_batch_id = ?"
-COUNT_BATCH_ROWS_SQL = "SELECT count(*) FROM scores WHERE batch_id = ?"
+COUNT_BATCH_ROWS_SQL = """
+    SELECT (SELECT count(*) FROM scores WHERE batch_id = $b) + (SELECT count(*) FROM tasks WHERE batch_id = $b)
+"""
+# Task rows (analytics/tasks.py) are versioned like scores: a batch's rows carry its id, the rows it
+# replaced are kept in the replaced_ twin; notes are only ever added.
+VERSIONED_TASK_TABLES = (("tasks", "replaced_tasks"), ("task_criteria", "replaced_task_criteria"))
+UNDO_TASK_SQL = [statement for table, twin in VERSIONED_TASK_TABLES for statement in (
+    f"DELETE FROM {table} WHERE batch_id = $b",
+    f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_batch_id) FROM {twin} WHERE replaced_by_batch_id = $b",
+    f"DELETE FROM {twin} WHERE replaced_by_batch_id = $b",
+)] + ["DELETE FROM task_notes WHERE batch_id = $b"]
+BLOCKING_TASK_SQL = """
+    SELECT replaced_by_batch_id FROM replaced_tasks WHERE batch_id = $b
+    UNION SELECT replaced_by_batch_id FROM replaced_task_criteria WHERE batch_id = $b ORDER BY 1
+"""
+UNDOABLE_KINDS = ("import", "edit")
 MARK_UNDONE_SQL = "UPDATE batches SET undone_by_batch_id = ? WHERE id = ?"
 HISTORY_SQL = """
     SELECT b.id, b.created_at, b.source_name, b.sha256, b.row_count, b.actor, b.kind, b.mode,
            b.undoes_batch_id, b.undone_by_batch_id, b.note,
            (SELECT string_agg(DISTINCT CAST(s.year AS VARCHAR), ', ' ORDER BY CAST(s.year AS VARCHAR))
               FROM scores s WHERE s.batch_id = b.id) AS years,
-           b.kind = 'import' AND b.undone_by_batch_id IS NULL
-             AND NOT EXISTS (SELECT 1 FROM replaced_scores r WHERE r.batch_id = b.id) AS can_undo
+           b.kind IN ('import', 'edit') AND b.undone_by_batch_id IS NULL
+             AND NOT EXISTS (SELECT 1 FROM replaced_scores r WHERE r.batch_id = b.id)
+             AND NOT EXISTS (SELECT 1 FROM replaced_tasks r WHERE r.batch_id = b.id)
+             AND NOT EXISTS (SELECT 1 FROM replaced_task_criteria r WHERE r.batch_id = b.id) AS can_undo
     FROM batches b ORDER BY b.id DESC
 """
-
-
-@contextmanager
-def transaction(con):
-    """BEGIN … COMMIT under WRITE_LOCK; ROLLBACK on any error, store errors shown in Vietnamese."""
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-            con.execute("COMMIT")
-        except BaseException as exc:
-            _rollback(con)
-            if isinstance(exc, duckdb.Error):
-                raise CchcError(f"Không ghi được vào kho dữ liệu, chưa có gì thay đổi: {exc}") from exc
-            raise
-
-
-@contextmanager
-def trial(con):
-    """A transaction that is always rolled back: to see what the store would look like."""
-    with WRITE_LOCK:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            yield con
-        except duckdb.Error as exc:
-            raise CchcError(f"Không xem trước được (kho đang bận?), hãy thử lại: {exc}") from exc
-        finally:
-            _rollback(con)
-
-
-def _rollback(con) -> None:
-    try:
-        con.execute("ROLLBACK")
-    except duckdb.Error:
-        pass  # the transaction was already aborted by the failing statement
 
 
 def write_rows(con, rows: ScoreRows, batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
@@ -203,13 +182,15 @@ def commit_import(con, analysis, actor: str) -> int:
 
 
 def undo_batch(con, batch_id: int, actor: str) -> int:
-    """Undo an import: delete its rows, put back what it replaced. Returns the id of the undo batch."""
+    """Undo an import or a task edit: delete its rows, put back what it replaced. Returns the id of the undo batch."""
     with transaction(con):
         check_undoable(con, batch_id)
-        removed = con.execute(COUNT_BATCH_ROWS_SQL, [batch_id]).fetchone()[0]
+        removed = con.execute(COUNT_BATCH_ROWS_SQL, {"b": batch_id}).fetchone()[0]
         con.execute(DELETE_BATCH_ROWS_SQL, [batch_id])
         con.execute(RESTORE_SQL, [batch_id])
         con.execute(FORGET_REPLACED_SQL, [batch_id])
+        for statement in UNDO_TASK_SQL:
+            con.execute(statement, {"b": batch_id})
         undo_id = new_batch(con, source_name=f"Hoàn tác lô #{batch_id}", sha256=None, row_count=removed,
                             actor=actor, kind="undo", undoes_batch_id=batch_id)
         con.execute(MARK_UNDONE_SQL, [undo_id, batch_id])
@@ -222,11 +203,12 @@ def check_undoable(con, batch_id: int) -> None:
     if row is None:
         raise NotFoundError(f"Không có lô nhập #{batch_id}.")
     kind, undone_by = row
-    if kind != "import":
-        raise CchcError(f"Lô #{batch_id} không phải lô nạp từ tệp; chỉ hoàn tác được lô nạp từ tệp.")
+    if kind not in UNDOABLE_KINDS:
+        raise CchcError(f"Lô #{batch_id} không phải lô nạp từ tệp hay lô sửa nhiệm vụ; chỉ hoàn tác được các lô đó.")
     if undone_by is not None:
         raise CchcError(f"Lô #{batch_id} đã được hoàn tác (lô #{undone_by}).")
-    later = [r[0] for r in con.execute(BLOCKING_SQL, [batch_id]).fetchall()]
+    later = sorted({r[0] for r in con.execute(BLOCKING_SQL, [batch_id]).fetchall()}
+                   | {r[0] for r in con.execute(BLOCKING_TASK_SQL, {"b": batch_id}).fetchall()})
     if later:
         raise CchcError(f"Dữ liệu của lô #{batch_id} đã bị lô #{later[-1]} thay thế; hãy hoàn tác lô "
                         f"#{later[-1]} trước.")

@@ -50,6 +50,7 @@ SAMPLE_LINES = 3  # header and two data rows: enough to recognise the layout wit
 SEPARATOR_LINES = 60  # detect_separator looks at the first 60 non-blank lines
 HEAD_CHARS = 8192
 FAST_ROLES = {"year", "criterion", "points"}
+OPTIONAL_ROLES = {"self_points"}  # "Điểm tự chấm": checked like the points, carried beside them
 UNIT_ROLES = ("unit_code", "unit")
 NUMBER = r"^-?\d+(\.\d+)?$"
 YEAR = r"^\d{4}$"
@@ -129,13 +130,15 @@ def _is_simple_long(layout: Layout | None) -> bool:
     roles = [c.role for c in layout.columns]
     units = [r for r in roles if r in UNIT_ROLES]
     first_data = layout.rows[0].line if layout.rows else None
-    return len(units) == 1 and set(roles) - set(units) == FAST_ROLES and len(roles) == 4 and first_data == 2
+    others = set(roles) - set(units)
+    return (len(units) == 1 and FAST_ROLES <= others <= FAST_ROLES | OPTIONAL_ROLES and len(roles) == len(others) + 1
+            and first_data == 2)
 
 
 def _read_frame(text: str, layout: Layout) -> pa.Table | None:
-    """The four columns as text, named year/unit/criterion/points; None when any cell is odd."""
+    """The columns as text, named year/unit/criterion/points (and self_points); None when any cell is odd."""
     names = [("unit" if c.role in UNIT_ROLES else c.role) for c in sorted(layout.columns, key=lambda c: c.index)]
-    if len(names) != 4:
+    if len(names) not in (4, 5):
         return None
     read = pacsv.ReadOptions(column_names=names, skip_rows=1)
     parse = pacsv.ParseOptions(delimiter=",", newlines_in_values=False, ignore_empty_lines=False)
@@ -186,6 +189,7 @@ class Coded:
     unit_codes: list[str]  # sorted: units[i] indexes this list
     criterion_codes: list[str]  # sorted: criteria[i] indexes this list
     order: np.ndarray | None = None  # rows sorted by year, unit code, criterion code (set by _values_fit)
+    self_points: np.ndarray | None = None  # beside the points, when the file has the column
 
     @property
     def pair_keys(self) -> np.ndarray:
@@ -215,8 +219,9 @@ def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scop
 def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str],
            options: ImportOptions) -> Coded | None:
     """Every row coded and checked, or None when a cell fails."""
+    numbers = [n for n in ("points", "self_points") if n in table.column_names]
     if not (pc.all(pc.match_substring_regex(table["year"], YEAR)).as_py()
-            and pc.all(pc.match_substring_regex(table["points"], NUMBER)).as_py()):
+            and all(pc.all(pc.match_substring_regex(table[n], NUMBER)).as_py() for n in numbers)):
         return None
     years = pc.cast(table["year"], pa.int32()).to_numpy()
     year_list = sorted(np.unique(years).tolist())
@@ -230,7 +235,9 @@ def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_c
     criterion_codes, ranks, maxima = criteria
     sorted_units, unit_ranks = _ranked(unit_codes)
     coded = Coded(years, year_index, unit_ranks[units.index], ranks,
-                  pc.cast(table["points"], pa.float64()).to_numpy(), sorted_units, criterion_codes)
+                  pc.cast(table["points"], pa.float64()).to_numpy(), sorted_units, criterion_codes,
+                  self_points=pc.cast(table["self_points"], pa.float64()).to_numpy()
+                  if "self_points" in table.column_names else None)
     return coded if _values_fit(coded, maxima) else None
 
 
@@ -290,9 +297,10 @@ def _ancestor_used(cs: CriteriaSet, code: str, used: set[str]) -> bool:
 
 
 def _values_fit(coded: Coded, maxima: np.ndarray) -> bool:
-    """No negative points, none above its maximum, no (year, unit, criterion) twice."""
-    if (coded.points < 0).any() or (coded.points > maxima + 1e-9).any():
-        return False
+    """No negative points (or self points), none above its maximum, no (year, unit, criterion) twice."""
+    for values in (coded.points, coded.self_points):
+        if values is not None and ((values < 0).any() or (values > maxima + 1e-9).any()):
+            return False
     keys = coded.keys
     coded.order = np.argsort(keys, kind="stable")
     return not (np.diff(keys[coded.order]) == 0).any()
@@ -322,5 +330,6 @@ def _rows(coded: Coded) -> ScoreRows:
         "unit_code": unit_codes.take(pa.array(coded.units[order])),
         "criterion_code": criterion_codes.take(pa.array(coded.criteria[order])),
         "points": pa.array(coded.points[order], pa.float64()),
-        "self_points": pa.nulls(len(order), pa.float64()),
+        "self_points": pa.nulls(len(order), pa.float64()) if coded.self_points is None
+        else pa.array(coded.self_points[order], pa.float64()),
     }))

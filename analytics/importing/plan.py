@@ -16,11 +16,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analytics.importing.commit import INCOMING, incoming, trial, write_rows
+from analytics.importing.commit import INCOMING, incoming, write_rows
 from analytics.importing.problems import ProblemList
 from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import Parsed
 from analytics.rankings import rankings_by_year, years_with_data
+from analytics.transactions import trial
 
 STATUS_NEW_YEAR = "Năm mới"
 STATUS_NEW = "Thêm mới"
