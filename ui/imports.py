@@ -124,6 +124,9 @@ def problems_frame(analysis: Analysis) -> pd.DataFrame:
 
 
 SHOWN_PROBLEMS_TABLE = 1000  # rows of the problems table; the lines above it group the rest
+# Backslash-escapes for text put into st.markdown (the task pages use it). Not enough on its own: Markdown
+# autolinks "www.x.vn" whatever is escaped, so this page shows user text through inert() instead.
+MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#$|~"})
 CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
