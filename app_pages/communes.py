@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import band_sankey, commune_bars, commune_profile_chart
-from analytics.exports import COMMUNE_COLUMNS
 from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
+from analytics.reports.workbook import COMMUNE_COLUMNS
 from ui import data, exports
 from ui.marks import change_delta, chart, demo_badge, empty_state
 from ui.sidebar import current

@@ -5,8 +5,8 @@ import streamlit as st
 
 from analytics.charts import field_heatmap, gap_bars, office_bars
 from analytics.errors import CchcError
-from analytics.exports import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
+from analytics.reports.workbook import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
 from ui import data, exports
 from ui import tasks as tasks_ui
 from ui.marks import chart, demo_badge, empty_state, stop_without_data

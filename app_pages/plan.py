@@ -5,8 +5,8 @@ import streamlit as st
 
 from analytics.charts import plan_waterfall
 from analytics.errors import CchcError
-from analytics.exports import PLAN_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
+from analytics.reports.workbook import PLAN_COLUMNS
 from analytics.trend import projection_sentence
 from ui import data, exports
 from ui import tasks as tasks_ui

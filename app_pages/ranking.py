@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from analytics.charts import bump_chart, field_comparison, totals_chart
-from analytics.exports import RANKING_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
+from analytics.reports.workbook import RANKING_COLUMNS
 from ui import data, exports
 from ui.marks import chart, demo_badge, empty_state, highlight_row, stop_without_data
 from ui.sidebar import current

@@ -3,7 +3,7 @@
 
 import pytest
 
-from analytics.report import summary_paragraph
+from analytics.reports.paragraph import summary_paragraph
 from analytics.store import connect
 from tests.conftest import open_page
 

@@ -7,8 +7,8 @@ import plotly.graph_objects as go
 import pytest
 
 from analytics.charts import ranking_bar
-from analytics.images import ChartImageError, browser_path, figures_to_png
 from analytics.rankings import rankings
+from analytics.reports.chart_images import ChartImageError, browser_path, figures_to_png
 from tests.conftest import CHROMIUM
 
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")

@@ -12,12 +12,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.brief import build_brief
 from analytics.errors import CchcError
-from analytics.exports import analytics_workbook
-from analytics.images import browser_available, figure_to_png
-from analytics.report import Summary, summary_paragraph
-from analytics.tables import csv_bytes
+from analytics.reports.brief_docx import build_brief
+from analytics.reports.chart_images import browser_available, figure_to_png
+from analytics.reports.paragraph import Summary, summary_paragraph
+from analytics.reports.table_files import csv_bytes
+from analytics.reports.workbook import analytics_workbook
 from ui import data
 
 CSV_MIME = "text/csv"

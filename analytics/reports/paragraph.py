@@ -24,7 +24,7 @@ from analytics import communes, gaps
 from analytics.errors import NotFoundError
 from analytics.formatting import fmt_number, fmt_pct
 from analytics.rankings import rankings
-from analytics.wording import (
+from analytics.reports.wording import (
     change_clause,
     count_change,
     count_noun,
