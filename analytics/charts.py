@@ -34,8 +34,9 @@ NO_BAND = "Chưa xếp loại"
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
     fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
                       plot_bgcolor="white", separators=",.", legend=dict(orientation="h", y=-0.15))
-    fig.update_xaxes(gridcolor="#E5E8EB")
-    fig.update_yaxes(gridcolor="#E5E8EB")
+    # Explicit: Streamlit's plotly template, the default once the app has drawn a chart, has no automargin.
+    fig.update_xaxes(gridcolor="#E5E8EB", automargin=True)
+    fig.update_yaxes(gridcolor="#E5E8EB", automargin=True)
     return fig
 
 

@@ -10,10 +10,10 @@ is_demo = false:
   F1 2020 Bảo Lâm total 73,79, rank 9/10;  F2 2019 total 81,00, rank 7/10;
   F7 on-time rate 97 %, 12 district offices and 5 communes on VNPT-iGATE, the 7 communes
      without an e-one-stop system;  F8 targets for 2021 (rank 5/10, > 70 % trained).
-The commune bands (F3, F4), the +3,0 mean change (F5) and Bảo Lâm's four weakest fields
-(F6: exactly fields 7, 6, 5 and 3 below the provincial mean) are real facts, but the numbers behind them are not published: every commune point,
-every other district's point and every criterion-level point is illustrative, invented
-here to fit those facts, and stored with is_demo = true.
+The commune bands (F3, F4), the +3,0 mean change (F5) and Bảo Lâm's weak fields (F6: exactly
+fields 7, 6, 5 and 3 below the provincial mean) are real facts, but the numbers behind them are not
+published: every commune point, every other district's point and every criterion-level point is
+illustrative, invented here to fit those facts, and stored with is_demo = true.
 
 Method: each unit-year gets a total (hand-picked below), which is split into fields and
 then into criteria in whole hundredths of a point, using a seeded random profile per unit

@@ -6,15 +6,19 @@ store, never typed in by hand for illustrative numbers.
 
 import base64
 import json
+import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics import communes, gaps, plan, rankings, recoverable, targets
 from analytics.formatting import fmt_number, fmt_rank
+from analytics.report import summary_paragraph
 from analytics.store import bump_data_version, connect
+from analytics.wording import count_words
 from tests.conftest import open_page
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -131,12 +135,15 @@ def home_row(frame, name="Huyện Bảo Lâm"):
 
 def test_ranking_table_shows_change_and_follows_the_year(app):
     open_page(app, "app_pages/ranking.py")
-    row = home_row(table(app, "Thay đổi thứ hạng"))
-    assert row == {"Hạng": "9/10", "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": "73,79", "Thay đổi điểm": "−7,21",
-                   "Hạng năm trước": "7/10", "Thay đổi thứ hạng": "giảm 2 bậc", "Xếp loại": "Khá"}
+    shown = table(app, "Thay đổi thứ hạng")
+    row = home_row(shown)
+    assert row == {"Hạng": 9, "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": 73.79, "Thay đổi điểm": -7.21,
+                   "Hạng năm trước": 7, "Thay đổi thứ hạng": -2, "Xếp loại": "Khá"}
+    numeric = ["Hạng", "Tổng điểm", "Thay đổi điểm", "Hạng năm trước", "Thay đổi thứ hạng"]
+    assert all(pd.api.types.is_numeric_dtype(shown[c]) for c in numeric)  # sorted as numbers, shown 73,79
     app.sidebar.selectbox(key="year").select(2019).run()
     row = home_row(table(app, "Thay đổi thứ hạng"))
-    assert (row["Hạng"], row["Tổng điểm"], row["Thay đổi điểm"]) == ("7/10", "81,00", "–")
+    assert (row["Hạng"], row["Tổng điểm"]) == (7, 81.0) and pd.isna(row["Thay đổi điểm"])
 
 
 def test_ranking_bump_chart_and_totals(app):
@@ -175,7 +182,20 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
     bars = field_gap_chart(app)["data"][0]
     weakest = [label.split(".")[0] for label, x in zip(bars["y"], bars["x"]) if x < 0][:4]
     assert set(weakest) == {"7", "6", "5", "3"}  # F6
-    assert "Thấp hơn trung bình các đơn vị cùng cấp ở **5** lĩnh vực" in markdown_text(app)
+    assert "Thấp hơn trung bình các đơn vị cùng cấp ở **4** lĩnh vực" in markdown_text(app)  # F6
+
+
+def test_criteria_page_and_paragraph_count_the_same_weak_fields(app, demo_readonly):
+    open_page(app, "app_pages/criteria.py")
+    shown = re.search(r"Thấp hơn trung bình các đơn vị cùng cấp ở \*\*(\d+)\*\* lĩnh vực: ([^\n]*)",
+                      markdown_text(app))
+    listed = {item.split(" (")[0] for item in shown.group(2).split(", ")}
+    weak = gaps.weak_fields(demo_readonly, 2020, "042")
+    paragraph = summary_paragraph(demo_readonly, 2020, "042")
+    assert int(shown.group(1)) == len(weak) == len(listed)
+    assert listed == set(weak.criterion_code)
+    assert f"điểm chỉ số của {count_words(len(weak), 'lĩnh vực')} còn thấp" in paragraph.text
+    assert all(name.lower() in " ".join(paragraph.footnotes).lower() for name in weak.criterion_name)
 
 
 def test_criteria_reference_changes_the_gaps(app, demo_readonly):
@@ -279,7 +299,7 @@ def test_plan_cards_table_and_waterfall(app, demo_readonly):
     assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
     steps = table(app, "Tổng điểm lũy kế")
     assert len(steps) == len(expected.steps)
-    assert steps["Tổng điểm lũy kế"].iloc[-1] == fmt_number(expected.resulting_total)
+    assert steps["Tổng điểm lũy kế"].iloc[-1] == pytest.approx(expected.resulting_total)
     fall = figures(app)["Từ điểm hiện tại đến mục tiêu"]["data"][0]
     assert fall["x"][0] == pytest.approx(73.79) and fall["measure"][-1] == "total"
     assert any(expected.assumption in i.value for i in app.info)

@@ -34,10 +34,16 @@ def file_stem(*parts) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "bang"
 
 
+def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers rounded to the precision the page shows: percentages to 1 decimal, points to 2."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].round(1 if c.endswith("pct") else 2) for c in floats})
+
+
 def csv_button(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
                labels: dict[str, str] | None = None, label: str = "Tải CSV") -> None:
-    """The table as CSV (UTF-8 with BOM, Vietnamese headers), made now: tables are small."""
-    st.download_button(label, data=csv_bytes(frame, columns, labels), file_name=f"{file_stem(name)}.csv",
+    """The table as CSV (UTF-8 with BOM, Vietnamese headers, numbers as shown), made now: tables are small."""
+    st.download_button(label, data=csv_bytes(as_shown(frame), columns, labels), file_name=f"{file_stem(name)}.csv",
                        mime=CSV_MIME, key=key, icon=ICON, on_click="ignore")
 
 

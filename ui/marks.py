@@ -41,14 +41,6 @@ def verdict(text: str) -> None:
     st.markdown(f"#### {text}")
 
 
-HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
-
-
-def highlight_row(table, column: str, value):
-    """A Styler that tints the rows of the unit in focus (the home colour, pale)."""
-    return table.style.apply(lambda r: [HOME_ROW if r[column] == value else ""] * len(r), axis=1)
-
-
 def change_delta(change, text: str) -> dict:
     """st.metric delta arguments for a change written in words: colour and arrow from its sign.
 
