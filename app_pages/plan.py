@@ -76,7 +76,7 @@ else:
           "tiêu: thanh cuối chạm hoặc vượt đường này là đạt. Trục ngang không bắt đầu từ 0 để thấy rõ từng phần tăng.")
     st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
     tables.show(tables.plan_table(steps, plan.current_total), "plan_table", tables.PLAN_FORMATS,
-                widths={"Tiêu chí": "medium"})
+                widths={"Tiêu chí": "medium", "Tăng thêm": "small", "Tổng điểm lũy kế": "small"})
     exports.csv_button(steps, f"ke-hoach-{sel.unit_code}-{sel.year}-hang-{target_rank}-{cap}", "plan_csv",
                        PLAN_COLUMNS)
 projection = data.projection(con, ver, sel.unit_code, target_rank, sel.level, sel.parent_code)

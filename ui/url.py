@@ -14,6 +14,7 @@ import streamlit as st
 
 STALE_KEY = "_stale_link_values"
 LIST_SEPARATOR = ","
+PLACEHOLDER = "Chọn…"  # instead of Streamlit's "Choose an option"
 # What each URL key names, for the one-line notice about a value a link holds that no longer exists.
 WHAT = {"level": "cấp", "year": "năm", "unit": "đơn vị", "ref": "mốc so sánh", "threshold": "ngưỡng",
         "measure": "cách đo", "field": "lĩnh vực", "office": "cơ quan", "target_rank": "hạng mục tiêu",
@@ -65,14 +66,16 @@ def stale_notice(keys: Sequence[str] | None = None) -> None:
 
 
 def bound(widget: Callable, key: str, options: Sequence, default, *args, parse: Callable[[str], object] = str,
-          notice_here: bool = True, **kwargs):
+          notice_here: bool = True, omit_default: bool = False, **kwargs):
     """Any single-value widget (selectbox, slider, number input, segmented control…) kept in the URL.
 
     A stale link value is said under the widget, or (notice_here=False, as in the sidebar) by the page.
+    omit_default leaves the default out of the URL (eight what-if sliders at "no change" are noise).
     """
-    seed(key, options, default if default in options else (options[0] if options else None), parse)
+    default = default if default in options else (options[0] if options else None)
+    seed(key, options, default, parse)
     value = widget(*args, key=key, **kwargs)
-    to_url(key, value)
+    to_url(key, None if omit_default and value == default else value)
     if notice_here:
         stale_notice([key])
     return value
@@ -81,6 +84,7 @@ def bound(widget: Callable, key: str, options: Sequence, default, *args, parse: 
 def url_selectbox(label: str, options: list, key: str, default=None, parse: Callable[[str], object] = str,
                   format_func: Callable = str, notice_here: bool = True, **kwargs):
     """A selectbox whose value is kept in the URL as the option itself (a code, not its label)."""
+    kwargs.setdefault("placeholder", PLACEHOLDER)
     return bound(st.selectbox, key, options, default, label, options, parse=parse, notice_here=notice_here,
                  format_func=format_func, **kwargs)
 
@@ -95,7 +99,7 @@ def url_multiselect(label: str, options: list, key: str, default: list, **kwargs
         st.session_state[key] = [c for c in codes if c in options] or default
     elif key not in st.session_state:
         st.session_state[key] = default
-    value = st.multiselect(label, options, key=key, **kwargs)
+    value = st.multiselect(label, options, key=key, **{"placeholder": PLACEHOLDER, **kwargs})
     to_url(key, value)
     stale_notice([key])
     return value

@@ -35,5 +35,5 @@ def _field_slider(field) -> float:
     options = slider_options(current, float(field.max_points))
     chosen = bound(st.select_slider, f"whatif_{field.criterion_code}", options, current,
                    f"{field.criterion_code}. {field.criterion_name} (tối đa {fmt_number(field.max_points)})",
-                   options, parse=float, format_func=fmt_number)
+                   options, parse=float, omit_default=True, format_func=fmt_number)
     return round(chosen - current, 2)
