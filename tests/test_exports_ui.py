@@ -30,6 +30,9 @@ def test_the_paragraph_block_shows_text_footnotes_and_a_copy_box(app):
     assert any("giảm 7,21 điểm và giảm 2 bậc so với năm 2019" in m.value for m in app.markdown)
     footnotes = app.caption[0].value
     assert footnotes.startswith("¹ Xã xếp loại Tốt: Thạch Lâm.") and "⁴ Các xã xếp loại Trung bình" in footnotes
+    assert not app.code  # drawn when the box is opened
+    app.session_state["summary_copy"] = True
+    app.run()
     copied = app.code[0].value
     assert "09 xã xếp loại khá², tăng 05 xã so với năm 2019³" in copied
     assert "\n³ Các xã cải thiện thứ bậc (từ Trung bình lên Khá): Vĩnh Quang" in copied

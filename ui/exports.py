@@ -97,7 +97,11 @@ def summary_block(con, year: int, unit_code: str) -> Summary | None:
         st.markdown(escape_markdown(summary.text))
         if summary.footnotes:
             st.caption("  \n".join(escape_markdown(line) for line in summary.footnote_lines()))
-        with st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:"):
-            st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")
-            st.code(summary.full_text(), language=None, wrap_lines=True)
+        # Drawn only when opened: st.code brings a 1,5 MB syntax highlighter the first screen need not wait for.
+        copy_box = st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:",
+                               key="summary_copy", on_change="rerun")
+        if copy_box.open:
+            with copy_box:
+                st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")
+                st.code(summary.full_text(), language=None, wrap_lines=True)
     return summary
