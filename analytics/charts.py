@@ -446,4 +446,4 @@ def _waterfall_axis(fig: go.Figure, start: float, final: float, target: float | 
     if target is not None:
         label = f"Điểm hạng {rank}: {fmt_number(target)}" if rank else f"Mục tiêu: {fmt_number(target)}"
         fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label, layer="below",
-                      annotation_position="top left", annotation_font_color=TARGET)
+                      annotation_position="top", annotation_xanchor="right", annotation_font_color=TARGET)
