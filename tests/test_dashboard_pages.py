@@ -326,6 +326,32 @@ def test_plan_what_if_sliders_move_total_and_rank(app, demo_readonly):
     assert expected.new_rank < 9
 
 
+# --- links ----------------------------------------------------------------------------------------
+
+def stale_notes(app) -> list[str]:
+    return [c.value for c in app.caption if "nay không còn" in c.value]
+
+
+def test_a_link_to_a_year_gone_says_so_once_and_not_on_a_later_change(app):
+    app.query_params["year"] = "1999"
+    app.run()  # the overview is the default page: the link's first view
+    assert not app.exception
+    notes = stale_notes(app)
+    assert len(notes) == 1 and "năm “1999”" in notes[0]
+    assert metrics(app)["Tổng điểm"] == "73,79"  # the default, the latest year
+    app.sidebar.selectbox(key="level").select("commune").run()
+    assert not stale_notes(app) and not app.exception
+
+
+def test_page_controls_come_from_the_link(app, demo_readonly):
+    open_page(app, "app_pages/plan.py", target_rank=3, plan_cap="max", whatif_7="15.0")
+    assert app.number_input(key="target_rank").value == 3 and app.selectbox(key="plan_cap").value == "max"
+    assert app.select_slider(key="whatif_7").value == 15.0
+    expected = plan.plan_to_target(demo_readonly, 2020, "042", 3, cap="max")
+    assert metrics(app)["Sau kế hoạch"] == fmt_number(expected.resulting_total)
+    assert app.query_params["target_rank"] in (["3"], "3")
+
+
 # --- empty states -----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("page_path", ["app_pages/overview.py", "app_pages/ranking.py", "app_pages/criteria.py",

@@ -35,7 +35,9 @@ def seed(key: str, options: Sequence, default, parse: Callable[[str], object] = 
     if key in st.session_state and st.session_state[key] in options:
         return
     from_url = _from_url(key, parse)
-    if from_url is not None and from_url not in options:
+    # Only a link's first value is news: later, the URL holds the last choice, which a change of level
+    # (say) may leave out of the new options without the link having been wrong.
+    if key not in st.session_state and from_url is not None and from_url not in options:
         _remember_stale(key, st.query_params.get(key))
     st.session_state[key] = from_url if from_url in options else default
 
