@@ -7,6 +7,7 @@ from analytics.exports import COMMUNE_COLUMNS
 from analytics.formatting import fmt_signed
 from ui import data, exports, tables
 from ui.marks import change_delta, chart, demo_badge, empty_state
+from ui.marks import escape_markdown as esc
 from ui.page import begin
 from ui.url import url_selectbox
 
@@ -46,7 +47,7 @@ for card, (band, count) in zip(cards, shown_bands.items()):
 mean = summary.mean_change
 cards[-1].metric("Thay đổi điểm trung bình", "–" if mean is None else fmt_signed(mean, 1) + " điểm", border=True,
                  **change_delta(mean, since or "chưa có năm trước"))
-members = "; ".join(f"**{band}**: {', '.join(names)}" for band, names in summary.members.items() if names)
+members = "; ".join(f"**{esc(band)}**: {esc(', '.join(names))}" for band, names in summary.members.items() if names)
 st.markdown(members + ".")
 
 chart(commune_bars(table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã năm {year}"),
@@ -67,10 +68,10 @@ else:
           f"Bên trái là các loại năm {year_from}, bên phải là năm {year}; độ dày mỗi dải là số xã. "
           "Dải đi chéo xuống dưới là xã tụt loại, đi chéo lên là xã lên loại. Di chuột lên một dải để xem tên các xã.")
     if summary.moved_up:
-        ups = ", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up)
+        ups = esc(", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up))
         st.markdown(f"**Lên loại ({len(summary.moved_up)} xã):** {ups}.")
     if summary.moved_down:
-        downs = ", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_down)
+        downs = esc(", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_down))
         st.markdown(f"**Xuống loại ({len(summary.moved_down)} xã):** {downs}.")
 
 with st.expander("Bảng điểm các xã", expanded=False):
@@ -99,12 +100,13 @@ else:
 # --- operations (one-stop desks, VNPT-iGATE) ----------------------------------------------------
 st.subheader("Chỉ số vận hành")
 own = data.unit_indicators(con, ver, year, district)
-lines = [f"- {item.indicator_name}: **{tables.indicator_text(item.value, item.unit)}**" for item in own.itertuples()]
+lines = [f"- {esc(item.indicator_name)}: **{tables.indicator_text(item.value, item.unit)}**"
+         for item in own.itertuples()]
 indicators = data.indicator_table(con, ver, year, district)
 for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
     lacking = data.communes_lacking(con, ver, year, district, code)
     if len(lacking):
-        lines.append(f"- Chưa đạt “{name}”: **{len(lacking):02d} xã** ({', '.join(lacking.unit_name)})")
+        lines.append(f"- Chưa đạt “{esc(name)}”: **{len(lacking):02d} xã** ({esc(', '.join(lacking.unit_name))})")
 if lines:
     st.markdown("\n".join(lines))
 if indicators.empty:

@@ -7,7 +7,7 @@ from analytics.exports import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFF
 from analytics.formatting import fmt_signed
 from ui import data, exports, tables
 from ui.analyses import gaps_or_reason
-from ui.marks import chart, demo_badge, empty_state, stop_without_data
+from ui.marks import chart, demo_badge, empty_state, escape_markdown, stop_without_data
 from ui.page import begin
 from ui.url import bound, forget, url_selectbox
 
@@ -59,7 +59,7 @@ with controls[2]:
 # --- fields against the reference ---------------------------------------------------------------
 weak = fields[fields.gap_points < 0].sort_values("gap_points")
 if len(weak):
-    names = ", ".join(f"{c} ({fmt_signed(g)})" for c, g in zip(weak.criterion_code, weak.gap_points))
+    names = escape_markdown(", ".join(f"{c} ({fmt_signed(g)})" for c, g in zip(weak.criterion_code, weak.gap_points)))
     st.markdown(f"Thấp hơn {reference_words} ở **{len(weak)}** lĩnh vực: {names} điểm.")
 else:
     st.markdown(f"Không có lĩnh vực nào thấp hơn {reference_words}.")

@@ -326,6 +326,17 @@ def test_plan_what_if_sliders_move_total_and_rank(app, demo_readonly):
     assert expected.new_rank < 9
 
 
+def test_names_from_the_store_are_never_read_as_markdown(app, demo_store):
+    con = connect(demo_store)
+    con.execute("UPDATE units SET name = 'Xã *Thạch* [Lâm](http://x.y)' WHERE code = '01304'")
+    bump_data_version(con)
+    con.close()
+    open_page(app, "app_pages/communes.py")
+    text = markdown_text(app)
+    assert r"**Tốt**: Xã \*Thạch\* \[Lâm\](http://x.y)" in text
+    assert "Xã *Thạch*" not in text.replace("\\*", "")
+
+
 # --- links ----------------------------------------------------------------------------------------
 
 def stale_notes(app) -> list[str]:

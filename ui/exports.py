@@ -19,13 +19,13 @@ from analytics.images import browser_available, figure_to_png
 from analytics.report import Summary, summary_paragraph
 from analytics.tables import csv_bytes
 from ui import data
+from ui.marks import escape_markdown
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PNG_MIME = "image/png"
 ICON = ":material/download:"
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 
 def file_stem(*parts) -> str:
@@ -80,10 +80,6 @@ def png_button(figure: go.Figure, name: str, key: str, label: str = "Tải ảnh
 @st.cache_data(show_spinner=False)
 def _summary(_con, data_ver, year: int, unit_code: str) -> Summary:
     return summary_paragraph(_con, year, unit_code)
-
-
-def escape_markdown(text: str) -> str:
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
 
 
 def summary_block(con, year: int, unit_code: str) -> Summary | None:

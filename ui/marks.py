@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 DEMO_LABEL = "Dữ liệu minh họa"
 DEMO_HELP = ("Chỉ tổng điểm và thứ hạng của huyện Bảo Lâm năm 2019, 2020, xếp loại các xã và các số liệu "
              "vận hành nêu trong Thông báo 4/2021 là số liệu thật; các điểm khác do data/generate_demo.py "
              "tạo ra để minh họa.")
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the store (names, codes) shown as itself, never read as Markdown."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def demo_badge(is_demo: bool) -> None:
@@ -21,7 +31,7 @@ def how_to_read(text: str) -> None:
 
 
 def empty_state(message: str) -> None:
-    st.info(message, icon=":material/database_off:")
+    st.info(escape_markdown(message), icon=":material/database_off:")
 
 
 # Plotly's toolbar in Vietnamese (its own locale mechanism, given per chart), without the camera: each chart
@@ -43,12 +53,12 @@ def chart(fig, key: str, reading: str) -> None:
 
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
     png_button(fig, f"bieu-do-{key}", key=f"{key}_png")
-    how_to_read(reading)
+    how_to_read(escape_markdown(reading))  # readings name units from the store
 
 
 def verdict(text: str) -> None:
     """The one sentence a reader should take away, set larger than body text."""
-    st.markdown(f"#### {text}")
+    st.markdown(f"#### {escape_markdown(text)}")
 
 
 def change_delta(change, text: str) -> dict:
