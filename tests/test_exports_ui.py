@@ -50,3 +50,18 @@ def test_a_year_without_data_says_so_instead_of_failing(app):
     app.run()
     assert not app.exception
     assert "Huyện Bảo Lâm chưa có kết quả chỉ số CCHC năm 2016." in [i.value for i in app.info]
+
+
+def test_csv_numbers_are_rounded_as_the_page_shows_them():
+    import pandas as pd
+
+    from analytics.tables import csv_bytes
+    from ui.exports import as_shown
+
+    frame = pd.DataFrame({"unit_name": ["A"], "total": [73.78999999999999], "gap_points": [-1.6774],
+                          "pct": [56.33333], "reference_pct": [75.94999], "rank": [9]})
+    shown = as_shown(frame)
+    assert shown.iloc[0].to_dict() == {"unit_name": "A", "total": 73.79, "gap_points": -1.68, "pct": 56.3,
+                                       "reference_pct": 75.9, "rank": 9}
+    text = csv_bytes(shown).decode("utf-8-sig")
+    assert text.splitlines()[1] == "A,73.79,-1.68,56.3,75.9,9"
