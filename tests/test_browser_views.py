@@ -166,3 +166,18 @@ def test_choosing_a_page_on_a_phone_closes_the_sidebar(app_server, phone):
     wait_for_script(phone)
     phone.wait_for_function(f"() => {SIDEBAR_BOX}.right <= 0")
     assert sidebar.bounding_box()["x"] < 0
+
+
+def test_chart_toolbars_speak_vietnamese_even_in_an_english_browser(app_server, browser):
+    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="en-US")
+    page = context.new_page()
+    page.goto(f"{app_server.url}/xep-hang?{HOME}")
+    wait_for_script(page)
+    page.locator('[data-testid="stPlotlyChart"]').first.hover()
+    titles = set(page.locator('[data-testid="stPlotlyChart"]').first.locator(".modebar-btn")
+                 .evaluate_all("els => els.map(e => e.getAttribute('data-title'))"))
+    assert {"Phóng to vùng chọn", "Kéo", "Về khung ban đầu"} <= titles
+    assert not titles & {"Download plot as a PNG", "Zoom", "Pan", "Reset axes"}  # no camera: "Tải ảnh PNG" below
+    full_screen = page.locator('.modebar-btn[data-title="Fullscreen"]').first
+    assert full_screen.evaluate("e => getComputedStyle(e, '::after').content") == '"Toàn màn hình"'
+    context.close()

@@ -259,6 +259,7 @@ def test_communes_sankey_names_on_hover(app):
              zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"])}
     assert flows[("Trung bình (2019): 8", "Khá (2020): 9")] == 5
     assert "Xã Vĩnh Quang" in " ".join(sankey["link"]["customdata"])
+    assert "%{value:d} xã" in sankey["link"]["hovertemplate"]  # "5 xã", not "5.00 xã"
 
 
 def test_communes_operations_f7(app):
