@@ -34,8 +34,9 @@ NO_BAND = "Chưa xếp loại"
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
     fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
                       plot_bgcolor="white", separators=",.", legend=dict(orientation="h", y=-0.15))
-    fig.update_xaxes(gridcolor="#E5E8EB")
-    fig.update_yaxes(gridcolor="#E5E8EB")
+    # Explicit: Streamlit's plotly template, the default once the app has drawn a chart, has no automargin.
+    fig.update_xaxes(gridcolor="#E5E8EB", automargin=True)
+    fig.update_yaxes(gridcolor="#E5E8EB", automargin=True)
     return fig
 
 
@@ -375,7 +376,7 @@ def band_sankey(transitions: pd.DataFrame, band_names: list[str], year_from: int
                   x=[n[3] for n in nodes], y=[n[4] for n in nodes], hovertemplate="%{label}<extra></extra>"),
         link=dict(source=src, target=dst, value=transitions["count"].tolist(), customdata=names,
                   color=[_translucent(colours[n[1]]) for n in (nodes[s] for s in src)],
-                  hovertemplate="%{source.label} → %{target.label}<br>%{value} xã:<br>%{customdata}"
+                  hovertemplate="%{source.label} → %{target.label}<br>%{value:d} xã:<br>%{customdata}"
                                 "<extra></extra>")))
     return base_layout(fig, title, height=420)
 
@@ -422,7 +423,7 @@ def plan_waterfall(steps: pd.DataFrame, current_total: float, target_total: floa
     a dashed line at the score of the unit holding the target rank."""
     rows = _plan_rows(steps, max_steps)
     steps_text = [f"{c}. {n}" if c else n for c, n in zip(rows["criterion_code"], rows["criterion_name"])]
-    labels = ["Hiện tại", *[wrap(t, 32) for t in steps_text], "Sau kế hoạch"]
+    labels = ["Hiện tại", *[wrap(t, 24) for t in steps_text], "Sau kế hoạch"]
     gains = rows["gain"].astype(float).tolist()
     final = current_total + sum(gains)
     fig = go.Figure(go.Waterfall(
@@ -441,8 +442,8 @@ def _waterfall_axis(fig: go.Figure, start: float, final: float, target: float | 
     top = max(final, target or final)
     low = max(0.0, float(int(start - 8)))
     fig.update_xaxes(range=[low, max(min(100.0, top + 6), top + 1)],
-                     title=f"Điểm (trục bắt đầu từ {fmt_number(low, 0)})")
+                     title=f"Điểm (trục từ {fmt_number(low, 0)})")
     if target is not None:
         label = f"Điểm hạng {rank}: {fmt_number(target)}" if rank else f"Mục tiêu: {fmt_number(target)}"
         fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label, layer="below",
-                      annotation_position="top", annotation_font_color=TARGET)
+                      annotation_position="top", annotation_xanchor="right", annotation_font_color=TARGET)

@@ -139,11 +139,11 @@ def _target_unit(con, year: int, unit: Unit, target_rank: int | None, totals: pd
     return None if holder is None else holder.unit_code
 
 
-def weak_fields(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: str = "province-mean",
-                n: int = 4) -> pd.DataFrame:
-    """The `n` fields furthest below the reference (in % of maximum), weakest first."""
+def weak_fields(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
+                reference: str = "province-mean") -> pd.DataFrame:
+    """Every field below the reference (in % of maximum), weakest first: never a fixed number of them."""
     fields = gaps(con, year, unit_code, reference, depth=1)
-    return fields[fields.gap_pct < 0].head(n).reset_index(drop=True)
+    return fields[fields.gap_pct < 0].reset_index(drop=True)
 
 
 def field_matrix(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None) -> pd.DataFrame:

@@ -13,7 +13,6 @@ import pandas as pd
 from analytics.criteria import set_tree, tree_frame
 from analytics.nodes import lowest_rows
 from analytics.scope import get_unit
-from analytics.tables import Sheet
 
 SELF_ROWS_SQL = """
     SELECT unit_code, criterion_code, points, self_points FROM scores
@@ -60,12 +59,3 @@ def office_cuts(cuts: pd.DataFrame) -> pd.DataFrame:
 def largest_cuts(cuts: pd.DataFrame, count: int = 5) -> pd.DataFrame:
     """The criteria the appraisal cut most (only real cuts, > 0)."""
     return cuts[cuts.cut > 0].head(count)
-
-
-def self_assessment_sheets(con, year: int, unit_code: str) -> list[Sheet]:
-    """The two sheets of the Excel export; none when the results carry no self points."""
-    cuts = criterion_cuts(con, year, unit_code)
-    if cuts.empty:
-        return []
-    return [Sheet("Tự chấm - thẩm định", cuts, CUT_COLUMNS, LABELS),
-            Sheet("Bị trừ theo cơ quan", office_cuts(cuts), OFFICE_CUT_COLUMNS, LABELS)]

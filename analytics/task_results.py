@@ -84,7 +84,7 @@ def measured_node(code: str, before: Measure | None, after: Measure | None) -> s
     """The criterion itself, or its nearest ancestor, that both years have points for."""
     if before is None or after is None:
         return None
-    node = code
+    node: str | None = code
     while node is not None:
         if node in before.values and node in after.values:
             return node
@@ -122,15 +122,18 @@ def follow_through(con, year: int | None = None, unit_code: str | None = None, o
 
 def _row(task, item, before: Measure | None, after: Measure | None) -> list:
     node = measured_node(item.criterion_code, before, after)
-    b = before.values[node] if node else (None, None)
-    a = after.values[node] if node else (None, None)
+    b, a = _points_and_max(before, node), _points_and_max(after, node)
     b_pct, a_pct = _pct(*b), _pct(*a)
-    change = None if node is None else round(a[0] - b[0], 6)
+    change = None if a[0] is None or b[0] is None else round(a[0] - b[0], 6)
     found = verdict(b_pct, a_pct)
     return [task.id, task.title, task.office_code, task.office_name, task.state, item.criterion_code, node,
             item.planned_gain, before.year if before else None, b[0], b[1], b_pct, after.year if after else None,
-            a[0], a[1], a_pct, change, None if found == "pending" else round(a_pct - b_pct, 6), found,
+            a[0], a[1], a_pct, change, _pct_change(found, b_pct, a_pct), found,
             VERDICTS[found]]
+
+
+def _points_and_max(found: Measure | None, node: str | None) -> tuple[float | None, float | None]:
+    return found.values[node] if found is not None and node is not None else (None, None)
 
 
 def _pct(points: float | None, maximum: float | None) -> float | None:
@@ -206,3 +209,9 @@ def plan_progress(con, results_year: int, unit_code: str, today: date | None = N
         points_planned_done=round(float(done.planned_gain.fillna(0).sum()), 6),
         points_needed=None if gap is None else gap.points_needed, target_rank=None if gap is None else gap.target_rank,
         rank_of=None if gap is None else gap.rank_of, is_demo=bool(tasks.is_demo.any()))
+
+
+def _pct_change(found: str, before_pct: float | None, after_pct: float | None) -> float | None:
+    if found == "pending" or before_pct is None or after_pct is None:
+        return None
+    return round(after_pct - before_pct, 6)

@@ -21,9 +21,9 @@ import pandas as pd
 from analytics.criteria import code_sort_key, set_tree
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number
-from analytics.importing.commit import transaction
 from analytics.scope import get_unit
 from analytics.store import bump_data_version, new_batch
+from analytics.transactions import transaction
 
 STATUSES = {"todo": "Chưa thực hiện", "doing": "Đang thực hiện", "done": "Hoàn thành"}
 OVERDUE = "overdue"

@@ -1,19 +1,17 @@
 """Cấp xã: the communes' totals and bands, band transitions, a commune's profile, operational indicators."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics.charts import band_sankey, commune_bars, commune_profile_chart
-from analytics.exports import COMMUNE_COLUMNS
-from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
-from ui import data, exports
+from analytics.formatting import fmt_signed
+from analytics.reports.workbook import COMMUNE_COLUMNS
+from ui import data, exports, tables
 from ui.marks import change_delta, chart, demo_badge, empty_state
-from ui.sidebar import current
+from ui.marks import escape_markdown as esc
+from ui.page import begin
+from ui.url import url_selectbox
 
-sel = current()
-con = data.connection()
-ver = data.version(con)
-st.title("Cấp xã")
+sel, con, ver = begin("Cấp xã")
 
 # The district whose communes are shown: the unit chosen at district level, or the chosen commune's district.
 district = sel.unit_code if sel.level == "district" else sel.parent_code
@@ -29,6 +27,7 @@ if sel.year not in years:
     st.stop()
 year = sel.year
 
+# --- bands: counts, changes and members -----------------------------------------------------------
 summary = data.commune_summary(con, ver, year, district)
 table = data.commune_table(con, ver, year, district)
 band_names = data.bands(con, ver, "commune", year)
@@ -48,7 +47,7 @@ for card, (band, count) in zip(cards, shown_bands.items()):
 mean = summary.mean_change
 cards[-1].metric("Thay đổi điểm trung bình", "–" if mean is None else fmt_signed(mean, 1) + " điểm", border=True,
                  **change_delta(mean, since or "chưa có năm trước"))
-members = "; ".join(f"**{band}**: {', '.join(names)}" for band, names in summary.members.items() if names)
+members = "; ".join(f"**{esc(band)}**: {esc(', '.join(names))}" for band, names in summary.members.items() if names)
 st.markdown(members + ".")
 
 chart(commune_bars(table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã năm {year}"),
@@ -56,37 +55,31 @@ chart(commune_bars(table, band_names, selected_commune, title=f"Tổng điểm v
       "Mỗi thanh là tổng điểm của một xã, thị trấn; màu thanh là loại xếp được (chú giải ở trên biểu đồ). "
       "Xã đang chọn ở thanh bên có viền và tên màu cam.")
 
+# --- moves between bands ------------------------------------------------------------------------
 st.subheader("Chuyển loại giữa hai năm")
-earlier = [y for y in years if y < year]
+earlier = sorted((y for y in years if y < year), reverse=True)
 if not earlier:
     empty_state(f"Chưa có năm nào trước {year} để so sánh xếp loại.")
 else:
-    year_from = st.selectbox("So với năm", sorted(earlier, reverse=True), key="communes_from")
+    year_from = url_selectbox("So với năm", earlier, "communes_from", parse=int)
     transitions = data.band_transitions(con, ver, year_from, year, district)
     chart(band_sankey(transitions, band_names, year_from, year, title=f"Xếp loại các xã: {year_from} → {year}"),
           "communes_sankey",
           f"Bên trái là các loại năm {year_from}, bên phải là năm {year}; độ dày mỗi dải là số xã. "
           "Dải đi chéo xuống dưới là xã tụt loại, đi chéo lên là xã lên loại. Di chuột lên một dải để xem tên các xã.")
     if summary.moved_up:
-        ups = ", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up)
+        ups = esc(", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up))
         st.markdown(f"**Lên loại ({len(summary.moved_up)} xã):** {ups}.")
     if summary.moved_down:
-        downs = ", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_down)
+        downs = esc(", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_down))
         st.markdown(f"**Xuống loại ({len(summary.moved_down)} xã):** {downs}.")
 
-
-def commune_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Hạng": [fmt_rank(r, o) for r, o in zip(frame["rank"], frame.rank_of)], "Xã, thị trấn": frame.unit_name,
-        "Tổng điểm": [fmt_number(v) for v in frame.total], "Thay đổi điểm": [fmt_signed(v) for v in frame.delta_total],
-        "Xếp loại": frame.band.fillna("–"), "Năm trước": frame.band_previous.fillna("–"),
-    }).reset_index(drop=True)
-
-
 with st.expander("Bảng điểm các xã", expanded=False):
-    st.dataframe(commune_rows(table), hide_index=True, key="communes_table")
+    tables.show(tables.commune_rows(table), "communes_table", tables.commune_formats(int(table.rank_of.max())),
+                highlight=("Xã, thị trấn", sel.unit_name))
     exports.csv_button(table, f"cac-xa-{district}-{year}", "communes_csv", COMMUNE_COLUMNS)
 
+# --- one commune against the others -------------------------------------------------------------
 st.subheader("Hồ sơ một xã so với trung bình các xã")
 ranked = table[table.total.notna()]
 names = dict(zip(ranked.unit_code, ranked.unit_name))
@@ -94,7 +87,7 @@ codes = ranked.unit_code.tolist()
 if selected_commune in codes:  # at commune level the sidebar chooses the commune
     chosen = selected_commune
 else:
-    chosen = st.selectbox("Xã, thị trấn", codes, format_func=names.get, key="communes_profile_unit")
+    chosen = url_selectbox("Xã, thị trấn", codes, "communes_profile_unit", format_func=names.get)
 profile = data.commune_profile(con, ver, year, chosen)
 if profile.empty:
     empty_state(f"{names[chosen]} chưa có điểm theo lĩnh vực năm {year}.")
@@ -104,31 +97,22 @@ else:
           f"Cột màu cam là phần trăm điểm tối đa {names[chosen]} đạt ở mỗi lĩnh vực; vạch đen là trung bình của các "
           "xã, thị trấn trong huyện. Cột thấp hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.")
 
+# --- operations (one-stop desks, VNPT-iGATE) ----------------------------------------------------
 st.subheader("Chỉ số vận hành")
-
-
-def figure_text(value: float, unit: str) -> str:
-    if unit == "pct":
-        return fmt_pct(value, 0)
-    if unit == "bool":
-        return "Có" if value > 0 else "Không"
-    return fmt_number(value, 0)
-
-
 own = data.unit_indicators(con, ver, year, district)
-lines = [f"- {item.indicator_name}: **{figure_text(item.value, item.unit)}**" for item in own.itertuples()]
+lines = [f"- {esc(item.indicator_name)}: **{tables.indicator_text(item.value, item.unit)}**"
+         for item in own.itertuples()]
 indicators = data.indicator_table(con, ver, year, district)
 for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
     lacking = data.communes_lacking(con, ver, year, district, code)
     if len(lacking):
-        lines.append(f"- Chưa đạt “{name}”: **{len(lacking):02d} xã** ({', '.join(lacking.unit_name)})")
+        lines.append(f"- Chưa đạt “{esc(name)}”: **{len(lacking):02d} xã** ({esc(', '.join(lacking.unit_name))})")
 if lines:
     st.markdown("\n".join(lines))
 if indicators.empty:
     empty_state(f"Chưa có số liệu vận hành của từng xã (một cửa điện tử, VNPT-iGATE) năm {year}.")
 else:
-    flags = indicators.pivot_table(index="unit_name", columns="indicator_name", values="value", aggfunc="first")
-    st.dataframe(flags.map(lambda v: "Có" if v > 0 else ("Không" if v == 0 else "–")).rename_axis("Xã, thị trấn"),
-                 key="communes_indicators")
+    flags = tables.indicator_flags(indicators)
+    tables.show(flags, "communes_indicators", tables.indicator_formats(flags))
     exports.csv_button(indicators, f"chi-so-van-hanh-{district}-{year}", "communes_indicators_csv",
                        ["unit_code", "unit_name", "indicator", "indicator_name", "value"])

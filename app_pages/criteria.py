@@ -1,16 +1,16 @@
 """Tiêu chí (Phòng Nội vụ): field and criterion gaps against a reference, units × fields, points by office."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics.charts import field_heatmap, gap_bars, office_bars
-from analytics.errors import CchcError
-from analytics.exports import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
-from analytics.formatting import fmt_number, fmt_pct, fmt_signed
-from ui import data, exports
+from analytics.formatting import fmt_signed
+from analytics.reports.workbook import CRITERIA_COLUMNS, FIELD_COLUMNS, FIELD_LABELS, OFFICE_DETAIL_COLUMNS
+from ui import data, exports, tables
 from ui import tasks as tasks_ui
-from ui.marks import chart, demo_badge, empty_state, stop_without_data
-from ui.sidebar import current, url_selectbox
+from ui.analyses import gaps_or_reason
+from ui.marks import chart, demo_badge, empty_state, escape_markdown, stop_without_data
+from ui.page import begin
+from ui.url import bound, forget, url_selectbox
 
 REFERENCES = {
     "province-mean": "Trung bình các đơn vị cùng cấp",
@@ -18,57 +18,49 @@ REFERENCES = {
     "target": "Đơn vị giữ hạng mục tiêu",
     "threshold": "Một ngưỡng tự chọn (% điểm tối đa)",
 }
+REFERENCE_SLUGS = {"province-mean": "so-voi-trung-binh", "best": "so-voi-cao-nhat", "target": "so-voi-hang-muc-tieu"}
 MEASURES = {"gap_points": "Điểm", "gap_pct": "% điểm tối đa"}
+THRESHOLDS = list(range(50, 101, 5))
 ALL = "__all__"
 
-sel = current()
-con = data.connection()
-ver = data.version(con)
-st.title("Tiêu chí")
-
+sel, con, ver = begin("Tiêu chí")
 stop_without_data(sel)
 
+# --- the reference and the measure --------------------------------------------------------------
 st.subheader(f"{sel.unit_name} — năm {sel.year}")
 controls = st.columns([3, 2, 2])
 with controls[0]:
     ref = url_selectbox("So sánh với", list(REFERENCES), "ref", format_func=REFERENCES.get)
     if ref == "threshold":
-        ref_value = f"threshold:{st.slider('Ngưỡng (% điểm tối đa)', 50, 100, 80, step=5, key='threshold')}"
+        threshold = bound(st.slider, "threshold", THRESHOLDS, 80, "Ngưỡng (% điểm tối đa)", 50, 100, step=5,
+                          parse=int)
+        ref_value, reference_words = f"threshold:{threshold}", f"ngưỡng {threshold}% điểm tối đa"
     else:
-        ref_value = ref
+        forget("threshold")
+        ref_value, reference_words = ref, REFERENCES[ref].lower()
 with controls[1]:
-    measure = st.segmented_control("Đo chênh lệch bằng", list(MEASURES), format_func=MEASURES.get,
-                                   default="gap_points", required=True, key="measure")
+    measure = bound(st.segmented_control, "measure", list(MEASURES), "gap_points", "Đo chênh lệch bằng",
+                    list(MEASURES), format_func=MEASURES.get, required=True)
+reference_slug = REFERENCE_SLUGS.get(ref, ref_value.replace(":", "-"))
 
-
-def load_gaps(depth: int) -> pd.DataFrame | None:
-    """Gaps at one depth against the chosen reference; None (with the reason shown) if they cannot be computed."""
-    target = data.target_rank(con, ver, sel.unit_code, sel.year) if ref == "target" else None
-    try:
-        return data.gaps(con, ver, sel.year, sel.unit_code, ref_value, depth, target)
-    except CchcError as error:
-        empty_state(error.message)
-        return None
-
-
-fields = load_gaps(1)
+fields = gaps_or_reason(sel, con, ver, ref_value, 1)
 if fields is None:
     st.stop()
 if fields.empty:
     empty_state(f"{sel.unit_name} chưa có điểm theo lĩnh vực năm {sel.year}.")
     st.stop()
 demo_badge(True)
-criteria = load_gaps(2)
+criteria = gaps_or_reason(sel, con, ver, ref_value, 2)
 offices = (criteria if criteria is not None else fields)[["owner_office", "owner_office_name"]].dropna()
 office_names = dict(zip(offices.owner_office, offices.owner_office_name))
 with controls[2]:
-    office = st.selectbox("Cơ quan phụ trách", [ALL, *sorted(office_names, key=office_names.get)],
-                          format_func=lambda c: "Tất cả" if c == ALL else office_names[c], key="office")
+    office = url_selectbox("Cơ quan phụ trách", [ALL, *sorted(office_names, key=office_names.get)], "office",
+                           format_func=lambda c: "Tất cả" if c == ALL else office_names[c])
 
-reference_words = REFERENCES[ref].lower() if ref != "threshold" else f"ngưỡng {ref_value.split(':')[1]}% điểm tối đa"
+# --- fields against the reference ---------------------------------------------------------------
 weak = fields[fields.gap_points < 0].sort_values("gap_points")
 if len(weak):
-    names = ", ".join(f"{c} ({fmt_signed(g)})" for c, g in zip(weak.criterion_code, weak.gap_points))
+    names = escape_markdown(", ".join(f"{c} ({fmt_signed(g)})" for c, g in zip(weak.criterion_code, weak.gap_points)))
     st.markdown(f"Thấp hơn {reference_words} ở **{len(weak)}** lĩnh vực: {names} điểm.")
 else:
     st.markdown(f"Không có lĩnh vực nào thấp hơn {reference_words}.")
@@ -77,14 +69,15 @@ unit_words = "điểm" if measure == "gap_points" else "điểm phần trăm"
 chart(gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}"), "criteria_fields",
       f"Mỗi thanh là một lĩnh vực. Thanh sang trái (màu cam) là số {unit_words} {sel.unit_name} thấp hơn mốc so "
       f"sánh, thanh sang phải (màu xanh lá) là cao hơn. Lĩnh vực yếu nhất ở trên cùng. Mốc so sánh: {reference_words}.")
-exports.csv_button(fields, f"linh-vuc-{sel.unit_code}-{sel.year}", "criteria_fields_csv", FIELD_COLUMNS, FIELD_LABELS,
-                   label="Tải CSV các lĩnh vực")
+exports.csv_button(fields, f"linh-vuc-{sel.unit_code}-{sel.year}-{reference_slug}", "criteria_fields_csv",
+                   FIELD_COLUMNS, FIELD_LABELS, label="Tải CSV các lĩnh vực")
 
+# --- one field's criteria -----------------------------------------------------------------------
 st.subheader("Đi sâu vào một lĩnh vực")
 field_labels = dict(zip(fields.criterion_code, fields.criterion_name))
-field = st.selectbox("Lĩnh vực", [ALL, *fields.criterion_code], index=1 if len(fields) else 0,
-                     format_func=lambda c: "Tất cả lĩnh vực" if c == ALL else f"{c}. {field_labels[c]}",
-                     key="field")
+field_codes = [ALL, *fields.criterion_code]
+field = url_selectbox("Lĩnh vực", field_codes, "field", default=field_codes[1],
+                      format_func=lambda c: "Tất cả lĩnh vực" if c == ALL else f"{c}. {field_labels[c]}")
 if criteria is None or criteria.empty:
     empty_state(f"{sel.unit_name} chưa có điểm theo tiêu chí năm {sel.year}, chỉ có điểm theo lĩnh vực.")
 else:
@@ -98,11 +91,14 @@ else:
               f"Mỗi thanh là một tiêu chí của {scope}"
               + ("" if office == ALL else f" do {office_names[office]} phụ trách")
               + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.")
-        exports.csv_button(shown, f"tieu-chi-{sel.unit_code}-{sel.year}", "criteria_drill_csv", CRITERIA_COLUMNS,
-                           label="Tải CSV các tiêu chí")
+        exports.csv_button(shown, exports.file_stem("tieu-chi", sel.unit_code, sel.year, reference_slug,
+                                                    None if field == ALL else f"linh-vuc-{field}",
+                                                    None if office == ALL else f"co-quan-{office}"),
+                           "criteria_drill_csv", CRITERIA_COLUMNS, label="Tải CSV các tiêu chí")
 
 tasks_ui.criterion_button(sel, criteria)
 
+# --- units × fields -----------------------------------------------------------------------------
 st.subheader("Bản đồ nhiệt: các đơn vị × lĩnh vực")
 matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)
 if matrix.empty:
@@ -114,17 +110,7 @@ else:
           f"đơn vị càng đạt gần điểm tối đa của lĩnh vực. Tên {sel.unit_name} in đậm màu cam. "
           "Đọc theo hàng để thấy lĩnh vực nào cả tỉnh cùng yếu, theo cột để thấy điểm yếu riêng của một đơn vị.")
 
-
-def detail_table(detail: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Cơ quan": detail.office_name, "Tiêu chí": detail.criterion_code + ". " + detail.criterion_name,
-        "Điểm đạt": [f"{fmt_number(p)}/{fmt_number(m)}" for p, m in zip(detail.points, detail.max_points)],
-        "Đơn vị tốt nhất": [fmt_pct(v) for v in detail.best_peer_pct],
-        "Bị mất": [fmt_number(v) for v in detail.lost_points],
-        "Có thể lấy lại": [fmt_number(v) for v in detail.reachable_points],
-    }).reset_index(drop=True)
-
-
+# --- points by office ---------------------------------------------------------------------------
 st.subheader("Điểm có thể lấy lại, theo cơ quan phụ trách")
 summary, detail = data.recoverable(con, ver, sel.year, sel.unit_code)
 if office != ALL:
@@ -136,6 +122,9 @@ else:
           "Thanh nhạt: điểm các tiêu chí của cơ quan đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy "
           "lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay (một mức đã có đơn vị "
           "làm được). Bảng dưới liệt kê các tiêu chí đứng sau mỗi con số.")
-    st.dataframe(detail_table(detail[detail.lost_points > 0]), hide_index=True, key="criteria_detail")
-    exports.csv_button(detail[detail.lost_points > 0], f"tieu-chi-theo-co-quan-{sel.unit_code}-{sel.year}",
+    lost = detail[detail.lost_points > 0]
+    tables.show(tables.office_detail(lost), "criteria_detail", tables.OFFICE_DETAIL_FORMATS,
+                widths={"Tiêu chí": "medium"})
+    exports.csv_button(lost, exports.file_stem("tieu-chi-theo-co-quan", sel.unit_code, sel.year,
+                                               None if office == ALL else f"co-quan-{office}"),
                        "criteria_detail_csv", OFFICE_DETAIL_COLUMNS)

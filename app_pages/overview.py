@@ -3,18 +3,13 @@
 import streamlit as st
 
 from analytics.charts import office_bars, ranking_bar, unit_history
-from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
-from ui import data, exports
+from ui import analyses, data, exports
 from ui import tasks as tasks_ui
 from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
-from ui.sidebar import current
+from ui.page import begin
 
-sel = current()
-con = data.connection()
-ver = data.version(con)
-st.title("Tổng quan chỉ số CCHC")
-
+sel, con, ver = begin("Tổng quan chỉ số CCHC")
 stop_without_data(sel)
 
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
@@ -26,19 +21,8 @@ if not row.has_data:
     empty_state(f"{sel.unit_name} chưa có dữ liệu năm {sel.year}. Hãy chọn năm khác hoặc nạp kết quả ở trang Dữ liệu.")
     st.stop()
 
-
-def target_gap():
-    """The gap to the unit's target rank, or None when no target is set (or it cannot be computed)."""
-    rank = data.target_rank(con, ver, sel.unit_code, sel.year)
-    if rank is None:
-        return None
-    try:
-        return data.target_gap(con, ver, sel.year, sel.unit_code, rank)
-    except CchcError:
-        return None
-
-
-gap = target_gap()
+# --- the cards: score, rank, points to the target rank -----------------------------------------
+gap = analyses.target_gap(sel, con, ver)
 previous = ranking.attrs.get("previous_year")
 cards = st.columns(3)
 points_change = change_delta(row.delta_total, f"{fmt_signed(row.delta_total)} điểm so với {previous}") \
@@ -61,6 +45,7 @@ else:
 
 tasks_ui.render_overview_summary(con, ver, sel)
 
+# --- the ranking and the unit's history ---------------------------------------------------------
 left, right = st.columns([3, 2], gap="large")
 with left:
     chart(ranking_bar(ranking, sel.unit_code, target_rank=gap.target_rank if gap else None,
@@ -73,6 +58,7 @@ with right:
     chart(unit_history(history, sel.unit_code, title="Điểm và thứ hạng qua các năm"), "overview_history",
           f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.")
 
+# --- where the points are ------------------------------------------------------------------------
 st.subheader("Ba cơ quan có nhiều điểm có thể lấy lại nhất")
 summary, _detail = data.recoverable(con, ver, sel.year, sel.unit_code)
 top = summary[summary.reachable_points > 0].head(3)
@@ -84,6 +70,7 @@ else:
           "nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
           "Danh sách tiêu chí cụ thể ở trang Tiêu chí.")
 
+# --- the paragraph and the files ---------------------------------------------------------------
 st.subheader("Đánh giá chung")
 exports.summary_block(con, sel.year, sel.unit_code)
 with st.container(horizontal=True, key="overview_downloads"):

@@ -1,25 +1,22 @@
 """Kế hoạch đạt mục tiêu: the criteria that close the gap to the target rank, and what-if sliders per field."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics.charts import plan_waterfall
 from analytics.errors import CchcError
-from analytics.exports import PLAN_COLUMNS
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
+from analytics.reports.workbook import PLAN_COLUMNS
 from analytics.trend import projection_sentence
-from ui import data, exports
+from ui import data, exports, tables
 from ui import tasks as tasks_ui
 from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
-from ui.sidebar import current
+from ui.page import begin
+from ui.url import bound, url_selectbox
+from ui.whatif import field_sliders
 
-SLIDER_STEP = 0.25
 CAPS = {"best": "mức cao nhất đơn vị khác đã đạt", "max": "điểm tối đa của tiêu chí"}
 
-sel = current()
-con = data.connection()
-ver = data.version(con)
-st.title("Kế hoạch đạt mục tiêu")
+sel, con, ver = begin("Kế hoạch đạt mục tiêu")
 
 stop_without_data(sel)
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
@@ -33,11 +30,13 @@ demo_badge(True)
 set_target = data.target_rank(con, ver, sel.unit_code, sel.year)
 rank_of = int(row.rank_of)
 controls = st.columns([1, 2, 2])
-target_rank = int(controls[0].number_input(
-    "Hạng mục tiêu", min_value=1, max_value=rank_of, step=1, key="target_rank",
-    value=min(set_target, rank_of) if set_target else max(1, int(row["rank"]) - 1),
-    help="Mặc định là chỉ tiêu đã đặt trong kho dữ liệu (nếu có)."))
-cap = controls[1].selectbox("Mỗi tiêu chí được nâng tới", list(CAPS), format_func=CAPS.get, key="plan_cap")
+with controls[0]:
+    target_rank = int(bound(st.number_input, "target_rank", range(1, rank_of + 1),
+                            min(set_target, rank_of) if set_target else max(1, int(row["rank"]) - 1),
+                            "Hạng mục tiêu", min_value=1, max_value=rank_of, step=1, parse=int,
+                            help="Mặc định là chỉ tiêu đã đặt trong kho dữ liệu (nếu có)."))
+with controls[1]:
+    cap = url_selectbox("Mỗi tiêu chí được nâng tới", list(CAPS), "plan_cap", format_func=CAPS.get)
 
 try:
     plan = data.plan(con, ver, sel.year, sel.unit_code, target_rank, cap)
@@ -45,6 +44,7 @@ except CchcError as error:
     empty_state(error.message)
     st.stop()
 
+# --- the cards and the verdict --------------------------------------------------------------------
 cards = st.columns(4)
 cards[0].metric("Hiện tại", fmt_number(plan.current_total), delta=f"hạng {fmt_rank(row['rank'], rank_of)}",
                 delta_color="gray", delta_arrow="off", border=True)
@@ -65,23 +65,8 @@ else:
 st.info(f"**Giới hạn của kế hoạch.** {plan.assumption}", icon=":material/rule:")
 
 
-def steps_frame(steps) -> pd.DataFrame:
-    return pd.DataFrame([vars(s) for s in steps], columns=["criterion_code", "criterion_name", "owner_office",
-                                                           "owner_office_name", "from_points", "to_points", "gain"])
-
-
-def steps_table(frame: pd.DataFrame, start: float) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Tiêu chí": frame.criterion_code + ". " + frame.criterion_name,
-        "Cơ quan phụ trách": frame.owner_office_name.fillna("–"),
-        "Điểm hiện tại": [fmt_number(v) for v in frame.from_points],
-        "Điểm cần đạt": [fmt_number(v) for v in frame.to_points],
-        "Tăng thêm": [fmt_signed(v) for v in frame.gain],
-        "Tổng điểm lũy kế": [fmt_number(v) for v in start + frame.gain.cumsum()],
-    })
-
-
-steps = steps_frame(plan.steps)
+# --- the criteria to raise, in order ------------------------------------------------------------
+steps = tables.plan_steps(plan.steps)
 if steps.empty:
     empty_state("Kế hoạch không cần nâng tiêu chí nào.")
 else:
@@ -91,44 +76,29 @@ else:
           "thanh cam dưới cùng là tổng điểm sau kế hoạch. Đường nét đứt là điểm của đơn vị đang giữ hạng mục "
           "tiêu: thanh cuối chạm hoặc vượt đường này là đạt. Trục ngang không bắt đầu từ 0 để thấy rõ từng phần tăng.")
     st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
-    st.dataframe(steps_table(steps, plan.current_total), hide_index=True, key="plan_table")
-    exports.csv_button(steps, f"ke-hoach-{sel.unit_code}-{sel.year}-hang-{target_rank}", "plan_csv", PLAN_COLUMNS)
+    tables.show(tables.plan_table(steps, plan.current_total), "plan_table", tables.PLAN_FORMATS,
+                widths={"Tiêu chí": "medium", "Tăng thêm": "small", "Tổng điểm lũy kế": "small"})
+    exports.csv_button(steps, f"ke-hoach-{sel.unit_code}-{sel.year}-hang-{target_rank}-{cap}", "plan_csv",
+                       PLAN_COLUMNS)
     tasks_ui.plan_button(plan)
 projection = data.projection(con, ver, sel.unit_code, target_rank, sel.level, sel.parent_code)
 if projection is not None and projection.last_year == sel.year:
     st.caption(f"{projection_sentence(projection)} {projection.basis}")
 
+# --- what if: a new score per field -------------------------------------------------------------
 st.subheader("Thử nếu… (điểm từng lĩnh vực)")
 st.caption("Kéo thanh trượt để đặt điểm mới cho từng lĩnh vực; tổng điểm và thứ hạng mới được tính lại ngay, "
            "với điểm của các đơn vị khác giữ nguyên như năm " + str(sel.year) + ".")
 fields = data.gaps(con, ver, sel.year, sel.unit_code, "province-mean", 1, None)
-
-
-def slider_options(points: float, maximum: float) -> list[float]:
-    grid = {round(i * SLIDER_STEP, 2) for i in range(int(maximum / SLIDER_STEP) + 1)}
-    return sorted(grid | {round(points, 2), round(maximum, 2)})
-
-
-outcome = st.columns(3)  # filled after the sliders, shown above them
-changes = {}
-columns = st.columns(2, gap="large")
-for i, field in enumerate(fields.sort_values("criterion_code").itertuples()):
-    with columns[i % 2]:
-        current_points = round(float(field.points), 2)
-        chosen = st.select_slider(
-            f"{field.criterion_code}. {field.criterion_name} (tối đa {fmt_number(field.max_points)})",
-            slider_options(current_points, float(field.max_points)), value=current_points,
-            format_func=fmt_number, key=f"whatif_{field.criterion_code}")
-        if round(chosen - current_points, 2):
-            changes[field.criterion_code] = round(chosen - current_points, 2)
-
+outcome = st.container(horizontal=True, key="whatif_outcome")  # filled after the sliders, shown above them
+changes = field_sliders(fields)
 result = data.what_if(con, ver, sel.year, sel.unit_code, tuple(sorted(changes.items())))
 moved = round(result.new_total - result.old_total, 2)
 places = result.old_rank - result.new_rank
-outcome[0].metric("Tổng điểm mới", fmt_number(result.new_total), border=True,
-                  **change_delta(moved, f"{fmt_signed(moved)} điểm"))
-outcome[1].metric("Thứ hạng mới", fmt_rank(result.new_rank, result.rank_of), border=True,
-                  **change_delta(places, rank_change_words(places)))
+outcome.metric("Tổng điểm mới", fmt_number(result.new_total), border=True,
+               **change_delta(moved, f"{fmt_signed(moved)} điểm"))
+outcome.metric("Thứ hạng mới", fmt_rank(result.new_rank, result.rank_of), border=True,
+               **change_delta(places, rank_change_words(places)))
 reached = result.new_rank <= target_rank
-outcome[2].metric(f"Còn thiếu để đạt hạng {target_rank}", border=True,
-                  value="Đã đạt" if reached else fmt_number(max(0.0, (plan.target_total or 0) - result.new_total)))
+outcome.metric(f"Còn thiếu để đạt hạng {target_rank}", border=True,
+               value="Đã đạt" if reached else fmt_number(max(0.0, (plan.target_total or 0) - result.new_total)))

@@ -1,19 +1,15 @@
 """Xếp hạng: rank and totals over the years for every unit, a table of changes, units compared field by field."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics.charts import bump_chart, field_comparison, totals_chart
-from analytics.exports import RANKING_COLUMNS
-from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
-from ui import data, exports
-from ui.marks import chart, demo_badge, empty_state, highlight_row, stop_without_data
-from ui.sidebar import current
+from analytics.reports.workbook import RANKING_COLUMNS
+from ui import data, exports, tables
+from ui.marks import chart, demo_badge, empty_state, stop_without_data
+from ui.page import begin
+from ui.url import url_multiselect
 
-sel = current()
-con = data.connection()
-ver = data.version(con)
-st.title("Xếp hạng")
+sel, con, ver = begin("Xếp hạng")
 
 trend = data.trend(con, ver, sel.level, sel.parent_code)
 stop_without_data(sel, trend.empty)
@@ -33,41 +29,28 @@ chart(totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"), 
       f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
       "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.")
 
-
-def change_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The ranking of the year, in words and Vietnamese numbers, for people."""
-    shown = frame[frame.has_data]
-    return pd.DataFrame({
-        "Hạng": [fmt_rank(r, o) for r, o in zip(shown["rank"], shown.rank_of)],
-        "Đơn vị": shown.unit_name,
-        "Tổng điểm": [fmt_number(v) for v in shown.total],
-        "Thay đổi điểm": [fmt_signed(v) for v in shown.delta_total],
-        "Hạng năm trước": [fmt_rank(r, o) for r, o in zip(shown.rank_previous, shown.rank_of)],
-        "Thay đổi thứ hạng": [rank_change_words(v) for v in shown.delta_rank],
-        "Xếp loại": shown.band.fillna("–"),
-    }).reset_index(drop=True)
-
-
+# --- the year's table ---------------------------------------------------------------------------
 previous = ranking.attrs.get("previous_year")
 st.subheader(f"Bảng xếp hạng năm {sel.year}" + (f" và thay đổi so với {previous}" if previous else ""))
-table = change_table(ranking)
-st.dataframe(highlight_row(table, "Đơn vị", sel.unit_name), hide_index=True, key="ranking_table")
-exports.csv_button(ranking[ranking.has_data], f"xep-hang-{sel.level}-{sel.year}", "ranking_csv", RANKING_COLUMNS)
+ranked = ranking[ranking.has_data]
+tables.show(tables.ranking_changes(ranking), "ranking_table", tables.ranking_formats(int(ranking.rank_of.max())),
+            highlight=("Đơn vị", sel.unit_name), widths={"Đơn vị": "medium"})
+exports.csv_button(ranked, f"xep-hang-{sel.level}-{sel.year}", "ranking_csv", RANKING_COLUMNS)
 missing = ranking[~ranking.has_data].unit_name.tolist()
 if missing:
     st.caption(f"Chưa có dữ liệu năm {sel.year}: {', '.join(missing)}.")
 
+# --- units compared field by field -------------------------------------------------------------
 st.subheader("So sánh từng lĩnh vực")
 matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)
 if matrix.empty:
     empty_state(f"Chưa có điểm theo lĩnh vực năm {sel.year}: kết quả nạp vào chỉ có tổng điểm.")
     st.stop()
 names = dict(zip(ranking.unit_code, ranking.unit_name))
-offered = [c for c in ranking[ranking.has_data].unit_code if c in set(matrix.unit_code)]
-leader = offered[0]
-default = list(dict.fromkeys([sel.unit_code, leader]))
-chosen = st.multiselect("Đơn vị so sánh (tối đa 4)", offered, default=[c for c in default if c in offered],
-                        format_func=names.get, max_selections=4, key="ranking_compare")
+offered = [c for c in ranked.unit_code if c in set(matrix.unit_code)]
+default = [c for c in dict.fromkeys([sel.unit_code, offered[0]]) if c in offered]
+chosen = url_multiselect("Đơn vị so sánh (tối đa 4)", offered, "ranking_compare", default, format_func=names.get,
+                         max_selections=4, placeholder="Chọn đơn vị")
 if not chosen:
     empty_state("Hãy chọn ít nhất một đơn vị để so sánh.")
 else:

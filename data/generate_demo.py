@@ -10,10 +10,10 @@ is_demo = false:
   F1 2020 Bảo Lâm total 73,79, rank 9/10;  F2 2019 total 81,00, rank 7/10;
   F7 on-time rate 97 %, 12 district offices and 5 communes on VNPT-iGATE, the 7 communes
      without an e-one-stop system;  F8 targets for 2021 (rank 5/10, > 70 % trained).
-The commune bands (F3, F4), the +3,0 mean change (F5) and Bảo Lâm's four weakest fields
-(F6) are real facts, but the numbers behind them are not published: every commune point,
-every other district's point and every criterion-level point is illustrative, invented
-here to fit those facts, and stored with is_demo = true.
+The commune bands (F3, F4), the +3,0 mean change (F5) and Bảo Lâm's weak fields (F6: exactly
+fields 7, 6, 5 and 3 below the provincial mean) are real facts, but the numbers behind them are not
+published: every commune point, every other district's point and every criterion-level point is
+illustrative, invented here to fit those facts, and stored with is_demo = true.
 
 Method: each unit-year gets a total (hand-picked below), which is split into fields and
 then into criteria in whole hundredths of a point, using a seeded random profile per unit
@@ -161,8 +161,9 @@ DISTRICT_TOTALS = {
 }
 SAMPLE_2021_TOTALS = {"040": 88.10, "042": 79.85, "043": 74.85, "045": 80.05, "047": 83.40,
                       "048": 76.20, "049": 82.15, "051": 85.02, "052": 79.60, "053": 77.90}
-# Bảo Lâm 2020 by field, weak on 7, 6, 5 and 3 as footnote 5 of the notice says (F6).
-BAO_LAM_2020_FIELDS = {"1": 8.90, "2": 5.30, "3": 9.40, "4": 7.10, "5": 6.60, "6": 4.20, "7": 8.45, "8": 23.84}
+# Bảo Lâm 2020 by field: below the mean of the ten districts on exactly 7, 6, 5 and 3, as footnote 5 of the
+# notice says (F6), and at or above it on every other field (fields_below_mean checks it on every run).
+BAO_LAM_2020_FIELDS = {"1": 8.60, "2": 5.04, "3": 9.40, "4": 6.90, "5": 6.60, "6": 4.20, "7": 8.45, "8": 24.60}
 # Commune totals chosen so the bands are F3/F4 and the mean change is exactly +3,00 (F5).
 COMMUNE_TOTALS = {
     "01304": (82.50, 84.10), "01290": (76.20, 78.40), "01294": (71.80, 73.05),
@@ -260,6 +261,24 @@ def build_scores(rng: random.Random) -> list[dict]:
     # The two totals the notice publishes, kept as their own real rows.
     rows += [_score(2019, "042", "TOTAL", cents(81.00), False), _score(2020, "042", "TOTAL", cents(73.79), False)]
     return rows
+
+
+F6_WEAK_FIELDS = {"3", "5", "6", "7"}
+
+
+def fields_below_mean(rows: list[dict], year: int = 2020, unit: str = "042") -> set[str]:
+    """The fields where `unit` is below the mean of the districts, in % of maximum (F6 of DESIGN.md)."""
+    criteria_field = {c: f for f, items in DISTRICT_CRITERIA.items() for c, _, _, _ in items}
+    fmax = field_maxima_c(DISTRICT_CRITERIA)
+    district_codes = {c for c, _, _ in DISTRICTS}
+    cents_by = {}
+    for r in rows:
+        if r["year"] == year and r["unit_code"] in district_codes and r["criterion_code"] in criteria_field:
+            key = (r["unit_code"], criteria_field[r["criterion_code"]])
+            cents_by[key] = cents_by.get(key, 0) + cents(float(r["points"]))
+    pct = {key: value / fmax[key[1]] for key, value in cents_by.items()}
+    mean = {f: sum(pct[(d, f)] for d in district_codes) / len(district_codes) for f in fmax}
+    return {f for f in fmax if pct[(unit, f)] < mean[f]}
 
 
 def _score(year, unit, criterion, points_c, is_demo) -> dict:
@@ -395,6 +414,9 @@ def sample_xlsx(rows: list[dict], path: Path) -> None:
 def build_all() -> dict[str, str]:
     rng = random.Random(SEED)
     sets, criteria, bands = build_criteria()
+    scores = build_scores(rng)
+    if fields_below_mean(scores) != F6_WEAK_FIELDS:
+        raise AssertionError(f"F6: Bảo Lâm 2020 is below the mean on {sorted(fields_below_mean(scores))}")
     files = {
         "units.csv": to_csv(build_units()),
         "unit_aliases.csv": to_csv([{"alias": a, "unit_code": c, "note": n} for a, c, n in ALIASES]),
@@ -403,7 +425,7 @@ def build_all() -> dict[str, str]:
         "criteria.csv": to_csv(criteria),
         "bands.csv": to_csv(bands),
         "measures.csv": to_csv([{"code": c, "name": n, "kind": k, "unit": u} for c, n, k, u in MEASURES]),
-        "scores.csv": to_csv(build_scores(rng)),
+        "scores.csv": to_csv(scores),
         "targets.csv": to_csv(build_targets()),
         "indicators.csv": to_csv(build_indicators()),
     }

@@ -1,9 +1,10 @@
-"""Save a screenshot of every dashboard page at 1366×768, on a fresh demo store.
+"""Save a screenshot of every dashboard page at 1366×768 and on a 390×844 phone, on a fresh demo store.
 
     python -m tests.screenshots [OUTDIR]        (default: docs/screenshots)
 
-For each page two files: `<page>.png` is the first screen as a 1366×768 display shows it,
-`<page>-full.png` the whole page at the same width. Uses Debian chromium (CHROMIUM_PATH).
+For each page and size two files: `<page>.png` (`<page>-390.png` on the phone) is the first screen as
+that display shows it, `<page>-full.png` (`<page>-390-full.png`) the whole page at the same width.
+Uses Debian chromium (CHROMIUM_PATH).
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from analytics.store import init_store
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, ROOT, StreamlitServer, free_port, wait_for_script
 
 WIDTH, HEIGHT = 1366, 768
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+# suffix of the file name -> (width, height, phone?)
+SIZES = {"": (WIDTH, HEIGHT, False), "-390": (PHONE_WIDTH, PHONE_HEIGHT, True)}
 # name -> path and query: the chairman's view of 2020, plus a commune selected on the commune page.
 SHOTS = {
     "tong-quan": "/?year=2020&unit=042&level=district",
@@ -49,18 +53,24 @@ def _content_height(page) -> int:
 def shoot(base_url: str, outdir: Path, browser, shots: dict[str, str] = SHOTS) -> list[Path]:
     saved = []
     for name, path in shots.items():
-        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, locale="vi-VN")
-        page = context.new_page()
-        page.goto(base_url + path)
-        _settle(page)
-        saved.append(outdir / f"{name}.png")
-        page.screenshot(path=saved[-1])
-        page.set_viewport_size({"width": WIDTH, "height": max(HEIGHT, _content_height(page) + 40)})
-        _settle(page)
-        saved.append(outdir / f"{name}-full.png")
-        page.screenshot(path=saved[-1], full_page=True)
-        context.close()
+        for suffix, (width, height, phone) in SIZES.items():
+            saved += _shoot_one(base_url + path, outdir / f"{name}{suffix}", browser, width, height, phone)
     return saved
+
+
+def _shoot_one(url: str, stem: Path, browser, width: int, height: int, phone: bool) -> list[Path]:
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
+                                  is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    page.goto(url)
+    _settle(page)
+    first, full = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + "-full.png")
+    page.screenshot(path=first)
+    page.set_viewport_size({"width": width, "height": max(height, _content_height(page) + 40)})
+    _settle(page)
+    page.screenshot(path=full, full_page=True)
+    context.close()
+    return [first, full]
 
 
 def main(argv: list[str]) -> int:

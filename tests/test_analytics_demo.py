@@ -22,6 +22,14 @@ def test_f6_weak_fields_2020_are_7_6_5_3(demo_con):
     assert weak.attrs["is_demo"]
 
 
+def test_weak_fields_are_every_field_below_the_reference_with_no_cap(demo_con):
+    for reference in ("province-mean", "best", "threshold:95"):
+        fields = gaps(demo_con, 2020, "042", reference, depth=1)
+        weak = weak_fields(demo_con, 2020, "042", reference)
+        assert set(weak.criterion_code) == set(fields[fields.gap_pct < 0].criterion_code), reference
+    assert len(weak_fields(demo_con, 2020, "042", "threshold:95")) > 4  # more than the old cap of four
+
+
 def test_2020_target_gap_to_rank_5_is_5_39_points(demo_con):
     gap = target_gap(demo_con, 2020, "042")
     assert (gap.target_rank, gap.current_rank, gap.rank_of) == (5, 9, 10)

@@ -9,10 +9,10 @@ import docx
 import pytest
 from docx.shared import Pt
 
-from analytics.brief import build_brief
 from analytics.formatting import fmt_number
 from analytics.rankings import rankings
-from analytics.report import summary_paragraph
+from analytics.reports.brief_docx import build_brief
+from analytics.reports.paragraph import summary_paragraph
 from tests.conftest import CHROMIUM
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -10,6 +11,7 @@ import pytest
 from analytics.rankings import rankings
 from analytics.store import connect
 from tests.conftest import wait_for_script
+from tests.pictures import has_label_bands
 
 pytestmark = pytest.mark.browser
 
@@ -58,12 +60,25 @@ def test_the_ranking_table_downloads_as_csv_with_a_bom(app_server, page):
     assert ["9", "042", "Huyện Bảo Lâm", "73.79"] == rows[9][:4]
 
 
-def test_a_chart_downloads_as_png(app_server, page):
+def test_a_chart_downloads_as_png_with_its_labels(app_server, page):
     page.goto(app_server.url + "/?year=2020&unit=042&level=district")
     wait_for_script(page)
     name, data = download(page, "overview_ranking_png")
     assert name == "bieu-do-overview_ranking.png"
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+    assert has_label_bands(data)  # the district names at the left, the axis labels at the bottom
+
+
+def test_the_word_brief_s_ranking_chart_keeps_its_labels(app_server, page):
+    """After the page has drawn its charts (Streamlit's plotly template is then the default)."""
+    page.goto(app_server.url + "/?year=2020&unit=042&level=district")
+    wait_for_script(page)
+    name, data = download(page, "download_docx")
+    assert name.endswith(".docx")
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        media = sorted(n for n in docx.namelist() if n.startswith("word/media/") and n.endswith(".png"))
+        figure_1 = docx.read(media[0])
+    assert has_label_bands(figure_1)
 
 
 def test_the_copy_box_holds_the_paragraph_and_footnotes(app_server, page):

@@ -105,9 +105,12 @@ def png_size(path) -> tuple[int, int]:
 
 
 def test_screenshot_script_saves_the_first_screen_and_the_whole_page(app_server, browser, tmp_path):
-    from tests.screenshots import HEIGHT, SHOTS, WIDTH, shoot
+    from tests.screenshots import HEIGHT, PHONE_HEIGHT, PHONE_WIDTH, SHOTS, WIDTH, shoot
 
-    first, whole = shoot(app_server.url, tmp_path, browser, {"cap-xa": SHOTS["cap-xa"]})
+    first, whole, phone_first, phone_whole = shoot(app_server.url, tmp_path, browser, {"cap-xa": SHOTS["cap-xa"]})
     assert png_size(first) == (WIDTH, HEIGHT)
     width, height = png_size(whole)
     assert width == WIDTH and height > HEIGHT
+    assert (phone_first.name, png_size(phone_first)) == ("cap-xa-390.png", (PHONE_WIDTH, PHONE_HEIGHT))
+    width, height = png_size(phone_whole)
+    assert width == PHONE_WIDTH and height > PHONE_HEIGHT

@@ -6,12 +6,16 @@ store, never typed in by hand for illustrative numbers.
 
 import base64
 import json
+import re
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analytics import communes, gaps, plan, rankings, recoverable, targets
 from analytics.formatting import fmt_number, fmt_rank
+from analytics.reports.paragraph import summary_paragraph
+from analytics.reports.wording import count_words
 from analytics.store import bump_data_version, connect
 from tests.conftest import open_page
 
@@ -122,12 +126,15 @@ def home_row(frame, name="Huyện Bảo Lâm"):
 
 def test_ranking_table_shows_change_and_follows_the_year(app):
     open_page(app, "app_pages/ranking.py")
-    row = home_row(table(app, "Thay đổi thứ hạng"))
-    assert row == {"Hạng": "9/10", "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": "73,79", "Thay đổi điểm": "−7,21",
-                   "Hạng năm trước": "7/10", "Thay đổi thứ hạng": "giảm 2 bậc", "Xếp loại": "Khá"}
+    shown = table(app, "Thay đổi thứ hạng")
+    row = home_row(shown)
+    assert row == {"Hạng": 9, "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": 73.79, "Thay đổi điểm": -7.21,
+                   "Hạng năm trước": 7, "Thay đổi thứ hạng": -2, "Xếp loại": "Khá"}
+    numeric = ["Hạng", "Tổng điểm", "Thay đổi điểm", "Hạng năm trước", "Thay đổi thứ hạng"]
+    assert all(pd.api.types.is_numeric_dtype(shown[c]) for c in numeric)  # sorted as numbers, shown 73,79
     app.sidebar.selectbox(key="year").select(2019).run()
     row = home_row(table(app, "Thay đổi thứ hạng"))
-    assert (row["Hạng"], row["Tổng điểm"], row["Thay đổi điểm"]) == ("7/10", "81,00", "–")
+    assert (row["Hạng"], row["Tổng điểm"]) == (7, 81.0) and pd.isna(row["Thay đổi điểm"])
 
 
 def test_ranking_bump_chart_and_totals(app):
@@ -166,7 +173,20 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
     bars = field_gap_chart(app)["data"][0]
     weakest = [label.split(".")[0] for label, x in zip(bars["y"], bars["x"]) if x < 0][:4]
     assert set(weakest) == {"7", "6", "5", "3"}  # F6
-    assert "Thấp hơn trung bình các đơn vị cùng cấp ở **5** lĩnh vực" in markdown_text(app)
+    assert "Thấp hơn trung bình các đơn vị cùng cấp ở **4** lĩnh vực" in markdown_text(app)  # F6
+
+
+def test_criteria_page_and_paragraph_count_the_same_weak_fields(app, demo_readonly):
+    open_page(app, "app_pages/criteria.py")
+    shown = re.search(r"Thấp hơn trung bình các đơn vị cùng cấp ở \*\*(\d+)\*\* lĩnh vực: ([^\n]*)",
+                      markdown_text(app))
+    listed = {item.split(" (")[0] for item in shown.group(2).split(", ")}
+    weak = gaps.weak_fields(demo_readonly, 2020, "042")
+    paragraph = summary_paragraph(demo_readonly, 2020, "042")
+    assert int(shown.group(1)) == len(weak) == len(listed)
+    assert listed == set(weak.criterion_code)
+    assert f"điểm chỉ số của {count_words(len(weak), 'lĩnh vực')} còn thấp" in paragraph.text
+    assert all(name.lower() in " ".join(paragraph.footnotes).lower() for name in weak.criterion_name)
 
 
 def test_criteria_reference_changes_the_gaps(app, demo_readonly):
@@ -230,6 +250,7 @@ def test_communes_sankey_names_on_hover(app):
              zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"])}
     assert flows[("Trung bình (2019): 8", "Khá (2020): 9")] == 5
     assert "Xã Vĩnh Quang" in " ".join(sankey["link"]["customdata"])
+    assert "%{value:d} xã" in sankey["link"]["hovertemplate"]  # "5 xã", not "5.00 xã"
 
 
 def test_communes_operations_f7(app):
@@ -270,7 +291,7 @@ def test_plan_cards_table_and_waterfall(app, demo_readonly):
     assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
     steps = table(app, "Tổng điểm lũy kế")
     assert len(steps) == len(expected.steps)
-    assert steps["Tổng điểm lũy kế"].iloc[-1] == fmt_number(expected.resulting_total)
+    assert steps["Tổng điểm lũy kế"].iloc[-1] == pytest.approx(expected.resulting_total)
     fall = figures(app)["Từ điểm hiện tại đến mục tiêu"]["data"][0]
     assert fall["x"][0] == pytest.approx(73.79) and fall["measure"][-1] == "total"
     assert any(expected.assumption in i.value for i in app.info)
@@ -295,6 +316,43 @@ def test_plan_what_if_sliders_move_total_and_rank(app, demo_readonly):
     assert metrics(app)["Tổng điểm mới"] == fmt_number(expected.new_total)
     assert metrics(app)["Thứ hạng mới"] == fmt_rank(expected.new_rank, expected.rank_of)
     assert expected.new_rank < 9
+
+
+def test_names_from_the_store_are_never_read_as_markdown(app, demo_store):
+    con = connect(demo_store)
+    con.execute("UPDATE units SET name = 'Xã *Thạch* [Lâm](http://x.y)' WHERE code = '01304'")
+    bump_data_version(con)
+    con.close()
+    open_page(app, "app_pages/communes.py")
+    text = markdown_text(app)
+    assert r"**Tốt**: Xã \*Thạch\* \[Lâm\](http://x.y)" in text
+    assert "Xã *Thạch*" not in text.replace("\\*", "")
+
+
+# --- links ----------------------------------------------------------------------------------------
+
+def stale_notes(app) -> list[str]:
+    return [c.value for c in app.caption if "nay không còn" in c.value]
+
+
+def test_a_link_to_a_year_gone_says_so_once_and_not_on_a_later_change(app):
+    app.query_params["year"] = "1999"
+    app.run()  # the overview is the default page: the link's first view
+    assert not app.exception
+    notes = stale_notes(app)
+    assert len(notes) == 1 and "năm “1999”" in notes[0]
+    assert metrics(app)["Tổng điểm"] == "73,79"  # the default, the latest year
+    app.sidebar.selectbox(key="level").select("commune").run()
+    assert not stale_notes(app) and not app.exception
+
+
+def test_page_controls_come_from_the_link(app, demo_readonly):
+    open_page(app, "app_pages/plan.py", target_rank=3, plan_cap="max", whatif_7="15.0")
+    assert app.number_input(key="target_rank").value == 3 and app.selectbox(key="plan_cap").value == "max"
+    assert app.select_slider(key="whatif_7").value == 15.0
+    expected = plan.plan_to_target(demo_readonly, 2020, "042", 3, cap="max")
+    assert metrics(app)["Sau kế hoạch"] == fmt_number(expected.resulting_total)
+    assert app.query_params["target_rank"] in (["3"], "3")
 
 
 # --- empty states -----------------------------------------------------------------------------

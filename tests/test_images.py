@@ -7,9 +7,10 @@ import plotly.graph_objects as go
 import pytest
 
 from analytics.charts import ranking_bar
-from analytics.images import ChartImageError, browser_path, figures_to_png
 from analytics.rankings import rankings
+from analytics.reports.chart_images import ChartImageError, browser_path, figures_to_png
 from tests.conftest import CHROMIUM
+from tests.pictures import has_label_bands, ink_share
 
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian chromium is not installed")
 
@@ -41,3 +42,17 @@ def test_browser_path_prefers_explicit_then_environment(monkeypatch):
     assert browser_path() == "/opt/chrome"
     monkeypatch.delenv("CCHC_BROWSER_PATH")
     assert browser_path() == "/usr/bin/chromium"
+
+
+@needs_chromium
+def test_labels_survive_streamlit_s_plotly_template(demo_con, monkeypatch):
+    """Drawing a chart in the app makes Streamlit's template the default: the PNG must keep its labels."""
+    import plotly.io as pio
+    from streamlit.elements.lib.streamlit_plotly_theme import configure_streamlit_plotly_theme
+
+    configure_streamlit_plotly_theme()
+    monkeypatch.setattr(pio.templates, "default", "streamlit")
+    figure = ranking_bar(rankings(demo_con, 2020), "042", target_rank=5, title="Xếp hạng 2020")
+    (png,) = figures_to_png([figure], browser=CHROMIUM)
+    assert has_label_bands(png)
+    assert ink_share(png, 0.0, 0.1, 0.01, 0.85) == 0  # a margin, not a cut-off label

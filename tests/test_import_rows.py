@@ -14,7 +14,7 @@ import pytest
 from analytics.cli import main
 from analytics.importing import ImportOptions, analyze, analyze_and_commit, commit_import, undo_batch
 from analytics.importing.fastlong import SEPARATOR_LINES, _head, analyze_fast
-from analytics.importing.plan import STATUS_NEW_YEAR, STATUS_REPLACED, STATUS_SAME
+from analytics.importing.preview import STATUS_NEW_YEAR, STATUS_REPLACED, STATUS_SAME
 from analytics.importing.problems import ProblemList
 from analytics.importing.read import detect_separator
 from analytics.importing.rows import ScoreRows

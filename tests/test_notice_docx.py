@@ -12,8 +12,8 @@ import zipfile
 import docx
 import pytest
 
-from analytics.notice_docx import MOTTO, SECTION_I, SECTION_II, SIGNATURE, build_notice
-from analytics.report import summary_paragraph
+from analytics.reports.notice_docx import MOTTO, SECTION_I, SECTION_II, SIGNATURE, build_notice
+from analytics.reports.paragraph import summary_paragraph
 from analytics.tasks import list_tasks
 from tests.conftest import ROOT
 

@@ -6,8 +6,8 @@ import pytest
 
 from analytics.errors import NotFoundError
 from analytics.names import resolve_unit
-from analytics.report import summary_paragraph
-from analytics.wording import superscript
+from analytics.reports.paragraph import summary_paragraph
+from analytics.reports.wording import superscript
 from tests.stores import empty_store, insert_scores, insert_set, insert_units
 
 NO_BANDS_SET_SQL = "INSERT INTO criteria_sets VALUES (?, ?, ?, NULL, ?, NULL, false)"

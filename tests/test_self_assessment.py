@@ -8,8 +8,8 @@ import io
 import openpyxl
 import pytest
 
-from analytics.exports import analytics_workbook
 from analytics.importing import ImportOptions, analyze, commit_import
+from analytics.reports.workbook import analytics_workbook
 from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
 
 # Bảo Lâm's self-assessed points above the appraised ones (the appraisal cut these).

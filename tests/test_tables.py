@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from analytics.rankings import rankings
-from analytics.tables import Sheet, csv_bytes, neutralise, workbook_bytes
+from analytics.reports.table_files import Sheet, csv_bytes, neutralise, workbook_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x","y")'])

@@ -12,7 +12,8 @@ import sys
 import openpyxl
 import pytest
 
-from analytics.importing.task_file import analyze_tasks, export_frame, tasks_csv, tasks_xlsx, template_frame
+from analytics.importing.task_file import analyze_tasks, export_frame, template_frame
+from analytics.reports.task_files import tasks_csv, tasks_xlsx
 from analytics.store import connect
 from tests.conftest import ROOT, snapshot_of
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from analytics import wording as w
+from analytics.reports import wording as w
 
 
 @pytest.mark.parametrize(("count", "expected"), [(1, "01 xã"), (9, "09 xã"), (5, "05 xã"), (12, "12 xã")])

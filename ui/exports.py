@@ -12,20 +12,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from analytics.brief import build_brief
 from analytics.errors import CchcError
-from analytics.exports import analytics_workbook
-from analytics.images import browser_available, figure_to_png
-from analytics.report import Summary, summary_paragraph
-from analytics.tables import csv_bytes
+from analytics.reports.brief_docx import build_brief
+from analytics.reports.chart_images import browser_available, figure_to_png
+from analytics.reports.paragraph import Summary, summary_paragraph
+from analytics.reports.table_files import csv_bytes
+from analytics.reports.workbook import analytics_workbook
 from ui import data
+from ui.marks import escape_markdown
 
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PNG_MIME = "image/png"
 ICON = ":material/download:"
-MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
 
 
 def file_stem(*parts) -> str:
@@ -34,10 +34,16 @@ def file_stem(*parts) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "bang"
 
 
+def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Numbers rounded to the precision the page shows: percentages to 1 decimal, points to 2."""
+    floats = [c for c in frame.columns if pd.api.types.is_float_dtype(frame[c])]
+    return frame.assign(**{c: frame[c].round(1 if c.endswith("pct") else 2) for c in floats})
+
+
 def csv_button(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
                labels: dict[str, str] | None = None, label: str = "Tải CSV") -> None:
-    """The table as CSV (UTF-8 with BOM, Vietnamese headers), made now: tables are small."""
-    st.download_button(label, data=csv_bytes(frame, columns, labels), file_name=f"{file_stem(name)}.csv",
+    """The table as CSV (UTF-8 with BOM, Vietnamese headers, numbers as shown), made now: tables are small."""
+    st.download_button(label, data=csv_bytes(as_shown(frame), columns, labels), file_name=f"{file_stem(name)}.csv",
                        mime=CSV_MIME, key=key, icon=ICON, on_click="ignore")
 
 
@@ -76,10 +82,6 @@ def _summary(_con, data_ver, year: int, unit_code: str) -> Summary:
     return summary_paragraph(_con, year, unit_code)
 
 
-def escape_markdown(text: str) -> str:
-    return MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
 def summary_block(con, year: int, unit_code: str) -> Summary | None:
     """The "Đánh giá chung" paragraph with its footnotes and a copy button (st.code has one)."""
     try:
@@ -91,7 +93,11 @@ def summary_block(con, year: int, unit_code: str) -> Summary | None:
         st.markdown(escape_markdown(summary.text))
         if summary.footnotes:
             st.caption("  \n".join(escape_markdown(line) for line in summary.footnote_lines()))
-        with st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:"):
-            st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")
-            st.code(summary.full_text(), language=None, wrap_lines=True)
+        # Drawn only when opened: st.code brings a 1,5 MB syntax highlighter the first screen need not wait for.
+        copy_box = st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:",
+                               key="summary_copy", on_change="rerun")
+        if copy_box.open:
+            with copy_box:
+                st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")
+                st.code(summary.full_text(), language=None, wrap_lines=True)
     return summary

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 DEMO_LABEL = "Dữ liệu minh họa"
 DEMO_HELP = ("Chỉ tổng điểm và thứ hạng của huyện Bảo Lâm năm 2019, 2020, xếp loại các xã và các số liệu "
              "vận hành nêu trong Thông báo 4/2021 là số liệu thật; các điểm khác do data/generate_demo.py "
              "tạo ra để minh họa.")
+
+
+MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
+
+
+def escape_markdown(text: str) -> str:
+    """Text from the store (names, codes) shown as itself, never read as Markdown."""
+    return MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def demo_badge(is_demo: bool) -> None:
@@ -21,10 +31,20 @@ def how_to_read(text: str) -> None:
 
 
 def empty_state(message: str) -> None:
-    st.info(message, icon=":material/database_off:")
+    st.info(escape_markdown(message), icon=":material/database_off:")
 
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"]}
+# Plotly's toolbar in Vietnamese (its own locale mechanism, given per chart), without the camera: each chart
+# has the page's "Tải ảnh PNG" button, which draws the image for print.
+PLOTLY_LOCALE = {"dictionary": {
+    "Zoom": "Phóng to vùng chọn", "Pan": "Kéo", "Zoom in": "Phóng to", "Zoom out": "Thu nhỏ",
+    "Reset axes": "Về khung ban đầu", "Autoscale": "Tự co giãn", "Reset view": "Về khung ban đầu",
+    "Box Select": "Chọn vùng", "Lasso Select": "Chọn tự do", "Toggle Spike Lines": "Bật/tắt đường gióng",
+    "Show closest data on hover": "Hiện điểm gần nhất", "Compare data on hover": "So sánh khi di chuột",
+    "Double-click to zoom back out": "Nhấp đúp để thu nhỏ lại", "Download plot as a PNG": "Tải ảnh PNG",
+}, "format": {"decimal": ",", "thousands": "."}}
+PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi", "locales": {"vi": PLOTLY_LOCALE},
+                 "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d", "autoScale2d"]}
 
 
 def chart(fig, key: str, reading: str) -> None:
@@ -33,20 +53,12 @@ def chart(fig, key: str, reading: str) -> None:
 
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
     png_button(fig, f"bieu-do-{key}", key=f"{key}_png")
-    how_to_read(reading)
+    how_to_read(escape_markdown(reading))  # readings name units from the store
 
 
 def verdict(text: str) -> None:
     """The one sentence a reader should take away, set larger than body text."""
-    st.markdown(f"#### {text}")
-
-
-HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
-
-
-def highlight_row(table, column: str, value):
-    """A Styler that tints the rows of the unit in focus (the home colour, pale)."""
-    return table.style.apply(lambda r: [HOME_ROW if r[column] == value else ""] * len(r), axis=1)
+    st.markdown(f"#### {escape_markdown(text)}")
 
 
 def change_delta(change, text: str) -> dict:
@@ -71,6 +83,19 @@ COMPACT_CSS = """<style>
 }
 [data-testid="stMain"] h1 { font-size: 2.1rem; padding-bottom: 0.25rem; }
 [data-testid="stMain"] h3 { padding-top: 0.75rem; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding: 3.5rem 1rem 2rem 1rem; }
+  /* A touch screen shows Plotly's toolbar all the time, over the chart's title: a phone pinches instead. */
+  [data-testid="stPlotlyChart"] .modebar-container { display: none; }
+  [data-testid="stMain"] h1 { font-size: 1.6rem; }
+  [data-testid="stMain"] h3 { font-size: 1.2rem; }
+  [data-testid="stMain"] h4 { font-size: 1.05rem; }
+}
+/* The tables' toolbar offers an English "Download as CSV" of the formatted text: each table has "Tải CSV". */
+[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) { display: none; }
+/* Plotly draws its toolbar tooltips from data-title in CSS; Streamlit's own full-screen button has no locale. */
+.modebar-btn[data-title="Fullscreen"]::after { content: "Toàn màn hình" !important; }
+.modebar-btn[data-title="Exit fullscreen"]::after { content: "Thoát toàn màn hình" !important; }
 </style>"""
 
 

@@ -12,15 +12,9 @@ from analytics import tasks
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
 from analytics.importing.read import MAX_FILE_BYTES
-from analytics.importing.task_file import (
-    analyze_tasks,
-    commit_tasks,
-    export_frame,
-    tasks_csv,
-    tasks_xlsx,
-    template_frame,
-)
-from analytics.notice_docx import build_notice
+from analytics.importing.task_file import analyze_tasks, commit_tasks, export_frame, template_frame
+from analytics.reports.notice_docx import build_notice
+from analytics.reports.task_files import tasks_csv, tasks_xlsx
 from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
 from ui import data
 from ui.exports import CSV_MIME, DOCX_MIME, ICON, XLSX_MIME, file_stem

@@ -51,18 +51,18 @@ def run_report(args) -> int:
     try:
         code = unit_code(con, args.unit)
         if args.notice_docx:
-            from analytics.notice_docx import build_notice
+            from analytics.reports.notice_docx import build_notice
 
             _write(args.notice_docx, build_notice(con, args.year, code))
             print(f"Đã ghi dự thảo Thông báo kết luận: {args.notice_docx}")
             return 0
         if args.docx:
-            from analytics.brief import build_brief
+            from analytics.reports.brief_docx import build_brief
 
             _write(args.docx, build_brief(con, args.year, code, browser=args.browser, charts=not args.no_charts))
             print(f"Đã ghi báo cáo Word: {args.docx}")
             return 0
-        from analytics.report import summary_paragraph
+        from analytics.reports.paragraph import summary_paragraph
 
         _print_summary(summary_paragraph(con, args.year, code), args.format)
     finally:
@@ -82,7 +82,7 @@ def _print_summary(summary, fmt: str) -> None:
 
 
 def run_export(args) -> int:
-    from analytics.exports import analytics_workbook
+    from analytics.reports.workbook import analytics_workbook
 
     con = open_store(args)
     try:

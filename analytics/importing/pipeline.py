@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from analytics.importing.commit import commit_import, finish_batch, transaction, write_batch
 from analytics.importing.fastlong import analyze_fast
-from analytics.importing.plan import Preview, preview
+from analytics.importing.preview import Preview, preview
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
 from analytics.importing.read import HIDDEN_MARKS, read_file
 from analytics.importing.rows import ScoreRows

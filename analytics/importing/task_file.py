@@ -8,8 +8,6 @@ which is one batch (kind 'import') that `undo_batch` takes back.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -352,24 +350,6 @@ def _gains_text(items: list) -> str:
 
 def _date_text(value) -> str:
     return "" if value is None or pd.isna(value) else f"{value:%d/%m/%Y}"
-
-
-def tasks_csv(frame: pd.DataFrame) -> bytes:
-    """UTF-8 with BOM for Excel; text that a spreadsheet would run as a formula is neutralised."""
-    from analytics.tables import neutralise
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(frame.columns)
-    for row in frame.itertuples(index=False):
-        writer.writerow(["" if v is None or (isinstance(v, float) and pd.isna(v)) else neutralise(v) for v in row])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def tasks_xlsx(frame: pd.DataFrame, title: str = "Nhiệm vụ") -> bytes:
-    from analytics.tables import Sheet, workbook_bytes
-
-    return workbook_bytes([Sheet(title, frame.astype(object).where(frame.notna(), None))])
 
 
 def template_frame() -> pd.DataFrame:

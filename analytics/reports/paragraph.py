@@ -24,7 +24,7 @@ from analytics import communes, gaps
 from analytics.errors import NotFoundError
 from analytics.formatting import fmt_number, fmt_pct
 from analytics.rankings import rankings
-from analytics.wording import (
+from analytics.reports.wording import (
     change_clause,
     count_change,
     count_noun,
@@ -192,7 +192,7 @@ def _members_note(band: str, table: pd.DataFrame, kinds: dict[str, str], noun: s
 def _movers_note(band: str, summary, table: pd.DataFrame, kinds: dict[str, str], noun: str) -> str | None:
     sentences = []
     for movers, verb, direction in ((summary.moved_up, "cải thiện", "lên"), (summary.moved_down, "giảm", "xuống")):
-        groups = {}
+        groups: dict[str, list[str]] = {}
         for code, _name, band_from, band_to in movers:
             if band_to == band:
                 groups.setdefault(band_from, []).append(code)

@@ -14,11 +14,19 @@ import threading
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from analytics import settings
 from analytics.errors import CchcError
 
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 900, 480, 2
+
+
+# Streamlit makes its own template the process-wide default when it draws a chart, and that template
+# lacks the axis automargins of plotly's: a figure built afterwards in the app exports with the
+# category labels cut off, while the CLI's is whole. Images are always drawn with plotly's own
+# template, so both paths give the same picture.
+EXPORT_TEMPLATE = "plotly"
 
 
 class ChartImageError(CchcError):
@@ -41,12 +49,21 @@ def figures_to_png(figures: list[go.Figure], browser: str | os.PathLike | None =
     path = browser_path(browser)
     if not browser_available(path):
         raise ChartImageError(f"Không tìm thấy trình duyệt Chromium tại '{path}' để vẽ biểu đồ.")
-    specs = [(fig, {"format": "png", "width": width, "height": int(fig.layout.height or PNG_HEIGHT),
+    specs = [(for_export(fig), {"format": "png", "width": width, "height": int(fig.layout.height or PNG_HEIGHT),
                     "scale": PNG_SCALE}) for fig in figures]
     try:
         return _run_in_fresh_loop(_render(specs, path))
     except Exception as exc:  # kaleido/choreographer raise many kinds; the user needs one message
         raise ChartImageError(f"Không vẽ được biểu đồ bằng trình duyệt '{path}': {exc}") from exc
+
+
+def for_export(figure: go.Figure) -> go.Figure:
+    """A copy of the figure on the export template, with margins that grow to fit the axis labels."""
+    copy = go.Figure(figure)
+    copy.update_layout(template=pio.templates[EXPORT_TEMPLATE])
+    copy.update_xaxes(automargin=True)
+    copy.update_yaxes(automargin=True)
+    return copy
 
 
 def figure_to_png(figure: go.Figure, browser: str | os.PathLike | None = None) -> bytes:

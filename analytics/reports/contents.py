@@ -11,7 +11,7 @@ import pandas as pd
 from analytics import communes, gaps, plan, recoverable, targets
 from analytics.errors import CchcError
 from analytics.rankings import rankings
-from analytics.report import KINDS_SQL, Summary, UnitInfo, summary_paragraph, unit_info
+from analytics.reports.paragraph import KINDS_SQL, Summary, UnitInfo, summary_paragraph, unit_info
 
 PLAN_STEP_COLUMNS = ["criterion_code", "criterion_name", "owner_office", "owner_office_name", "from_points",
                      "to_points", "gain"]

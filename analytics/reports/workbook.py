@@ -6,8 +6,9 @@ import duckdb
 import pandas as pd
 
 from analytics.formatting import fmt_rank
-from analytics.report_data import ReportData, collect
-from analytics.tables import Sheet, workbook_bytes
+from analytics.reports.contents import ReportData, collect
+from analytics.reports.table_files import Sheet, workbook_bytes
+from analytics.self_assessment import CUT_COLUMNS, LABELS, OFFICE_CUT_COLUMNS, criterion_cuts, office_cuts
 
 RANKING_COLUMNS = ["rank", "unit_code", "unit_name", "total", "rank_of", "delta_total", "delta_rank", "band", "pct",
                    "total_previous", "rank_previous", "has_data", "is_demo"]
@@ -60,6 +61,14 @@ def workbook_sheets(data: ReportData) -> list[Sheet]:
 
 def analytics_workbook(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> bytes:
     """The .xlsx bytes of every table of the reports for a unit and a year."""
-    from analytics.self_assessment import self_assessment_sheets
 
     return workbook_bytes(workbook_sheets(collect(con, year, unit_code)) + self_assessment_sheets(con, year, unit_code))
+
+
+def self_assessment_sheets(con, year: int, unit_code: str) -> list[Sheet]:
+    """The two sheets of the Excel export; none when the results carry no self points."""
+    cuts = criterion_cuts(con, year, unit_code)
+    if cuts.empty:
+        return []
+    return [Sheet("Tự chấm - thẩm định", cuts, CUT_COLUMNS, LABELS),
+            Sheet("Bị trừ theo cơ quan", office_cuts(cuts), OFFICE_CUT_COLUMNS, LABELS)]

@@ -2,7 +2,7 @@
 
 Header (issuing body left, national motto right; number and place-date line below them), title
 and summary line, body, then "Nơi nhận" left and the signature block right. The body is section
-I (the "Đánh giá chung" paragraph of analytics/report.py, with its footnotes as real Word
+I (the "Đánh giá chung" paragraph of analytics/reports/paragraph.py, with its footnotes as real Word
 footnotes) and section II: the offices in the notice's order, numbered, each with its tasks as
 paragraphs. Blanks the office fills in (number, day, month, signer) are left as in the notice.
 """
@@ -20,9 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from analytics.docx_footnotes import add_footnote
 from analytics.errors import CchcError
-from analytics.report import Summary, summary_paragraph, unit_info
+from analytics.reports.docx_footnotes import add_footnote
+from analytics.reports.paragraph import Summary, summary_paragraph, unit_info
 from analytics.targets import target_gap
 from analytics.task_results import office_order
 from analytics.tasks import list_tasks

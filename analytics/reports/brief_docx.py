@@ -20,12 +20,12 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from analytics.docx_footnotes import add_footnote
 from analytics.formatting import fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed, rank_change_words
-from analytics.images import ChartImageError, figures_to_png
-from analytics.report_charts import brief_figures
-from analytics.report_data import ReportData
-from analytics.wording import kinds_phrase, places_change, points_change
+from analytics.reports.chart_images import ChartImageError, figures_to_png
+from analytics.reports.contents import ReportData
+from analytics.reports.docx_footnotes import add_footnote
+from analytics.reports.figures import brief_figures
+from analytics.reports.wording import kinds_phrase, places_change, points_change
 
 FONT = "Times New Roman"
 BODY_PT, TITLE_PT, TABLE_PT = 13, 14, 12
@@ -39,7 +39,7 @@ NO_IMAGES_NOTE = "Báo cáo không kèm biểu đồ: {reason} Các bảng số 
 
 def build_brief(con, year: int, unit_code: str, browser: str | None = None, charts: bool = True) -> bytes:
     """Gather the analytics, draw the charts (if a browser is available) and write the brief."""
-    from analytics.report_data import collect
+    from analytics.reports.contents import collect
 
     data = collect(con, year, unit_code)
     figures = brief_figures(data) if charts else []
