@@ -12,8 +12,8 @@ from contextlib import contextmanager
 
 import pandas as pd
 
+from analytics.reports.table_files import neutralise
 from analytics.store import connect, init_store, is_built, resolve_db_path
-from analytics.tables import neutralise
 
 FORMATS = ("table", "json", "csv")
 
