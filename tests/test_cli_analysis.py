@@ -219,3 +219,10 @@ def test_output_piped_into_a_reader_that_stops_early_ends_quietly(db):
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1
     assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode(errors="replace")
+
+
+def test_a_unit_name_with_hidden_marks_matches_as_in_an_import(db):
+    """Zero-width and joiner characters are removed before matching, on the CLI as in the importer."""
+    clean = cli_json(db, "plan", "--year", "2020", "--unit", "Bảo Lâm")
+    marked = cli_json(db, "plan", "--year", "2020", "--unit", "Bảo\u200b Lâm\u034f")
+    assert marked["unit_code"] == clean["unit_code"] == "042"
