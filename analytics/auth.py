@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 from dataclasses import dataclass, field
 
-HASH_ENV = "CCHC_EDITOR_PASSWORD_HASH"
-HASH_SECRET = "editor_password_hash"
 SCRYPT_N, SCRYPT_R, SCRYPT_P, KEY_LENGTH = 2**14, 8, 1, 32
 FIRST_DELAY_SECONDS = 1.0
 MAX_DELAY_SECONDS = 300.0
@@ -56,10 +53,6 @@ def _derive(password: str, stored: str) -> tuple[bytes, bytes]:
     raise ValueError("unknown hash format")
 
 
-def configured_hash(secrets_map, environ=os.environ) -> str | None:
-    """The editor hash from secrets ("editor_password_hash"), else from $CCHC_EDITOR_PASSWORD_HASH."""
-    value = secrets_map.get(HASH_SECRET) if secrets_map else None
-    return value or environ.get(HASH_ENV) or None
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from analytics.commands.common import escaped_output
@@ -39,10 +40,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    with escaped_output():  # text from files and file names may carry terminal escape sequences
-        args = build_parser().parse_args(argv)
-        try:
-            return args.func(args) or 0
-        except CchcError as exc:
-            print(f"Lỗi: {exc.message}", file=sys.stderr)
-            return 2
+    try:
+        with escaped_output():  # text from files and file names may carry terminal escape sequences
+            args = build_parser().parse_args(argv)
+            try:
+                return args.func(args) or 0
+            except CchcError as exc:
+                print(f"Lỗi: {exc.message}", file=sys.stderr)
+                return 2
+    except BrokenPipeError:
+        return _reader_went_away()
+
+
+def _reader_went_away() -> int:
+    """The output was piped into a reader that stopped early (`| head`): stop quietly, as Unix tools do.
+
+    Python would still flush stdout at exit and print a second BrokenPipeError, so stdout is pointed at
+    /dev/null first (the recipe of Python's signal module documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.__stdout__.fileno())
+    return 1

@@ -15,6 +15,13 @@ import duckdb
 from analytics.errors import NotFoundError
 from analytics.scope import unit_name
 
+# Characters that change how a name looks but not what it says: zero-width and joiner characters,
+# direction marks, variation selectors, the combining grapheme joiner, and the combining marks that
+# strike a letter through. Removed from every cell on every path, and each removal is reported.
+HIDDEN_MARKS = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                          "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\u0332-\u0338\u20d2-\u20d3"
+                          "\u20e5\u20ea\U000e0000-\U000e0fff]")
+
 # Longest first, so "thi tran" wins over "thi".
 UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh", "xa", "tp.", "tp", "tt.", "tt",
                  "tx.", "tx", "h.", "x.")
@@ -66,7 +73,9 @@ def lookup_codes(lookup: dict[str, set[str]], text: str) -> set[str]:
 
 def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = None,
                  parent: str | None = None) -> str:
-    """Return the unit code that `text` names within the scope, or raise NotFoundError."""
+    """Return the unit code that `text` names within the scope, or raise NotFoundError. Hidden marks are
+    removed first, as the importer removes them from every cell."""
+    text = HIDDEN_MARKS.sub("", text)
     lookup = unit_lookup(con, level, parent)
     codes = lookup_codes(lookup, text)
     if len(codes) == 1:

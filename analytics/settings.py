@@ -43,6 +43,8 @@ GENERIC_BROWSER_PATH = Setting("BROWSER_PATH", "/usr/bin/chromium",
 IMPORT_PAUSE_SECONDS = Setting("CCHC_IMPORT_PAUSE_SECONDS", None,
                                "Chỉ dùng cho kiểm thử: số giây dừng trong giao dịch nhập, ngay trước COMMIT.")
 
+EDITOR_HASH_SECRET = "editor_password_hash"  # its key in .streamlit/secrets.toml
+
 SETTINGS = (DB_PATH, HOME_UNIT, EDITOR_PASSWORD_HASH, BROWSER_PATH, GENERIC_BROWSER_PATH, IMPORT_PAUSE_SECONDS)
 
 
@@ -64,7 +66,7 @@ def browser_path(explicit: str | os.PathLike | None = None) -> str:
 
 def editor_password_hash(secrets_map=None) -> str | None:
     """The editor's hash from the app's secrets ("editor_password_hash"), else the environment."""
-    value = secrets_map.get("editor_password_hash") if secrets_map else None
+    value = secrets_map.get(EDITOR_HASH_SECRET) if secrets_map else None
     return value or EDITOR_PASSWORD_HASH.value()
 
 

@@ -14,7 +14,6 @@ import duckdb
 
 from analytics.errors import StoreError
 from analytics.schema import SCHEMA_VERSION, create_schema, current_version
-from analytics.settings import db_path
 from analytics.sql import scalar
 from analytics.transactions import transaction
 
@@ -50,11 +49,6 @@ INSERT_SQL = {
     )
     for table, _, cols in DEMO_TABLES
 }
-
-
-def resolve_db_path(explicit: str | os.PathLike | None = None) -> Path:
-    """--db, else $CCHC_DB, else data/cchc.duckdb (settings.db_path)."""
-    return db_path(explicit)
 
 
 def connect(path: str | os.PathLike, read_only: bool = False) -> duckdb.DuckDBPyConnection:

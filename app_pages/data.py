@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from analytics import scope
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int
 from analytics.importing import ImportOptions, template_csv, template_xlsx
@@ -117,9 +118,7 @@ with template_tab:
                                          step=1, key="template_year")
     template_level = cols[1].selectbox("Cấp", ["district", "commune"], key="template_level",
                                        format_func=imports.LEVEL_CHOICES.get)
-    # the home district's province for districts, the home district for its communes
-    parent = sel.parent_code if template_level == sel.level else (
-        sel.home_code if template_level == "commune" else None)
+    parent = scope.default_parent(template_level, scope.home_unit(con))
     try:
         xlsx = template_xlsx(con, int(template_year), template_level, parent)
         text = template_csv(con, int(template_year), template_level, parent)

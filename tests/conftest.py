@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections import namedtuple
 from pathlib import Path
 
 import pytest
@@ -74,8 +75,15 @@ def open_page(app, page: str, **params):
 
 
 def snapshot(con) -> dict[str, list[tuple]]:
-    """Every table's full content, sorted: two snapshots are equal iff the states are."""
-    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in DATA_TABLES}
+    """Every table's full content, sorted: two snapshots are equal iff the states are. Rows are named
+    tuples, so a test reads `row.kind`, not a position that moves when the schema changes."""
+    return {table: sorted(_named_rows(con, table), key=repr) for table in DATA_TABLES}
+
+
+def _named_rows(con, table: str) -> list[tuple]:
+    cursor = con.execute(f"SELECT * FROM {table}")  # table names come from DATA_TABLES, never from input
+    row_type = namedtuple(table, [column[0] for column in cursor.description])
+    return [row_type(*row) for row in cursor.fetchall()]
 
 
 def snapshot_of(path) -> dict[str, list[tuple]]:

@@ -13,8 +13,8 @@ from ui.navigation import PAGE_SPECS
 pytestmark = pytest.mark.browser
 
 NAV = {spec.title: spec.url_path for spec in PAGE_SPECS if spec.file != "data.py"}  # None: the default page
-H1 = {"Tổng quan": "Tổng quan chỉ số CCHC", "Xếp hạng": "Xếp hạng", "Tiêu chí": "Tiêu chí", "Cấp xã": "Cấp xã",
-      "Kế hoạch đạt mục tiêu": "Kế hoạch đạt mục tiêu"}
+H1 = {title: title for title in NAV} | {"Tổng quan": "Tổng quan chỉ số CCHC"}
+WITHOUT_CHARTS = {"Nhiệm vụ"}  # a page of tables and forms
 
 
 def open_url(page, url):
@@ -58,7 +58,10 @@ def test_every_page_through_the_sidebar(app_server, page):
     open_url(page, app_server.url + "/?year=2020")
     for title in NAV:
         go_to(page, title)
-        assert_painted(page)
+        if title in WITHOUT_CHARTS:
+            assert page.locator('[data-testid="stException"]').count() == 0
+        else:
+            assert_painted(page)
         assert "year=2020" in page.url, f"{title} lost the year from the URL: {page.url}"
 
 

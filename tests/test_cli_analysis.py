@@ -209,3 +209,20 @@ def test_a_store_without_the_home_unit_needs_explicit_units(tiny_db, capsys, mon
     assert capsys.readouterr().err.strip() == "Lỗi: Hãy chọn huyện bằng --parent."
     assert main(["plan", "--year", "2020"]) == 2
     assert "Hãy chọn đơn vị cấp huyện bằng --unit" in capsys.readouterr().err
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(db):
+    """`python -m analytics plan | head -1`: the reader goes away; no BrokenPipeError traceback."""
+    process = subprocess.Popen([sys.executable, "-m", "analytics", "plan", "--year", "2020", "--db", str(db)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # before the command prints anything: its first write meets a closed pipe
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert b"Traceback" not in err and b"BrokenPipe" not in err, err.decode(errors="replace")
+
+
+def test_a_unit_name_with_hidden_marks_matches_as_in_an_import(db):
+    """Zero-width and joiner characters are removed before matching, on the CLI as in the importer."""
+    clean = cli_json(db, "plan", "--year", "2020", "--unit", "Bảo Lâm")
+    marked = cli_json(db, "plan", "--year", "2020", "--unit", "Bảo\u200b Lâm\u034f")
+    assert marked["unit_code"] == clean["unit_code"] == "042"

@@ -62,12 +62,13 @@ def table(app, column):
 
 # --- Tổng quan --------------------------------------------------------------------------------
 
-def test_overview_shows_points_to_target_and_verdict(app):
+def test_overview_shows_points_to_target_and_verdict(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
+    gap = targets.target_gap(demo_readonly, 2020, "042")  # the illustrative holder of rank 5 sets the distance
     shown = metrics(app)
-    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("73,79", "9/10")
-    assert shown["Điểm cần thêm để đạt hạng 5/10"] == "5,39"
-    assert "Huyện Bảo Lâm cần thêm 5,39 điểm để đạt hạng 5/10" in markdown_text(app)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("73,79", "9/10")  # F1
+    assert shown["Điểm cần thêm để đạt hạng 5/10"] == fmt_number(gap.points_needed)
+    assert f"Huyện Bảo Lâm {gap.sentence}" in markdown_text(app)
     assert app.page_link[0].proto.page.endswith("ke-hoach") or "plan" in app.page_link[0].proto.page
 
 
@@ -287,7 +288,8 @@ def test_plan_cards_table_and_waterfall(app, demo_readonly):
     open_page(app, "app_pages/plan.py")
     expected = plan.plan_to_target(demo_readonly, 2020, "042", 5)
     shown = metrics(app)
-    assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == ("73,79", "79,18", "5,39")
+    assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == (
+        "73,79", fmt_number(expected.target_total), fmt_number(expected.points_needed))
     assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
     steps = table(app, "Tổng điểm lũy kế")
     assert len(steps) == len(expected.steps)

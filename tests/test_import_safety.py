@@ -58,15 +58,15 @@ def test_two_processes_at_once_apply_both_or_one_never_a_mix(demo_store, tmp_pat
     first.wait(timeout=60)
     assert first.returncode == 0
     after = snapshot_of(demo_store)
-    years = {row[0] for row in after["scores"]} - {row[0] for row in before["scores"]}
-    batches = [row for row in after["batches"] if row[6] == "import"]
+    years = {row.year for row in after["scores"]} - {row.year for row in before["scores"]}
+    batches = [row for row in after["batches"] if row.kind == "import"]
     if second.returncode == 0:  # it opened the store after the first had finished
         assert years == {2021, 2022} and len(batches) == 2
     else:  # DuckDB's file lock kept it out while the first was writing
         assert "Không mở được kho dữ liệu" in second.stderr
         assert years == {2021} and len(batches) == 1
     for batch in batches:
-        assert sum(1 for row in after["scores"] if row[7] == batch[0]) == 80 == batch[4]
+        assert sum(1 for row in after["scores"] if row.batch_id == batch.id) == 80 == batch.row_count
 
 
 def _commit_in_thread(con, analysis, results: dict) -> None:

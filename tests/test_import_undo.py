@@ -49,10 +49,10 @@ def assert_restored(before: dict, after: dict, import_id: int, undo_id: int) -> 
         if table not in AUDIT_TABLES:
             assert after[table] == before[table], table
     assert set(before["batches"]) <= set(after["batches"])
-    added = {row[0]: row for row in set(after["batches"]) - set(before["batches"])}
+    added = {row.id: row for row in set(after["batches"]) - set(before["batches"])}
     assert set(added) == {import_id, undo_id}
-    assert added[import_id][6] == "import" and added[import_id][9] == undo_id  # kind, undone_by_batch_id
-    assert added[undo_id][6] == "undo" and added[undo_id][8] == import_id  # kind, undoes_batch_id
+    assert added[import_id].kind == "import" and added[import_id].undone_by_batch_id == undo_id
+    assert added[undo_id].kind == "undo" and added[undo_id].undoes_batch_id == import_id
     meta_before, meta_after = dict(before["meta"]), dict(after["meta"])
     assert meta_after["schema_version"] == meta_before["schema_version"]
     assert int(meta_after["data_version"]) > int(meta_before["data_version"])

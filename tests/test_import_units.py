@@ -11,11 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from analytics import settings
 from analytics.auth import (
-    HASH_ENV,
-    HASH_SECRET,
     Throttle,
-    configured_hash,
     delay_after,
     hash_password,
     try_password,
@@ -25,6 +23,7 @@ from analytics.importing import ImportOptions, analyze, commit_import, template_
 from analytics.importing.formats import classify, find_layout
 from analytics.importing.read import decode_text, detect_separator, parse_number, read_file
 from analytics.rankings import rankings
+from analytics.settings import editor_password_hash
 from tests.data.make_corpus import to_cp1258
 
 TABLE = "Tên đơn vị;Lĩnh vực 1;Tổng điểm\nHuyện Hòa An;7,90;85,02\n"
@@ -127,10 +126,12 @@ def test_repeated_wrong_passwords_wait_longer_and_longer():
     assert ok and after == Throttle()
 
 
-def test_the_hash_comes_from_secrets_then_the_environment():
-    assert configured_hash({HASH_SECRET: "scrypt$a"}, {HASH_ENV: "scrypt$b"}) == "scrypt$a"
-    assert configured_hash({}, {HASH_ENV: "scrypt$b"}) == "scrypt$b"
-    assert configured_hash({}, {}) is None
+def test_the_hash_comes_from_secrets_then_the_environment(monkeypatch):
+    monkeypatch.setenv(settings.EDITOR_PASSWORD_HASH.name, "scrypt$b")
+    assert editor_password_hash({settings.EDITOR_HASH_SECRET: "scrypt$a"}) == "scrypt$a"
+    assert editor_password_hash({}) == "scrypt$b"
+    monkeypatch.setenv(settings.EDITOR_PASSWORD_HASH.name, "")
+    assert editor_password_hash({}) is None
 
 
 def test_hash_password_cli(capsys, monkeypatch):

@@ -18,18 +18,19 @@ from analytics import recoverable as rec
 from analytics import scope, settings, targets
 from analytics import trend as tr
 from analytics.errors import CchcError
-from analytics.store import connect, data_version, init_store, resolve_db_path
+from analytics.settings import db_path
+from analytics.store import connect, data_version, init_store
 
 
 @st.cache_resource(show_spinner="Đang mở kho dữ liệu…")
 def _database(path: str):
-    init_store(resolve_db_path(path))
+    init_store(db_path(path))
     return connect(path)
 
 
 def connection():
     """A cursor of the shared database, for this script run."""
-    return _database(str(resolve_db_path())).cursor()
+    return _database(str(db_path())).cursor()
 
 
 def home_unit() -> str:
@@ -42,7 +43,7 @@ def version(con) -> str:
     The path is part of it because the cache is shared by the whole process: two stores (as in
     tests, or after pointing CCHC_DB elsewhere) may both be at version 3 with different data.
     """
-    return f"{resolve_db_path()}#{data_version(con)}"
+    return f"{db_path()}#{data_version(con)}"
 
 
 @st.cache_data(show_spinner=False)

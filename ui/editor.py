@@ -16,12 +16,12 @@ theirs can read it.
 
 from __future__ import annotations
 
-import os
 import time
 
 import streamlit as st
 
-from analytics.auth import EDITOR_SESSION_SECONDS, FAILURES, SESSIONS, configured_hash
+from analytics.auth import EDITOR_SESSION_SECONDS, FAILURES, SESSIONS
+from analytics.settings import editor_password_hash
 
 EDITOR_KEY = "_editor"
 TOKEN_KEY = "_editor_token"
@@ -80,7 +80,7 @@ def editor() -> str | None:
 
 def _check_password() -> None:
     ok, message = FAILURES.attempt(st.session_state.get("editor_password", ""),
-                                   configured_hash(_secrets(), os.environ), client_address(), time.monotonic())
+                                   editor_password_hash(_secrets()), client_address(), time.monotonic())
     st.session_state[MESSAGE_KEY] = ("success" if ok else "error", message)
     if ok:
         token = SESSIONS.open(PASSWORD_ACTOR, time.monotonic())

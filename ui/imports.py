@@ -12,6 +12,7 @@ import re
 import pandas as pd
 import streamlit as st
 
+from analytics import scope
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
@@ -24,7 +25,7 @@ UPLOAD_COUNTER = "_upload_counter"
 ANALYSIS_KEY = "_analysis"
 RESULT_KEY = "_import_result"
 UNDO_ASKED = "_undo_asked"
-LEVEL_CHOICES = {None: "Tự nhận biết", "district": "Cấp huyện", "commune": "Cấp xã"}
+LEVEL_CHOICES = {None: "Tự nhận biết", **{level: scope.LEVEL_LABELS[level] for level in scope.RANKED_LEVELS}}
 DEMO_CHOICES = {None: "Theo tệp", True: "Có", False: "Không"}
 PROBLEM_COLUMNS = {"severity": "Mức", "sheet": "Trang", "row": "Dòng", "column": "Cột", "value": "Giá trị",
                    "text": "Vấn đề — gợi ý"}

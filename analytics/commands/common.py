@@ -13,7 +13,8 @@ from contextlib import contextmanager
 import pandas as pd
 
 from analytics.reports.table_files import neutralise
-from analytics.store import connect, init_store, is_built, resolve_db_path
+from analytics.settings import db_path
+from analytics.store import connect, init_store, is_built
 
 FORMATS = ("table", "json", "csv")
 
@@ -28,13 +29,13 @@ def add_format_option(parser: argparse.ArgumentParser) -> None:
 
 def open_store(args: argparse.Namespace, read_only: bool = True):
     """Open the store named by --db / $CCHC_DB, building it from the demo data if missing."""
-    path = resolve_db_path(getattr(args, "db", None))
+    path = db_path(getattr(args, "db", None))
     if not is_built(path):
         init_store(path)
     return connect(path, read_only=read_only)
 
 
-def emit(payload, fmt: str, key: str | None = None) -> None:
+def emit(payload, fmt: str) -> None:
     """Print a DataFrame or a dict in the chosen format; a CSV's text cells neutralised as the exports do."""
     if fmt == "json":
         print(json.dumps(to_jsonable(payload), ensure_ascii=False, indent=2))

@@ -24,7 +24,8 @@ from analytics.importing import ImportOptions, analyze, analyze_and_commit, hist
 from analytics.importing.catalog import LEVEL_NAMES
 from analytics.importing.problems import condensed
 from analytics.importing.read import MAX_FILE_BYTES
-from analytics.store import connect, init_store, resolve_db_path
+from analytics.settings import db_path
+from analytics.store import connect, init_store
 
 ACTOR = "cli"
 PRINTED_ROWS = 200
@@ -70,7 +71,7 @@ def register(subparsers) -> None:
 
 
 def open_for_writing(args):
-    path = resolve_db_path(args.db)
+    path = db_path(args.db)
     init_store(path)  # builds a missing store, migrates an old one
     return connect(path)
 
@@ -198,7 +199,7 @@ def problem_counts(problems) -> dict[str, int]:
 
 
 def run_history(args) -> int:
-    path = resolve_db_path(args.db)
+    path = db_path(args.db)
     init_store(path)
     con = connect(path, read_only=True)
     try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from analytics.commands.common import add_db_option, add_format_option, emit
-from analytics.store import connect, init_store, resolve_db_path, store_info
+from analytics.settings import db_path
+from analytics.store import connect, init_store, store_info
 
 
 def register(subparsers) -> None:
@@ -21,14 +22,14 @@ def register(subparsers) -> None:
 
 
 def run_init(args) -> int:
-    path = resolve_db_path(args.db)
+    path = db_path(args.db)
     built = init_store(path, force=args.force)
     print(f"Đã dựng kho dữ liệu: {path}" if built else f"Kho dữ liệu đã có sẵn: {path} (dùng --force để dựng lại)")
     return 0
 
 
 def run_info(args) -> int:
-    path = resolve_db_path(args.db)
+    path = db_path(args.db)
     init_store(path)
     con = connect(path, read_only=True)
     try:

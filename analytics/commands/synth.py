@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from analytics.formatting import fmt_int, fmt_number
-from analytics.store import resolve_db_path
+from analytics.settings import db_path
 from analytics.synth import SynthSpec, build_synthetic_store
 
 
@@ -30,7 +30,7 @@ def run_synth(args) -> int:
     spec = SynthSpec(units=args.units, years=args.years, criteria=args.criteria, seed=args.seed,
                      first_year=args.first_year, provinces=args.provinces, districts=args.districts)
     started = time.perf_counter()
-    result = build_synthetic_store(resolve_db_path(args.db), spec, csv_path=args.csv, csv_level=args.csv_level)
+    result = build_synthetic_store(db_path(args.db), spec, csv_path=args.csv, csv_level=args.csv_level)
     seconds = time.perf_counter() - started
     print(f"Đã dựng kho tổng hợp (minh họa): {result.path}")
     print(f"Đơn vị: {fmt_int(result.units)}; dòng điểm: {fmt_int(result.score_rows)}; "

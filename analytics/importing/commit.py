@@ -10,7 +10,6 @@ Every write goes through analytics.transactions.transaction: one writer at a tim
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from contextlib import contextmanager
@@ -18,13 +17,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import settings
 from analytics.errors import CchcError, NotFoundError
 from analytics.importing.rows import ScoreRows
 from analytics.store import bump_data_version, new_batch
 from analytics.transactions import transaction
 
 # Test hook: seconds to sleep inside the import transaction, just before COMMIT (see tests).
-PAUSE_ENV = "CCHC_IMPORT_PAUSE_SECONDS"
+PAUSE_ENV = settings.IMPORT_PAUSE_SECONDS.name
 PAUSED_MARK = "CCHC_IMPORT_PAUSED"
 
 # The incoming rows are registered on the connection as INCOMING (an Arrow table, one bulk
@@ -167,7 +167,7 @@ def refuse_existing(con) -> None:
 
 
 def _pause_for_tests() -> None:
-    seconds = os.environ.get(PAUSE_ENV)
+    seconds = settings.import_pause_seconds()
     if seconds:
         print(PAUSED_MARK, file=sys.stderr, flush=True)
         time.sleep(float(seconds))

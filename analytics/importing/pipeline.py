@@ -4,15 +4,13 @@ analyze_and_commit(): the same, and the commit of a file without errors in the s
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from analytics.importing.commit import commit_import, finish_batch, transaction, write_batch
 from analytics.importing.fastlong import analyze_fast
 from analytics.importing.preview import Preview, preview
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
-from analytics.importing.read import HIDDEN_MARKS, read_file
+from analytics.importing.read import read_file, safe_file_name
 from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import ImportOptions, validate_file
 from analytics.names import fold
@@ -21,8 +19,6 @@ DEMO_PHRASES = ("du lieu minh hoa", "so lieu minh hoa")
 SAME_FILE_SQL = """
     SELECT id FROM batches WHERE sha256 = ? AND kind = 'import' AND undone_by_batch_id IS NULL ORDER BY id
 """
-CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
-MAX_NAME_CHARS = 200
 # Errors that a preview can still be computed with (it shows what replacing would do).
 PREVIEWABLE = {"exists"}
 
@@ -75,14 +71,6 @@ def analyze_and_commit(con, file_name: str, data: bytes, options: ImportOptions 
     if batch_id is None and analysis.ok:
         batch_id = commit_import(con, analysis, actor)
     return analysis, batch_id
-
-
-def safe_file_name(name: str) -> str:
-    """The base name of an uploaded or given path, without control characters or hidden marks: the name
-    stored in the history and shown in every message, on the web as on the CLI."""
-    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
-    base = re.sub(r"\s+", " ", HIDDEN_MARKS.sub("", CONTROL_CHARS.sub("", base))).strip()
-    return base[:MAX_NAME_CHARS] or "(tệp không tên)"
 
 
 def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: str | None):

@@ -20,18 +20,13 @@ from datetime import date, datetime
 from analytics.formatting import fmt_number
 from analytics.importing.problems import FileProblem
 from analytics.importing.workbook import SheetCells, merged_bounds, read_workbook, refuse_encrypted
+from analytics.names import HIDDEN_MARKS
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 SEPARATORS = ("\t", ";", ",")  # in order of preference when two fit equally well
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SPACES = "\u00a0\u2007\u202f\ufeff"
-# Characters that change how a name looks but not what it says: zero-width and joiner characters,
-# direction marks, variation selectors, the combining grapheme joiner, and the combining marks that
-# strike a letter through. Removed from every cell on every path, and each removal is reported.
-HIDDEN_MARKS = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                          "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\u0332-\u0338\u20d2-\u20d3"
-                          "\u20e5\u20ea\U000e0000-\U000e0fff]")
 NEEDS_CLEANING = re.compile(f"[{SPACES}]|{HIDDEN_MARKS.pattern}|^\\s|\\s$|\\s\\s|[^\\S ]")
 
 Cell = str | float | int | None
@@ -252,3 +247,15 @@ def _normalise_separators(text: str, decimal: str) -> str:
     if grouped and (("," in text and decimal == ".") or ("." in text and decimal == ",")):
         return text.replace(",", "").replace(".", "")
     return text.replace(",", ".")
+
+
+CONTROL_CHARS = re.compile("[\x00-\x1f\x7f-\x9f]")
+MAX_NAME_CHARS = 200
+
+
+def safe_file_name(name: str) -> str:
+    """The base name of an uploaded or given path, without control characters or hidden marks: the name
+    stored in the history and shown in every message, on the web as on the CLI."""
+    base = re.split(r"[\\/]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = re.sub(r"\s+", " ", HIDDEN_MARKS.sub("", CONTROL_CHARS.sub("", base))).strip()
+    return base[:MAX_NAME_CHARS] or "(tệp không tên)"

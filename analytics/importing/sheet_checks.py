@@ -13,8 +13,9 @@ import unicodedata
 from analytics.formatting import fmt_int
 from analytics.importing.formats import KEY_ROLES, Layout
 from analytics.importing.problems import WARNING, ProblemList, row_ranges
-from analytics.importing.read import HIDDEN_MARKS, RawSheet
+from analytics.importing.read import RawSheet
 from analytics.importing.workbook import merged_bounds
+from analytics.names import HIDDEN_MARKS
 
 LISTED = 10  # cells, rows or ranges named in one message
 SHEET_STATES = {"hidden": "bị ẩn", "veryHidden": "bị ẩn sâu (very hidden, không bỏ ẩn được từ Excel)"}

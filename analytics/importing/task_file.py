@@ -18,7 +18,7 @@ from analytics.criteria import set_tree
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
-from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number, read_file
+from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number, read_file, safe_file_name
 from analytics.names import fold
 from analytics.tasks import (
     STATUSES,
@@ -82,6 +82,7 @@ class TaskAnalysis:
 
 def analyze_tasks(con, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> TaskAnalysis:
     """Read and check a task table against the store, and what committing it would do; writes nothing."""
+    file_name = safe_file_name(file_name)
     problems = ProblemList(file_name)
     try:
         raw = read_file(file_name, data, max_bytes)
