@@ -4,7 +4,7 @@ The pipeline is pure up to the commit: `analyze` reads bytes, finds the table in
 validates every cell and computes what the store would look like, without writing anything.
 `commit_import` applies one analysed file in one transaction; `analyze_and_commit` does both with
 the preview inside the commit's transaction (the rows written once); `undo_batch` puts back
-exactly what a batch replaced. See docs/analytics-api.md (section "Import").
+exactly what a batch replaced. See docs/analytics-api.md (section "importing/").
 """
 
 from analytics.importing.commit import commit_import, history, undo_batch
