@@ -57,6 +57,6 @@ def _reader_went_away() -> int:
 
     Python would still flush stdout at exit and print a second BrokenPipeError, so stdout is pointed at
     /dev/null first (the recipe of Python's signal module documentation)."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.__stdout__.fileno())
+    if sys.__stdout__ is not None:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.__stdout__.fileno())
     return 1

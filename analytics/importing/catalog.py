@@ -6,10 +6,12 @@ import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 
 import duckdb
 
+from analytics.errors import NotFoundError
 from analytics.formatting import fmt_number
 from analytics.importing.folding import quick_fold
 from analytics.importing.formats import classify, header_key
@@ -88,7 +90,10 @@ class CriteriaSet:
 
 
 def load_criteria_set(con: duckdb.DuckDBPyConnection, set_code: str) -> CriteriaSet:
-    level, is_demo = con.execute(SET_SQL, [set_code]).fetchone()
+    row = con.execute(SET_SQL, [set_code]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Không có bộ tiêu chí {set_code} trong kho.")
+    level, is_demo = row
     nodes = {c: Node(c, p, n, float(m)) for c, p, n, m in con.execute(CRITERIA_SQL, [set_code]).fetchall()}
     children: dict[str, list[str]] = {}
     for node in nodes.values():
@@ -112,6 +117,13 @@ class Catalog:
             code = criteria_set_for(self.con, level, year)
             self._sets[(level, year)] = load_criteria_set(self.con, code) if code else None
         return self._sets[(level, year)]
+
+    def required_criteria(self, level: str, year: int) -> CriteriaSet:
+        """The criteria set in force, for callers that cannot go on without one."""
+        cs = self.criteria(level, year)
+        if cs is None:
+            raise NotFoundError(f"Chưa có bộ tiêu chí {LEVEL_NAMES.get(level, level)} cho năm {year}.")
+        return cs
 
     def scope(self, level: str, parent: str) -> Scope:
         if (level, parent) not in self._scopes:
@@ -194,9 +206,9 @@ class LevelIndex:
 class Scope:
     level: str
     parent: str
-    units: dict[str, tuple[str, object, object]]  # code -> (name, valid_from, valid_to)
+    units: dict[str, tuple[str, date | None, date | None]]  # code -> (name, valid_from, valid_to)
     parent_name: str
-    con: object = field(default=None, repr=False, compare=False)
+    con: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
     _lookup: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
     _suggestions: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 

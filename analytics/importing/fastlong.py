@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import PurePath
 
 import numpy as np
@@ -188,7 +189,6 @@ class Coded:
     points: np.ndarray
     unit_codes: list[str]  # sorted: units[i] indexes this list
     criterion_codes: list[str]  # sorted: criteria[i] indexes this list
-    order: np.ndarray | None = None  # rows sorted by year, unit code, criterion code (set by _values_fit)
     self_points: np.ndarray | None = None  # beside the points, when the file has the column
 
     @property
@@ -196,10 +196,15 @@ class Coded:
         """One integer per (year, unit), in the order of year then unit code."""
         return self.year_index.astype(np.int64) * len(self.unit_codes) + self.units
 
-    @property
+    @cached_property
     def keys(self) -> np.ndarray:
         """One integer per (year, unit, criterion), in the order of year, unit code, criterion code."""
         return self.pair_keys * len(self.criterion_codes) + self.criteria
+
+    @cached_property
+    def order(self) -> np.ndarray:
+        """The rows sorted by year, unit code and criterion code."""
+        return np.argsort(self.keys, kind="stable")
 
 
 def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scope, list[str]] | None:
@@ -213,7 +218,8 @@ def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scop
     if len(winners) != 1 or best != len(units.index):
         return None
     scope = catalog.scope(*winners[0])
-    return scope, [scope.match(t)[0] for t in units.values]
+    codes = [code for t in units.values if (code := scope.match(t)[0]) is not None]
+    return (scope, codes) if len(codes) == len(units.values) else None
 
 
 def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str],
@@ -252,13 +258,17 @@ def _criteria_sets(catalog: Catalog, scope: Scope, years: list[int],
                    options: ImportOptions) -> dict[int, CriteriaSet] | None:
     if any(year_problem(y) for y in years) or (options.year is not None and years != [options.year]):
         return None
-    sets = {y: catalog.criteria(scope.level, y) for y in years}
-    if any(cs is None for cs in sets.values()):
-        return None
+    sets: dict[int, CriteriaSet] = {}
+    for year in years:
+        cs = catalog.criteria(scope.level, year)
+        if cs is None:
+            return None
+        sets[year] = cs
     return sets
 
 
-def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int], sets: dict[int, CriteriaSet]):
+def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int],
+                     sets: dict[int, CriteriaSet]) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     """(criterion codes sorted, each row's position in them, each row's maximum), or None.
 
     Each (year, text) that occurs is resolved once with its year's criteria set.
@@ -266,10 +276,10 @@ def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int],
     width = len(texts.values)
     pair = year_index.astype(np.int64) * width + texts.index
     present = np.flatnonzero(np.bincount(pair, minlength=len(year_list) * width)).tolist()
-    lookup = {(year_list[k // width], texts.values[k % width]): None for k in present}
-    for year, text in lookup:
-        lookup[(year, text)] = sets[year].resolve(text) if clean(text) == text else None
-    if any(code is None for code in lookup.values()) or _nested(lookup, sets):
+    pairs = [(year_list[k // width], texts.values[k % width]) for k in present]
+    lookup = {(year, text): code for year, text in pairs
+              if clean(text) == text and (code := sets[year].resolve(text)) is not None}
+    if len(lookup) != len(pairs) or _nested(lookup, sets):
         return None
     codes, ranks = _ranked(list(lookup.values()))
     rank_of_pair, max_of_pair = np.zeros(len(year_list) * width, np.int64), np.zeros(len(year_list) * width)
@@ -278,7 +288,7 @@ def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int],
     return codes, rank_of_pair[pair], max_of_pair[pair]
 
 
-def _nested(lookup: dict, sets: dict[int, CriteriaSet]) -> bool:
+def _nested(lookup: dict[tuple[int, str], str], sets: dict[int, CriteriaSet]) -> bool:
     """True when a file gives a criterion and one of its ancestors: sums must then be checked."""
     for year, cs in sets.items():
         used = {code for (y, _), code in lookup.items() if y == year}
@@ -301,9 +311,7 @@ def _values_fit(coded: Coded, maxima: np.ndarray) -> bool:
     for values in (coded.points, coded.self_points):
         if values is not None and ((values < 0).any() or (values > maxima + 1e-9).any()):
             return False
-    keys = coded.keys
-    coded.order = np.argsort(keys, kind="stable")
-    return not (np.diff(keys[coded.order]) == 0).any()
+    return not (np.diff(coded.keys[coded.order]) == 0).any()
 
 
 # --- results --------------------------------------------------------------------------------

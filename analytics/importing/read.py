@@ -132,7 +132,9 @@ def detect_separator(text: str) -> str:
 
 def read_text_sheet(text: str, separator: str) -> RawSheet:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    rows, lines, altered = [], [], []
+    rows: list[list[Cell]] = []
+    lines: list[int] = []
+    altered: list[tuple[int, int, str]] = []
     try:
         for record in reader:
             rows.append([clean_noting(cell, reader.line_num, c, altered) for c, cell in enumerate(record)])

@@ -18,7 +18,8 @@ ROW_SCHEMA = pa.schema([("year", pa.int32()), ("unit_code", pa.string()), ("crit
 class ScoreRows:
     """(year, unit_code, criterion_code, points, self_points) rows, sorted, as an Arrow table."""
 
-    __hash__ = None  # compared by content, like the list it replaces
+    # Compared by content, like the list it replaces; defining __eq__ without __hash__ makes Python
+    # set __hash__ to None, so instances stay unhashable without an assignment the type checker refuses.
 
     def __init__(self, table: pa.Table):
         self.table = table.select(ROW_SCHEMA.names).cast(ROW_SCHEMA)

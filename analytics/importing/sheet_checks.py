@@ -14,7 +14,7 @@ from analytics.formatting import fmt_int
 from analytics.importing.formats import KEY_ROLES, Layout
 from analytics.importing.problems import WARNING, ProblemList, row_ranges
 from analytics.importing.read import RawSheet
-from analytics.importing.workbook import merged_bounds
+from analytics.importing.workbook import SheetCells, merged_bounds
 from analytics.names import HIDDEN_MARKS
 
 LISTED = 10  # cells, rows or ranges named in one message
@@ -24,11 +24,11 @@ SHEET_STATES = {"hidden": "bị ẩn", "veryHidden": "bị ẩn sâu (very hidde
 def check_sheet(layout: Layout, problems: ProblemList) -> None:
     sheet = layout.sheet
     report_altered(sheet, problems)
-    if sheet.cells is None:
+    if sheet.cells is None:  # a text file: nothing hidden, merged or computed
         return
-    report_formulas(sheet, problems)
-    report_merged(layout, problems)
-    report_hidden(sheet, problems)
+    report_formulas(sheet.name, sheet.cells, problems)
+    report_merged(layout, sheet.cells, problems)
+    report_hidden(sheet.name, sheet.cells, problems)
 
 
 def listed(items: list) -> str:
@@ -36,19 +36,19 @@ def listed(items: list) -> str:
     return shown + (f" và {fmt_int(len(items) - LISTED)} ô khác" if len(items) > LISTED else "")
 
 
-def report_formulas(sheet: RawSheet, problems: ProblemList) -> None:
-    cells = sheet.cells.unsaved_formulas
+def report_formulas(sheet_name: str | None, sheet_cells: SheetCells, problems: ProblemList) -> None:
+    cells = sheet_cells.unsaved_formulas
     if cells:
-        problems.add(sheet=sheet.name, value=cells[0], kind="formula_without_value",
+        problems.add(sheet=sheet_name, value=cells[0], kind="formula_without_value",
                      reason=f"{fmt_int(len(cells))} ô công thức chưa có giá trị đã tính: {listed(cells)}. Tệp được "
                             "lưu bởi một chương trình không tính công thức, nên các ô này đọc ra trống.",
                      suggestion="Mở tệp bằng Excel hoặc LibreOffice Calc cho công thức được tính, lưu lại rồi nạp.")
 
 
-def report_merged(layout: Layout, problems: ProblemList) -> None:
+def report_merged(layout: Layout, cells: SheetCells, problems: ProblemList) -> None:
     data_lines = {row.line for row in layout.rows if not row.after_gap}
     roles = {c.index + 1: c.role for c in layout.columns}
-    for ref in layout.sheet.cells.merged:
+    for ref in cells.merged:
         min_col, min_row, max_col, max_row = merged_bounds(ref)
         if not data_lines & set(range(min_row, max_row + 1)):
             continue
@@ -60,21 +60,20 @@ def report_merged(layout: Layout, problems: ProblemList) -> None:
                          suggestion="Bỏ gộp ô (Merge & Center › Unmerge Cells) và ghi giá trị riêng cho từng ô.")
 
 
-def report_hidden(sheet: RawSheet, problems: ProblemList) -> None:
-    cells = sheet.cells
+def report_hidden(sheet_name: str | None, cells: SheetCells, problems: ProblemList) -> None:
     if cells.state in SHEET_STATES:
-        problems.add(sheet=sheet.name, kind="hidden_sheet", severity=WARNING,
-                     reason=f"Trang '{sheet.name}' {SHEET_STATES[cells.state]} nhưng có dữ liệu; dữ liệu của nó "
+        problems.add(sheet=sheet_name, kind="hidden_sheet", severity=WARNING,
+                     reason=f"Trang '{sheet_name}' {SHEET_STATES[cells.state]} nhưng có dữ liệu; dữ liệu của nó "
                             "vẫn được đọc như các trang khác.",
                      suggestion="Kiểm tra trang này có đúng là kết quả cần nạp không.")
     if cells.hidden_rows:
-        problems.add(sheet=sheet.name, row=cells.hidden_rows[0], kind="hidden_rows", severity=WARNING,
+        problems.add(sheet=sheet_name, row=cells.hidden_rows[0], kind="hidden_rows", severity=WARNING,
                      value=", ".join(map(str, cells.hidden_rows[:LISTED])),
                      reason=f"{fmt_int(len(cells.hidden_rows))} dòng bị ẩn có dữ liệu: dòng "
                             f"{listed(cells.hidden_rows)}; các dòng này vẫn được đọc.",
                      suggestion="Bỏ ẩn để xem, hoặc xóa các dòng không thuộc kết quả.")
     if cells.hidden_columns:
-        problems.add(sheet=sheet.name, kind="hidden_columns", severity=WARNING,
+        problems.add(sheet=sheet_name, kind="hidden_columns", severity=WARNING,
                      value=", ".join(cells.hidden_columns[:LISTED]),
                      reason=f"{fmt_int(len(cells.hidden_columns))} cột bị ẩn có dữ liệu: cột "
                             f"{listed(cells.hidden_columns)}; các cột này vẫn được đọc.",

@@ -20,6 +20,7 @@ from analytics.formatting import fmt_number
 from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
 from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number, read_file, safe_file_name
 from analytics.names import fold
+from analytics.sql import scalar
 from analytics.tasks import (
     STATUSES,
     Changes,
@@ -148,7 +149,7 @@ def _warn_unknown_columns(sheet: RawSheet, header_index: int, columns: dict[str,
 
 
 def _warn_imported_before(con, sha256: str, problems: ProblemList) -> None:
-    batch = con.execute(SAME_FILE_SQL, [sha256]).fetchone()[0]
+    batch = scalar(con, SAME_FILE_SQL, [sha256])
     if batch is not None:
         problems.add(value=sha256[:12], severity=WARNING, kind="already_imported",
                      reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{batch}.",
@@ -276,7 +277,7 @@ class _RowReader:
         return gains
 
     def criteria_maxima(self, unit_code: str, year: int) -> dict[str, float]:
-        level = self.con.execute(UNIT_SQL, [unit_code]).fetchone()[0]
+        level = scalar(self.con, UNIT_SQL, [unit_code])
         if (level, year) not in self.maxima:
             try:
                 nodes = set_tree(self.con, level, year).nodes
@@ -310,15 +311,16 @@ class _RowReader:
 def _preview(con, tasks: list[Task]) -> pd.DataFrame:
     rows = []
     for task in tasks:
-        action = "new" if task.id is None else ("same" if _same(con, task) else "changed")
-        rows.append({"action": ACTIONS[action], "id": task.id, "year": task.year, "unit_code": task.unit_code,
-                     "office_code": task.office_code, "title": task.title,
+        rows.append({"action": ACTIONS[_action(con, task)], "id": task.id, "year": task.year,
+                     "unit_code": task.unit_code, "office_code": task.office_code, "title": task.title,
                      "criteria": "; ".join(c.code for c in task.criteria)})
     return pd.DataFrame(rows, columns=["action", "id", "year", "unit_code", "office_code", "title", "criteria"])
 
 
-def _same(con, task: Task) -> bool:
-    return same_content(load_task(con, task.id), task)
+def _action(con, task: Task) -> str:
+    if task.id is None:
+        return "new"
+    return "same" if same_content(load_task(con, task.id), task) else "changed"
 
 
 # --- export and template ---------------------------------------------------------------------

@@ -11,8 +11,8 @@ import io
 
 import duckdb
 
-from analytics.errors import NotFoundError
-from analytics.importing.catalog import LEVEL_NAMES, Catalog, CriteriaSet, Scope
+from analytics.importing.catalog import Catalog, CriteriaSet, Scope
+from analytics.sql import scalar
 
 HEADER = ["Năm", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm"]
 POINTS_COLUMN = "G"
@@ -27,10 +27,8 @@ def template_rows(con: duckdb.DuckDBPyConnection, year: int, level: str,
                   parent: str | None = None) -> tuple[CriteriaSet, Scope, list[list]]:
     """(criteria set, scope, rows): every unit valid that year × every lowest criterion."""
     catalog = Catalog(con)
-    cs = catalog.criteria(level, year)
-    if cs is None:
-        raise NotFoundError(f"Chưa có bộ tiêu chí {LEVEL_NAMES.get(level, level)} cho năm {year}.")
-    parent = parent or con.execute(DEFAULT_PARENT_SQL, [level]).fetchone()[0]
+    cs = catalog.required_criteria(level, year)
+    parent = parent or scalar(con, DEFAULT_PARENT_SQL, [level])
     scope = catalog.scope(level, parent)
     leaves = [c for c in cs.nodes if not cs.children.get(c)]
     rows = [[year, unit, scope.name(unit), code, cs.nodes[code].name, cs.nodes[code].max_points, None]

@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 import duckdb
 
+from analytics.errors import CchcError
 from analytics.formatting import fmt_number
 from analytics.importing.catalog import Catalog, CriteriaSet, Scope
 from analytics.importing.formats import Column, DataRow, Layout, find_layout, is_summary_row
@@ -119,11 +120,11 @@ def validate_file(con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportO
 
 def check_options(options: ImportOptions, problems: ProblemList) -> bool:
     """True when an option is refused (reported)."""
-    if options.year is not None and year_problem(options.year):
-        problems.add(value=options.year, reason=year_problem(options.year), kind="year_range",
-                     suggestion="Kiểm tra lại năm đã chọn.")
-        return True
-    return False
+    reason = year_problem(options.year) if options.year is not None else None
+    if reason is None:
+        return False
+    problems.add(value=options.year, reason=reason, kind="year_range", suggestion="Kiểm tra lại năm đã chọn.")
+    return True
 
 
 def report_no_table(raw: RawFile, problems: ProblemList) -> None:
@@ -157,7 +158,7 @@ class SheetValidator:
         self.decimal = layout.sheet.decimal
         self.code_col, self.name_col = layout.first("unit_code"), layout.first("unit")
         self.year_col = layout.first("year")
-        self.scope: Scope | None = None
+        self._scope: Scope | None = None
         self.sheet_year: int | None = None
         self.reported: set = set()
         self.last_unit: str | None = None
@@ -172,14 +173,21 @@ class SheetValidator:
                               reason="Không có dòng dữ liệu nào dưới dòng tiêu đề.",
                               suggestion="Điền điểm của các đơn vị vào bảng rồi nạp lại.")
             return
-        self.scope = self.resolve_scope()
-        if self.scope is None:
+        self._scope = self.resolve_scope()
+        if self._scope is None:
             return
         self.sheet_year = self.fallback_year()
         self.warn_ignored_columns()
         read_row = {"long": self.read_long_row, "table": self.read_table_row, "totals": self.read_totals_row}
         for row in self.layout.rows:
             read_row[self.layout.kind](row)
+
+    @property
+    def scope(self) -> Scope:
+        """The sheet's scope; rows are read only once run() has resolved it."""
+        if self._scope is None:
+            raise CchcError(f"Chưa xác định được cấp và đơn vị cha của trang {self.sheet}.")
+        return self._scope
 
     def unit_texts(self) -> list[str]:
         texts = []
@@ -318,8 +326,9 @@ class SheetValidator:
         return self.checked_year(row, int(year))
 
     def checked_year(self, row: DataRow, year: int) -> int | None:
-        if year_problem(year):
-            self.add(row, self.year_col, year, year_problem(year), "year_range", "Kiểm tra lại cột năm.")
+        reason = year_problem(year)
+        if reason is not None:
+            self.add(row, self.year_col, year, reason, "year_range", "Kiểm tra lại cột năm.")
             return None
         if self.options.year is not None and year != self.options.year:
             self.add(row, self.year_col, year, f"Năm trong tệp ({year}) khác năm đã chọn ({self.options.year}).",
@@ -345,7 +354,7 @@ class SheetValidator:
 
     # --- rows of each layout -----------------------------------------------------------------
 
-    def begin_row(self, row: DataRow, value_columns: list[Column]):
+    def begin_row(self, row: DataRow, value_columns: list[Column]) -> tuple[str, int, CriteriaSet] | None:
         """(unit, year, criteria set) of a row that carries data, or None to skip it."""
         has_values = self.values_present(row, value_columns)
         unit = self.row_unit(row, has_values)
@@ -359,7 +368,7 @@ class SheetValidator:
             return None
         year = self.row_year(row)
         cs = self.criteria(row, year) if year is not None else None
-        return (unit, year, cs) if cs is not None else None
+        return (unit, year, cs) if year is not None and cs is not None else None
 
     def read_table_row(self, row: DataRow) -> None:
         nodes = self.layout.of("node", "node_name")
@@ -372,7 +381,10 @@ class SheetValidator:
         filled = [c for c in nodes if self.raw_cell(row, c) is not None]
         for col in nodes:
             code = self.column_code(col, cs)
-            value = self.number(row, col, cs, code) if code else BAD
+            if not code:
+                self.parsed.incomplete.add((year, unit))
+                continue
+            value = self.number(row, col, cs, code)
             if value is None and filled:
                 self.add(row, col, None, f"Thiếu điểm {cs.label(code)}.", "missing_value",
                          "Điền điểm (0 nếu không đạt điểm nào).")
@@ -388,7 +400,8 @@ class SheetValidator:
         start = self.begin_row(row, [c for c in (total_col,) if c])
         if start is None or not self.open_group(row, *start[:2]):
             return
-        self.read_total_and_rank(row, *start, total_col, rank_col, stored=True)
+        unit, year, cs = start
+        self.read_total_and_rank(row, unit, year, cs, total_col, rank_col, stored=True)
 
     def read_total_and_rank(self, row, unit, year, cs, total_col, rank_col, stored: bool) -> None:
         if total_col is not None:
@@ -414,8 +427,8 @@ class SheetValidator:
                                            self.place(row, col)))
 
     def read_long_row(self, row: DataRow) -> None:
-        crit_col = self.layout.first("criterion") or self.layout.first("criterion_name")
-        points_col, self_col = self.layout.first("points"), self.layout.first("self_points")
+        crit_col, points_col = self.required("criterion", "criterion_name"), self.required("points")
+        self_col = self.layout.first("self_points")
         if not self.cell(row, crit_col) and self.raw_cell(row, points_col) is None:
             return
         self.fill_down(row)
@@ -434,6 +447,13 @@ class SheetValidator:
             return
         if self.open_group(row, unit, year, duplicates_allowed=True):
             self.add_entry(year, unit, code, points, self_points, row, points_col)
+
+    def required(self, *roles: str) -> Column:
+        """The first column of `roles`, which the layout's kind guarantees (formats.kind_of)."""
+        col = next((c for c in map(self.layout.first, roles) if c is not None), None)
+        if col is None:
+            raise CchcError(f"Trang {self.sheet} thiếu cột {' hoặc '.join(roles)}.")
+        return col
 
     def fill_down(self, row: DataRow) -> None:
         """Long tables often write a unit (and year) once, above its criteria: carry it down."""
@@ -496,7 +516,7 @@ def check_hierarchy(catalog: Catalog, parsed: Parsed, problems: ProblemList) -> 
     for (year, unit), group in parsed.groups.items():
         if (year, unit) in parsed.incomplete:
             continue  # its bad cells are reported; a sum over the rest would only add noise
-        cs = catalog.criteria(group.level, year)
+        cs = catalog.required_criteria(group.level, year)
         given = {e.code: e for e in group.entries}
         for code, entry in given.items():
             kids = [k for k in cs.children.get(code, []) if _subtree_given(cs, k, given)]
