@@ -22,8 +22,7 @@ MAX_DELAY_SECONDS = 300.0
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
     salt = salt or secrets.token_bytes(16)
-    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                         dklen=KEY_LENGTH)
+    key = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, dklen=KEY_LENGTH)
     return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${key.hex()}"
 
 
@@ -44,15 +43,14 @@ def _derive(password: str, stored: str) -> tuple[bytes, bytes]:
     if scheme == "scrypt" and len(parts) == 5:
         n, r, p, salt, key = parts
         expected = bytes.fromhex(key)
-        return expected, hashlib.scrypt(secret, salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-                                        dklen=len(expected), maxmem=2**27)
+        return expected, hashlib.scrypt(
+            secret, salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected), maxmem=2**27
+        )
     if scheme == "pbkdf2_sha256" and len(parts) == 3:
         iterations, salt, key = parts
         expected = bytes.fromhex(key)
         return expected, hashlib.pbkdf2_hmac("sha256", secret, bytes.fromhex(salt), int(iterations), len(expected))
     raise ValueError("unknown hash format")
-
-
 
 
 @dataclass(frozen=True)

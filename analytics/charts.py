@@ -32,8 +32,15 @@ NO_BAND = "Chưa xếp loại"
 
 
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
-    fig.update_layout(title=title, height=height, font=FONT, margin=dict(l=10, r=10, t=50 if title else 20, b=10),
-                      plot_bgcolor="white", separators=",.", legend=dict(orientation="h", y=-0.15))
+    fig.update_layout(
+        title=title,
+        height=height,
+        font=FONT,
+        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        plot_bgcolor="white",
+        separators=",.",
+        legend=dict(orientation="h", y=-0.15),
+    )
     # Explicit: Streamlit's plotly template, the default once the app has drawn a chart, has no automargin.
     fig.update_xaxes(gridcolor="#E5E8EB", automargin=True)
     fig.update_yaxes(gridcolor="#E5E8EB", automargin=True)
@@ -43,8 +50,9 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> 
 def legend_on_top(fig: go.Figure) -> go.Figure:
     """Legend in its own band between the title and the plot, so neither covers the other."""
     has_title = bool(fig.layout.title.text)
-    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"),
-                      margin=dict(t=95 if has_title else 45))
+    fig.update_layout(
+        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"), margin=dict(t=95 if has_title else 45)
+    )
     if has_title:
         fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"))
     return fig
@@ -60,29 +68,44 @@ def emphasise(label: str) -> str:
     return f"<b><span style='color:{HOME}'>{label}</span></b>"
 
 
-def ranking_bar(frame: pd.DataFrame, home_code: str, target_rank: int | None = None,
-                title: str | None = None) -> go.Figure:
+def ranking_bar(
+    frame: pd.DataFrame, home_code: str, target_rank: int | None = None, title: str | None = None
+) -> go.Figure:
     """Horizontal bars of totals, best on top, the home unit in HOME, a line at the target rank's score."""
     ranked = frame[frame["has_data"]].sort_values(["rank", "unit_code"])
     colours = [HOME if code == home_code else OTHERS for code in ranked["unit_code"]]
     labels = [f"{int(r)}. {n}" for r, n in zip(ranked["rank"], ranked["unit_name"])]
-    fig = go.Figure(go.Bar(
-        x=ranked["total"], y=labels, orientation="h", marker_color=colours,
-        text=[fmt_number(v) for v in ranked["total"]], textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=ranked["total"],
+            y=labels,
+            orientation="h",
+            marker_color=colours,
+            text=[fmt_number(v) for v in ranked["total"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     low = max(0.0, float(ranked["total"].min()) - 10) if len(ranked) else 0.0
     fig.update_xaxes(range=[low, 100], title="Điểm")
     target = ranked[ranked["rank"] == target_rank] if target_rank else ranked.iloc[0:0]
     if len(target):
         score = float(target["total"].iloc[0])
-        fig.add_vline(x=score, line_dash="dash", line_color=TARGET, layer="below",
-                      annotation_text=f"Hạng {target_rank}: {fmt_number(score)}", annotation_position="top")
+        fig.add_vline(
+            x=score,
+            line_dash="dash",
+            line_color=TARGET,
+            layer="below",
+            annotation_text=f"Hạng {target_rank}: {fmt_number(score)}",
+            annotation_position="top",
+        )
     return base_layout(fig, title, height=max(300, 32 * len(ranked) + 90))
 
 
 # --- over the years -------------------------------------------------------------------------
+
 
 def _units_home_last(trend: pd.DataFrame, home_code: str) -> list[str]:
     """Unit codes with the home unit last, so its line is drawn on top."""
@@ -92,15 +115,21 @@ def _units_home_last(trend: pd.DataFrame, home_code: str) -> list[str]:
 
 def _year_axis(fig: go.Figure, years: list[int]) -> None:
     pad = 0.3 if len(years) > 1 else 0.6
-    fig.update_xaxes(tickvals=years, ticktext=[str(y) for y in years], title="Năm",
-                     range=[min(years) - pad, max(years) + pad] if years else None)
+    fig.update_xaxes(
+        tickvals=years,
+        ticktext=[str(y) for y in years],
+        title="Năm",
+        range=[min(years) - pad, max(years) + pad] if years else None,
+    )
 
 
 def _line_style(code: str, home_code: str) -> dict:
     home = code == home_code
-    return dict(line=dict(color=HOME if home else OTHERS, width=4 if home else 2),
-                marker=dict(size=11 if home else 7, color=HOME if home else OTHERS),
-                textfont=dict(color=HOME if home else "#5F6B76"))
+    return dict(
+        line=dict(color=HOME if home else OTHERS, width=4 if home else 2),
+        marker=dict(size=11 if home else 7, color=HOME if home else OTHERS),
+        textfont=dict(color=HOME if home else "#5F6B76"),
+    )
 
 
 def _end_labels(rows: pd.DataFrame) -> list[str]:
@@ -114,13 +143,25 @@ def bump_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) ->
     fig = go.Figure()
     for code in _units_home_last(trend, home_code):
         rows = trend[trend["unit_code"] == code].sort_values("year")
-        custom = [[n, fmt_rank(r, o), fmt_number(t)] for n, r, o, t in
-                  zip(rows["unit_name"], rows["rank"], rows["rank_of"], rows["total"])]
-        fig.add_trace(go.Scatter(
-            x=rows["year"], y=rows["rank"], mode="lines+markers+text", name=rows["unit_name"].iloc[0],
-            text=_end_labels(rows), textposition="middle right", customdata=custom, cliponaxis=False,
-            hovertemplate="%{customdata[0]}<br>Năm %{x}: hạng %{customdata[1]}, %{customdata[2]} điểm"
-                          "<extra></extra>", **_line_style(code, home_code)))
+        custom = [
+            [n, fmt_rank(r, o), fmt_number(t)]
+            for n, r, o, t in zip(rows["unit_name"], rows["rank"], rows["rank_of"], rows["total"])
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"],
+                y=rows["rank"],
+                mode="lines+markers+text",
+                name=rows["unit_name"].iloc[0],
+                text=_end_labels(rows),
+                textposition="middle right",
+                customdata=custom,
+                cliponaxis=False,
+                hovertemplate="%{customdata[0]}<br>Năm %{x}: hạng %{customdata[1]}, %{customdata[2]} điểm"
+                "<extra></extra>",
+                **_line_style(code, home_code),
+            )
+        )
     worst = int(trend["rank_of"].max()) if len(trend) else 1
     fig.update_yaxes(autorange=False, range=[worst + 0.5, 0.5], dtick=1, title="Hạng")
     _year_axis(fig, sorted(int(y) for y in trend["year"].unique()))
@@ -146,14 +187,25 @@ def totals_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) 
     last_points = []
     for code in _units_home_last(trend, home_code):
         rows = trend[trend["unit_code"] == code].sort_values("year")
-        custom = [[n, fmt_number(t), fmt_rank(r, o)] for n, t, r, o in
-                  zip(rows["unit_name"], rows["total"], rows["rank"], rows["rank_of"])]
-        fig.add_trace(go.Scatter(
-            x=rows["year"], y=rows["total"], mode="lines+markers", name=rows["unit_name"].iloc[0],
-            customdata=custom, hovertemplate="%{customdata[0]}<br>Năm %{x}: %{customdata[1]} điểm, hạng "
-                                             "%{customdata[2]}<extra></extra>", **_line_style(code, home_code)))
-        last_points.append((int(rows["year"].iloc[-1]), float(rows["total"].iloc[-1]), rows["unit_name"].iloc[0],
-                            code == home_code))
+        custom = [
+            [n, fmt_number(t), fmt_rank(r, o)]
+            for n, t, r, o in zip(rows["unit_name"], rows["total"], rows["rank"], rows["rank_of"])
+        ]
+        fig.add_trace(
+            go.Scatter(
+                x=rows["year"],
+                y=rows["total"],
+                mode="lines+markers",
+                name=rows["unit_name"].iloc[0],
+                customdata=custom,
+                hovertemplate="%{customdata[0]}<br>Năm %{x}: %{customdata[1]} điểm, hạng "
+                "%{customdata[2]}<extra></extra>",
+                **_line_style(code, home_code),
+            )
+        )
+        last_points.append(
+            (int(rows["year"].iloc[-1]), float(rows["total"].iloc[-1]), rows["unit_name"].iloc[0], code == home_code)
+        )
     _name_labels(fig, last_points, height=440)
     fig.update_yaxes(title="Tổng điểm")
     _year_axis(fig, sorted(int(y) for y in trend["year"].unique()))
@@ -170,18 +222,35 @@ def _name_labels(fig: go.Figure, points: list[tuple[int, float, str, bool]], hei
     span = (max(totals) - min(totals)) or 1.0
     label_y = spread(totals, span / (height - 140) * 15)
     for (year, _total, name, home), y in zip(points, label_y):
-        fig.add_annotation(x=year, y=y, text=name, showarrow=False, xanchor="left", xshift=10,
-                           font=dict(color=HOME if home else "#5F6B76", size=13))
+        fig.add_annotation(
+            x=year,
+            y=y,
+            text=name,
+            showarrow=False,
+            xanchor="left",
+            xshift=10,
+            font=dict(color=HOME if home else "#5F6B76", size=13),
+        )
 
 
 def unit_history(trend: pd.DataFrame, unit_code: str, title: str | None = None) -> go.Figure:
     """One unit's total per year as bars, each labelled with its points and rank."""
     rows = trend[trend["unit_code"] == unit_code].sort_values("year")
-    text = [f"{fmt_number(t)} điểm<br>hạng {fmt_rank(r, o)}"
-            for t, r, o in zip(rows["total"], rows["rank"], rows["rank_of"])]
-    fig = go.Figure(go.Bar(x=rows["year"], y=rows["total"], marker_color=HOME, text=text,
-                           textposition="outside", cliponaxis=False,
-                           hovertemplate="Năm %{x}: %{y:.2f} điểm<extra></extra>"))
+    text = [
+        f"{fmt_number(t)} điểm<br>hạng {fmt_rank(r, o)}"
+        for t, r, o in zip(rows["total"], rows["rank"], rows["rank_of"])
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=rows["year"],
+            y=rows["total"],
+            marker_color=HOME,
+            text=text,
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="Năm %{x}: %{y:.2f} điểm<extra></extra>",
+        )
+    )
     fig.update_yaxes(range=[0, 110], title="Tổng điểm")
     _year_axis(fig, [int(y) for y in rows["year"]])
     return base_layout(fig, title, height=360)
@@ -189,26 +258,37 @@ def unit_history(trend: pd.DataFrame, unit_code: str, title: str | None = None) 
 
 # --- gaps and fields --------------------------------------------------------------------------
 
+
 def gap_bars(gaps: pd.DataFrame, value: str = "gap_points", title: str | None = None) -> go.Figure:
     """Diverging bars: below the reference (NEGATIVE, left) or above it (POSITIVE, right), weakest on top."""
     rows = gaps.sort_values(value)
     unit = "điểm" if value == "gap_points" else "điểm %"
     labels = [wrap(f"{c}. {n}", 34) for c, n in zip(rows["criterion_code"], rows["criterion_name"])]
-    custom = [[fmt_number(p), fmt_number(m), fmt_number(r), fmt_number(pc, 1), fmt_number(rp, 1)]
-              for p, m, r, pc, rp in zip(rows["points"], rows["max_points"], rows["reference_points"],
-                                         rows["pct"], rows["reference_pct"])]
-    fig = go.Figure(go.Bar(
-        x=rows[value], y=labels, orientation="h", customdata=custom, cliponaxis=False,
-        marker_color=[NEGATIVE if v < 0 else POSITIVE for v in rows[value]],
-        text=[fmt_signed(v) for v in rows[value]], textposition="outside",
-        hovertemplate="%{y}<br>Đạt %{customdata[0]}/%{customdata[1]} điểm (%{customdata[3]}%)"
-                      "<br>Mốc so sánh: %{customdata[2]} điểm (%{customdata[4]}%)"
-                      f"<br>Chênh lệch: %{{x:+.2f}} {unit}<extra></extra>"))
+    custom = [
+        [fmt_number(p), fmt_number(m), fmt_number(r), fmt_number(pc, 1), fmt_number(rp, 1)]
+        for p, m, r, pc, rp in zip(
+            rows["points"], rows["max_points"], rows["reference_points"], rows["pct"], rows["reference_pct"]
+        )
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=rows[value],
+            y=labels,
+            orientation="h",
+            customdata=custom,
+            cliponaxis=False,
+            marker_color=[NEGATIVE if v < 0 else POSITIVE for v in rows[value]],
+            text=[fmt_signed(v) for v in rows[value]],
+            textposition="outside",
+            hovertemplate="%{y}<br>Đạt %{customdata[0]}/%{customdata[1]} điểm (%{customdata[3]}%)"
+            "<br>Mốc so sánh: %{customdata[2]} điểm (%{customdata[4]}%)"
+            f"<br>Chênh lệch: %{{x:+.2f}} {unit}<extra></extra>",
+        )
+    )
     fig.add_vline(x=0, line_color="#5F6B76", line_width=1)
     fig.update_yaxes(autorange="reversed")
     span = float(rows[value].abs().max()) if len(rows) else 1.0
-    fig.update_xaxes(range=[-span * 1.35, span * 1.35],
-                     title="Chênh lệch so với mốc so sánh (" + unit + ")")
+    fig.update_xaxes(range=[-span * 1.35, span * 1.35], title="Chênh lệch so với mốc so sánh (" + unit + ")")
     return base_layout(fig, title, height=max(300, 44 * len(rows) + 100))
 
 
@@ -219,7 +299,7 @@ def short_name(name: str) -> str:
     """'Huyện Bảo Lâm' -> 'Bảo Lâm', 'Thành phố Cao Bằng' -> 'TP Cao Bằng': for narrow column labels."""
     for prefix, short in SHORT_PREFIXES:
         if name.startswith(prefix):
-            return short + name[len(prefix):]
+            return short + name[len(prefix) :]
     return name
 
 
@@ -238,12 +318,22 @@ def field_heatmap(matrix: pd.DataFrame, home_code: str, title: str | None = None
     grid = matrix.pivot(index="field_code", columns="unit_code", values="pct").loc[fields["field_code"], order]
     field_labels = [wrap(f"{c}. {n}", 30) for c, n in zip(fields["field_code"], fields["field_name"])]
     names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=[labels[c] for c in order], y=field_labels, colorscale=HEAT_SCALE,
-        zmin=float(matrix["pct"].min()), zmax=100, texttemplate="%{z:.1f}", xgap=2, ygap=2,
-        customdata=[[names[c] for c in order]] * len(fields),
-        colorbar=dict(title=dict(text="% tối đa", side="right"), thickness=12),
-        hovertemplate="%{customdata}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy(),
+            x=[labels[c] for c in order],
+            y=field_labels,
+            colorscale=HEAT_SCALE,
+            zmin=float(matrix["pct"].min()),
+            zmax=100,
+            texttemplate="%{z:.1f}",
+            xgap=2,
+            ygap=2,
+            customdata=[[names[c] for c in order]] * len(fields),
+            colorbar=dict(title=dict(text="% tối đa", side="right"), thickness=12),
+            hovertemplate="%{customdata}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, tickangle=0, side="top", tickfont=dict(size=12))
     fig = base_layout(fig, title, height=max(360, 44 * len(fields) + 150))
@@ -258,8 +348,9 @@ def _code_key(codes: pd.Series) -> pd.Series:
     return codes.map(lambda c: tuple(int(p) if p.isdigit() else 0 for p in str(c).split(".")))
 
 
-def field_comparison(matrix: pd.DataFrame, unit_codes: list[str], home_code: str,
-                     title: str | None = None) -> go.Figure:
+def field_comparison(
+    matrix: pd.DataFrame, unit_codes: list[str], home_code: str, title: str | None = None
+) -> go.Figure:
     """Side-by-side bars, field by field, in % of the field's maximum; one colour per unit, home in HOME."""
     fig = go.Figure()
     others = iter(COMPARE * 3)
@@ -268,11 +359,17 @@ def field_comparison(matrix: pd.DataFrame, unit_codes: list[str], home_code: str
         if rows.empty:
             continue
         custom = [[fmt_number(p), fmt_number(m)] for p, m in zip(rows["points"], rows["max_points"])]
-        fig.add_trace(go.Bar(
-            x=[wrap(f"{c}. {n}", 14) for c, n in zip(rows["field_code"], rows["field_name"])], y=rows["pct"],
-            name=rows["unit_name"].iloc[0], marker_color=HOME if code == home_code else next(others),
-            customdata=custom, hovertemplate="%{fullData.name}<br>%{x}<br>%{customdata[0]}/%{customdata[1]} "
-                                             "điểm (%{y:.1f}%)<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=[wrap(f"{c}. {n}", 14) for c, n in zip(rows["field_code"], rows["field_name"])],
+                y=rows["pct"],
+                name=rows["unit_name"].iloc[0],
+                marker_color=HOME if code == home_code else next(others),
+                customdata=custom,
+                hovertemplate="%{fullData.name}<br>%{x}<br>%{customdata[0]}/%{customdata[1]} "
+                "điểm (%{y:.1f}%)<extra></extra>",
+            )
+        )
     fig.update_yaxes(range=[0, 105], title="% điểm tối đa")
     fig.update_xaxes(tickangle=0)
     fig = base_layout(fig, title, height=460)
@@ -286,12 +383,29 @@ def office_bars(summary: pd.DataFrame, title: str | None = None) -> go.Figure:
     rows = summary.sort_values("reachable_points", ascending=False)
     labels = [wrap(n, 30) for n in rows["office_name"]]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=rows["lost_points"], y=labels, orientation="h", name="Điểm bị mất",
-                         marker_color=LOST, hovertemplate="%{y}<br>Bị mất %{x:.2f} điểm<extra></extra>"))
-    fig.add_trace(go.Bar(x=rows["reachable_points"], y=labels, orientation="h", name="Có thể lấy lại",
-                         marker_color=POSITIVE, text=[fmt_number(v) for v in rows["reachable_points"]],
-                         textposition="outside", cliponaxis=False,
-                         hovertemplate="%{y}<br>Có thể lấy lại %{x:.2f} điểm<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            x=rows["lost_points"],
+            y=labels,
+            orientation="h",
+            name="Điểm bị mất",
+            marker_color=LOST,
+            hovertemplate="%{y}<br>Bị mất %{x:.2f} điểm<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=rows["reachable_points"],
+            y=labels,
+            orientation="h",
+            name="Có thể lấy lại",
+            marker_color=POSITIVE,
+            text=[fmt_number(v) for v in rows["reachable_points"]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}<br>Có thể lấy lại %{x:.2f} điểm<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title="Điểm", rangemode="tozero")
     fig = base_layout(fig, title, height=max(220, 56 * len(rows) + 110))
@@ -302,14 +416,16 @@ def office_bars(summary: pd.DataFrame, title: str | None = None) -> go.Figure:
 
 # --- communes ---------------------------------------------------------------------------------
 
+
 def band_colour_map(band_names: list[str]) -> dict[str, str]:
     """Band name -> colour, best band first; 'no band' is muted."""
     colours = {name: BAND_COLOURS[i % len(BAND_COLOURS)] for i, name in enumerate(band_names)}
     return {**colours, NO_BAND: OTHERS}
 
 
-def commune_bars(table: pd.DataFrame, band_names: list[str], selected_code: str | None = None,
-                 title: str | None = None) -> go.Figure:
+def commune_bars(
+    table: pd.DataFrame, band_names: list[str], selected_code: str | None = None, title: str | None = None
+) -> go.Figure:
     """Commune totals, best on top, coloured by band; the selected commune outlined in HOME."""
     rows = table[table["total"].notna()].sort_values(["rank", "unit_code"])
     colours = band_colour_map(band_names)
@@ -318,11 +434,19 @@ def commune_bars(table: pd.DataFrame, band_names: list[str], selected_code: str 
     fig = go.Figure()
     for band in [b for b in [*band_names, NO_BAND] if (bands == b).any()]:
         part = rows[bands == band]
-        fig.add_trace(go.Bar(
-            x=part["total"], y=[labels[i] for i, keep in enumerate(bands == band) if keep], orientation="h",
-            name=band, marker=dict(color=colours[band], line=_outline(part["unit_code"], selected_code)),
-            text=[fmt_number(v) for v in part["total"]], textposition="outside", cliponaxis=False,
-            hovertemplate="%{y}: %{x:.2f} điểm<br>" + band + "<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                x=part["total"],
+                y=[labels[i] for i, keep in enumerate(bands == band) if keep],
+                orientation="h",
+                name=band,
+                marker=dict(color=colours[band], line=_outline(part["unit_code"], selected_code)),
+                text=[fmt_number(v) for v in part["total"]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertemplate="%{y}: %{x:.2f} điểm<br>" + band + "<extra></extra>",
+            )
+        )
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed")
     fig.update_xaxes(range=[0, 100], title="Tổng điểm")
     fig = base_layout(fig, title, height=max(320, 30 * len(rows) + 110))
@@ -332,8 +456,10 @@ def commune_bars(table: pd.DataFrame, band_names: list[str], selected_code: str 
 
 
 def _outline(codes: pd.Series, selected_code: str | None) -> dict:
-    return dict(color=[HOME if c == selected_code else "rgba(0,0,0,0)" for c in codes],
-                width=[3 if c == selected_code else 0 for c in codes])
+    return dict(
+        color=[HOME if c == selected_code else "rgba(0,0,0,0)" for c in codes],
+        width=[3 if c == selected_code else 0 for c in codes],
+    )
 
 
 def _sankey_nodes(transitions: pd.DataFrame, band_names: list[str], year_from: int, year_to: int):
@@ -343,8 +469,12 @@ def _sankey_nodes(transitions: pd.DataFrame, band_names: list[str], year_from: i
     for column, year, x in (("band_from", year_from, 0.01), ("band_to", year_to, 0.99)):
         counts = transitions.groupby(transitions[column].fillna(NO_BAND))["count"].sum()
         present = [b for b in order if b in counts.index]
-        sides.append([(column, b, f"{b} ({year}): {int(counts[b])}", x, y)
-                      for b, y in zip(present, _stacked_centres([int(counts[b]) for b in present]))])
+        sides.append(
+            [
+                (column, b, f"{b} ({year}): {int(counts[b])}", x, y)
+                for b, y in zip(present, _stacked_centres([int(counts[b]) for b in present]))
+            ]
+        )
     return sides
 
 
@@ -360,8 +490,9 @@ def _stacked_centres(counts: list[int], gap: float = 0.06) -> list[float]:
     return centres
 
 
-def band_sankey(transitions: pd.DataFrame, band_names: list[str], year_from: int, year_to: int,
-                title: str | None = None) -> go.Figure:
+def band_sankey(
+    transitions: pd.DataFrame, band_names: list[str], year_from: int, year_to: int, title: str | None = None
+) -> go.Figure:
     """Flows of communes between bands from year_from to year_to; a link's hover lists the communes."""
     left, right = _sankey_nodes(transitions, band_names, year_from, year_to)
     nodes = left + right
@@ -370,19 +501,34 @@ def band_sankey(transitions: pd.DataFrame, band_names: list[str], year_from: int
     src = [index[("band_from", b if isinstance(b, str) else NO_BAND)] for b in transitions["band_from"]]
     dst = [index[("band_to", b if isinstance(b, str) else NO_BAND)] for b in transitions["band_to"]]
     names = ["<br>".join(n) for n in transitions["unit_names"]]
-    fig = go.Figure(go.Sankey(
-        arrangement="fixed", textfont=dict(color="#1F2933", size=14),
-        node=dict(label=[n[2] for n in nodes], color=[colours[n[1]] for n in nodes], pad=18, thickness=18,
-                  x=[n[3] for n in nodes], y=[n[4] for n in nodes], hovertemplate="%{label}<extra></extra>"),
-        link=dict(source=src, target=dst, value=transitions["count"].tolist(), customdata=names,
-                  color=[_translucent(colours[n[1]]) for n in (nodes[s] for s in src)],
-                  hovertemplate="%{source.label} → %{target.label}<br>%{value:d} xã:<br>%{customdata}"
-                                "<extra></extra>")))
+    fig = go.Figure(
+        go.Sankey(
+            arrangement="fixed",
+            textfont=dict(color="#1F2933", size=14),
+            node=dict(
+                label=[n[2] for n in nodes],
+                color=[colours[n[1]] for n in nodes],
+                pad=18,
+                thickness=18,
+                x=[n[3] for n in nodes],
+                y=[n[4] for n in nodes],
+                hovertemplate="%{label}<extra></extra>",
+            ),
+            link=dict(
+                source=src,
+                target=dst,
+                value=transitions["count"].tolist(),
+                customdata=names,
+                color=[_translucent(colours[n[1]]) for n in (nodes[s] for s in src)],
+                hovertemplate="%{source.label} → %{target.label}<br>%{value:d} xã:<br>%{customdata}<extra></extra>",
+            ),
+        )
+    )
     return base_layout(fig, title, height=420)
 
 
 def _translucent(hex_colour: str, alpha: float = 0.45) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -392,11 +538,26 @@ def commune_profile_chart(profile: pd.DataFrame, unit_name: str, title: str | No
     labels = [wrap(f"{c}. {n}", 14) for c, n in zip(rows["field_code"], rows["field_name"])]
     custom = [[fmt_number(p), fmt_number(m)] for p, m in zip(rows["points"], rows["max_points"])]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=labels, y=rows["pct"], name=unit_name, marker_color=HOME, customdata=custom,
-                         hovertemplate="%{x}<br>%{customdata[0]}/%{customdata[1]} điểm (%{y:.1f}%)<extra></extra>"))
-    fig.add_trace(go.Scatter(x=labels, y=rows["mean_pct"], name="Trung bình các xã", mode="markers",
-                             marker=dict(symbol="line-ew", size=34, line=dict(width=4, color="#1F2933")),
-                             hovertemplate="%{x}<br>Trung bình các xã: %{y:.1f}%<extra></extra>"))
+    fig.add_trace(
+        go.Bar(
+            x=labels,
+            y=rows["pct"],
+            name=unit_name,
+            marker_color=HOME,
+            customdata=custom,
+            hovertemplate="%{x}<br>%{customdata[0]}/%{customdata[1]} điểm (%{y:.1f}%)<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=rows["mean_pct"],
+            name="Trung bình các xã",
+            mode="markers",
+            marker=dict(symbol="line-ew", size=34, line=dict(width=4, color="#1F2933")),
+            hovertemplate="%{x}<br>Trung bình các xã: %{y:.1f}%<extra></extra>",
+        )
+    )
     fig.update_yaxes(range=[0, 105], title="% điểm tối đa")
     fig.update_xaxes(tickangle=0)
     fig = base_layout(fig, title, height=420)
@@ -406,19 +567,27 @@ def commune_profile_chart(profile: pd.DataFrame, unit_name: str, title: str | No
 
 # --- the plan -------------------------------------------------------------------------------
 
+
 def _plan_rows(steps: pd.DataFrame, max_steps: int) -> pd.DataFrame:
     """The largest gains first; the rest folded into one 'other criteria' step."""
     rows = steps.sort_values("gain", ascending=False)
     if len(rows) <= max_steps:
         return rows
-    rest = rows.iloc[max_steps - 1:]
-    other = pd.DataFrame({"criterion_code": [""], "criterion_name": [f"{len(rest)} tiêu chí khác"],
-                          "gain": [float(rest["gain"].sum())]})
-    return pd.concat([rows.iloc[:max_steps - 1], other], ignore_index=True)
+    rest = rows.iloc[max_steps - 1 :]
+    other = pd.DataFrame(
+        {"criterion_code": [""], "criterion_name": [f"{len(rest)} tiêu chí khác"], "gain": [float(rest["gain"].sum())]}
+    )
+    return pd.concat([rows.iloc[: max_steps - 1], other], ignore_index=True)
 
 
-def plan_waterfall(steps: pd.DataFrame, current_total: float, target_total: float | None,
-                   target_rank: int | None = None, max_steps: int = 8, title: str | None = None) -> go.Figure:
+def plan_waterfall(
+    steps: pd.DataFrame,
+    current_total: float,
+    target_total: float | None,
+    target_rank: int | None = None,
+    max_steps: int = 8,
+    title: str | None = None,
+) -> go.Figure:
     """From today's total, step by step (criteria of the plan), to the total after the plan;
     a dashed line at the score of the unit holding the target rank."""
     rows = _plan_rows(steps, max_steps)
@@ -426,13 +595,21 @@ def plan_waterfall(steps: pd.DataFrame, current_total: float, target_total: floa
     labels = ["Hiện tại", *[wrap(t, 24) for t in steps_text], "Sau kế hoạch"]
     gains = rows["gain"].astype(float).tolist()
     final = current_total + sum(gains)
-    fig = go.Figure(go.Waterfall(
-        orientation="h", y=labels, x=[current_total, *gains, 0.0], measure=["absolute", *["relative"] * len(gains),
-                                                                           "total"],
-        text=[fmt_number(current_total), *[fmt_signed(g) for g in gains], fmt_number(final)],
-        textposition="outside", cliponaxis=False, connector=dict(line=dict(color="#9AA5B1", width=1)),
-        increasing=dict(marker=dict(color=POSITIVE)), totals=dict(marker=dict(color=HOME)),
-        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = go.Figure(
+        go.Waterfall(
+            orientation="h",
+            y=labels,
+            x=[current_total, *gains, 0.0],
+            measure=["absolute", *["relative"] * len(gains), "total"],
+            text=[fmt_number(current_total), *[fmt_signed(g) for g in gains], fmt_number(final)],
+            textposition="outside",
+            cliponaxis=False,
+            connector=dict(line=dict(color="#9AA5B1", width=1)),
+            increasing=dict(marker=dict(color=POSITIVE)),
+            totals=dict(marker=dict(color=HOME)),
+            hovertemplate="%{y}: %{text}<extra></extra>",
+        )
+    )
     _waterfall_axis(fig, current_total, final, target_total, target_rank)
     fig.update_yaxes(autorange="reversed")
     return base_layout(fig, title, height=max(320, 46 * len(labels) + 110))
@@ -441,9 +618,16 @@ def plan_waterfall(steps: pd.DataFrame, current_total: float, target_total: floa
 def _waterfall_axis(fig: go.Figure, start: float, final: float, target: float | None, rank: int | None) -> None:
     top = max(final, target or final)
     low = max(0.0, float(int(start - 8)))
-    fig.update_xaxes(range=[low, max(min(100.0, top + 6), top + 1)],
-                     title=f"Điểm (trục từ {fmt_number(low, 0)})")
+    fig.update_xaxes(range=[low, max(min(100.0, top + 6), top + 1)], title=f"Điểm (trục từ {fmt_number(low, 0)})")
     if target is not None:
         label = f"Điểm hạng {rank}: {fmt_number(target)}" if rank else f"Mục tiêu: {fmt_number(target)}"
-        fig.add_vline(x=target, line_dash="dash", line_color=TARGET, annotation_text=label, layer="below",
-                      annotation_position="top", annotation_xanchor="right", annotation_font_color=TARGET)
+        fig.add_vline(
+            x=target,
+            line_dash="dash",
+            line_color=TARGET,
+            annotation_text=label,
+            layer="below",
+            annotation_position="top",
+            annotation_xanchor="right",
+            annotation_font_color=TARGET,
+        )

@@ -39,8 +39,19 @@ SELECT DISTINCT i.year FROM indicators i JOIN units u ON u.code = i.unit_code
 WHERE i.unit_code = $district OR u.parent_code = $district ORDER BY i.year
 """
 
-TABLE_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "pct", "band", "band_previous", "delta_total",
-                 "has_data", "is_demo"]
+TABLE_COLUMNS = [
+    "unit_code",
+    "unit_name",
+    "total",
+    "rank",
+    "rank_of",
+    "pct",
+    "band",
+    "band_previous",
+    "delta_total",
+    "has_data",
+    "is_demo",
+]
 
 
 @dataclass(frozen=True)
@@ -82,9 +93,11 @@ def band_transitions(con: duckdb.DuckDBPyConnection, year_from: int, year_to: in
     pairs = before.merge(after, on="unit_code", suffixes=("_from", "_to")).dropna(subset=["band_from", "band_to"])
     pairs = pairs.sort_values(["total_to", "unit_code"], ascending=[False, True])
     order = {**band_order(con, year_from), **band_order(con, year_to)}
-    grouped = (pairs.groupby(["band_from", "band_to"], sort=False)
-               .agg(count=("unit_code", "size"), unit_codes=("unit_code", list), unit_names=("unit_name", list))
-               .reset_index())
+    grouped = (
+        pairs.groupby(["band_from", "band_to"], sort=False)
+        .agg(count=("unit_code", "size"), unit_codes=("unit_code", list), unit_names=("unit_name", list))
+        .reset_index()
+    )
     grouped["_key"] = [(order.get(a, 99), order.get(b, 99)) for a, b in zip(grouped.band_from, grouped.band_to)]
     return grouped.sort_values("_key").drop(columns="_key").reset_index(drop=True)
 
@@ -100,10 +113,14 @@ def commune_summary(con: duckdb.DuckDBPyConnection, year: int, parent: str) -> C
     changes = {name: counts[name] - int((before == name).sum()) for name in order} if prev else {}
     deltas = table.delta_total.dropna()
     return CommuneSummary(
-        year=year, previous_year=prev, band_counts=counts, band_count_changes=changes,
+        year=year,
+        previous_year=prev,
+        band_counts=counts,
+        band_count_changes=changes,
         mean_change=float(deltas.mean()) if len(deltas) else None,
         members={name: ranked[ranked.band == name].unit_name.tolist() for name in order},
-        moved_up=_moves(table, order, up=True), moved_down=_moves(table, order, up=False),
+        moved_up=_moves(table, order, up=True),
+        moved_down=_moves(table, order, up=False),
     )
 
 
@@ -157,7 +174,8 @@ def commune_profile(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -
     """field_code, field_name, max_points, points, pct, mean_pct: a commune's fields against the mean
     of the communes of its district (itself included)."""
     fields = gaps(con, year, unit_code, "province-mean", depth=1).drop(columns="field_code")
-    fields = fields.rename(columns={"criterion_code": "field_code", "criterion_name": "field_name",
-                                    "reference_pct": "mean_pct"})
+    fields = fields.rename(
+        columns={"criterion_code": "field_code", "criterion_name": "field_name", "reference_pct": "mean_pct"}
+    )
     profile = fields[["field_code", "field_name", "max_points", "points", "pct", "mean_pct"]]
     return profile.sort_values("field_code", key=lambda codes: codes.map(code_sort_key)).reset_index(drop=True)

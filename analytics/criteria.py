@@ -22,8 +22,17 @@ WHERE c.set_code = ?
 # The set in force for a level and year (the store's macro set_in_force, schema.py) with its flag.
 SET_IN_FORCE_SQL = "SELECT {'code': code, 'is_demo': is_demo} FROM criteria_sets WHERE code = set_in_force(?, ?)"
 
-TREE_COLUMNS = ["criterion_code", "parent_code", "criterion_name", "depth", "field_code", "max_points",
-                "office_code", "office_name", "sort_order"]
+TREE_COLUMNS = [
+    "criterion_code",
+    "parent_code",
+    "criterion_name",
+    "depth",
+    "field_code",
+    "max_points",
+    "office_code",
+    "office_name",
+    "sort_order",
+]
 
 
 class TreeNode(NamedTuple):
@@ -78,8 +87,10 @@ def set_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> SetTree:
     rows = con.execute(CRITERIA_ROWS_SQL, [found["code"]]).fetchall()
     roots = sorted(row[0] for row in rows if row[1] is None)
     if len(roots) > 1:  # the totals query would add them up, a unit's analysis take one: refuse both
-        raise CchcError(f"Bộ tiêu chí {found['code']} có {len(roots)} gốc ({', '.join(roots)}); mỗi bộ chỉ có "
-                        "một gốc là tổng điểm. Sửa cột tiêu chí cha trong bộ tiêu chí.")
+        raise CchcError(
+            f"Bộ tiêu chí {found['code']} có {len(roots)} gốc ({', '.join(roots)}); mỗi bộ chỉ có "
+            "một gốc là tổng điểm. Sửa cột tiêu chí cha trong bộ tiêu chí."
+        )
     nodes = sorted(_walk(rows), key=lambda node: (node.sort_order, node.criterion_code))
     return SetTree(found["code"], bool(found["is_demo"]), nodes)
 

@@ -20,17 +20,44 @@ from analytics.targets import check_rank, resolve_target_rank
 
 REFERENCES = ("province-mean", "best", "target", "threshold:NN")
 
-FIELD_MATRIX_COLUMNS = ["unit_code", "unit_name", "field_code", "field_name", "points", "max_points", "pct",
-                        "is_demo"]
-FIELD_MATRIX_TYPES = {"unit_code": "str", "unit_name": "str", "field_code": "str", "field_name": "str",
-                      "points": float, "max_points": float, "pct": float, "is_demo": bool}
+FIELD_MATRIX_COLUMNS = ["unit_code", "unit_name", "field_code", "field_name", "points", "max_points", "pct", "is_demo"]
+FIELD_MATRIX_TYPES = {
+    "unit_code": "str",
+    "unit_name": "str",
+    "field_code": "str",
+    "field_name": "str",
+    "points": float,
+    "max_points": float,
+    "pct": float,
+    "is_demo": bool,
+}
 
-GAP_COLUMNS = ["criterion_code", "criterion_name", "depth", "parent_code", "field_code", "max_points", "points",
-               "pct", "reference_points", "reference_pct", "gap_points", "gap_pct", "owner_office",
-               "owner_office_name"]
-GAP_TYPES = {"criterion_code": "str", "criterion_name": "str", "depth": "int64", "parent_code": "str",
-             "field_code": "str", "owner_office": "str", "owner_office_name": "str",
-             **{column: float for column in GAP_COLUMNS[5:12]}}
+GAP_COLUMNS = [
+    "criterion_code",
+    "criterion_name",
+    "depth",
+    "parent_code",
+    "field_code",
+    "max_points",
+    "points",
+    "pct",
+    "reference_points",
+    "reference_pct",
+    "gap_points",
+    "gap_pct",
+    "owner_office",
+    "owner_office_name",
+]
+GAP_TYPES = {
+    "criterion_code": "str",
+    "criterion_name": "str",
+    "depth": "int64",
+    "parent_code": "str",
+    "field_code": "str",
+    "owner_office": "str",
+    "owner_office_name": "str",
+    **{column: float for column in GAP_COLUMNS[5:12]},
+}
 
 
 def parse_reference(reference: str) -> tuple[str, float | None]:
@@ -41,8 +68,10 @@ def parse_reference(reference: str) -> tuple[str, float | None]:
     match = re.fullmatch(r"threshold:(\d+(?:[.,]\d+)?)", text)
     if match and 0 <= float(match.group(1).replace(",", ".")) <= 100:
         return "threshold", float(match.group(1).replace(",", "."))
-    raise CchcError(f"Mốc so sánh không hợp lệ: '{reference}'. Dùng province-mean, best, target "
-                    "hoặc threshold:NN (NN từ 0 đến 100).")
+    raise CchcError(
+        f"Mốc so sánh không hợp lệ: '{reference}'. Dùng province-mean, best, target "
+        "hoặc threshold:NN (NN từ 0 đến 100)."
+    )
 
 
 def pct_of(points, max_points):
@@ -68,14 +97,24 @@ def node_stats(nodes: ScopeNodes, unit_code: str, target_unit: str | None = None
         found = {unit: value for unit, value, _ in entries}
         if unit_code in found:
             others = [value for unit, value in found.items() if unit != unit_code]
-            stats[node] = NodeStats(found[unit_code], round(fmean(found.values()), 6), max(others, default=None),
-                                    found.get(target_unit) if target_unit else None,
-                                    any(demo for _, _, demo in entries))
+            stats[node] = NodeStats(
+                found[unit_code],
+                round(fmean(found.values()), 6),
+                max(others, default=None),
+                found.get(target_unit) if target_unit else None,
+                any(demo for _, _, demo in entries),
+            )
     return stats
 
 
-def gaps(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: str = "province-mean",
-         depth: int | None = None, target_rank: int | None = None) -> pd.DataFrame:
+def gaps(
+    con: duckdb.DuckDBPyConnection,
+    year: int,
+    unit_code: str,
+    reference: str = "province-mean",
+    depth: int | None = None,
+    target_rank: int | None = None,
+) -> pd.DataFrame:
     """Every field and criterion the unit has points for (depth >= 1, or only `depth`), weakest first.
 
     gap = unit − reference, so a negative gap is a shortfall. `best` is, per node, the highest
@@ -88,12 +127,18 @@ def gaps(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: s
     nodes = unit_nodes(con, year, unit)
     target = _target_unit(con, year, unit, target_rank, nodes.totals()) if kind == "target" else None
     stats = node_stats(nodes, unit.code, target)
-    rows = [_gap_row(node, stats[node.criterion_code], kind, threshold) for node in nodes.criteria.nodes
-            if node.criterion_code in stats and (node.depth == depth if depth is not None else node.depth >= 1)]
+    rows = [
+        _gap_row(node, stats[node.criterion_code], kind, threshold)
+        for node in nodes.criteria.nodes
+        if node.criterion_code in stats and (node.depth == depth if depth is not None else node.depth >= 1)
+    ]
     rows.sort(key=_weakest_first)  # stable: ties stay in the tree's order
     result = _typed(pd.DataFrame(rows, columns=GAP_COLUMNS), GAP_TYPES)
-    result.attrs.update(is_demo=nodes.criteria.is_demo or any(s.any_demo for s in stats.values()), reference=kind,
-                        target_unit_code=target)
+    result.attrs.update(
+        is_demo=nodes.criteria.is_demo or any(s.any_demo for s in stats.values()),
+        reference=kind,
+        target_unit_code=target,
+    )
     return result
 
 
@@ -101,9 +146,22 @@ def _gap_row(node: TreeNode, stat: NodeStats, kind: str, threshold: float | None
     """One GAP_COLUMNS row; numbers rounded to 6 decimals to drop binary noise, NaN where missing."""
     reference = _reference_points(node, stat, kind, threshold)
     pct, reference_pct = _pct(stat.points, node.max_points), _pct(reference, node.max_points)
-    return (node.criterion_code, node.criterion_name, node.depth, node.parent_code, node.field_code,
-            node.max_points, stat.points, pct, reference, reference_pct, _difference(stat.points, reference),
-            _difference(pct, reference_pct), node.office_code, node.office_name)
+    return (
+        node.criterion_code,
+        node.criterion_name,
+        node.depth,
+        node.parent_code,
+        node.field_code,
+        node.max_points,
+        stat.points,
+        pct,
+        reference,
+        reference_pct,
+        _difference(stat.points, reference),
+        _difference(pct, reference_pct),
+        node.office_code,
+        node.office_name,
+    )
 
 
 def _reference_points(node: TreeNode, stat: NodeStats, kind: str, threshold: float | None) -> float:
@@ -139,8 +197,9 @@ def _target_unit(con, year: int, unit: Unit, target_rank: int | None, totals: pd
     return None if holder is None else holder.unit_code
 
 
-def weak_fields(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
-                reference: str = "province-mean") -> pd.DataFrame:
+def weak_fields(
+    con: duckdb.DuckDBPyConnection, year: int, unit_code: str, reference: str = "province-mean"
+) -> pd.DataFrame:
     """Every field below the reference (in % of maximum), weakest first: never a fixed number of them."""
     fields = gaps(con, year, unit_code, reference, depth=1)
     return fields[fields.gap_pct < 0].reset_index(drop=True)
@@ -150,13 +209,19 @@ def field_matrix(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: 
     """FIELD_MATRIX_COLUMNS: units × fields (the children of the root), by unit code then field order."""
     nodes = scope_nodes(con, year, level, parent)
     fields = {node.criterion_code: node for node in nodes.criteria.nodes if node.depth == 1}
-    cells = sorted(((unit, fields[code], value, demo) for (unit, code), (value, demo) in nodes.values.items()
-                    if code in fields), key=lambda cell: (cell[0], cell[1].sort_order))
+    cells = sorted(
+        ((unit, fields[code], value, demo) for (unit, code), (value, demo) in nodes.values.items() if code in fields),
+        key=lambda cell: (cell[0], cell[1].sort_order),
+    )
     names = unit_names(con, sorted({cell[0] for cell in cells}))
     name_of = dict(zip(names.unit_code, names.unit_name))
-    frame = pd.DataFrame([(unit, name_of.get(unit), field.criterion_code, field.criterion_name, value,
-                           field.max_points, demo) for unit, field, value, demo in cells],
-                         columns=[c for c in FIELD_MATRIX_COLUMNS if c != "pct"])
+    frame = pd.DataFrame(
+        [
+            (unit, name_of.get(unit), field.criterion_code, field.criterion_name, value, field.max_points, demo)
+            for unit, field, value, demo in cells
+        ],
+        columns=[c for c in FIELD_MATRIX_COLUMNS if c != "pct"],
+    )
     frame.insert(6, "pct", pct_of(frame.points.astype(float), frame.max_points.astype(float)))
     return _typed(frame, FIELD_MATRIX_TYPES)
 

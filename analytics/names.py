@@ -18,13 +18,30 @@ from analytics.scope import unit_name
 # Characters that change how a name looks but not what it says: zero-width and joiner characters,
 # direction marks, variation selectors, the combining grapheme joiner, and the combining marks that
 # strike a letter through. Removed from every cell on every path, and each removal is reported.
-HIDDEN_MARKS = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                          "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\u0332-\u0338\u20d2-\u20d3"
-                          "\u20e5\u20ea\U000e0000-\U000e0fff]")
+HIDDEN_MARKS = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\uffa0\u0332-\u0338\u20d2-\u20d3"
+    "\u20e5\u20ea\U000e0000-\U000e0fff]"
+)
 
 # Longest first, so "thi tran" wins over "thi".
-UNIT_PREFIXES = ("thanh pho", "thi tran", "thi xa", "huyen", "phuong", "tinh", "xa", "tp.", "tp", "tt.", "tt",
-                 "tx.", "tx", "h.", "x.")
+UNIT_PREFIXES = (
+    "thanh pho",
+    "thi tran",
+    "thi xa",
+    "huyen",
+    "phuong",
+    "tinh",
+    "xa",
+    "tp.",
+    "tp",
+    "tt.",
+    "tt",
+    "tx.",
+    "tx",
+    "h.",
+    "x.",
+)
 
 
 def nfc(text: str) -> str:
@@ -44,7 +61,7 @@ def name_key(text: str) -> str:
     key = fold(text)
     for prefix in UNIT_PREFIXES:
         if key.startswith(prefix + " ") or (prefix.endswith(".") and key.startswith(prefix)):
-            return key[len(prefix):].strip()
+            return key[len(prefix) :].strip()
     return key
 
 
@@ -55,8 +72,9 @@ UNITS_IN_SCOPE_SQL = """
 """
 
 
-def unit_lookup(con: duckdb.DuckDBPyConnection, level: str | None = None,
-                parent: str | None = None) -> dict[str, set[str]]:
+def unit_lookup(
+    con: duckdb.DuckDBPyConnection, level: str | None = None, parent: str | None = None
+) -> dict[str, set[str]]:
     """Map every accepted spelling key (code, full name, name without prefix, alias) to codes."""
     lookup: dict[str, set[str]] = {}
     for code, name, alias in con.execute(UNITS_IN_SCOPE_SQL, [level, level, parent, parent]).fetchall():
@@ -71,8 +89,7 @@ def lookup_codes(lookup: dict[str, set[str]], text: str) -> set[str]:
     return lookup.get(fold(nfc(text))) or lookup.get(name_key(nfc(text))) or set()
 
 
-def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = None,
-                 parent: str | None = None) -> str:
+def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = None, parent: str | None = None) -> str:
     """Return the unit code that `text` names within the scope, or raise NotFoundError. Hidden marks are
     removed first, as the importer removes them from every cell."""
     text = HIDDEN_MARKS.sub("", text)
@@ -81,8 +98,9 @@ def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = 
     if len(codes) == 1:
         return next(iter(codes))
     if len(codes) > 1:
-        raise NotFoundError(f"Tên đơn vị '{text}' khớp với nhiều đơn vị ({', '.join(sorted(codes))}); "
-                            "hãy dùng mã đơn vị.")
+        raise NotFoundError(
+            f"Tên đơn vị '{text}' khớp với nhiều đơn vị ({', '.join(sorted(codes))}); hãy dùng mã đơn vị."
+        )
     raise NotFoundError(f"Không tìm thấy đơn vị '{text}'" + suggest_unit(con, text, lookup))
 
 

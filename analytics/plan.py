@@ -97,10 +97,15 @@ def _hundredths_needed(total: float, target_total: float) -> float:
 
 
 def assumption_text(year: int, cap: str) -> str:
-    limit = ("điểm tối đa của tiêu chí" if cap == "max" else
-             f"mức cao nhất (theo % điểm tối đa) mà một đơn vị khác đạt được ở tiêu chí đó năm {year}")
-    return (f"Giả định các đơn vị khác giữ nguyên tổng điểm năm {year}; mỗi tiêu chí chỉ được nâng tới {limit}. "
-            "Đây là ước tính, không phải kết quả chấm điểm.")
+    limit = (
+        "điểm tối đa của tiêu chí"
+        if cap == "max"
+        else f"mức cao nhất (theo % điểm tối đa) mà một đơn vị khác đạt được ở tiêu chí đó năm {year}"
+    )
+    return (
+        f"Giả định các đơn vị khác giữ nguyên tổng điểm năm {year}; mỗi tiêu chí chỉ được nâng tới {limit}. "
+        "Đây là ước tính, không phải kết quả chấm điểm."
+    )
 
 
 def improvement_rooms(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, cap: str) -> pd.DataFrame:
@@ -115,8 +120,9 @@ def improvement_rooms(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
     return frame[frame.room > 0].reset_index(drop=True)
 
 
-def plan_to_target(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, target_rank: int | None = None,
-                   cap: str = "best") -> Plan:
+def plan_to_target(
+    con: duckdb.DuckDBPyConnection, year: int, unit_code: str, target_rank: int | None = None, cap: str = "best"
+) -> Plan:
     """The smallest set of criterion improvements that lifts the unit to the target rank."""
     gap, others = target_gap_with_peers(con, year, unit_code, target_rank)
     rooms = improvement_rooms(con, year, unit_code, cap)
@@ -126,20 +132,39 @@ def plan_to_target(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, ta
     reachable = reaches(resulting, gap.target_total)
     shortfall = 0.0 if reachable or gap.target_total is None else round(gap.target_total - resulting, 2)
     return Plan(
-        unit_code=gap.unit_code, year=year, target_rank=gap.target_rank, rank_of=gap.rank_of,
-        current_total=gap.current_total, target_total=gap.target_total, points_needed=gap.points_needed,
-        steps=steps, resulting_total=resulting, resulting_rank=rank_among(others.total, resulting),
-        reachable=reachable, shortfall=shortfall, cap=cap, assumption=assumption_text(year, cap),
-        current_rank=gap.current_rank, unit_name=gap.unit_name, target_unit_code=gap.target_unit_code,
-        target_unit_name=gap.target_unit_name, max_reachable_points=round(float(rooms.room.sum()), 6),
+        unit_code=gap.unit_code,
+        year=year,
+        target_rank=gap.target_rank,
+        rank_of=gap.rank_of,
+        current_total=gap.current_total,
+        target_total=gap.target_total,
+        points_needed=gap.points_needed,
+        steps=steps,
+        resulting_total=resulting,
+        resulting_rank=rank_among(others.total, resulting),
+        reachable=reachable,
+        shortfall=shortfall,
+        cap=cap,
+        assumption=assumption_text(year, cap),
+        current_rank=gap.current_rank,
+        unit_name=gap.unit_name,
+        target_unit_code=gap.target_unit_code,
+        target_unit_name=gap.target_unit_name,
+        max_reachable_points=round(float(rooms.room.sum()), 6),
     )
 
 
 def _step(row, gain: float) -> PlanStep:
     office = None if pd.isna(row.office_code) else row.office_code
-    return PlanStep(criterion_code=row.criterion_code, criterion_name=row.criterion_name, owner_office=office,
-                    owner_office_name=row.office_name, from_points=float(row.points),
-                    to_points=round(float(row.points) + gain, 6), gain=gain)
+    return PlanStep(
+        criterion_code=row.criterion_code,
+        criterion_name=row.criterion_name,
+        owner_office=office,
+        owner_office_name=row.office_name,
+        from_points=float(row.points),
+        to_points=round(float(row.points) + gain, 6),
+        gain=gain,
+    )
 
 
 def plan_summary(plan: Plan) -> str:
@@ -147,10 +172,14 @@ def plan_summary(plan: Plan) -> str:
     if not plan.steps and plan.reachable:
         return f"Đã đạt hạng {plan.target_rank}/{plan.rank_of}; không cần cải thiện thêm."
     if plan.reachable:
-        return (f"Cần thêm {fmt_number(plan.points_needed)} điểm ở {len(plan.steps)} tiêu chí để đạt hạng "
-                f"{plan.target_rank}/{plan.rank_of} (tổng dự kiến {fmt_number(plan.resulting_total)}).")
-    return (f"Không thể đạt hạng {plan.target_rank}/{plan.rank_of} trong giới hạn đã chọn: còn thiếu "
-            f"{fmt_number(plan.shortfall)} điểm sau khi nâng mọi tiêu chí tới mức trần.")
+        return (
+            f"Cần thêm {fmt_number(plan.points_needed)} điểm ở {len(plan.steps)} tiêu chí để đạt hạng "
+            f"{plan.target_rank}/{plan.rank_of} (tổng dự kiến {fmt_number(plan.resulting_total)})."
+        )
+    return (
+        f"Không thể đạt hạng {plan.target_rank}/{plan.rank_of} trong giới hạn đã chọn: còn thiếu "
+        f"{fmt_number(plan.shortfall)} điểm sau khi nâng mọi tiêu chí tới mức trần."
+    )
 
 
 def what_if(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, changes: dict[str, float]) -> WhatIf:
@@ -167,8 +196,14 @@ def what_if(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, changes: 
     for code in sorted(changes, key=lambda c: (-_depth(tree, c), code_sort_key(c))):
         applied[code] = _apply_change(tree, values, code, float(changes[code]), unit.name, year)
     new_total = round(total + sum(applied.values()), 6)
-    return WhatIf(old_total=total, old_rank=rank_among(others.total, total), new_total=new_total,
-                  new_rank=rank_among(others.total, new_total), rank_of=len(others) + 1, applied=applied)
+    return WhatIf(
+        old_total=total,
+        old_rank=rank_among(others.total, total),
+        new_total=new_total,
+        new_rank=rank_among(others.total, new_total),
+        rank_of=len(others) + 1,
+        applied=applied,
+    )
 
 
 def _unit_node_values(con, year: int, unit) -> dict[str, float]:
@@ -182,8 +217,9 @@ def _depth(tree: pd.DataFrame, code: str) -> int:
     return int(tree.loc[code].depth)
 
 
-def _apply_change(tree: pd.DataFrame, values: dict[str, float], code: str, delta: float, unit_name: str,
-                  year: int) -> float:
+def _apply_change(
+    tree: pd.DataFrame, values: dict[str, float], code: str, delta: float, unit_name: str, year: int
+) -> float:
     if code not in values:
         raise NotFoundError(f"{unit_name} không có điểm tiêu chí '{code}' năm {year}.")
     new = min(max(values[code] + delta, 0.0), float(tree.loc[code].max_points))

@@ -80,7 +80,9 @@ TOTALS_BY_YEAR_SQL = TOTALS_BY_YEAR_CTES + "SELECT year, unit_code, total, is_de
 # without data), ordered by year and code. Units with data either year, and units that existed
 # in the year shown by their validity dates; `listed` says which rows the ranking shows.
 # $years lists every year of both lists.
-RANKING_ROWS_SQL = TOTALS_BY_YEAR_CTES + """,
+RANKING_ROWS_SQL = (
+    TOTALS_BY_YEAR_CTES
+    + """,
 pairs AS (SELECT unnest($shown) AS year, unnest($previous) AS previous),
 rows AS (
     SELECT p.year, u.code AS unit_code, u.name AS unit_name, cur.total, coalesce(cur.is_demo, false) AS is_demo,
@@ -94,6 +96,7 @@ rows AS (
 )
 SELECT * FROM rows WHERE listed OR total_previous IS NOT NULL ORDER BY year, unit_code
 """
+)
 
 UNIT_NAMES_SQL = "SELECT code AS unit_code, name AS unit_name FROM units WHERE code IN (SELECT unnest(?))"
 BANDS_SQL = "SELECT code, name, min_pct FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
@@ -109,8 +112,22 @@ SELECT DISTINCT s.year FROM scores s JOIN units u ON u.code = s.unit_code
 WHERE u.level = ? AND (? IS NULL OR u.parent_code = ?) ORDER BY s.year
 """
 
-RANKING_COLUMNS = ["unit_code", "unit_name", "total", "rank", "rank_of", "delta_total", "delta_rank",
-                   "band", "band_code", "pct", "has_data", "is_demo", "total_previous", "rank_previous"]
+RANKING_COLUMNS = [
+    "unit_code",
+    "unit_name",
+    "total",
+    "rank",
+    "rank_of",
+    "delta_total",
+    "delta_rank",
+    "band",
+    "band_code",
+    "pct",
+    "has_data",
+    "is_demo",
+    "total_previous",
+    "rank_previous",
+]
 
 
 def criteria_set_for(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str | None:
@@ -140,8 +157,9 @@ def unit_totals(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: s
     return totals_by_year(con, [year], level, parent).drop(columns="year")
 
 
-def totals_by_year(con: duckdb.DuckDBPyConnection, years: list[int], level: str,
-                   parent: str | None = None) -> pd.DataFrame:
+def totals_by_year(
+    con: duckdb.DuckDBPyConnection, years: list[int], level: str, parent: str | None = None
+) -> pd.DataFrame:
     """year, unit_code, total, is_demo for the units in scope with data, over several years at once."""
     params = {"years": list(years), "level": level, "parent": parent}
     return con.execute(TOTALS_BY_YEAR_SQL, params).df()
@@ -185,8 +203,7 @@ def bands_of(pcts: pd.Series, bands: list[tuple[str, str, float]]) -> tuple[list
     position = np.full(len(rounded), -1)
     for index in range(len(bands) - 1, -1, -1):  # the highest band that fits is written last
         position[rounded >= bands[index][2]] = index
-    return ([bands[i][0] if i >= 0 else None for i in position],
-            [bands[i][1] if i >= 0 else None for i in position])
+    return ([bands[i][0] if i >= 0 else None for i in position], [bands[i][1] if i >= 0 else None for i in position])
 
 
 def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
@@ -199,13 +216,19 @@ def ranking_rows(con, previous: dict[int, int | None], level: str, parent: str |
     each year shown (the keys of `previous`) against the year it maps to."""
     shown = list(previous)
     years = sorted(set(shown) | {p for p in previous.values() if p is not None})
-    params = {"years": years, "shown": shown, "previous": [previous[y] for y in shown], "level": level,
-              "parent": parent}
+    params = {
+        "years": years,
+        "shown": shown,
+        "previous": [previous[y] for y in shown],
+        "level": level,
+        "parent": parent,
+    }
     return con.execute(RANKING_ROWS_SQL, params).df()
 
 
-def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
-             parent: str | None = None) -> pd.DataFrame:
+def rankings(
+    con: duckdb.DuckDBPyConnection, year: int, level: str = "district", parent: str | None = None
+) -> pd.DataFrame:
     """One row per unit in scope: total, rank of N, change against the previous year with data, band.
 
     delta_rank is places gained: rank_previous - rank (so falling from 7th to 9th is -2).
@@ -214,8 +237,9 @@ def rankings(con: duckdb.DuckDBPyConnection, year: int, level: str = "district",
     return _rankings(con, {year: previous_year(con, year, level, parent)}, level, parent)[year]
 
 
-def rankings_by_year(con: duckdb.DuckDBPyConnection, years: list[int], level: str,
-                     parent: str | None = None) -> dict[int, pd.DataFrame]:
+def rankings_by_year(
+    con: duckdb.DuckDBPyConnection, years: list[int], level: str, parent: str | None = None
+) -> dict[int, pd.DataFrame]:
     """rankings() of several years, from one totals query for them and the years before them."""
     with_data = years_with_data(con, level, parent)
     previous = {year: max((w for w in with_data if w < year), default=None) for year in years}
@@ -261,4 +285,3 @@ def _add_bands(con, frame: pd.DataFrame, level: str, year: int) -> None:
     codes, names = bands_of(frame["pct"], bands)
     frame["band_code"] = codes
     frame["band"] = names
-

@@ -12,8 +12,18 @@ from analytics.scope import Unit, get_unit
 
 UNASSIGNED_OFFICE = "Chưa xác định đơn vị phụ trách"
 
-DETAIL_COLUMNS = ["office_code", "office_name", "criterion_code", "criterion_name", "max_points", "points",
-                  "best_peer_pct", "best_peer_points", "lost_points", "reachable_points"]
+DETAIL_COLUMNS = [
+    "office_code",
+    "office_name",
+    "criterion_code",
+    "criterion_name",
+    "max_points",
+    "points",
+    "best_peer_pct",
+    "best_peer_points",
+    "lost_points",
+    "reachable_points",
+]
 SUMMARY_COLUMNS = ["office_code", "office_name", "lost_points", "reachable_points", "criteria_count"]
 
 
@@ -34,16 +44,23 @@ def criterion_headroom(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) ->
     return frame
 
 
-def recoverable_by_office(con: duckdb.DuckDBPyConnection, year: int,
-                          unit_code: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def recoverable_by_office(
+    con: duckdb.DuckDBPyConnection, year: int, unit_code: str
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary per office, most reachable first; the criteria behind each sum)."""
     frame = criterion_headroom(con, year, get_unit(con, unit_code))
     detail = frame.sort_values(["reachable_points", "lost_points", "sort_order"], ascending=[False, False, True])
     detail = detail[DETAIL_COLUMNS].reset_index(drop=True)
-    summary = (detail.assign(office_key=detail.office_code.fillna(""))
-               .groupby(["office_key", "office_name"], as_index=False)
-               .agg(office_code=("office_code", "first"), lost_points=("lost_points", "sum"),
-                    reachable_points=("reachable_points", "sum"), criteria_count=("criterion_code", "count")))
+    summary = (
+        detail.assign(office_key=detail.office_code.fillna(""))
+        .groupby(["office_key", "office_name"], as_index=False)
+        .agg(
+            office_code=("office_code", "first"),
+            lost_points=("lost_points", "sum"),
+            reachable_points=("reachable_points", "sum"),
+            criteria_count=("criterion_code", "count"),
+        )
+    )
     summary[["lost_points", "reachable_points"]] = summary[["lost_points", "reachable_points"]].round(6)
     summary = summary.sort_values(["reachable_points", "lost_points", "office_key"], ascending=[False, False, True])
     for part in (summary, detail):

@@ -207,9 +207,26 @@ TABLES_V4 = [
 ]
 
 # Tables whose full content defines "the state" (used by undo checks and tests).
-DATA_TABLES = ("units", "unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures",
-               "scores", "targets", "indicators", "replaced_scores", "batches", "meta", "tasks", "replaced_tasks",
-               "task_criteria", "replaced_task_criteria", "task_notes")
+DATA_TABLES = (
+    "units",
+    "unit_aliases",
+    "offices",
+    "criteria_sets",
+    "criteria",
+    "bands",
+    "measures",
+    "scores",
+    "targets",
+    "indicators",
+    "replaced_scores",
+    "batches",
+    "meta",
+    "tasks",
+    "replaced_tasks",
+    "task_criteria",
+    "replaced_task_criteria",
+    "task_notes",
+)
 
 # version -> statements that bring a store at version-1 to this version.
 MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2, 3: TABLES_V3, 4: TABLES_V4}
@@ -227,8 +244,10 @@ def create_schema(con: duckdb.DuckDBPyConnection) -> int:
     """Create or migrate the schema to SCHEMA_VERSION; returns the version found before."""
     found = current_version(con)
     if found > SCHEMA_VERSION:
-        raise StoreError(f"Kho dữ liệu có lược đồ v{found}, mới hơn phiên bản này của chương trình "
-                         f"(v{SCHEMA_VERSION}); hãy cập nhật chương trình.")
+        raise StoreError(
+            f"Kho dữ liệu có lược đồ v{found}, mới hơn phiên bản này của chương trình "
+            f"(v{SCHEMA_VERSION}); hãy cập nhật chương trình."
+        )
     for version in range(found + 1, SCHEMA_VERSION + 1):
         with transaction(con):
             for statement in MIGRATIONS[version]:

@@ -72,8 +72,9 @@ def require_year(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: 
     years = years_with_data(con, level, parent)
     if year not in years:
         have = ", ".join(map(str, years)) if years else "chưa có năm nào"
-        raise NotFoundError(f"Không có dữ liệu {_scope_words(con, level, parent)} năm {year} "
-                            f"(các năm có dữ liệu: {have}).")
+        raise NotFoundError(
+            f"Không có dữ liệu {_scope_words(con, level, parent)} năm {year} (các năm có dữ liệu: {have})."
+        )
 
 
 def latest_year(con: duckdb.DuckDBPyConnection, level: str, parent: str | None = None) -> int:
@@ -98,4 +99,3 @@ def own_and_peer_totals(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -
         raise NotFoundError(f"{unit.name} chưa có dữ liệu năm {year}.")
     others = totals[totals.unit_code != unit.code][["unit_code", "total"]].reset_index(drop=True)
     return float(own.total.iloc[0]), others
-

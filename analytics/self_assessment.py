@@ -18,11 +18,25 @@ SELF_ROWS_SQL = """
     SELECT unit_code, criterion_code, points, self_points FROM scores
     WHERE year = ? AND unit_code = ? AND self_points IS NOT NULL
 """
-CUT_COLUMNS = ["criterion_code", "criterion_name", "field_code", "office_code", "office_name", "max_points",
-               "self_points", "points", "cut", "cut_pct"]
+CUT_COLUMNS = [
+    "criterion_code",
+    "criterion_name",
+    "field_code",
+    "office_code",
+    "office_name",
+    "max_points",
+    "self_points",
+    "points",
+    "cut",
+    "cut_pct",
+]
 OFFICE_CUT_COLUMNS = ["office_code", "office_name", "criteria_count", "self_points", "points", "cut"]
-LABELS = {"self_points": "Điểm tự chấm", "points": "Điểm thẩm định", "cut": "Điểm bị trừ khi thẩm định",
-          "cut_pct": "Điểm bị trừ (% điểm tối đa)"}
+LABELS = {
+    "self_points": "Điểm tự chấm",
+    "points": "Điểm thẩm định",
+    "cut": "Điểm bị trừ khi thẩm định",
+    "cut_pct": "Điểm bị trừ (% điểm tối đa)",
+}
 UNASSIGNED = "Chưa giao cơ quan"
 
 
@@ -48,10 +62,17 @@ def office_cuts(cuts: pd.DataFrame) -> pd.DataFrame:
     """OFFICE_CUT_COLUMNS from criterion_cuts: each office's cuts added up, the largest first."""
     if cuts.empty:
         return pd.DataFrame(columns=OFFICE_CUT_COLUMNS)
-    frame = cuts.assign(office_key=cuts.office_code.fillna("")).groupby(["office_key", "office_name"],
-                                                                         as_index=False).agg(
-        office_code=("office_code", "first"), criteria_count=("criterion_code", "count"),
-        self_points=("self_points", "sum"), points=("points", "sum"), cut=("cut", "sum"))
+    frame = (
+        cuts.assign(office_key=cuts.office_code.fillna(""))
+        .groupby(["office_key", "office_name"], as_index=False)
+        .agg(
+            office_code=("office_code", "first"),
+            criteria_count=("criterion_code", "count"),
+            self_points=("self_points", "sum"),
+            points=("points", "sum"),
+            cut=("cut", "sum"),
+        )
+    )
     frame[["self_points", "points", "cut"]] = frame[["self_points", "points", "cut"]].round(6)
     return frame.sort_values(["cut", "office_key"], ascending=[False, True])[OFFICE_CUT_COLUMNS].reset_index(drop=True)
 

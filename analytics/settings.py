@@ -29,19 +29,23 @@ class Setting:
 
 
 DEFAULT_DB = "data/cchc.duckdb"  # in the checkout
-DB_PATH = Setting("CCHC_DB", DEFAULT_DB,
-                  "Đường dẫn kho DuckDB (tham số --db của CLI được ưu tiên hơn).")
-HOME_UNIT = Setting("CCHC_HOME_UNIT", "042",
-                    "Mã đơn vị chủ quản mà bảng điều khiển phục vụ (mặc định 042, Huyện Bảo Lâm).")
-EDITOR_PASSWORD_HASH = Setting("CCHC_EDITOR_PASSWORD_HASH", None,
-                               "Mã băm scrypt của mật khẩu người nhập liệu (khi không có secrets.toml); "
-                               "tạo bằng `python -m analytics hash-password`.")
-BROWSER_PATH = Setting("CCHC_BROWSER_PATH", None,
-                       "Trình duyệt Chromium dùng để vẽ ảnh biểu đồ (PNG, Word).")
-GENERIC_BROWSER_PATH = Setting("BROWSER_PATH", "/usr/bin/chromium",
-                               "Như CCHC_BROWSER_PATH, được dùng khi biến đó không đặt.")
-IMPORT_PAUSE_SECONDS = Setting("CCHC_IMPORT_PAUSE_SECONDS", None,
-                               "Chỉ dùng cho kiểm thử: số giây dừng trong giao dịch nhập, ngay trước COMMIT.")
+DB_PATH = Setting("CCHC_DB", DEFAULT_DB, "Đường dẫn kho DuckDB (tham số --db của CLI được ưu tiên hơn).")
+HOME_UNIT = Setting(
+    "CCHC_HOME_UNIT", "042", "Mã đơn vị chủ quản mà bảng điều khiển phục vụ (mặc định 042, Huyện Bảo Lâm)."
+)
+EDITOR_PASSWORD_HASH = Setting(
+    "CCHC_EDITOR_PASSWORD_HASH",
+    None,
+    "Mã băm scrypt của mật khẩu người nhập liệu (khi không có secrets.toml); "
+    "tạo bằng `python -m analytics hash-password`.",
+)
+BROWSER_PATH = Setting("CCHC_BROWSER_PATH", None, "Trình duyệt Chromium dùng để vẽ ảnh biểu đồ (PNG, Word).")
+GENERIC_BROWSER_PATH = Setting(
+    "BROWSER_PATH", "/usr/bin/chromium", "Như CCHC_BROWSER_PATH, được dùng khi biến đó không đặt."
+)
+IMPORT_PAUSE_SECONDS = Setting(
+    "CCHC_IMPORT_PAUSE_SECONDS", None, "Chỉ dùng cho kiểm thử: số giây dừng trong giao dịch nhập, ngay trước COMMIT."
+)
 
 EDITOR_HASH_SECRET = "editor_password_hash"  # its key in .streamlit/secrets.toml
 

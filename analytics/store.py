@@ -23,28 +23,52 @@ DEMO_DIR = DATA_DIR / "demo"
 
 # table -> (csv file, columns); the order respects references between tables.
 DEMO_TABLES = [
-    ("units", "units.csv", ["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to",
-                            "successor_code"]),
+    (
+        "units",
+        "units.csv",
+        ["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "successor_code"],
+    ),
     ("unit_aliases", "unit_aliases.csv", ["alias", "unit_code", "note"]),
     ("offices", "offices.csv", ["code", "name", "duties"]),
-    ("criteria_sets", "criteria_sets.csv", ["code", "level", "year_from", "year_to", "name", "legal_source",
-                                            "is_demo"]),
-    ("criteria", "criteria.csv", ["set_code", "code", "parent_code", "name", "max_points", "office_code",
-                                  "sort_order"]),
+    (
+        "criteria_sets",
+        "criteria_sets.csv",
+        ["code", "level", "year_from", "year_to", "name", "legal_source", "is_demo"],
+    ),
+    (
+        "criteria",
+        "criteria.csv",
+        ["set_code", "code", "parent_code", "name", "max_points", "office_code", "sort_order"],
+    ),
     ("bands", "bands.csv", ["set_code", "code", "name", "min_pct", "sort_order"]),
     ("measures", "measures.csv", ["code", "name", "kind", "unit"]),
-    ("scores", "scores.csv", ["year", "unit_code", "criterion_code", "points", "self_points", "is_demo",
-                              "source"]),
+    ("scores", "scores.csv", ["year", "unit_code", "criterion_code", "points", "self_points", "is_demo", "source"]),
     ("targets", "targets.csv", ["year", "unit_code", "metric", "comparator", "value", "is_demo", "source"]),
     ("indicators", "indicators.csv", ["year", "unit_code", "indicator", "value", "is_demo", "source"]),
-    ("tasks", "tasks.csv", ["id", "year", "unit_code", "office_code", "title", "description", "deadline", "status",
-                            "done_on", "sort_order", "is_demo"]),
+    (
+        "tasks",
+        "tasks.csv",
+        [
+            "id",
+            "year",
+            "unit_code",
+            "office_code",
+            "title",
+            "description",
+            "deadline",
+            "status",
+            "done_on",
+            "sort_order",
+            "is_demo",
+        ],
+    ),
     ("task_criteria", "task_criteria.csv", ["task_id", "criterion_code", "planned_gain"]),
 ]
 BATCHED_TABLES = {"scores", "targets", "indicators", "tasks", "task_criteria"}
 INSERT_SQL = {
     table: "INSERT INTO {t} ({c}) VALUES ({p})".format(
-        t=table, c=", ".join(cols + (["batch_id"] if table in BATCHED_TABLES else [])),
+        t=table,
+        c=", ".join(cols + (["batch_id"] if table in BATCHED_TABLES else [])),
         p=", ".join("?" * (len(cols) + (table in BATCHED_TABLES))),
     )
     for table, _, cols in DEMO_TABLES
@@ -125,8 +149,16 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
     with transaction(con):
-        batch_id = new_batch(con, source_name=str(demo_dir.name), sha256=None, row_count=0, actor="init",
-                             kind="demo", mode="demo", note="Dữ liệu minh họa dựng từ data/demo")
+        batch_id = new_batch(
+            con,
+            source_name=str(demo_dir.name),
+            sha256=None,
+            row_count=0,
+            actor="init",
+            kind="demo",
+            mode="demo",
+            note="Dữ liệu minh họa dựng từ data/demo",
+        )
         total = 0
         for table, file_name, columns in DEMO_TABLES:
             rows = _read_csv_rows(demo_dir / file_name, columns)
@@ -144,15 +176,34 @@ def _read_csv_rows(path: Path, columns: list[str]) -> list[list]:
         return [[row[c] if row[c] != "" else None for c in columns] for row in csv.DictReader(handle)]
 
 
-def new_batch(con, *, source_name: str, sha256: str | None, row_count: int, actor: str, kind: str,
-              mode: str | None = None, note: str | None = None, undoes_batch_id: int | None = None) -> int:
+def new_batch(
+    con,
+    *,
+    source_name: str,
+    sha256: str | None,
+    row_count: int,
+    actor: str,
+    kind: str,
+    mode: str | None = None,
+    note: str | None = None,
+    undoes_batch_id: int | None = None,
+) -> int:
     """Insert an audit row and return its id (inside the caller's transaction)."""
     return con.execute(
         """INSERT INTO batches (id, created_at, source_name, sha256, row_count, actor, kind, mode,
                                 undoes_batch_id, note)
            VALUES (nextval('batch_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
-        [datetime.now().replace(microsecond=0), source_name, sha256, row_count, actor, kind, mode,
-         undoes_batch_id, note],
+        [
+            datetime.now().replace(microsecond=0),
+            source_name,
+            sha256,
+            row_count,
+            actor,
+            kind,
+            mode,
+            undoes_batch_id,
+            note,
+        ],
     ).fetchone()[0]
 
 
@@ -163,8 +214,11 @@ def data_version(con: duckdb.DuckDBPyConnection) -> int:
 
 def bump_data_version(con: duckdb.DuckDBPyConnection) -> int:
     """Called inside every transaction that changes data, so page caches are invalidated."""
-    return scalar(con, "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
-                       "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)")
+    return scalar(
+        con,
+        "UPDATE meta SET value = CAST(CAST(value AS INTEGER) + 1 AS VARCHAR) "
+        "WHERE key = 'data_version' RETURNING CAST(value AS INTEGER)",
+    )
 
 
 @dataclass(frozen=True)
@@ -185,8 +239,7 @@ def store_info(con: duckdb.DuckDBPyConnection, path: str = "") -> StoreInfo:
         schema_version=int(scalar(con, "SELECT value FROM meta WHERE key = 'schema_version'")),
         data_version=data_version(con),
         years=[r[0] for r in con.execute("SELECT DISTINCT year FROM scores ORDER BY year").fetchall()],
-        units_per_level=dict(con.execute("SELECT level, count(*) FROM units GROUP BY level ORDER BY level")
-                             .fetchall()),
+        units_per_level=dict(con.execute("SELECT level, count(*) FROM units GROUP BY level ORDER BY level").fetchall()),
         criteria_sets=[r[0] for r in con.execute("SELECT code FROM criteria_sets ORDER BY code").fetchall()],
         batches=scalar(con, "SELECT count(*) FROM batches"),
         score_rows=scalar(con, "SELECT count(*) FROM scores"),

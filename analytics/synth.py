@@ -37,8 +37,7 @@ SET_CODES = {"province": "SYN-TINH", "district": "SYN-HUYEN", "commune": "SYN-XA
 LEVEL_NAMES = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
 FIELD_OFFICE = {"1": "NV", "2": "TP", "3": "VP", "4": "NV", "5": "NV", "6": "TCKH", "7": "VHTT", "8": "VP"}
 COMMUNE_OFFICE = "XA"
-BANDS = (("XS", "Xuất sắc", 90), ("TOT", "Tốt", 80), ("KHA", "Khá", 65), ("TB", "Trung bình", 50),
-         ("YEU", "Yếu", 0))
+BANDS = (("XS", "Xuất sắc", 90), ("TOT", "Tốt", 80), ("KHA", "Khá", 65), ("TB", "Trung bình", 50), ("YEU", "Yếu", 0))
 UNITS_PER_PROVINCE = 160  # roughly 1 province : 10 districts : 150 communes
 DISTRICTS_PER_PROVINCE = 10
 TARGET_RANK = 5
@@ -80,8 +79,9 @@ class SynthSpec:
     def check(self) -> None:
         if self.units < 3:
             raise CchcError("Số đơn vị phải từ 3 trở lên (một tỉnh, một huyện, một xã).")
-        if (self.provinces or 1) + (self.districts or 1) > self.units or min(self.provinces or 1,
-                                                                            self.districts or 1) < 1:
+        if (self.provinces or 1) + (self.districts or 1) > self.units or min(
+            self.provinces or 1, self.districts or 1
+        ) < 1:
             raise CchcError("Số tỉnh và số huyện phải từ 1 trở lên và không vượt tổng số đơn vị.")
         if self.criteria < len(FIELDS):
             raise CchcError(f"Số tiêu chí phải từ {len(FIELDS)} trở lên (ít nhất một tiêu chí mỗi lĩnh vực).")
@@ -102,6 +102,7 @@ class SynthResult:
 
 
 # --- the unit tree -------------------------------------------------------------------------
+
 
 def level_counts(units: int, provinces: int | None = None, districts: int | None = None) -> tuple[int, int, int]:
     """(provinces, districts, communes) adding up to exactly `units`."""
@@ -147,6 +148,7 @@ def unit_tree(spec: SynthSpec) -> dict[str, list]:
 
 # --- criteria sets -------------------------------------------------------------------------
 
+
 def _split_hundredths(total: float, parts: int) -> list[float]:
     """`total` split into `parts` maxima in whole hundredths that add up exactly."""
     cents = round(total * 100)
@@ -175,6 +177,7 @@ def leaf_maxima(rows: list[tuple]) -> tuple[list[str], np.ndarray]:
 
 # --- scores --------------------------------------------------------------------------------
 
+
 def score_table(spec: SynthSpec, tree: dict[str, list], criteria: dict[str, list[tuple]]) -> pa.Table:
     """Every unit × year × leaf criterion, in whole hundredths within [0, max].
 
@@ -195,16 +198,30 @@ def score_table(spec: SynthSpec, tree: dict[str, list], criteria: dict[str, list
             noise = rng.normal(0, 0.12, size=(len(unit_codes), len(leaf_codes)))
             share = np.clip(base[:, None] + drift[:, None] + noise, 0, 1)
             cents = np.floor(share * np.round(maxima * 100)[None, :])
-            parts.append(pa.table({
-                "year": pa.array(np.full(cents.size, year, dtype=np.int32)),
-                "unit_code": pa.array(np.repeat(unit_codes, len(leaf_codes)), type=pa.string()),
-                "criterion_code": pa.array(np.tile(np.array(leaf_codes, dtype=object), len(unit_codes)),
-                                           type=pa.string()),
-                "points": pa.array((cents / 100).ravel()),
-            }))
-    return pa.concat_tables(parts) if parts else pa.table(
-        {"year": pa.array([], pa.int32()), "unit_code": pa.array([], pa.string()),
-         "criterion_code": pa.array([], pa.string()), "points": pa.array([], pa.float64())})
+            parts.append(
+                pa.table(
+                    {
+                        "year": pa.array(np.full(cents.size, year, dtype=np.int32)),
+                        "unit_code": pa.array(np.repeat(unit_codes, len(leaf_codes)), type=pa.string()),
+                        "criterion_code": pa.array(
+                            np.tile(np.array(leaf_codes, dtype=object), len(unit_codes)), type=pa.string()
+                        ),
+                        "points": pa.array((cents / 100).ravel()),
+                    }
+                )
+            )
+    return (
+        pa.concat_tables(parts)
+        if parts
+        else pa.table(
+            {
+                "year": pa.array([], pa.int32()),
+                "unit_code": pa.array([], pa.string()),
+                "criterion_code": pa.array([], pa.string()),
+                "points": pa.array([], pa.float64()),
+            }
+        )
+    )
 
 
 def indicator_table(spec: SynthSpec, tree: dict[str, list]) -> pa.Table:
@@ -219,11 +236,18 @@ def indicator_table(spec: SynthSpec, tree: dict[str, list]) -> pa.Table:
             elif level == "district":
                 rows.append((year, code, "on_time_pct", float(np.round(rng.uniform(80, 100), 1))))
     years, units, names, values = (list(column) for column in zip(*rows)) if rows else ([], [], [], [])
-    return pa.table({"year": pa.array(years, pa.int32()), "unit_code": pa.array(units, pa.string()),
-                     "indicator": pa.array(names, pa.string()), "value": pa.array(values, pa.float64())})
+    return pa.table(
+        {
+            "year": pa.array(years, pa.int32()),
+            "unit_code": pa.array(units, pa.string()),
+            "indicator": pa.array(names, pa.string()),
+            "value": pa.array(values, pa.float64()),
+        }
+    )
 
 
 # --- writing the store ---------------------------------------------------------------------
+
 
 def home_unit(tree: dict[str, list]) -> str:
     """The first district: what CCHC_HOME_UNIT should name to view a synthetic store."""
@@ -236,12 +260,18 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection, spec: SynthSpec, leav
             con.executemany(sql, [list(row.values()) for row in csv.DictReader(handle)])
     criteria = {level: criteria_rows(level, leaves) for level in FIELD_MAXIMA}
     for level, set_code in SET_CODES.items():
-        con.execute(INSERT_CRITERIA_SET, [set_code, level, spec.first_year,
-                                          f"Bộ tiêu chí {LEVEL_NAMES[level]} (tổng hợp)", SOURCE])
+        con.execute(
+            INSERT_CRITERIA_SET,
+            [set_code, level, spec.first_year, f"Bộ tiêu chí {LEVEL_NAMES[level]} (tổng hợp)", SOURCE],
+        )
         con.executemany(INSERT_BAND, [(set_code, c, n, p, i) for i, (c, n, p) in enumerate(BANDS, start=1)])
-    criteria_arrow = pa.Table.from_pylist([dict(zip(
-        ("set_code", "code", "parent_code", "name", "max_points", "office_code", "sort_order"), row))
-        for rows in criteria.values() for row in rows])
+    criteria_arrow = pa.Table.from_pylist(
+        [
+            dict(zip(("set_code", "code", "parent_code", "name", "max_points", "office_code", "sort_order"), row))
+            for rows in criteria.values()
+            for row in rows
+        ]
+    )
     con.register("criteria_arrow", criteria_arrow)
     con.execute(INSERT_CRITERIA)
     return criteria
@@ -249,12 +279,14 @@ def _load_reference_tables(con: duckdb.DuckDBPyConnection, spec: SynthSpec, leav
 
 def _load_units(con: duckdb.DuckDBPyConnection, spec: SynthSpec, tree: dict[str, list]) -> None:
     count = len(tree["code"])
-    units_arrow = pa.table({
-        **{k: pa.array(v, pa.string()) for k, v in tree.items()},
-        "valid_from": pa.array([f"{spec.first_year}-01-01"] * count, pa.string()).cast(pa.date32()),
-        "valid_to": pa.array([None] * count, pa.date32()),
-        "successor_code": pa.array([None] * count, pa.string()),
-    })
+    units_arrow = pa.table(
+        {
+            **{k: pa.array(v, pa.string()) for k, v in tree.items()},
+            "valid_from": pa.array([f"{spec.first_year}-01-01"] * count, pa.string()).cast(pa.date32()),
+            "valid_to": pa.array([None] * count, pa.date32()),
+            "successor_code": pa.array([None] * count, pa.string()),
+        }
+    )
     con.register("units_arrow", units_arrow)
     con.execute(INSERT_UNITS)
 
@@ -263,8 +295,16 @@ def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
     """Write the whole synthetic content into an empty store, in one transaction."""
     tree = unit_tree(spec)
     with transaction(con):
-        batch = new_batch(con, source_name=f"synth seed={spec.seed}", sha256=None, row_count=0, actor="synth",
-                          kind="demo", mode="synth", note=SOURCE)
+        batch = new_batch(
+            con,
+            source_name=f"synth seed={spec.seed}",
+            sha256=None,
+            row_count=0,
+            actor="synth",
+            kind="demo",
+            mode="synth",
+            note=SOURCE,
+        )
         _load_units(con, spec, tree)
         criteria = _load_reference_tables(con, spec, spec.criteria)
         scores = score_table(spec, tree, criteria)
@@ -284,8 +324,9 @@ def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
     return SynthResult(Path(), len(tree["code"]), scores.num_rows, home)
 
 
-def build_synthetic_store(path: Path, spec: SynthSpec, csv_path: Path | None = None,
-                          csv_level: str | None = None) -> SynthResult:
+def build_synthetic_store(
+    path: Path, spec: SynthSpec, csv_path: Path | None = None, csv_level: str | None = None
+) -> SynthResult:
     """Build the store in a temporary file beside `path`, then move it into place."""
     spec.check()
     with built_in_place(path, prefix=".synth-") as con:

@@ -52,8 +52,9 @@ def resolve_target_rank(con: duckdb.DuckDBPyConnection, year: int, unit_code: st
     """The caller's rank, else the target that applies to the results of `year` (target_rank_after)."""
     rank = target_rank if target_rank is not None else target_rank_after(con, unit_code, year)
     if rank is None:
-        raise NotFoundError(f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code)} sau kết quả năm {year}; "
-                            "hãy nhập hạng mục tiêu.")
+        raise NotFoundError(
+            f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code)} sau kết quả năm {year}; hãy nhập hạng mục tiêu."
+        )
     return int(rank)
 
 
@@ -62,14 +63,14 @@ def check_rank(rank: int, rank_of: int) -> None:
         raise CchcError(f"Hạng mục tiêu phải từ 1 đến {rank_of} (đang có {rank_of} đơn vị được xếp hạng).")
 
 
-def target_gap(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
-               target_rank: int | None = None) -> TargetGap:
+def target_gap(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, target_rank: int | None = None) -> TargetGap:
     """Points between the unit and the unit that holds the target rank among the others that year."""
     return target_gap_with_peers(con, year, unit_code, target_rank)[0]
 
 
-def target_gap_with_peers(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
-                          target_rank: int | None = None) -> tuple[TargetGap, pd.DataFrame]:
+def target_gap_with_peers(
+    con: duckdb.DuckDBPyConnection, year: int, unit_code: str, target_rank: int | None = None
+) -> tuple[TargetGap, pd.DataFrame]:
     """target_gap and the other units' unit_code/total it was computed from (for callers that
     need both, so the totals are read once)."""
     unit = get_unit(con, unit_code)
@@ -82,11 +83,18 @@ def target_gap_with_peers(con: duckdb.DuckDBPyConnection, year: int, unit_code: 
     needed = 0.0 if target_total is None else max(0.0, round_total(target_total - round_total(total)))
     current_rank = rank_among(others.total, total)
     gap = TargetGap(
-        unit_code=unit.code, unit_name=unit.name, year=year, target_rank=rank, rank_of=rank_of,
-        current_rank=current_rank, current_total=total,
+        unit_code=unit.code,
+        unit_name=unit.name,
+        year=year,
+        target_rank=rank,
+        rank_of=rank_of,
+        current_rank=current_rank,
+        current_total=total,
         target_unit_code=None if holder is None else holder.unit_code,
         target_unit_name=None if holder is None else unit_name(con, holder.unit_code),
-        target_total=target_total, points_needed=needed, reached=current_rank <= rank,
+        target_total=target_total,
+        points_needed=needed,
+        reached=current_rank <= rank,
         sentence=gap_sentence(needed, rank, rank_of, current_rank),
     )
     return gap, others

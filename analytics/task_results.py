@@ -24,11 +24,41 @@ from analytics.tasks import list_tasks, task_criteria
 
 VERDICTS = {"improved": "Cải thiện", "unchanged": "Không đổi", "worse": "Giảm", "pending": "Chưa có kết quả"}
 PCT_TOLERANCE = 0.005  # percentage points: below half a hundredth, a change is rounding noise
-FOLLOW_COLUMNS = ["task_id", "title", "office_code", "office_name", "state", "criterion_code", "measured_code",
-                  "planned_gain", "before_year", "before_points", "before_max", "before_pct", "after_year",
-                  "after_points", "after_max", "after_pct", "change_points", "change_pct", "verdict", "verdict_label"]
-SCORECARD_COLUMNS = ["office_code", "office_name", "tasks", "done", "done_on_time", "overdue", "criteria_targeted",
-                     "criteria_improved", "criteria_worse", "points_planned", "points_gained"]
+FOLLOW_COLUMNS = [
+    "task_id",
+    "title",
+    "office_code",
+    "office_name",
+    "state",
+    "criterion_code",
+    "measured_code",
+    "planned_gain",
+    "before_year",
+    "before_points",
+    "before_max",
+    "before_pct",
+    "after_year",
+    "after_points",
+    "after_max",
+    "after_pct",
+    "change_points",
+    "change_pct",
+    "verdict",
+    "verdict_label",
+]
+SCORECARD_COLUMNS = [
+    "office_code",
+    "office_name",
+    "tasks",
+    "done",
+    "done_on_time",
+    "overdue",
+    "criteria_targeted",
+    "criteria_improved",
+    "criteria_worse",
+    "points_planned",
+    "points_gained",
+]
 
 
 @dataclass(frozen=True)
@@ -102,13 +132,20 @@ class _Years:
         if (unit_code, year) not in self.cache:
             unit = get_unit(self.con, unit_code)
             before_year = previous_year(self.con, year, unit.level, unit.parent_code)
-            self.cache[(unit_code, year)] = (measure(self.con, unit_code, before_year),
-                                             measure(self.con, unit_code, year))
+            self.cache[(unit_code, year)] = (
+                measure(self.con, unit_code, before_year),
+                measure(self.con, unit_code, year),
+            )
         return self.cache[(unit_code, year)]
 
 
-def follow_through(con, year: int | None = None, unit_code: str | None = None, office_code: str | None = None,
-                   today: date | None = None) -> pd.DataFrame:
+def follow_through(
+    con,
+    year: int | None = None,
+    unit_code: str | None = None,
+    office_code: str | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
     """FOLLOW_COLUMNS: one row per task and criterion, before and after, with a verdict."""
     tasks = list_tasks(con, year, unit_code, office_code, today=today)
     criteria = task_criteria(con, tasks["id"].tolist())
@@ -126,10 +163,28 @@ def _row(task, item, before: Measure | None, after: Measure | None) -> list:
     b_pct, a_pct = _pct(*b), _pct(*a)
     change = None if a[0] is None or b[0] is None else round(a[0] - b[0], 6)
     found = verdict(b_pct, a_pct)
-    return [task.id, task.title, task.office_code, task.office_name, task.state, item.criterion_code, node,
-            item.planned_gain, before.year if before else None, b[0], b[1], b_pct, after.year if after else None,
-            a[0], a[1], a_pct, change, _pct_change(found, b_pct, a_pct), found,
-            VERDICTS[found]]
+    return [
+        task.id,
+        task.title,
+        task.office_code,
+        task.office_name,
+        task.state,
+        item.criterion_code,
+        node,
+        item.planned_gain,
+        before.year if before else None,
+        b[0],
+        b[1],
+        b_pct,
+        after.year if after else None,
+        a[0],
+        a[1],
+        a_pct,
+        change,
+        _pct_change(found, b_pct, a_pct),
+        found,
+        VERDICTS[found],
+    ]
 
 
 def _points_and_max(found: Measure | None, node: str | None) -> tuple[float | None, float | None]:
@@ -162,29 +217,47 @@ def scorecard(con, year: int | None = None, unit_code: str | None = None, today:
     rows = follow_through(con, year, unit_code, today=today)
     gained = task_verdicts(rows).set_index("task_id")["points_gained"] if len(rows) else pd.Series(dtype=float)
     per_task = tasks.assign(
-        done=tasks.status == "done", overdue=tasks.state == "overdue",
-        done_on_time=[s == "done" and (d is None or (o is not None and o <= d))
-                      for s, d, o in zip(tasks.status, tasks.deadline, tasks.done_on)],
+        done=tasks.status == "done",
+        overdue=tasks.state == "overdue",
+        done_on_time=[
+            s == "done" and (d is None or (o is not None and o <= d))
+            for s, d, o in zip(tasks.status, tasks.deadline, tasks.done_on)
+        ],
         criteria_targeted=tasks.id.map(rows.groupby("task_id").size()).fillna(0),
         criteria_improved=tasks.id.map(rows[rows.verdict == "improved"].groupby("task_id").size()).fillna(0),
         criteria_worse=tasks.id.map(rows[rows.verdict == "worse"].groupby("task_id").size()).fillna(0),
-        points_gained=tasks.id.map(gained))
+        points_gained=tasks.id.map(gained),
+    )
     return _per_office(con, per_task)
 
 
 def _per_office(con, per_task: pd.DataFrame) -> pd.DataFrame:
     per_task = per_task.assign(office_key=per_task.office_code.fillna(""), points_planned=per_task.planned_gain)
     card = per_task.groupby(["office_key", "office_name"], as_index=False).agg(
-        office_code=("office_code", "first"), tasks=("id", "count"), done=("done", "sum"),
-        done_on_time=("done_on_time", "sum"), overdue=("overdue", "sum"),
-        criteria_targeted=("criteria_targeted", "sum"), criteria_improved=("criteria_improved", "sum"),
-        criteria_worse=("criteria_worse", "sum"), points_planned=("points_planned", "sum"),
-        points_gained=("points_gained", lambda s: s.sum(min_count=1)))
+        office_code=("office_code", "first"),
+        tasks=("id", "count"),
+        done=("done", "sum"),
+        done_on_time=("done_on_time", "sum"),
+        overdue=("overdue", "sum"),
+        criteria_targeted=("criteria_targeted", "sum"),
+        criteria_improved=("criteria_improved", "sum"),
+        criteria_worse=("criteria_worse", "sum"),
+        points_planned=("points_planned", "sum"),
+        points_gained=("points_gained", lambda s: s.sum(min_count=1)),
+    )
     order = office_order(con)
-    card = card.assign(_order=card.office_key.map(lambda c: order.get(c, len(order)))).sort_values(["_order",
-                                                                                                    "office_name"])
-    for column in ("tasks", "done", "done_on_time", "overdue", "criteria_targeted", "criteria_improved",
-                   "criteria_worse"):
+    card = card.assign(_order=card.office_key.map(lambda c: order.get(c, len(order)))).sort_values(
+        ["_order", "office_name"]
+    )
+    for column in (
+        "tasks",
+        "done",
+        "done_on_time",
+        "overdue",
+        "criteria_targeted",
+        "criteria_improved",
+        "criteria_worse",
+    ):
         card[column] = card[column].astype("int64")
     return card[SCORECARD_COLUMNS].reset_index(drop=True)
 
@@ -203,12 +276,19 @@ def plan_progress(con, results_year: int, unit_code: str, today: date | None = N
     except CchcError:
         gap = None
     return PlanProgress(
-        unit_code=unit_code, year_served=results_year + 1, total=len(tasks), done=len(done),
-        late=int((tasks.state == "overdue").sum()), on_track=int(tasks.state.isin(["todo", "doing"]).sum()),
+        unit_code=unit_code,
+        year_served=results_year + 1,
+        total=len(tasks),
+        done=len(done),
+        late=int((tasks.state == "overdue").sum()),
+        on_track=int(tasks.state.isin(["todo", "doing"]).sum()),
         points_planned=round(float(tasks.planned_gain.fillna(0).sum()), 6),
         points_planned_done=round(float(done.planned_gain.fillna(0).sum()), 6),
-        points_needed=None if gap is None else gap.points_needed, target_rank=None if gap is None else gap.target_rank,
-        rank_of=None if gap is None else gap.rank_of, is_demo=bool(tasks.is_demo.any()))
+        points_needed=None if gap is None else gap.points_needed,
+        target_rank=None if gap is None else gap.target_rank,
+        rank_of=None if gap is None else gap.rank_of,
+        is_demo=bool(tasks.is_demo.any()),
+    )
 
 
 def _pct_change(found: str, before_pct: float | None, after_pct: float | None) -> float | None:

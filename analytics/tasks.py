@@ -78,9 +78,28 @@ NOTES_SQL = """
     SELECT n.noted_on, n.note, b.actor, b.created_at FROM task_notes n JOIN batches b ON b.id = n.batch_id
     WHERE n.task_id = ? ORDER BY n.noted_on, n.batch_id
 """
-LIST_COLUMNS = ["id", "year", "unit_code", "unit_name", "office_code", "office_name", "title", "description",
-                "deadline", "status", "state", "state_label", "done_on", "criteria", "planned_gain", "notes",
-                "sort_order", "is_demo", "changed_at", "changed_by"]
+LIST_COLUMNS = [
+    "id",
+    "year",
+    "unit_code",
+    "unit_name",
+    "office_code",
+    "office_name",
+    "title",
+    "description",
+    "deadline",
+    "status",
+    "state",
+    "state_label",
+    "done_on",
+    "criteria",
+    "planned_gain",
+    "notes",
+    "sort_order",
+    "is_demo",
+    "changed_at",
+    "changed_by",
+]
 
 
 @dataclass(frozen=True)
@@ -119,6 +138,7 @@ class Changes:
 
 # --- status ----------------------------------------------------------------------------------
 
+
 def task_state(status: str, deadline: date | None, today: date) -> str:
     """The stored status, or 'overdue' when the task is not done and its deadline has passed."""
     if status != "done" and deadline is not None and deadline < today:
@@ -132,6 +152,7 @@ def default_deadline(year: int) -> date:
 
 
 # --- checks ----------------------------------------------------------------------------------
+
 
 def clean_text(text: str | None) -> str | None:
     """Text without control characters (a newline in a description stays), trimmed; None when empty."""
@@ -165,27 +186,47 @@ def check_criteria(con, task: Task, level: str, label: str) -> None:
     maxima = {n.criterion_code: n.max_points for n in tree.nodes}
     for item in task.criteria:
         if item.code not in maxima:
-            raise NotFoundError(f"{label}: không có tiêu chí '{item.code}' trong bộ tiêu chí {tree.code} "
-                                f"áp dụng cho năm {task.year}.")
+            raise NotFoundError(
+                f"{label}: không có tiêu chí '{item.code}' trong bộ tiêu chí {tree.code} áp dụng cho năm {task.year}."
+            )
         if item.planned_gain is not None and not 0 <= item.planned_gain <= maxima[item.code]:
-            raise CchcError(f"{label}: điểm cần tăng ở tiêu chí {item.code} phải từ 0 đến "
-                            f"{fmt_number(maxima[item.code])} (điểm tối đa).")
+            raise CchcError(
+                f"{label}: điểm cần tăng ở tiêu chí {item.code} phải từ 0 đến "
+                f"{fmt_number(maxima[item.code])} (điểm tối đa)."
+            )
     if len({item.code for item in task.criteria}) != len(task.criteria):
         raise CchcError(f"{label}: một tiêu chí được ghi hai lần.")
 
 
 # --- writing ---------------------------------------------------------------------------------
 
-def save_changes(con, changes: Changes, actor: str, *, source_name: str = EDIT_SOURCE, kind: str = "edit",
-                 sha256: str | None = None, today: date | None = None) -> int | None:
+
+def save_changes(
+    con,
+    changes: Changes,
+    actor: str,
+    *,
+    source_name: str = EDIT_SOURCE,
+    kind: str = "edit",
+    sha256: str | None = None,
+    today: date | None = None,
+) -> int | None:
     """Write the changes as one batch in one transaction; its id, or None when nothing changed."""
     today = today or date.today()
     with transaction(con):
         tasks, notes = _checked(con, changes)
         if not (tasks or changes.removed or notes):
             return None
-        batch_id = new_batch(con, source_name=source_name, sha256=sha256, row_count=len(tasks) + len(notes),
-                             actor=actor, kind=kind, mode="tasks", note=_batch_note(tasks, changes.removed, notes))
+        batch_id = new_batch(
+            con,
+            source_name=source_name,
+            sha256=sha256,
+            row_count=len(tasks) + len(notes),
+            actor=actor,
+            kind=kind,
+            mode="tasks",
+            note=_batch_note(tasks, changes.removed, notes),
+        )
         _write(con, Changes(tasks, changes.removed, notes), batch_id, today)
         bump_data_version(con)
     return batch_id
@@ -222,10 +263,19 @@ def same_content(a: Task, b: Task) -> bool:
 
 
 def _comparable(task: Task) -> tuple:
-    criteria = tuple(sorted((c.code, None if c.planned_gain is None else round(c.planned_gain, 6))
-                            for c in task.criteria))
-    return (task.year, task.unit_code, task.office_code, task.title, task.description or None, task.deadline,
-            task.status, criteria)
+    criteria = tuple(
+        sorted((c.code, None if c.planned_gain is None else round(c.planned_gain, 6)) for c in task.criteria)
+    )
+    return (
+        task.year,
+        task.unit_code,
+        task.office_code,
+        task.title,
+        task.description or None,
+        task.deadline,
+        task.status,
+        criteria,
+    )
 
 
 def _checked_note(con, task_id: int, text: str) -> str:
@@ -238,8 +288,12 @@ def _checked_note(con, task_id: int, text: str) -> str:
 
 def _batch_note(tasks: list[Task], removed: list[int], notes: list) -> str:
     new = sum(1 for t in tasks if t.id is None)
-    parts = [f"{new} nhiệm vụ mới" if new else "", f"sửa {len(tasks) - new} nhiệm vụ" if len(tasks) - new else "",
-             f"xóa {len(removed)} nhiệm vụ" if removed else "", f"{len(notes)} ghi chú tiến độ" if notes else ""]
+    parts = [
+        f"{new} nhiệm vụ mới" if new else "",
+        f"sửa {len(tasks) - new} nhiệm vụ" if len(tasks) - new else "",
+        f"xóa {len(removed)} nhiệm vụ" if removed else "",
+        f"{len(notes)} ghi chú tiến độ" if notes else "",
+    ]
     return "; ".join(p for p in parts if p)
 
 
@@ -248,12 +302,29 @@ def _write_task(con, task: Task, batch_id: int, today: date) -> int:
     task_id = task.id if task.id is not None else con.execute(NEXT_ID_SQL).fetchone()[0]
     if previous is not None:
         _save_replaced(con, task_id, batch_id)
-    done_on = None if task.status != "done" else (
-        previous.done_on if previous is not None and previous.status == "done" else task.done_on or today)
+    done_on = (
+        None
+        if task.status != "done"
+        else (previous.done_on if previous is not None and previous.status == "done" else task.done_on or today)
+    )
     order = task.sort_order or (previous.sort_order if previous else task_id)
-    con.execute(INSERT_TASK_SQL, [task_id, task.year, task.unit_code, task.office_code, task.title,
-                                  task.description, task.deadline, task.status, done_on, order, task.is_demo,
-                                  batch_id])
+    con.execute(
+        INSERT_TASK_SQL,
+        [
+            task_id,
+            task.year,
+            task.unit_code,
+            task.office_code,
+            task.title,
+            task.description,
+            task.deadline,
+            task.status,
+            done_on,
+            order,
+            task.is_demo,
+            batch_id,
+        ],
+    )
     for item in task.criteria:
         con.execute(INSERT_CRITERION_SQL, [task_id, item.code, item.planned_gain, batch_id])
     return task_id
@@ -266,22 +337,43 @@ def _save_replaced(con, task_id: int, batch_id: int) -> None:
 
 # --- reading ---------------------------------------------------------------------------------
 
+
 def load_task(con, task_id: int) -> Task:
     cursor = con.execute(TASK_SQL, [task_id])
     row = cursor.fetchone()
     if row is None:
         raise NotFoundError(f"Không có nhiệm vụ #{task_id}.")
     record = dict(zip([d[0] for d in cursor.description], row))
-    criteria = tuple(TaskCriterion(code, gain) for code, gain in
-                     sorted(con.execute(TASK_CRITERIA_SQL, [task_id]).fetchall(), key=lambda r: code_sort_key(r[0])))
-    return Task(year=record["year"], unit_code=record["unit_code"], office_code=record["office_code"],
-                title=record["title"], criteria=criteria, description=record["description"],
-                deadline=record["deadline"], status=record["status"], id=record["id"], is_demo=record["is_demo"],
-                done_on=record["done_on"], sort_order=record["sort_order"])
+    criteria = tuple(
+        TaskCriterion(code, gain)
+        for code, gain in sorted(
+            con.execute(TASK_CRITERIA_SQL, [task_id]).fetchall(), key=lambda r: code_sort_key(r[0])
+        )
+    )
+    return Task(
+        year=record["year"],
+        unit_code=record["unit_code"],
+        office_code=record["office_code"],
+        title=record["title"],
+        criteria=criteria,
+        description=record["description"],
+        deadline=record["deadline"],
+        status=record["status"],
+        id=record["id"],
+        is_demo=record["is_demo"],
+        done_on=record["done_on"],
+        sort_order=record["sort_order"],
+    )
 
 
-def list_tasks(con, year: int | None = None, unit_code: str | None = None, office_code: str | None = None,
-               state: str | None = None, today: date | None = None) -> pd.DataFrame:
+def list_tasks(
+    con,
+    year: int | None = None,
+    unit_code: str | None = None,
+    office_code: str | None = None,
+    state: str | None = None,
+    today: date | None = None,
+) -> pd.DataFrame:
     """LIST_COLUMNS, overdue first, then by deadline and order; `state` filters on the computed state."""
     today = today or date.today()
     frame = con.execute(LIST_SQL, {"year": year, "unit": unit_code, "office": office_code}).df()
@@ -297,8 +389,7 @@ def list_tasks(con, year: int | None = None, unit_code: str | None = None, offic
 
 
 def _dates(column: pd.Series) -> pd.Series:
-    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in column], index=column.index,
-                     dtype=object)
+    return pd.Series([None if pd.isna(v) else pd.Timestamp(v).date() for v in column], index=column.index, dtype=object)
 
 
 def task_criteria(con, task_ids: list[int]) -> pd.DataFrame:
@@ -339,17 +430,25 @@ def tasks_from_plan(con, plan) -> tuple[list[Task], list[str]]:
 
 
 def _draft_from_step(plan, step, year: int) -> Task:
-    description = (f"Từ kế hoạch đạt hạng {plan.target_rank}/{plan.rank_of}: nâng tiêu chí {step.criterion_code} từ "
-                   f"{fmt_number(step.from_points)} lên {fmt_number(step.to_points)} điểm so với kết quả năm "
-                   f"{plan.year}.")
-    return Task(year=year, unit_code=plan.unit_code, office_code=step.owner_office,
-                title=f"Nâng điểm tiêu chí {step.criterion_code}: {step.criterion_name}",
-                criteria=(TaskCriterion(step.criterion_code, round(step.gain, 2)),), description=description,
-                deadline=default_deadline(year))
+    description = (
+        f"Từ kế hoạch đạt hạng {plan.target_rank}/{plan.rank_of}: nâng tiêu chí {step.criterion_code} từ "
+        f"{fmt_number(step.from_points)} lên {fmt_number(step.to_points)} điểm so với kết quả năm "
+        f"{plan.year}."
+    )
+    return Task(
+        year=year,
+        unit_code=plan.unit_code,
+        office_code=step.owner_office,
+        title=f"Nâng điểm tiêu chí {step.criterion_code}: {step.criterion_name}",
+        criteria=(TaskCriterion(step.criterion_code, round(step.gain, 2)),),
+        description=description,
+        deadline=default_deadline(year),
+    )
 
 
-def task_for_criterion(con, results_year: int, unit_code: str, criterion_code: str,
-                       planned_gain: float | None = None) -> Task:
+def task_for_criterion(
+    con, results_year: int, unit_code: str, criterion_code: str, planned_gain: float | None = None
+) -> Task:
     """A draft task for one weak criterion of `results_year`, serving the next year, owned by the
     criterion's office."""
     unit = get_unit(con, unit_code)
@@ -358,13 +457,19 @@ def task_for_criterion(con, results_year: int, unit_code: str, criterion_code: s
     if node is None:
         raise NotFoundError(f"Không có tiêu chí '{criterion_code}' trong bộ tiêu chí áp dụng cho năm {year}.")
     gain = None if planned_gain is None else round(planned_gain, 2)
-    return Task(year=year, unit_code=unit.code, office_code=node.office_code,
-                title=f"Nâng điểm tiêu chí {node.criterion_code}: {node.criterion_name}",
-                criteria=(TaskCriterion(node.criterion_code, gain),),
-                description=f"Tiêu chí còn yếu trong kết quả năm {results_year}.", deadline=default_deadline(year))
+    return Task(
+        year=year,
+        unit_code=unit.code,
+        office_code=node.office_code,
+        title=f"Nâng điểm tiêu chí {node.criterion_code}: {node.criterion_name}",
+        criteria=(TaskCriterion(node.criterion_code, gain),),
+        description=f"Tiêu chí còn yếu trong kết quả năm {results_year}.",
+        deadline=default_deadline(year),
+    )
 
 
 # --- criteria as people write them ---------------------------------------------------------------
+
 
 def parse_criteria(codes: str | None, gains: str | None) -> tuple[TaskCriterion, ...]:
     """'3.2; 3.3' and '0,5; 0,25' (same order, gains optional) -> TaskCriterion tuple; CchcError if unclear."""
@@ -373,8 +478,10 @@ def parse_criteria(codes: str | None, gains: str | None) -> tuple[TaskCriterion,
         return tuple(TaskCriterion(c) for c in code_list)
     gain_texts = [g.strip() for g in gains.replace("\n", ";").split(";")]
     if len(gain_texts) != len(code_list):
-        raise CchcError(f"Có {len(code_list)} mã tiêu chí nhưng {len(gain_texts)} số điểm cần tăng; ghi cùng thứ tự, "
-                        "ngăn cách bằng dấu chấm phẩy.")
+        raise CchcError(
+            f"Có {len(code_list)} mã tiêu chí nhưng {len(gain_texts)} số điểm cần tăng; ghi cùng thứ tự, "
+            "ngăn cách bằng dấu chấm phẩy."
+        )
     try:
         values = [float(g.replace(",", ".")) if g else None for g in gain_texts]
     except ValueError:
@@ -386,5 +493,6 @@ def gains_text(criteria: tuple[TaskCriterion, ...]) -> str:
     """The points to gain as people write them: '0,5; 0,25' ('' when none is set)."""
     if all(c.planned_gain is None for c in criteria):
         return ""
-    return "; ".join("" if c.planned_gain is None else fmt_number(c.planned_gain).rstrip("0").rstrip(",")
-                     for c in criteria)
+    return "; ".join(
+        "" if c.planned_gain is None else fmt_number(c.planned_gain).rstrip("0").rstrip(",") for c in criteria
+    )

@@ -46,8 +46,13 @@ def trend(con: duckdb.DuckDBPyConnection, level: str = "district", parent: str |
     return result.sort_values(["year", "rank", "unit_code"])[TREND_COLUMNS].reset_index(drop=True)
 
 
-def target_projection(con: duckdb.DuckDBPyConnection, unit_code: str, target_rank: int | None = None,
-                      level: str | None = None, parent: str | None = None) -> Projection:
+def target_projection(
+    con: duckdb.DuckDBPyConnection,
+    unit_code: str,
+    target_rank: int | None = None,
+    level: str | None = None,
+    parent: str | None = None,
+) -> Projection:
     """The total the target rank may need next year if every other unit repeats its last change.
 
     A projection, not a fact: each other unit's last total plus its change since its previous
@@ -67,8 +72,11 @@ def target_projection(con: duckdb.DuckDBPyConnection, unit_code: str, target_ran
     check_rank(rank, len(projected) + 1)
     holder, holder_now = holder_of_rank(projected, rank), holder_of_rank(last, rank)
     return Projection(
-        next_year=last_year + 1, score_needed=None if holder is None else round(float(holder.total), 2),
-        basis=projection_basis(last_year), last_year=last_year, target_rank=rank,
+        next_year=last_year + 1,
+        score_needed=None if holder is None else round(float(holder.total), 2),
+        basis=projection_basis(last_year),
+        last_year=last_year,
+        target_rank=rank,
         last_score_needed=None if holder_now is None else round(float(holder_now.total), 2),
     )
 
@@ -85,12 +93,16 @@ def _projected_totals(others: pd.DataFrame, last_year: int) -> pd.DataFrame:
 
 
 def projection_basis(last_year: int) -> str:
-    return (f"Dự báo đơn giản, không phải số liệu thực tế: giả định mỗi đơn vị khác năm {last_year + 1} "
-            f"tăng (giảm) đúng bằng mức thay đổi điểm gần nhất tính đến năm {last_year}.")
+    return (
+        f"Dự báo đơn giản, không phải số liệu thực tế: giả định mỗi đơn vị khác năm {last_year + 1} "
+        f"tăng (giảm) đúng bằng mức thay đổi điểm gần nhất tính đến năm {last_year}."
+    )
 
 
 def projection_sentence(projection: Projection) -> str:
     if projection.score_needed is None:
         return f"Năm {projection.next_year} (dự báo): mọi mức điểm đều giữ được hạng {projection.target_rank}."
-    return (f"Năm {projection.next_year} (dự báo): để đạt hạng {projection.target_rank} có thể cần khoảng "
-            f"{fmt_number(projection.score_needed)} điểm.")
+    return (
+        f"Năm {projection.next_year} (dự báo): để đạt hạng {projection.target_rank} có thể cần khoảng "
+        f"{fmt_number(projection.score_needed)} điểm."
+    )

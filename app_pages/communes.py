@@ -41,19 +41,28 @@ cards = st.columns(len(shown_bands) + 1)
 for card, (band, count) in zip(cards, shown_bands.items()):
     change = summary.band_count_changes.get(band)
     # Neutral colour: more communes in a band is good for the best bands and bad for the weakest.
-    delta = {**change_delta(change, f"{fmt_signed(change, 0)} xã {since}"), "delta_color": "gray"} \
-        if since and change is not None else {}
+    delta = (
+        {**change_delta(change, f"{fmt_signed(change, 0)} xã {since}"), "delta_color": "gray"}
+        if since and change is not None
+        else {}
+    )
     card.metric(band, f"{count:02d} xã", border=True, **delta)
 mean = summary.mean_change
-cards[-1].metric("Thay đổi điểm trung bình", "–" if mean is None else fmt_signed(mean, 1) + " điểm", border=True,
-                 **change_delta(mean, since or "chưa có năm trước"))
+cards[-1].metric(
+    "Thay đổi điểm trung bình",
+    "–" if mean is None else fmt_signed(mean, 1) + " điểm",
+    border=True,
+    **change_delta(mean, since or "chưa có năm trước"),
+)
 members = "; ".join(f"**{esc(band)}**: {esc(', '.join(names))}" for band, names in summary.members.items() if names)
 st.markdown(members + ".")
 
-chart(commune_bars(table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã năm {year}"),
-      "communes_bars",
-      "Mỗi thanh là tổng điểm của một xã, thị trấn; màu thanh là loại xếp được (chú giải ở trên biểu đồ). "
-      "Xã đang chọn ở thanh bên có viền và tên màu cam.")
+chart(
+    commune_bars(table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã năm {year}"),
+    "communes_bars",
+    "Mỗi thanh là tổng điểm của một xã, thị trấn; màu thanh là loại xếp được (chú giải ở trên biểu đồ). "
+    "Xã đang chọn ở thanh bên có viền và tên màu cam.",
+)
 
 # --- moves between bands ------------------------------------------------------------------------
 st.subheader("Chuyển loại giữa hai năm")
@@ -63,10 +72,12 @@ if not earlier:
 else:
     year_from = url_selectbox("So với năm", earlier, "communes_from", parse=int)
     transitions = data.band_transitions(con, ver, year_from, year, district)
-    chart(band_sankey(transitions, band_names, year_from, year, title=f"Xếp loại các xã: {year_from} → {year}"),
-          "communes_sankey",
-          f"Bên trái là các loại năm {year_from}, bên phải là năm {year}; độ dày mỗi dải là số xã. "
-          "Dải đi chéo xuống dưới là xã tụt loại, đi chéo lên là xã lên loại. Di chuột lên một dải để xem tên các xã.")
+    chart(
+        band_sankey(transitions, band_names, year_from, year, title=f"Xếp loại các xã: {year_from} → {year}"),
+        "communes_sankey",
+        f"Bên trái là các loại năm {year_from}, bên phải là năm {year}; độ dày mỗi dải là số xã. "
+        "Dải đi chéo xuống dưới là xã tụt loại, đi chéo lên là xã lên loại. Di chuột lên một dải để xem tên các xã.",
+    )
     if summary.moved_up:
         ups = esc(", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up))
         st.markdown(f"**Lên loại ({len(summary.moved_up)} xã):** {ups}.")
@@ -75,8 +86,12 @@ else:
         st.markdown(f"**Xuống loại ({len(summary.moved_down)} xã):** {downs}.")
 
 with st.expander("Bảng điểm các xã", expanded=False):
-    tables.show(tables.commune_rows(table), "communes_table", tables.commune_formats(int(table.rank_of.max())),
-                highlight=("Xã, thị trấn", sel.unit_name))
+    tables.show(
+        tables.commune_rows(table),
+        "communes_table",
+        tables.commune_formats(int(table.rank_of.max())),
+        highlight=("Xã, thị trấn", sel.unit_name),
+    )
     exports.csv_button(table, f"cac-xa-{district}-{year}", "communes_csv", COMMUNE_COLUMNS)
 
 # --- one commune against the others -------------------------------------------------------------
@@ -92,16 +107,19 @@ profile = data.commune_profile(con, ver, year, chosen)
 if profile.empty:
     empty_state(f"{names[chosen]} chưa có điểm theo lĩnh vực năm {year}.")
 else:
-    chart(commune_profile_chart(profile, names[chosen], title=f"{names[chosen]}: tỷ lệ điểm đạt theo lĩnh vực"),
-          "communes_profile",
-          f"Cột màu cam là phần trăm điểm tối đa {names[chosen]} đạt ở mỗi lĩnh vực; vạch đen là trung bình của các "
-          "xã, thị trấn trong huyện. Cột thấp hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.")
+    chart(
+        commune_profile_chart(profile, names[chosen], title=f"{names[chosen]}: tỷ lệ điểm đạt theo lĩnh vực"),
+        "communes_profile",
+        f"Cột màu cam là phần trăm điểm tối đa {names[chosen]} đạt ở mỗi lĩnh vực; vạch đen là trung bình của các "
+        "xã, thị trấn trong huyện. Cột thấp hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.",
+    )
 
 # --- operations (one-stop desks, VNPT-iGATE) ----------------------------------------------------
 st.subheader("Chỉ số vận hành")
 own = data.unit_indicators(con, ver, year, district)
-lines = [f"- {esc(item.indicator_name)}: **{tables.indicator_text(item.value, item.unit)}**"
-         for item in own.itertuples()]
+lines = [
+    f"- {esc(item.indicator_name)}: **{tables.indicator_text(item.value, item.unit)}**" for item in own.itertuples()
+]
 indicators = data.indicator_table(con, ver, year, district)
 for code, name in indicators.drop_duplicates("indicator")[["indicator", "indicator_name"]].itertuples(index=False):
     lacking = data.communes_lacking(con, ver, year, district, code)
@@ -114,5 +132,9 @@ if indicators.empty:
 else:
     flags = tables.indicator_flags(indicators)
     tables.show(flags, "communes_indicators", tables.indicator_formats(flags))
-    exports.csv_button(indicators, f"chi-so-van-hanh-{district}-{year}", "communes_indicators_csv",
-                       ["unit_code", "unit_name", "indicator", "indicator_name", "value"])
+    exports.csv_button(
+        indicators,
+        f"chi-so-van-hanh-{district}-{year}",
+        "communes_indicators_csv",
+        ["unit_code", "unit_name", "indicator", "indicator_name", "value"],
+    )

@@ -32,15 +32,22 @@ controls = st.columns([3, 2, 2])
 with controls[0]:
     ref = url_selectbox("So sánh với", list(REFERENCES), "ref", format_func=REFERENCES.get)
     if ref == "threshold":
-        threshold = bound(st.slider, "threshold", THRESHOLDS, 80, "Ngưỡng (% điểm tối đa)", 50, 100, step=5,
-                          parse=int)
+        threshold = bound(st.slider, "threshold", THRESHOLDS, 80, "Ngưỡng (% điểm tối đa)", 50, 100, step=5, parse=int)
         ref_value, reference_words = f"threshold:{threshold}", f"ngưỡng {threshold}% điểm tối đa"
     else:
         forget("threshold")
         ref_value, reference_words = ref, REFERENCES[ref].lower()
 with controls[1]:
-    measure = bound(st.segmented_control, "measure", list(MEASURES), "gap_points", "Đo chênh lệch bằng",
-                    list(MEASURES), format_func=MEASURES.get, required=True)
+    measure = bound(
+        st.segmented_control,
+        "measure",
+        list(MEASURES),
+        "gap_points",
+        "Đo chênh lệch bằng",
+        list(MEASURES),
+        format_func=MEASURES.get,
+        required=True,
+    )
 reference_slug = REFERENCE_SLUGS.get(ref, ref_value.replace(":", "-"))
 
 fields = gaps_or_reason(sel, con, ver, ref_value, 1)
@@ -54,8 +61,12 @@ criteria = gaps_or_reason(sel, con, ver, ref_value, 2)
 offices = (criteria if criteria is not None else fields)[["owner_office", "owner_office_name"]].dropna()
 office_names = dict(zip(offices.owner_office, offices.owner_office_name))
 with controls[2]:
-    office = url_selectbox("Cơ quan phụ trách", [ALL, *sorted(office_names, key=office_names.get)], "office",
-                           format_func=lambda c: "Tất cả" if c == ALL else office_names[c])
+    office = url_selectbox(
+        "Cơ quan phụ trách",
+        [ALL, *sorted(office_names, key=office_names.get)],
+        "office",
+        format_func=lambda c: "Tất cả" if c == ALL else office_names[c],
+    )
 
 # --- fields against the reference ---------------------------------------------------------------
 weak = fields[fields.gap_points < 0].sort_values("gap_points")
@@ -66,18 +77,32 @@ else:
     st.markdown(f"Không có lĩnh vực nào thấp hơn {reference_words}.")
 
 unit_words = "điểm" if measure == "gap_points" else "điểm phần trăm"
-chart(gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}"), "criteria_fields",
-      f"Mỗi thanh là một lĩnh vực. Thanh sang trái (màu cam) là số {unit_words} {sel.unit_name} thấp hơn mốc so "
-      f"sánh, thanh sang phải (màu xanh lá) là cao hơn. Lĩnh vực yếu nhất ở trên cùng. Mốc so sánh: {reference_words}.")
-exports.csv_button(fields, f"linh-vuc-{sel.unit_code}-{sel.year}-{reference_slug}", "criteria_fields_csv",
-                   FIELD_COLUMNS, FIELD_LABELS, label="Tải CSV các lĩnh vực")
+chart(
+    gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}"),
+    "criteria_fields",
+    f"Mỗi thanh là một lĩnh vực. Thanh sang trái (màu cam) là số {unit_words} {sel.unit_name} thấp hơn mốc so "
+    f"sánh, thanh sang phải (màu xanh lá) là cao hơn. Lĩnh vực yếu nhất ở trên cùng. Mốc so sánh: {reference_words}.",
+)
+exports.csv_button(
+    fields,
+    f"linh-vuc-{sel.unit_code}-{sel.year}-{reference_slug}",
+    "criteria_fields_csv",
+    FIELD_COLUMNS,
+    FIELD_LABELS,
+    label="Tải CSV các lĩnh vực",
+)
 
 # --- one field's criteria -----------------------------------------------------------------------
 st.subheader("Đi sâu vào một lĩnh vực")
 field_labels = dict(zip(fields.criterion_code, fields.criterion_name))
 field_codes = [ALL, *fields.criterion_code]
-field = url_selectbox("Lĩnh vực", field_codes, "field", default=field_codes[1],
-                      format_func=lambda c: "Tất cả lĩnh vực" if c == ALL else f"{c}. {field_labels[c]}")
+field = url_selectbox(
+    "Lĩnh vực",
+    field_codes,
+    "field",
+    default=field_codes[1],
+    format_func=lambda c: "Tất cả lĩnh vực" if c == ALL else f"{c}. {field_labels[c]}",
+)
 if criteria is None or criteria.empty:
     empty_state(f"{sel.unit_name} chưa có điểm theo tiêu chí năm {sel.year}, chỉ có điểm theo lĩnh vực.")
 else:
@@ -87,14 +112,27 @@ else:
         empty_state("Không có tiêu chí nào thuộc lĩnh vực và cơ quan đã chọn.")
     else:
         scope = "mọi lĩnh vực" if field == ALL else f"lĩnh vực {field}"
-        chart(gap_bars(shown, measure, title=f"Chênh lệch từng tiêu chí, {scope}"), "criteria_drill",
-              f"Mỗi thanh là một tiêu chí của {scope}"
-              + ("" if office == ALL else f" do {office_names[office]} phụ trách")
-              + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.")
-        exports.csv_button(shown, exports.file_stem("tieu-chi", sel.unit_code, sel.year, reference_slug,
-                                                    None if field == ALL else f"linh-vuc-{field}",
-                                                    None if office == ALL else f"co-quan-{office}"),
-                           "criteria_drill_csv", CRITERIA_COLUMNS, label="Tải CSV các tiêu chí")
+        chart(
+            gap_bars(shown, measure, title=f"Chênh lệch từng tiêu chí, {scope}"),
+            "criteria_drill",
+            f"Mỗi thanh là một tiêu chí của {scope}"
+            + ("" if office == ALL else f" do {office_names[office]} phụ trách")
+            + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.",
+        )
+        exports.csv_button(
+            shown,
+            exports.file_stem(
+                "tieu-chi",
+                sel.unit_code,
+                sel.year,
+                reference_slug,
+                None if field == ALL else f"linh-vuc-{field}",
+                None if office == ALL else f"co-quan-{office}",
+            ),
+            "criteria_drill_csv",
+            CRITERIA_COLUMNS,
+            label="Tải CSV các tiêu chí",
+        )
 
 tasks_ui.criterion_button(sel, criteria)
 
@@ -104,11 +142,13 @@ matrix = data.field_matrix(con, ver, sel.year, sel.level, sel.parent_code)
 if matrix.empty:
     empty_state(f"Chưa có điểm theo lĩnh vực của các đơn vị năm {sel.year}.")
 else:
-    chart(field_heatmap(matrix, sel.unit_code, title=f"Tỷ lệ điểm đạt (% điểm tối đa), năm {sel.year}"),
-          "criteria_heatmap",
-          "Mỗi hàng là một lĩnh vực, mỗi cột là một đơn vị (đơn vị có tổng điểm cao nhất bên trái). Ô càng đậm, "
-          f"đơn vị càng đạt gần điểm tối đa của lĩnh vực. Tên {sel.unit_name} in đậm màu cam. "
-          "Đọc theo hàng để thấy lĩnh vực nào cả tỉnh cùng yếu, theo cột để thấy điểm yếu riêng của một đơn vị.")
+    chart(
+        field_heatmap(matrix, sel.unit_code, title=f"Tỷ lệ điểm đạt (% điểm tối đa), năm {sel.year}"),
+        "criteria_heatmap",
+        "Mỗi hàng là một lĩnh vực, mỗi cột là một đơn vị (đơn vị có tổng điểm cao nhất bên trái). Ô càng đậm, "
+        f"đơn vị càng đạt gần điểm tối đa của lĩnh vực. Tên {sel.unit_name} in đậm màu cam. "
+        "Đọc theo hàng để thấy lĩnh vực nào cả tỉnh cùng yếu, theo cột để thấy điểm yếu riêng của một đơn vị.",
+    )
 
 # --- points by office ---------------------------------------------------------------------------
 st.subheader("Điểm có thể lấy lại, theo cơ quan phụ trách")
@@ -118,13 +158,22 @@ if office != ALL:
 if summary.empty:
     empty_state("Không có điểm nào bị mất ở các tiêu chí của cơ quan đã chọn.")
 else:
-    chart(office_bars(summary, title="Điểm bị mất và điểm có thể lấy lại"), "criteria_offices",
-          "Thanh nhạt: điểm các tiêu chí của cơ quan đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy "
-          "lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay (một mức đã có đơn vị "
-          "làm được). Bảng dưới liệt kê các tiêu chí đứng sau mỗi con số.")
+    chart(
+        office_bars(summary, title="Điểm bị mất và điểm có thể lấy lại"),
+        "criteria_offices",
+        "Thanh nhạt: điểm các tiêu chí của cơ quan đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy "
+        "lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay (một mức đã có đơn vị "
+        "làm được). Bảng dưới liệt kê các tiêu chí đứng sau mỗi con số.",
+    )
     lost = detail[detail.lost_points > 0]
-    tables.show(tables.office_detail(lost), "criteria_detail", tables.OFFICE_DETAIL_FORMATS,
-                widths={"Tiêu chí": "medium"})
-    exports.csv_button(lost, exports.file_stem("tieu-chi-theo-co-quan", sel.unit_code, sel.year,
-                                               None if office == ALL else f"co-quan-{office}"),
-                       "criteria_detail_csv", OFFICE_DETAIL_COLUMNS)
+    tables.show(
+        tables.office_detail(lost), "criteria_detail", tables.OFFICE_DETAIL_FORMATS, widths={"Tiêu chí": "medium"}
+    )
+    exports.csv_button(
+        lost,
+        exports.file_stem(
+            "tieu-chi-theo-co-quan", sel.unit_code, sel.year, None if office == ALL else f"co-quan-{office}"
+        ),
+        "criteria_detail_csv",
+        OFFICE_DETAIL_COLUMNS,
+    )

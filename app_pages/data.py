@@ -28,8 +28,9 @@ actor = editor()
 st.title("Dữ liệu")
 imports.show_result()
 # Keyed and tracked, so that a button inside a tab (undo, confirm) keeps that tab open after its rerun.
-upload_tab, history_tab, template_tab = st.tabs(["Nạp kết quả", "Lịch sử nạp", "Tệp mẫu"], key="data_tab",
-                                                on_change="rerun")
+upload_tab, history_tab, template_tab = st.tabs(
+    ["Nạp kết quả", "Lịch sử nạp", "Tệp mẫu"], key="data_tab", on_change="rerun"
+)
 
 
 def draw_analysis(analysis) -> None:
@@ -41,8 +42,9 @@ def draw_analysis(analysis) -> None:
         st.html(imports.problem_html(analysis))
         with st.expander(f"Bảng các vấn đề ({fmt_int(len(analysis.problems))})"):
             if len(analysis.problems) > imports.SHOWN_PROBLEMS_TABLE:
-                st.caption(f"{fmt_int(imports.SHOWN_PROBLEMS_TABLE)} vấn đề đầu tiên; các dòng phía trên tóm tắt "
-                           "phần còn lại.")
+                st.caption(
+                    f"{fmt_int(imports.SHOWN_PROBLEMS_TABLE)} vấn đề đầu tiên; các dòng phía trên tóm tắt phần còn lại."
+                )
             st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
     if analysis.preview is not None:
         draw_preview(analysis.preview)
@@ -66,33 +68,53 @@ with upload_tab:
     else:
         signed_in_bar(actor)
         st.html(UPLOADER_CSS)
-        uploaded = st.file_uploader(f"Tệp kết quả (.xlsx, .csv, .txt; tối đa {MAX_FILE_BYTES // 1048576} MB)",
-                                    type=["xlsx", "csv", "txt", "tsv"], key=imports.uploader_key())
+        uploaded = st.file_uploader(
+            f"Tệp kết quả (.xlsx, .csv, .txt; tối đa {MAX_FILE_BYTES // 1048576} MB)",
+            type=["xlsx", "csv", "txt", "tsv"],
+            key=imports.uploader_key(),
+        )
         cols = st.columns(4)
-        level = cols[0].selectbox("Cấp", list(imports.LEVEL_CHOICES), format_func=imports.LEVEL_CHOICES.get,
-                                  key="import_level")
-        year = cols[1].number_input("Năm (để trống: lấy từ tệp)", min_value=2000, max_value=2100, value=None,
-                                    step=1, key="import_year")
-        demo = cols[2].selectbox("Dữ liệu minh họa?", list(imports.DEMO_CHOICES),
-                                 format_func=imports.DEMO_CHOICES.get, key="import_demo")
-        replace = cols[3].checkbox("Thay thế dữ liệu đã có", key="import_replace",
-                                   help="Ghi đè điểm của các đơn vị đã có dữ liệu cùng năm; hoàn tác được.")
+        level = cols[0].selectbox(
+            "Cấp", list(imports.LEVEL_CHOICES), format_func=imports.LEVEL_CHOICES.get, key="import_level"
+        )
+        year = cols[1].number_input(
+            "Năm (để trống: lấy từ tệp)", min_value=2000, max_value=2100, value=None, step=1, key="import_year"
+        )
+        demo = cols[2].selectbox(
+            "Dữ liệu minh họa?", list(imports.DEMO_CHOICES), format_func=imports.DEMO_CHOICES.get, key="import_demo"
+        )
+        replace = cols[3].checkbox(
+            "Thay thế dữ liệu đã có",
+            key="import_replace",
+            help="Ghi đè điểm của các đơn vị đã có dữ liệu cùng năm; hoàn tác được.",
+        )
         if uploaded is not None:
             options = ImportOptions(year=int(year) if year else None, level=level, replace=replace, demo=demo)
             payload = uploaded.getvalue()
             analysis = imports.analysis_for(con, uploaded.name, payload, options)
             draw_analysis(analysis)
-            st.button("Xác nhận nạp", type="primary", disabled=not analysis.ok, key="import_confirm",
-                      icon=":material/upload:", on_click=imports.confirm_import,
-                      args=(uploaded.name, payload, options, actor))
-    how_to_read("Tải lên bảng kết quả tỉnh gửi (Excel hoặc CSV). Hệ thống tự tìm dòng tiêu đề, bỏ qua dòng "
-                "tiêu đề phụ, ghi chú và chữ ký; kiểm tra từng ô và liệt kê mọi lỗi kèm dòng, cột. Chưa có gì "
-                "được ghi cho đến khi bấm **Xác nhận nạp**; mỗi lần nạp là một lô, có thể hoàn tác.")
+            st.button(
+                "Xác nhận nạp",
+                type="primary",
+                disabled=not analysis.ok,
+                key="import_confirm",
+                icon=":material/upload:",
+                on_click=imports.confirm_import,
+                args=(uploaded.name, payload, options, actor),
+            )
+    how_to_read(
+        "Tải lên bảng kết quả tỉnh gửi (Excel hoặc CSV). Hệ thống tự tìm dòng tiêu đề, bỏ qua dòng "
+        "tiêu đề phụ, ghi chú và chữ ký; kiểm tra từng ô và liệt kê mọi lỗi kèm dòng, cột. Chưa có gì "
+        "được ghi cho đến khi bấm **Xác nhận nạp**; mỗi lần nạp là một lô, có thể hoàn tác."
+    )
 
 with history_tab:
     batches = imports.history_frame(con)
-    st.dataframe(batches[list(imports.HISTORY_COLUMNS)].rename(columns=imports.HISTORY_COLUMNS),
-                 hide_index=True, key="import_history")
+    st.dataframe(
+        batches[list(imports.HISTORY_COLUMNS)].rename(columns=imports.HISTORY_COLUMNS),
+        hide_index=True,
+        key="import_history",
+    )
     choices = imports.undoable(batches)
     if actor is None:
         st.caption("Đăng nhập biên tập viên (thẻ Nạp kết quả) để hoàn tác một lô.")
@@ -101,23 +123,34 @@ with history_tab:
         if st.session_state.get(imports.UNDO_ASKED) == batch:
             st.warning(imports.undo_question(con, batch, f"Lô #{batch}"), icon=":material/warning:")
             left, right = st.columns(2)
-            left.button("Xác nhận hoàn tác", key="undo_confirm", type="primary", icon=":material/undo:",
-                        on_click=imports.confirm_undo, args=(batch, actor))
+            left.button(
+                "Xác nhận hoàn tác",
+                key="undo_confirm",
+                type="primary",
+                icon=":material/undo:",
+                on_click=imports.confirm_undo,
+                args=(batch, actor),
+            )
             right.button("Hủy", key="undo_cancel", on_click=imports.cancel_undo)
         else:
-            st.button("Hoàn tác lô đã chọn…", key="undo_ask", icon=":material/undo:", on_click=imports.ask_undo,
-                      args=(batch,))
+            st.button(
+                "Hoàn tác lô đã chọn…", key="undo_ask", icon=":material/undo:", on_click=imports.ask_undo, args=(batch,)
+            )
     else:
         st.caption("Chưa có lô nạp nào có thể hoàn tác.")
 
 with template_tab:
-    st.markdown("Tệp mẫu có sẵn đơn vị và tiêu chí của bộ tiêu chí đang áp dụng, kèm điểm tối đa; "
-                "chỉ cần điền cột **Điểm** rồi tải lên ở thẻ Nạp kết quả.")
+    st.markdown(
+        "Tệp mẫu có sẵn đơn vị và tiêu chí của bộ tiêu chí đang áp dụng, kèm điểm tối đa; "
+        "chỉ cần điền cột **Điểm** rồi tải lên ở thẻ Nạp kết quả."
+    )
     cols = st.columns(2)
-    template_year = cols[0].number_input("Năm", min_value=2000, max_value=2100, value=(sel.year or 2020) + 1,
-                                         step=1, key="template_year")
-    template_level = cols[1].selectbox("Cấp", ["district", "commune"], key="template_level",
-                                       format_func=imports.LEVEL_CHOICES.get)
+    template_year = cols[0].number_input(
+        "Năm", min_value=2000, max_value=2100, value=(sel.year or 2020) + 1, step=1, key="template_year"
+    )
+    template_level = cols[1].selectbox(
+        "Cấp", ["district", "commune"], key="template_level", format_func=imports.LEVEL_CHOICES.get
+    )
     parent = scope.default_parent(template_level, scope.home_unit(con))
     try:
         xlsx = template_xlsx(con, int(template_year), template_level, parent)
@@ -127,8 +160,19 @@ with template_tab:
     else:
         stem = f"mau-{'huyen' if template_level == 'district' else 'xa'}-{int(template_year)}"
         cols = st.columns(2)
-        cols[0].download_button("Tải mẫu Excel (.xlsx)", xlsx, file_name=f"{stem}.xlsx", key="template_xlsx",
-                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                icon=":material/download:")
-        cols[1].download_button("Tải mẫu CSV", text, file_name=f"{stem}.csv", mime="text/csv", key="template_csv",
-                                icon=":material/download:")
+        cols[0].download_button(
+            "Tải mẫu Excel (.xlsx)",
+            xlsx,
+            file_name=f"{stem}.xlsx",
+            key="template_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+        )
+        cols[1].download_button(
+            "Tải mẫu CSV",
+            text,
+            file_name=f"{stem}.csv",
+            mime="text/csv",
+            key="template_csv",
+            icon=":material/download:",
+        )

@@ -25,38 +25,64 @@ if not row.has_data:
 gap = analyses.target_gap(sel, con, ver)
 previous = ranking.attrs.get("previous_year")
 cards = st.columns(3)
-points_change = change_delta(row.delta_total, f"{fmt_signed(row.delta_total)} điểm so với {previous}") \
-    if previous else {}
-places_change = change_delta(row.delta_rank, f"{rank_change_words(row.delta_rank)} so với {previous} "
-                             f"({fmt_rank(row.rank_previous, row.rank_of)})") if previous else {}
+points_change = (
+    change_delta(row.delta_total, f"{fmt_signed(row.delta_total)} điểm so với {previous}") if previous else {}
+)
+places_change = (
+    change_delta(
+        row.delta_rank,
+        f"{rank_change_words(row.delta_rank)} so với {previous} ({fmt_rank(row.rank_previous, row.rank_of)})",
+    )
+    if previous
+    else {}
+)
 cards[0].metric("Tổng điểm", fmt_number(row.total), border=True, **points_change)
 cards[1].metric("Xếp hạng", fmt_rank(row["rank"], row.rank_of), border=True, **places_change)
 if gap is None:
     cards[2].metric("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.", border=True)
 else:
     holder = f"hạng {gap.target_rank} năm {sel.year}: {gap.target_unit_name}" if gap.target_unit_name else None
-    cards[2].metric(f"Điểm cần thêm để đạt hạng {gap.target_rank}/{gap.rank_of}",
-                    "Đã đạt" if gap.reached else fmt_number(gap.points_needed), border=True,
-                    **change_delta(0, holder) if holder else {})
-    verdict(f"{sel.unit_name} {gap.sentence}"
-            + (f" (điểm của {gap.target_unit_name}, {fmt_number(gap.target_total)})." if holder else "."))
-    st.page_link("app_pages/plan.py", label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
-                 icon=":material/flag:", query_params=st.query_params.to_dict())
+    cards[2].metric(
+        f"Điểm cần thêm để đạt hạng {gap.target_rank}/{gap.rank_of}",
+        "Đã đạt" if gap.reached else fmt_number(gap.points_needed),
+        border=True,
+        **change_delta(0, holder) if holder else {},
+    )
+    verdict(
+        f"{sel.unit_name} {gap.sentence}"
+        + (f" (điểm của {gap.target_unit_name}, {fmt_number(gap.target_total)})." if holder else ".")
+    )
+    st.page_link(
+        "app_pages/plan.py",
+        label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
+        icon=":material/flag:",
+        query_params=st.query_params.to_dict(),
+    )
 
 tasks_ui.render_overview_summary(con, ver, sel)
 
 # --- the ranking and the unit's history ---------------------------------------------------------
 left, right = st.columns([3, 2], gap="large")
 with left:
-    chart(ranking_bar(ranking, sel.unit_code, target_rank=gap.target_rank if gap else None,
-                      title=f"Xếp hạng {sel.level_label.lower()} năm {sel.year}"), "overview_ranking",
-          "Mỗi thanh là tổng điểm chỉ số CCHC của một đơn vị, xếp từ cao xuống thấp. "
-          f"Thanh màu cam là {sel.unit_name}. Đường nét đứt màu xanh là điểm của đơn vị đang giữ hạng mục tiêu: "
-          "khoảng cách từ thanh màu cam đến đường này là số điểm cần thêm.")
+    chart(
+        ranking_bar(
+            ranking,
+            sel.unit_code,
+            target_rank=gap.target_rank if gap else None,
+            title=f"Xếp hạng {sel.level_label.lower()} năm {sel.year}",
+        ),
+        "overview_ranking",
+        "Mỗi thanh là tổng điểm chỉ số CCHC của một đơn vị, xếp từ cao xuống thấp. "
+        f"Thanh màu cam là {sel.unit_name}. Đường nét đứt màu xanh là điểm của đơn vị đang giữ hạng mục tiêu: "
+        "khoảng cách từ thanh màu cam đến đường này là số điểm cần thêm.",
+    )
 with right:
     history = data.trend(con, ver, sel.level, sel.parent_code)
-    chart(unit_history(history, sel.unit_code, title="Điểm và thứ hạng qua các năm"), "overview_history",
-          f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.")
+    chart(
+        unit_history(history, sel.unit_code, title="Điểm và thứ hạng qua các năm"),
+        "overview_history",
+        f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.",
+    )
 
 # --- where the points are ------------------------------------------------------------------------
 st.subheader("Ba cơ quan có nhiều điểm có thể lấy lại nhất")
@@ -65,10 +91,13 @@ top = summary[summary.reachable_points > 0].head(3)
 if top.empty:
     empty_state(f"Năm {sel.year}, {sel.unit_name} không có tiêu chí nào thấp hơn đơn vị tốt nhất cùng cấp.")
 else:
-    chart(office_bars(top), "overview_offices",
-          "Thanh nhạt: số điểm mỗi cơ quan phụ trách đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy lại "
-          "nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
-          "Danh sách tiêu chí cụ thể ở trang Tiêu chí.")
+    chart(
+        office_bars(top),
+        "overview_offices",
+        "Thanh nhạt: số điểm mỗi cơ quan phụ trách đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy lại "
+        "nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
+        "Danh sách tiêu chí cụ thể ở trang Tiêu chí.",
+    )
 
 # --- the paragraph and the files ---------------------------------------------------------------
 st.subheader("Đánh giá chung")

@@ -18,23 +18,36 @@ ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
 st.subheader(f"{sel.level_label} — {len(trend.year.unique())} năm có dữ liệu")
 demo_badge(bool(ranking.is_demo.any()))
 if not ranking.set_index("unit_code").has_data.get(sel.unit_code, False):
-    empty_state(f"{sel.unit_name} chưa có dữ liệu năm {sel.year}; các bảng và biểu đồ dưới đây chỉ gồm những "
-                "đơn vị đã có kết quả.")
+    empty_state(
+        f"{sel.unit_name} chưa có dữ liệu năm {sel.year}; các bảng và biểu đồ dưới đây chỉ gồm những "
+        "đơn vị đã có kết quả."
+    )
 
-chart(bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"), "ranking_bump",
-      "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "
-      f"Đường màu cam, đậm là {sel.unit_name}. Đường đi xuống nghĩa là tụt hạng. "
-      "Di chuột lên một điểm để xem điểm và thứ hạng năm đó.")
-chart(totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"), "ranking_totals",
-      f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
-      "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.")
+chart(
+    bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"),
+    "ranking_bump",
+    "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "
+    f"Đường màu cam, đậm là {sel.unit_name}. Đường đi xuống nghĩa là tụt hạng. "
+    "Di chuột lên một điểm để xem điểm và thứ hạng năm đó.",
+)
+chart(
+    totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"),
+    "ranking_totals",
+    f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
+    "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.",
+)
 
 # --- the year's table ---------------------------------------------------------------------------
 previous = ranking.attrs.get("previous_year")
 st.subheader(f"Bảng xếp hạng năm {sel.year}" + (f" và thay đổi so với {previous}" if previous else ""))
 ranked = ranking[ranking.has_data]
-tables.show(tables.ranking_changes(ranking), "ranking_table", tables.ranking_formats(int(ranking.rank_of.max())),
-            highlight=("Đơn vị", sel.unit_name), widths={"Đơn vị": "medium"})
+tables.show(
+    tables.ranking_changes(ranking),
+    "ranking_table",
+    tables.ranking_formats(int(ranking.rank_of.max())),
+    highlight=("Đơn vị", sel.unit_name),
+    widths={"Đơn vị": "medium"},
+)
 exports.csv_button(ranked, f"xep-hang-{sel.level}-{sel.year}", "ranking_csv", RANKING_COLUMNS)
 missing = ranking[~ranking.has_data].unit_name.tolist()
 if missing:
@@ -49,12 +62,21 @@ if matrix.empty:
 names = dict(zip(ranking.unit_code, ranking.unit_name))
 offered = [c for c in ranked.unit_code if c in set(matrix.unit_code)]
 default = [c for c in dict.fromkeys([sel.unit_code, offered[0]]) if c in offered]
-chosen = url_multiselect("Đơn vị so sánh (tối đa 4)", offered, "ranking_compare", default, format_func=names.get,
-                         max_selections=4, placeholder="Chọn đơn vị")
+chosen = url_multiselect(
+    "Đơn vị so sánh (tối đa 4)",
+    offered,
+    "ranking_compare",
+    default,
+    format_func=names.get,
+    max_selections=4,
+    placeholder="Chọn đơn vị",
+)
 if not chosen:
     empty_state("Hãy chọn ít nhất một đơn vị để so sánh.")
 else:
-    chart(field_comparison(matrix, chosen, sel.unit_code, title=f"Tỷ lệ điểm đạt theo lĩnh vực, năm {sel.year}"),
-          "ranking_fields",
-          "Mỗi nhóm cột là một lĩnh vực; chiều cao cột là phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt được, "
-          f"nên các lĩnh vực có thang điểm khác nhau vẫn so sánh được. Cột màu cam là {sel.unit_name}.")
+    chart(
+        field_comparison(matrix, chosen, sel.unit_code, title=f"Tỷ lệ điểm đạt theo lĩnh vực, năm {sel.year}"),
+        "ranking_fields",
+        "Mỗi nhóm cột là một lĩnh vực; chiều cao cột là phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt được, "
+        f"nên các lĩnh vực có thang điểm khác nhau vẫn so sánh được. Cột màu cam là {sel.unit_name}.",
+    )

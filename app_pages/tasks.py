@@ -23,8 +23,13 @@ all_years = sorted(set(tasks_ui.task_list(con, ver, today, None, sel.unit_code).
 results_year = sel.year
 default = results_year if results_year in all_years else (results_year or today.year) + 1
 left, right = st.columns([1, 3], vertical_alignment="bottom")
-year = left.selectbox("Năm phục vụ", sorted({*all_years, default}), index=sorted({*all_years, default}).index(default),
-                      key="tasks_year", help="Năm kết quả mà nhiệm vụ hướng tới.")
+year = left.selectbox(
+    "Năm phục vụ",
+    sorted({*all_years, default}),
+    index=sorted({*all_years, default}).index(default),
+    key="tasks_year",
+    help="Năm kết quả mà nhiệm vụ hướng tới.",
+)
 right.caption(f"{sel.unit_name}: nhiệm vụ giao sau khi có kết quả năm {year - 1}, để nâng chỉ số năm {year}.")
 frame = tasks_ui.task_list(con, ver, today, year, sel.unit_code)
 demo_badge(bool(frame.is_demo.any()))
@@ -48,29 +53,38 @@ with tabs[0]:
         sign_in_panel()
     else:
         view.new_task_form(year, sel.unit_code, sel.unit_name, office_names, actor)
-    how_to_read("Mỗi dòng là một nhiệm vụ: cơ quan chủ trì, các tiêu chí nhắm tới và số điểm cần tăng. "
-                "**Quá hạn** là nhiệm vụ chưa hoàn thành mà đã qua hạn. Mỗi lần lưu là một lô trong lịch sử "
-                "dữ liệu, hoàn tác được ở trang Dữ liệu.")
+    how_to_read(
+        "Mỗi dòng là một nhiệm vụ: cơ quan chủ trì, các tiêu chí nhắm tới và số điểm cần tăng. "
+        "**Quá hạn** là nhiệm vụ chưa hoàn thành mà đã qua hạn. Mỗi lần lưu là một lô trong lịch sử "
+        "dữ liệu, hoàn tác được ở trang Dữ liệu."
+    )
 
 with tabs[1]:
     if frame.empty:
         empty_state("Chưa có nhiệm vụ.")
     else:
-        st.dataframe(view.scorecard_table(tasks_ui.scorecard(con, ver, today, year, sel.unit_code)),
-                     hide_index=True, key="tasks_scorecard")
+        st.dataframe(
+            view.scorecard_table(tasks_ui.scorecard(con, ver, today, year, sel.unit_code)),
+            hide_index=True,
+            key="tasks_scorecard",
+        )
         view.office_lists(frame, office_names)
 
 with tabs[2]:
     rows = tasks_ui.follow_through(con, ver, today, year, sel.unit_code) if len(frame) else None
     if rows is None or rows.empty or rows.verdict.eq("pending").all():
-        empty_state(f"Chưa có kết quả năm {year} của {sel.unit_name}: khi nạp kết quả năm {year} ở trang Dữ liệu, "
-                    "mỗi nhiệm vụ sẽ có điểm trước và sau của các tiêu chí nhắm tới.")
+        empty_state(
+            f"Chưa có kết quả năm {year} của {sel.unit_name}: khi nạp kết quả năm {year} ở trang Dữ liệu, "
+            "mỗi nhiệm vụ sẽ có điểm trước và sau của các tiêu chí nhắm tới."
+        )
     else:
         st.markdown(view.follow_summary(rows))
         st.dataframe(view.follow_table(rows), hide_index=True, key="tasks_follow")
-        how_to_read("So sánh theo % điểm tối đa giữa năm kết quả trước khi giao nhiệm vụ và năm nhiệm vụ hướng tới. "
-                    "Khi một năm chỉ có điểm theo lĩnh vực, tiêu chí được đo ở lĩnh vực chứa nó (cột **Đo ở**); "
-                    "thay đổi của lĩnh vực khi đó là chung cho mọi nhiệm vụ thuộc lĩnh vực, không riêng nhiệm vụ này.")
+        how_to_read(
+            "So sánh theo % điểm tối đa giữa năm kết quả trước khi giao nhiệm vụ và năm nhiệm vụ hướng tới. "
+            "Khi một năm chỉ có điểm theo lĩnh vực, tiêu chí được đo ở lĩnh vực chứa nó (cột **Đo ở**); "
+            "thay đổi của lĩnh vực khi đó là chung cho mọi nhiệm vụ thuộc lĩnh vực, không riêng nhiệm vụ này."
+        )
 
 with tabs[3]:
     if sel.year is None:

@@ -73,11 +73,17 @@ class PandasBaseline:
         """Scored rows of the year and scope that have no scored descendant (as analytics counts)."""
         set_code = self.set_for(level, year)
         chains = self.ancestors(set_code)
-        rows = self.scores[(self.scores.year == year)
-                           & self.scores.unit_code.isin(self.scope_units(level, parent).code)
-                           & self.scores.criterion_code.isin(chains.keys())]
-        above = rows[["unit_code", "criterion_code"]].assign(
-            criterion_code=rows.criterion_code.map(lambda c: chains[c][1:])).explode("criterion_code").dropna()
+        rows = self.scores[
+            (self.scores.year == year)
+            & self.scores.unit_code.isin(self.scope_units(level, parent).code)
+            & self.scores.criterion_code.isin(chains.keys())
+        ]
+        above = (
+            rows[["unit_code", "criterion_code"]]
+            .assign(criterion_code=rows.criterion_code.map(lambda c: chains[c][1:]))
+            .explode("criterion_code")
+            .dropna()
+        )
         covered = pd.MultiIndex.from_frame(above.drop_duplicates())
         keys = pd.MultiIndex.from_frame(rows[["unit_code", "criterion_code"]])
         return rows[~keys.isin(covered)]
@@ -113,8 +119,9 @@ class PandasBaseline:
         frame = self.ranked(year, level, parent)
         before = self.previous_year(year, level, parent)
         if before is not None:
-            prev = self.ranked(before, level, parent).rename(columns={"total": "total_previous",
-                                                                     "rank": "rank_previous"})
+            prev = self.ranked(before, level, parent).rename(
+                columns={"total": "total_previous", "rank": "rank_previous"}
+            )
             frame = frame.merge(prev, on="unit_code", how="left")
             frame["delta_rank"] = frame.rank_previous - frame["rank"]
         set_code = self.set_for(level, year)
@@ -130,8 +137,9 @@ class PandasBaseline:
         return self.units[self.units.code == code].iloc[0]
 
     def target_rank(self, code: str, year: int) -> int:
-        rows = self.targets[(self.targets.unit_code == code) & (self.targets.metric == "rank")
-                            & (self.targets.year <= year)].sort_values("year")
+        rows = self.targets[
+            (self.targets.unit_code == code) & (self.targets.metric == "rank") & (self.targets.year <= year)
+        ].sort_values("year")
         comparator, value = rows.comparator.iloc[-1], int(rows.value.iloc[-1])
         return value - 1 if comparator == "<" else value
 
@@ -153,8 +161,9 @@ class PandasBaseline:
         unit = self.unit(code)
         values = self.node_values(year, unit.level, unit.parent_code)
         by_node = values.groupby("criterion_code").value
-        stats = pd.DataFrame({"mean": by_node.mean(),
-                              "best": values[values.unit_code != code].groupby("criterion_code").value.max()})
+        stats = pd.DataFrame(
+            {"mean": by_node.mean(), "best": values[values.unit_code != code].groupby("criterion_code").value.max()}
+        )
         own = values[values.unit_code == code].set_index("criterion_code").value.rename("points")
         tree = self.tree_with_depth(self.set_for(unit.level, year))
         frame = tree[tree.depth >= 1].join(own, on="criterion_code", how="inner").join(stats, on="criterion_code")
@@ -181,8 +190,10 @@ class PandasBaseline:
         frame["lost_points"] = (frame.max_points - frame.points).clip(lower=0).round(6)
         frame["reachable_points"] = (best_points - frame.points).clip(lower=0).fillna(0).round(6)
         summary = frame.groupby("office_code", as_index=False).agg(
-            lost_points=("lost_points", "sum"), reachable_points=("reachable_points", "sum"),
-            criteria_count=("criterion_code", "count"))
+            lost_points=("lost_points", "sum"),
+            reachable_points=("reachable_points", "sum"),
+            criteria_count=("criterion_code", "count"),
+        )
         return summary.round({"lost_points": 6, "reachable_points": 6})
 
     def commune_table(self, year: int, parent: str) -> pd.DataFrame:
@@ -207,8 +218,11 @@ class PandasBaseline:
         maxima = self.tree(self.set_for(unit.level, year)).set_index("code").max_points
         cap = np.minimum(own.criterion_code.map(best), own.criterion_code.map(maxima)).fillna(own.points)
         rooms = own.assign(room=(cap - own.points).clip(lower=0).round(6))
-        rooms = rooms.assign(key=rooms.criterion_code.map(lambda c: tuple(int(p) for p in c.split("."))
-                                                          if c.replace(".", "").isdigit() else (999, c)))
+        rooms = rooms.assign(
+            key=rooms.criterion_code.map(
+                lambda c: tuple(int(p) for p in c.split(".")) if c.replace(".", "").isdigit() else (999, c)
+            )
+        )
         rooms = rooms[rooms.room > 0].sort_values(["room", "key"], ascending=[False, True])
         steps, total = [], current
         for criterion, room in zip(rooms.criterion_code, rooms.room):

@@ -44,6 +44,7 @@ def context_for(con) -> dict:
 
 # --- comparisons ---------------------------------------------------------------------------
 
+
 def _close(left: pd.Series, right: pd.Series) -> bool:
     both_missing = left.isna().to_numpy() & right.isna().to_numpy()
     diff = (left.astype(float) - right.astype(float)).abs().to_numpy()
@@ -112,18 +113,26 @@ def compare_trend(duck: pd.DataFrame, plain: pd.DataFrame) -> str | None:
 
 # --- the cases -----------------------------------------------------------------------------
 
+
 def ranking_cases(ctx: dict) -> list[Case]:
     year, level, parent = ctx["year"], ctx["level"], ctx["parent"]
-    scopes = [(f"rank {level}s under {parent} (overview)", level, parent),
-              ("rank all districts (national)", "district", None),
-              ("rank all communes (national)", "commune", None)]
+    scopes = [
+        (f"rank {level}s under {parent} (overview)", level, parent),
+        ("rank all districts (national)", "district", None),
+        ("rank all communes (national)", "commune", None),
+    ]
     if ctx["commune"]:
         scopes.insert(1, (f"rank communes of {ctx['home']} (communes page)", "commune", ctx["home"]))
-    return [Case(name, "ranking",
-                 lambda con, lv=lv, p=p: rk.rankings(con, year, lv, p),
-                 lambda base, lv=lv, p=p: base.rankings(year, lv, p),
-                 compare_rankings)
-            for name, lv, p in scopes]
+    return [
+        Case(
+            name,
+            "ranking",
+            lambda con, lv=lv, p=p: rk.rankings(con, year, lv, p),
+            lambda base, lv=lv, p=p: base.rankings(year, lv, p),
+            compare_rankings,
+        )
+        for name, lv, p in scopes
+    ]
 
 
 REFERENCES = ("province-mean", "best", "target", "threshold:80")
@@ -131,19 +140,43 @@ REFERENCES = ("province-mean", "best", "target", "threshold:80")
 
 def unit_cases(ctx: dict) -> list[Case]:
     year, home = ctx["year"], ctx["home"]
-    found = [Case(f"gaps of {home}, reference {ref}", "unit",
-                  lambda con, ref=ref: gaps.gaps(con, year, home, ref),
-                  lambda base, ref=ref: base.gaps(year, home, ref), compare_gaps)
-             for ref in REFERENCES]
-    found.append(Case(f"plan to the target rank for {home}", "unit",
-                      lambda con: plan.plan_to_target(con, year, home),
-                      lambda base: base.plan(year, home), compare_plan))
-    found.append(Case(f"trend of {ctx['level']}s under {ctx['parent']}", "ranking",
-                      lambda con: trend.trend(con, ctx["level"], ctx["parent"]),
-                      lambda base: base.trend(ctx["level"], ctx["parent"]), compare_trend))
-    found.append(Case(f"recoverable points by office of {home}", "unit",
-                      lambda con: recoverable.recoverable_by_office(con, year, home),
-                      lambda base: base.recoverable_by_office(year, home), compare_recoverable))
+    found = [
+        Case(
+            f"gaps of {home}, reference {ref}",
+            "unit",
+            lambda con, ref=ref: gaps.gaps(con, year, home, ref),
+            lambda base, ref=ref: base.gaps(year, home, ref),
+            compare_gaps,
+        )
+        for ref in REFERENCES
+    ]
+    found.append(
+        Case(
+            f"plan to the target rank for {home}",
+            "unit",
+            lambda con: plan.plan_to_target(con, year, home),
+            lambda base: base.plan(year, home),
+            compare_plan,
+        )
+    )
+    found.append(
+        Case(
+            f"trend of {ctx['level']}s under {ctx['parent']}",
+            "ranking",
+            lambda con: trend.trend(con, ctx["level"], ctx["parent"]),
+            lambda base: base.trend(ctx["level"], ctx["parent"]),
+            compare_trend,
+        )
+    )
+    found.append(
+        Case(
+            f"recoverable points by office of {home}",
+            "unit",
+            lambda con: recoverable.recoverable_by_office(con, year, home),
+            lambda base: base.recoverable_by_office(year, home),
+            compare_recoverable,
+        )
+    )
     return found
 
 
@@ -151,9 +184,15 @@ def commune_cases(ctx: dict) -> list[Case]:
     if not ctx["commune"]:
         return []
     year, home = ctx["year"], ctx["home"]
-    return [Case(f"commune table of {home}", "ranking",
-                 lambda con: communes.commune_table(con, year, home),
-                 lambda base: base.commune_table(year, home), compare_commune_table)]
+    return [
+        Case(
+            f"commune table of {home}",
+            "ranking",
+            lambda con: communes.commune_table(con, year, home),
+            lambda base: base.commune_table(year, home),
+            compare_commune_table,
+        )
+    ]
 
 
 def all_cases(ctx: dict) -> list[Case]:
@@ -176,9 +215,26 @@ def import_shape(rows: int) -> tuple[int, int]:
 
 
 def _synth_argv(db, districts: int, years: int) -> list[str]:
-    return [sys.executable, "-m", "analytics", "synth", "--db", str(db), "--units", str(districts + 1),
-            "--provinces", "1", "--districts", str(districts), "--years", str(years),
-            "--criteria", str(IMPORT_CRITERIA), "--seed", "11"]
+    return [
+        sys.executable,
+        "-m",
+        "analytics",
+        "synth",
+        "--db",
+        str(db),
+        "--units",
+        str(districts + 1),
+        "--provinces",
+        "1",
+        "--districts",
+        str(districts),
+        "--years",
+        str(years),
+        "--criteria",
+        str(IMPORT_CRITERIA),
+        "--seed",
+        "11",
+    ]
 
 
 def measure_import(work: Path, rows: int, run_child, timeout: float) -> dict:
@@ -190,13 +246,36 @@ def measure_import(work: Path, rows: int, run_child, timeout: float) -> dict:
     if built["status"] or empty["status"]:
         return {"rows": 0, "error": (built["output"] + empty["output"])[-500:]}
     max_mb = str(math.ceil(csv_path.stat().st_size / 1048576) + 1)  # the CLI's limit raised to fit the file
-    result = run_child([sys.executable, "-m", "analytics", "import", str(csv_path), "--level", "district",
-                        "--parent", "01", "--demo", "--max-mb", max_mb, "--db", str(target)], timeout=timeout)
+    result = run_child(
+        [
+            sys.executable,
+            "-m",
+            "analytics",
+            "import",
+            str(csv_path),
+            "--level",
+            "district",
+            "--parent",
+            "01",
+            "--demo",
+            "--max-mb",
+            max_mb,
+            "--db",
+            str(target),
+        ],
+        timeout=timeout,
+    )
     stored = _count_scores(target) if result["status"] == 0 else 0
-    return {"rows": districts * years * IMPORT_CRITERIA, "stored": stored, "seconds": result["seconds"],
-            "rows_per_s": stored / result["seconds"] if stored else None, "peak_mb": result["peak_mb"],
-            "file_mb": csv_path.stat().st_size / 1048576, "status": result["status"],
-            "error": None if stored else result["output"][-400:]}
+    return {
+        "rows": districts * years * IMPORT_CRITERIA,
+        "stored": stored,
+        "seconds": result["seconds"],
+        "rows_per_s": stored / result["seconds"] if stored else None,
+        "peak_mb": result["peak_mb"],
+        "file_mb": csv_path.stat().st_size / 1048576,
+        "status": result["status"],
+        "error": None if stored else result["output"][-400:],
+    }
 
 
 def _count_scores(db: Path) -> int:

@@ -29,8 +29,11 @@ from analytics.store import init_store  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, free_port  # noqa: E402
 
 OVERVIEW_QUERY = "/?year=2020&unit=042&level=district"
-MARKS = {"shell": '[data-testid="stApp"]', "card": '[data-testid="stMetric"]',
-         "chart": '[data-testid="stPlotlyChart"] .main-svg'}
+MARKS = {
+    "shell": '[data-testid="stApp"]',
+    "card": '[data-testid="stMetric"]',
+    "chart": '[data-testid="stPlotlyChart"] .main-svg',
+}
 OBSERVER = """
 window.__marks = {};
 new MutationObserver(() => {
@@ -47,10 +50,27 @@ class MinimalServer(StreamlitServer):
     def __init__(self, port: int):
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "bench" / "minimal_page.py"), "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--server.headless", "true",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "bench" / "minimal_page.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_healthy()
 
 
@@ -72,13 +92,21 @@ def measure(playwright, url: str) -> dict:
 
 def summarise(runs: list[dict]) -> dict:
     keys = [k for k in runs[0] if all(k in r for r in runs)]
-    return {k: {"median": statistics.median(r[k] for r in runs), "min": min(r[k] for r in runs),
-                "max": max(r[k] for r in runs)} for k in keys}
+    return {
+        k: {
+            "median": statistics.median(r[k] for r in runs),
+            "min": min(r[k] for r in runs),
+            "max": max(r[k] for r in runs),
+        }
+        for k in keys
+    }
 
 
 def table(results: dict[str, dict]) -> str:
-    lines = ["| trang | khung app (s) | thẻ đầu tiên (s) | biểu đồ đầu tiên (s) | tin websocket | KB websocket |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        "| trang | khung app (s) | thẻ đầu tiên (s) | biểu đồ đầu tiên (s) | tin websocket | KB websocket |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, stats in results.items():
         cells = [_cell(stats[k], 2 if k in MARKS else 0) for k in ("shell", "card", "chart", "ws_messages", "ws_kb")]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
@@ -100,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         db = Path(tmp) / "cchc.duckdb"
         init_store(db)
         servers = {"trang tối thiểu": MinimalServer(free_port()), "Tổng quan": StreamlitServer(db, free_port())}
-        urls = {"trang tối thiểu": servers["trang tối thiểu"].url + "/",
-                "Tổng quan": servers["Tổng quan"].url + OVERVIEW_QUERY}
+        urls = {
+            "trang tối thiểu": servers["trang tối thiểu"].url + "/",
+            "Tổng quan": servers["Tổng quan"].url + OVERVIEW_QUERY,
+        }
         try:
             with sync_playwright() as pw:
                 for url in urls.values():  # warm the servers (imports, caches) before measuring

@@ -75,7 +75,9 @@ async def wait_for_script(page, timeout: float) -> None:
     await page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     await page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stSkeleton\"]') "
-        "&& !document.querySelector('[data-stale=\"true\"]')", timeout=timeout)
+        "&& !document.querySelector('[data-stale=\"true\"]')",
+        timeout=timeout,
+    )
 
 
 async def overview_reading(page) -> tuple[str, str]:
@@ -124,14 +126,17 @@ async def run_import(browser, base_url: str, import_file: Path, delay: float, ti
         return {"seconds": time.perf_counter() - started, "error": None}
     except Exception as exc:
         await page.screenshot(path=str(SCREENSHOT))
-        return {"seconds": time.perf_counter() - started,
-                "error": f"{type(exc).__name__}: {exc}"[:300] + f" (screenshot: {SCREENSHOT})"}
+        return {
+            "seconds": time.perf_counter() - started,
+            "error": f"{type(exc).__name__}: {exc}"[:300] + f" (screenshot: {SCREENSHOT})",
+        }
     finally:
         await context.close()
 
 
-async def drive(base_url: str, sessions: list[Session], rounds: int, import_file: Path | None, delay: float,
-                timeout: float) -> dict | None:
+async def drive(
+    base_url: str, sessions: list[Session], rounds: int, import_file: Path | None, delay: float, timeout: float
+) -> dict | None:
     from playwright.async_api import async_playwright
 
     async with async_playwright() as pw:
@@ -150,19 +155,24 @@ def summarize(sessions: list[Session], before, after, imported: dict | None) -> 
     for name in PAGES:
         times = sorted(t for s in sessions for t in s.chart_seconds[name])
         if times:
-            lines.append(f"{name}: first painted chart median {statistics.median(times):.2f} s, "
-                         f"worst {times[-1]:.2f} s over {len(times)} loads")
+            lines.append(
+                f"{name}: first painted chart median {statistics.median(times):.2f} s, "
+                f"worst {times[-1]:.2f} s over {len(times)} loads"
+            )
     dialogs = sorted({d for s in sessions for d in s.dialogs})
     if dialogs:  # Streamlit's routing notice on a deep link, not a failure of the page or the load
         lines.append(f"NOTE {sum(len(s.dialogs) for s in sessions)} loads showed a dialog: {'; '.join(dialogs)}")
     allowed = {before, after}
     for s in sessions:
         problems += [f"session {s.index}: {e}" for e in s.errors]
-        problems += [f"session {s.index} saw {seen}, neither {before} nor {after}" for seen in s.seen
-                     if seen not in allowed]
+        problems += [
+            f"session {s.index} saw {seen}, neither {before} nor {after}" for seen in s.seen if seen not in allowed
+        ]
     if imported is not None:
-        lines.append(f"import through the Dữ liệu page: {imported['seconds']:.1f} s; totals before {before}, after "
-                     f"{after}; sessions saw {sorted({x for s in sessions for x in s.seen})}")
+        lines.append(
+            f"import through the Dữ liệu page: {imported['seconds']:.1f} s; totals before {before}, after "
+            f"{after}; sessions saw {sorted({x for s in sessions for x in s.seen})}"
+        )
         if imported["error"]:
             problems.append(f"import: {imported['error']}")
         elif before == after:
@@ -211,9 +221,16 @@ def main(argv=None) -> int:
         threading.Thread(target=server.process.stdout.read, daemon=True).start()  # never let the pipe fill
         sessions = [Session(i) for i in range(args.sessions)]
         try:
-            imported = asyncio.run(drive(server.url, sessions, args.rounds,
-                                         None if args.no_import else args.import_file,
-                                         args.import_delay, args.timeout * 1000))
+            imported = asyncio.run(
+                drive(
+                    server.url,
+                    sessions,
+                    args.rounds,
+                    None if args.no_import else args.import_file,
+                    args.import_delay,
+                    args.timeout * 1000,
+                )
+            )
         finally:
             server.stop()
         after = home_total(db, args.home)

@@ -44,8 +44,14 @@ SIZES = {  # name -> (units, years, criteria); None = the shipped demo store
 }
 IMPORT_ROWS = {"small": 2_000, "demo": 2_000, "mid": 200_000, "national": 1_000_000}
 IMPORT_TIMEOUT = {"small": 120, "demo": 120, "mid": 900, "national": 1200}
-TARGETS = {"call_ms": 150, "page_s": 1.5, "import_rows_s": 150_000, "peak_mb": 2048,
-           "rank_speedup": 3, "unit_speedup": 10}
+TARGETS = {
+    "call_ms": 150,
+    "page_s": 1.5,
+    "import_rows_s": 150_000,
+    "peak_mb": 2048,
+    "rank_speedup": 3,
+    "unit_speedup": 10,
+}
 
 
 @dataclass
@@ -91,12 +97,23 @@ def timed_pair(first, second, runs: int):
 
 
 def machine() -> dict:
-    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                  if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal"))
-    return {"cpu": model, "nproc": os.cpu_count(), "ram_gb": round(mem_kb / 1024 / 1024, 1),
-            "python": platform.python_version()}
+    model = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    return {
+        "cpu": model,
+        "nproc": os.cpu_count(),
+        "ram_gb": round(mem_kb / 1024 / 1024, 1),
+        "python": platform.python_version(),
+    }
 
 
 def max_rss_mb() -> float:
@@ -118,11 +135,16 @@ def run_child(argv: list[str], timeout: float = 1800) -> dict:
         child.returncode = os.waitstatus_to_exitcode(status)
         log.seek(0)
         output = log.read().decode(errors="replace")
-    return {"seconds": time.perf_counter() - started, "peak_mb": usage.ru_maxrss / 1024,
-            "status": child.returncode, "output": output.strip()[-2000:]}
+    return {
+        "seconds": time.perf_counter() - started,
+        "peak_mb": usage.ru_maxrss / 1024,
+        "status": child.returncode,
+        "output": output.strip()[-2000:],
+    }
 
 
 # --- build and import ----------------------------------------------------------------------
+
 
 def build_store(size: str, work: Path) -> tuple[Path, dict]:
     db = work / f"{size}.duckdb"
@@ -131,8 +153,22 @@ def build_store(size: str, work: Path) -> tuple[Path, dict]:
         argv = [sys.executable, "-m", "analytics", "init", "--db", str(db), "--force"]
     else:
         units, years, criteria = SIZES[size]
-        argv = [sys.executable, "-m", "analytics", "synth", "--db", str(db), "--units", str(units),
-                "--years", str(years), "--criteria", str(criteria), "--seed", "7"]
+        argv = [
+            sys.executable,
+            "-m",
+            "analytics",
+            "synth",
+            "--db",
+            str(db),
+            "--units",
+            str(units),
+            "--years",
+            str(years),
+            "--criteria",
+            str(criteria),
+            "--seed",
+            "7",
+        ]
     result = run_child(argv)
     if result["status"] != 0:
         raise SystemExit(f"build failed: {result['output']}")
@@ -141,19 +177,29 @@ def build_store(size: str, work: Path) -> tuple[Path, dict]:
 
 # --- analytics calls beside pandas ---------------------------------------------------------
 
+
 def measure_calls(con, base: PandasBaseline, context: dict, runs: int, report: Report) -> None:
     for case in bench_cases.all_cases(context):
         (duck_time, duck_result), (pandas_time, pandas_result) = timed_pair(
-            lambda c=case: c.duckdb(con), lambda c=case: c.pandas(base), runs)
+            lambda c=case: c.duckdb(con), lambda c=case: c.pandas(base), runs
+        )
         problem = case.compare(duck_result, pandas_result)
         if problem:
             report.mismatches.append(f"{case.name}: {problem}")
-        report.calls.append({"call": case.name, "kind": case.kind, "duckdb": asdict(duck_time),
-                             "pandas": asdict(pandas_time), "ratio": pandas_time.median / duck_time.median,
-                             "match": not problem})
+        report.calls.append(
+            {
+                "call": case.name,
+                "kind": case.kind,
+                "duckdb": asdict(duck_time),
+                "pandas": asdict(pandas_time),
+                "ratio": pandas_time.median / duck_time.median,
+                "match": not problem,
+            }
+        )
 
 
 # --- pages through AppTest -----------------------------------------------------------------
+
 
 def page_files() -> list[str]:
     return sorted(f"app_pages/{p.name}" for p in (ROOT / "app_pages").glob("*.py") if not p.name.startswith("_"))
@@ -174,8 +220,14 @@ def measure_pages(db: Path, home: str, runs: int, report: Report) -> None:
             cold.append(_run_seconds(app))
             warm.append(_run_seconds(app))
             errors += [str(e.value)[:200] for e in app.exception]
-        report.pages.append({"page": page, "cold": asdict(Timing.of(cold)), "warm": asdict(Timing.of(warm)),
-                             "errors": sorted(set(errors))})
+        report.pages.append(
+            {
+                "page": page,
+                "cold": asdict(Timing.of(cold)),
+                "warm": asdict(Timing.of(warm)),
+                "errors": sorted(set(errors)),
+            }
+        )
         if errors:
             report.mismatches.append(f"{page}: {errors[0]}")
 
@@ -187,6 +239,7 @@ def _run_seconds(app) -> float:
 
 
 # --- one size ------------------------------------------------------------------------------
+
 
 def bench_size(size: str, runs: int, work: Path, with_pages: bool, import_rows: int | None) -> Report:
     report = Report(size=size, machine=machine())
@@ -220,29 +273,36 @@ def print_report(report: Report) -> None:
     if not imp:
         print("import: not measured")
     elif imp.get("rows_per_s"):
-        print(f"import {imp['rows']} rows ({imp['file_mb']:.1f} MB) in {imp['seconds']:.1f} s = "
-              f"{imp['rows_per_s']:.0f} rows/s (peak {imp['peak_mb']:.0f} MB)")
+        print(
+            f"import {imp['rows']} rows ({imp['file_mb']:.1f} MB) in {imp['seconds']:.1f} s = "
+            f"{imp['rows_per_s']:.0f} rows/s (peak {imp['peak_mb']:.0f} MB)"
+        )
     else:
         print(f"import of {imp.get('rows')} rows failed: {imp.get('error')}")
     print("\n| call | DuckDB ms median (min–max) | pandas ms median (min–max) | pandas ÷ DuckDB | same answer |")
     print("|---|---|---|---|---|")
     for c in report.calls:
-        print(f"| {c['call']} | {Timing(**c['duckdb']).ms()} | {Timing(**c['pandas']).ms()} | "
-              f"{c['ratio']:.1f}× | {'yes' if c['match'] else 'NO'} |")
+        print(
+            f"| {c['call']} | {Timing(**c['duckdb']).ms()} | {Timing(**c['pandas']).ms()} | "
+            f"{c['ratio']:.1f}× | {'yes' if c['match'] else 'NO'} |"
+        )
     if report.pages:
         print("\n| page (AppTest) | cold s median (min–max) | warm s median | errors |")
         print("|---|---|---|---|")
         for p in report.pages:
             cold, warm = Timing(**p["cold"]), Timing(**p["warm"])
-            print(f"| {p['page']} | {cold.median:.2f} ({cold.low:.2f}–{cold.high:.2f}) | {warm.median:.2f} | "
-                  f"{len(p['errors'])} |")
+            print(
+                f"| {p['page']} | {cold.median:.2f} ({cold.low:.2f}–{cold.high:.2f}) | {warm.median:.2f} | "
+                f"{len(p['errors'])} |"
+            )
     print(f"\npeak RSS of this process: {json.dumps({k: round(v, 1) for k, v in report.memory.items()})}")
 
 
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true",
-                        help="small sizes (demo + small), 2 runs, pages on the first size only: < 1 min")
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes (demo + small), 2 runs, pages on the first size only: < 1 min"
+    )
     parser.add_argument("--size", choices=list(SIZES), action="append", help="size(s) to run")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per call (default 11, quick 2)")
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest page runs")

@@ -106,41 +106,66 @@ FIELD_OFFICE = {"1": "NV", "2": "TP", "3": "VP", "4": "NV", "5": "NV", "6": "TCK
 
 # (code, name, max points, owning office); field maxima are fixed by DESIGN.md.
 DISTRICT_CRITERIA = {
-    "1": [("1.1", "Kế hoạch CCHC năm", 3, "NV"), ("1.2", "Báo cáo CCHC định kỳ", 2, "NV"),
-          ("1.3", "Kiểm tra công tác CCHC", 2, "NV"), ("1.4", "Tuyên truyền CCHC", 2, "TTVHTT"),
-          ("1.5", "Sáng kiến, giải pháp mới trong CCHC", 1, "NV")],
-    "2": [("2.1", "Ban hành VBQPPL đúng trình tự, thủ tục", 2, "TP"),
-          ("2.2", "Kiểm tra, rà soát, hệ thống hóa VBQPPL", 2, "TP"),
-          ("2.3", "Theo dõi thi hành pháp luật", 2, "TP")],
-    "3": [("3.1", "Công bố, công khai TTHC", 3, "VP"),
-          ("3.2", "Thực hiện cơ chế một cửa, một cửa liên thông", 4, "VP"),
-          ("3.3", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", 4, "VP"),
-          ("3.4", "Tiếp nhận, xử lý phản ánh, kiến nghị", 3, "VP")],
-    "4": [("4.1", "Sắp xếp tổ chức bộ máy", 3, "NV"), ("4.2", "Thực hiện quy định về biên chế", 3, "NV"),
-          ("4.3", "Thực hiện phân cấp quản lý", 2, "NV")],
-    "5": [("5.1", "Vị trí việc làm, cơ cấu ngạch công chức", 2, "NV"),
-          ("5.2", "Tuyển dụng, sử dụng CBCCVC", 2, "NV"),
-          ("5.3", "Đào tạo, bồi dưỡng CBCCVC", 3, "NV"),
-          ("5.4", "Kỷ luật, kỷ cương hành chính", 3, "NV")],
-    "6": [("6.1", "Khoán kinh phí, tự chủ tài chính", 3, "TCKH"),
-          ("6.2", "Quy chế chi tiêu nội bộ, quản lý tài sản công", 2, "TCKH"),
-          ("6.3", "Tự chủ tại đơn vị sự nghiệp công lập", 2, "TCKH")],
-    "7": [("7.1", "Ứng dụng công nghệ thông tin", 4, "VHTT"),
-          ("7.2", "Văn bản điện tử, chữ ký số", 3, "VP"),
-          ("7.3", "Sử dụng hòm thư công vụ", 2, "VHTT"),
-          ("7.4", "Dịch vụ công trực tuyến", 3, "VP"),
-          ("7.5", "Áp dụng ISO 9001:2015", 3, "KTHT")],
-    "8": [("8.1", "Sự hài lòng của người dân, tổ chức", 20, "VP"),
-          ("8.2", "Đánh giá của đại biểu, lãnh đạo về CCHC", 10, "NV")],
+    "1": [
+        ("1.1", "Kế hoạch CCHC năm", 3, "NV"),
+        ("1.2", "Báo cáo CCHC định kỳ", 2, "NV"),
+        ("1.3", "Kiểm tra công tác CCHC", 2, "NV"),
+        ("1.4", "Tuyên truyền CCHC", 2, "TTVHTT"),
+        ("1.5", "Sáng kiến, giải pháp mới trong CCHC", 1, "NV"),
+    ],
+    "2": [
+        ("2.1", "Ban hành VBQPPL đúng trình tự, thủ tục", 2, "TP"),
+        ("2.2", "Kiểm tra, rà soát, hệ thống hóa VBQPPL", 2, "TP"),
+        ("2.3", "Theo dõi thi hành pháp luật", 2, "TP"),
+    ],
+    "3": [
+        ("3.1", "Công bố, công khai TTHC", 3, "VP"),
+        ("3.2", "Thực hiện cơ chế một cửa, một cửa liên thông", 4, "VP"),
+        ("3.3", "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn", 4, "VP"),
+        ("3.4", "Tiếp nhận, xử lý phản ánh, kiến nghị", 3, "VP"),
+    ],
+    "4": [
+        ("4.1", "Sắp xếp tổ chức bộ máy", 3, "NV"),
+        ("4.2", "Thực hiện quy định về biên chế", 3, "NV"),
+        ("4.3", "Thực hiện phân cấp quản lý", 2, "NV"),
+    ],
+    "5": [
+        ("5.1", "Vị trí việc làm, cơ cấu ngạch công chức", 2, "NV"),
+        ("5.2", "Tuyển dụng, sử dụng CBCCVC", 2, "NV"),
+        ("5.3", "Đào tạo, bồi dưỡng CBCCVC", 3, "NV"),
+        ("5.4", "Kỷ luật, kỷ cương hành chính", 3, "NV"),
+    ],
+    "6": [
+        ("6.1", "Khoán kinh phí, tự chủ tài chính", 3, "TCKH"),
+        ("6.2", "Quy chế chi tiêu nội bộ, quản lý tài sản công", 2, "TCKH"),
+        ("6.3", "Tự chủ tại đơn vị sự nghiệp công lập", 2, "TCKH"),
+    ],
+    "7": [
+        ("7.1", "Ứng dụng công nghệ thông tin", 4, "VHTT"),
+        ("7.2", "Văn bản điện tử, chữ ký số", 3, "VP"),
+        ("7.3", "Sử dụng hòm thư công vụ", 2, "VHTT"),
+        ("7.4", "Dịch vụ công trực tuyến", 3, "VP"),
+        ("7.5", "Áp dụng ISO 9001:2015", 3, "KTHT"),
+    ],
+    "8": [
+        ("8.1", "Sự hài lòng của người dân, tổ chức", 20, "VP"),
+        ("8.2", "Đánh giá của đại biểu, lãnh đạo về CCHC", 10, "NV"),
+    ],
 }
 COMMUNE_CRITERIA = {
     "1": [("1.1", "Kế hoạch, báo cáo CCHC", 6, "XA"), ("1.2", "Kiểm tra, tuyên truyền CCHC", 6, "XA")],
     "2": [("2.1", "Ban hành văn bản QPPL", 4, "XA"), ("2.2", "Rà soát, theo dõi thi hành pháp luật", 4, "XA")],
-    "3": [("3.1", "Công khai TTHC", 6, "XA"), ("3.2", "Một cửa, một cửa liên thông", 8, "XA"),
-          ("3.3", "Giải quyết hồ sơ đúng hạn", 8, "XA")],
+    "3": [
+        ("3.1", "Công khai TTHC", 6, "XA"),
+        ("3.2", "Một cửa, một cửa liên thông", 8, "XA"),
+        ("3.3", "Giải quyết hồ sơ đúng hạn", 8, "XA"),
+    ],
     "4": [("4.1", "Tổ chức bộ máy, biên chế", 8, "XA")],
-    "5": [("5.1", "Chuẩn hóa công chức cấp xã", 6, "XA"), ("5.2", "Đào tạo, bồi dưỡng", 4, "XA"),
-          ("5.3", "Kỷ luật, kỷ cương", 4, "XA")],
+    "5": [
+        ("5.1", "Chuẩn hóa công chức cấp xã", 6, "XA"),
+        ("5.2", "Đào tạo, bồi dưỡng", 4, "XA"),
+        ("5.3", "Kỷ luật, kỷ cương", 4, "XA"),
+    ],
     "6": [("6.1", "Quản lý, sử dụng ngân sách", 6, "XA"), ("6.2", "Quy chế chi tiêu nội bộ", 4, "XA")],
     "7": [("7.1", "Ứng dụng CNTT, văn bản điện tử", 8, "XA"), ("7.2", "Một cửa điện tử", 8, "XA")],
     "8": [("8.1", "Sự hài lòng của người dân", 10, "XA")],
@@ -154,22 +179,60 @@ LEGAL_SOURCE = "Không có nguồn công khai về thang điểm của tỉnh Ca
 
 # District totals; Bảo Lâm's two are F1/F2, the rest are illustrative.
 DISTRICT_TOTALS = {
-    2019: {"040": 86.45, "042": 81.00, "043": 76.40, "045": 81.20, "047": 82.05,
-           "048": 77.25, "049": 81.85, "051": 83.10, "052": 81.40, "053": 78.10},
-    2020: {"040": 87.62, "042": 73.79, "043": 72.15, "045": 79.18, "047": 82.90,
-           "048": 75.02, "049": 81.40, "051": 84.25, "052": 78.56, "053": 77.35},
+    2019: {
+        "040": 86.45,
+        "042": 81.00,
+        "043": 76.40,
+        "045": 81.20,
+        "047": 82.05,
+        "048": 77.25,
+        "049": 81.85,
+        "051": 83.10,
+        "052": 81.40,
+        "053": 78.10,
+    },
+    2020: {
+        "040": 87.62,
+        "042": 73.79,
+        "043": 72.15,
+        "045": 79.18,
+        "047": 82.90,
+        "048": 75.02,
+        "049": 81.40,
+        "051": 84.25,
+        "052": 78.56,
+        "053": 77.35,
+    },
 }
-SAMPLE_2021_TOTALS = {"040": 88.10, "042": 79.85, "043": 74.85, "045": 80.05, "047": 83.40,
-                      "048": 76.20, "049": 82.15, "051": 85.02, "052": 79.60, "053": 77.90}
+SAMPLE_2021_TOTALS = {
+    "040": 88.10,
+    "042": 79.85,
+    "043": 74.85,
+    "045": 80.05,
+    "047": 83.40,
+    "048": 76.20,
+    "049": 82.15,
+    "051": 85.02,
+    "052": 79.60,
+    "053": 77.90,
+}
 # Bảo Lâm 2020 by field: below the mean of the ten districts on exactly 7, 6, 5 and 3, as footnote 5 of the
 # notice says (F6), and at or above it on every other field (fields_below_mean checks it on every run).
 BAO_LAM_2020_FIELDS = {"1": 8.60, "2": 5.04, "3": 9.40, "4": 6.90, "5": 6.60, "6": 4.20, "7": 8.45, "8": 24.60}
 # Commune totals chosen so the bands are F3/F4 and the mean change is exactly +3,00 (F5).
 COMMUNE_TOTALS = {
-    "01304": (82.50, 84.10), "01290": (76.20, 78.40), "01294": (71.80, 73.05),
-    "01297": (68.40, 70.15), "01303": (66.90, 67.30), "01300": (62.30, 67.85),
-    "01312": (61.75, 66.20), "01296": (60.40, 65.90), "01318": (59.85, 65.40),
-    "01316": (58.90, 65.10), "01315": (57.20, 59.45), "01291": (55.60, 57.10),
+    "01304": (82.50, 84.10),
+    "01290": (76.20, 78.40),
+    "01294": (71.80, 73.05),
+    "01297": (68.40, 70.15),
+    "01303": (66.90, 67.30),
+    "01300": (62.30, 67.85),
+    "01312": (61.75, 66.20),
+    "01296": (60.40, 65.90),
+    "01318": (59.85, 65.40),
+    "01316": (58.90, 65.10),
+    "01315": (57.20, 59.45),
+    "01291": (55.60, 57.10),
     "01309": (54.30, 55.10),
 }
 NO_E_ONE_STOP_2020 = {"01315", "01316", "01296", "01318", "01291", "01300", "01309"}  # footnote 6
@@ -282,58 +345,131 @@ def fields_below_mean(rows: list[dict], year: int = 2020, unit: str = "042") -> 
 
 
 def _score(year, unit, criterion, points_c, is_demo) -> dict:
-    return {"year": year, "unit_code": unit, "criterion_code": criterion, "points": f"{points_c / 100:.2f}",
-            "self_points": "", "is_demo": str(is_demo).lower(), "source": ILLUSTRATIVE if is_demo else NOTICE}
+    return {
+        "year": year,
+        "unit_code": unit,
+        "criterion_code": criterion,
+        "points": f"{points_c / 100:.2f}",
+        "self_points": "",
+        "is_demo": str(is_demo).lower(),
+        "source": ILLUSTRATIVE if is_demo else NOTICE,
+    }
 
 
 def build_units() -> list[dict]:
-    rows = [dict(zip(["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "successor_code"],
-                     PROVINCE))]
+    rows = [
+        dict(
+            zip(["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "successor_code"], PROVINCE)
+        )
+    ]
     for code, name, kind in DISTRICTS:
-        rows.append({"code": code, "name": name, "level": "district", "kind": kind, "parent_code": "04",
-                     "valid_from": DISTRICT_VALID_FROM.get(code, ""), "valid_to": DISTRICT_VALID_TO,
-                     "successor_code": ""})
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "level": "district",
+                "kind": kind,
+                "parent_code": "04",
+                "valid_from": DISTRICT_VALID_FROM.get(code, ""),
+                "valid_to": DISTRICT_VALID_TO,
+                "successor_code": "",
+            }
+        )
     for code, name, kind in COMMUNES:
-        rows.append({"code": code, "name": name, "level": "commune", "kind": kind, "parent_code": "042",
-                     "valid_from": "", "valid_to": "", "successor_code": ""})
+        rows.append(
+            {
+                "code": code,
+                "name": name,
+                "level": "commune",
+                "kind": kind,
+                "parent_code": "042",
+                "valid_from": "",
+                "valid_to": "",
+                "successor_code": "",
+            }
+        )
     return rows
 
 
 def build_criteria() -> tuple[list[dict], list[dict], list[dict]]:
     sets, criteria, bands = [], [], []
     for set_code, level, year_from, year_to, name, tree in CRITERIA_SETS:
-        sets.append({"code": set_code, "level": level, "year_from": year_from, "year_to": year_to,
-                     "name": name, "legal_source": LEGAL_SOURCE, "is_demo": "true"})
+        sets.append(
+            {
+                "code": set_code,
+                "level": level,
+                "year_from": year_from,
+                "year_to": year_to,
+                "name": name,
+                "legal_source": LEGAL_SOURCE,
+                "is_demo": "true",
+            }
+        )
         order = iter(range(1, 1000))
         criteria.append(_criterion(set_code, "TOTAL", "", "Tổng điểm chỉ số CCHC", 100, "", next(order)))
         for field, items in tree.items():
             fmax = sum(m for _, _, m, _ in items)
-            criteria.append(_criterion(set_code, field, "TOTAL", FIELD_NAMES[field], fmax,
-                                       FIELD_OFFICE[field] if level == "district" else "XA", next(order)))
+            criteria.append(
+                _criterion(
+                    set_code,
+                    field,
+                    "TOTAL",
+                    FIELD_NAMES[field],
+                    fmax,
+                    FIELD_OFFICE[field] if level == "district" else "XA",
+                    next(order),
+                )
+            )
             criteria += [_criterion(set_code, c, field, n, m, o, next(order)) for c, n, m, o in items]
-        bands += [{"set_code": set_code, "code": c, "name": n, "min_pct": p, "sort_order": i}
-                  for i, (c, n, p) in enumerate(BANDS, 1)]
+        bands += [
+            {"set_code": set_code, "code": c, "name": n, "min_pct": p, "sort_order": i}
+            for i, (c, n, p) in enumerate(BANDS, 1)
+        ]
     return sets, criteria, bands
 
 
 def _criterion(set_code, code, parent, name, max_points, office, order) -> dict:
-    return {"set_code": set_code, "code": code, "parent_code": parent, "name": name,
-            "max_points": f"{max_points:.2f}", "office_code": office, "sort_order": order}
+    return {
+        "set_code": set_code,
+        "code": code,
+        "parent_code": parent,
+        "name": name,
+        "max_points": f"{max_points:.2f}",
+        "office_code": office,
+        "sort_order": order,
+    }
 
 
 def build_targets() -> list[dict]:
     return [
-        {"year": 2021, "unit_code": "042", "metric": "rank", "comparator": "<=", "value": "5",
-         "is_demo": "false", "source": NOTICE},
-        {"year": 2021, "unit_code": "042", "metric": "commune_staff_trained_pct", "comparator": ">",
-         "value": "70", "is_demo": "false", "source": NOTICE},
+        {
+            "year": 2021,
+            "unit_code": "042",
+            "metric": "rank",
+            "comparator": "<=",
+            "value": "5",
+            "is_demo": "false",
+            "source": NOTICE,
+        },
+        {
+            "year": 2021,
+            "unit_code": "042",
+            "metric": "commune_staff_trained_pct",
+            "comparator": ">",
+            "value": "70",
+            "is_demo": "false",
+            "source": NOTICE,
+        },
     ]
 
 
 def build_indicators() -> list[dict]:
     real = lambda unit, ind, val: _indicator(unit, ind, val, False)  # noqa: E731
-    rows = [real("042", "on_time_pct", 97), real("042", "district_units_on_igate", 12),
-            real("042", "communes_on_igate", 5)]
+    rows = [
+        real("042", "on_time_pct", 97),
+        real("042", "district_units_on_igate", 12),
+        real("042", "communes_on_igate", 5),
+    ]
     for code, _, _ in COMMUNES:
         no_system = code in NO_E_ONE_STOP_2020
         rows.append(_indicator(code, "has_e_one_stop", 0 if no_system else 1, not no_system))
@@ -343,8 +479,14 @@ def build_indicators() -> list[dict]:
 
 
 def _indicator(unit, indicator, value, is_demo) -> dict:
-    return {"year": 2020, "unit_code": unit, "indicator": indicator, "value": str(value),
-            "is_demo": str(is_demo).lower(), "source": ILLUSTRATIVE if is_demo else NOTICE}
+    return {
+        "year": 2020,
+        "unit_code": unit,
+        "indicator": indicator,
+        "value": str(value),
+        "is_demo": str(is_demo).lower(),
+        "source": ILLUSTRATIVE if is_demo else NOTICE,
+    }
 
 
 def sample_2021_rows(rng: random.Random) -> list[dict]:
@@ -353,8 +495,7 @@ def sample_2021_rows(rng: random.Random) -> list[dict]:
     rows = []
     for code, name, _ in DISTRICTS:
         parts = split_total(cents(SAMPLE_2021_TOTALS[code]), list(fmax.values()), profiles[code], rng)
-        rows.append({"code": code, "name": name, "fields": [p / 100 for p in parts],
-                     "total": SAMPLE_2021_TOTALS[code]})
+        rows.append({"code": code, "name": name, "fields": [p / 100 for p in parts], "total": SAMPLE_2021_TOTALS[code]})
     ordered = sorted(rows, key=lambda r: -r["total"])
     for r in rows:
         r["rank"] = 1 + sum(1 for o in ordered if o["total"] > r["total"])

@@ -39,7 +39,9 @@ def _settle(page) -> None:
     wait_for_script(page)
     page.wait_for_function(
         """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                 .every(c => c.querySelector('.main-svg'))""", timeout=30_000)
+                 .every(c => c.querySelector('.main-svg'))""",
+        timeout=30_000,
+    )
     page.wait_for_timeout(800)  # plotly transitions and fonts
 
 
@@ -47,7 +49,8 @@ def _content_height(page) -> int:
     return page.evaluate(
         """() => { const m = document.querySelector('[data-testid="stMain"]');
                    const inner = m && m.firstElementChild;
-                   return Math.max(document.body.scrollHeight, inner ? inner.scrollHeight : 0); }""")
+                   return Math.max(document.body.scrollHeight, inner ? inner.scrollHeight : 0); }"""
+    )
 
 
 def shoot(base_url: str, outdir: Path, browser, shots: dict[str, str] = SHOTS) -> list[Path]:
@@ -59,8 +62,9 @@ def shoot(base_url: str, outdir: Path, browser, shots: dict[str, str] = SHOTS) -
 
 
 def _shoot_one(url: str, stem: Path, browser, width: int, height: int, phone: bool) -> list[Path]:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN",
-                                  is_mobile=phone, has_touch=phone)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="vi-VN", is_mobile=phone, has_touch=phone
+    )
     page = context.new_page()
     page.goto(url)
     _settle(page)

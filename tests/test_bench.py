@@ -57,8 +57,13 @@ def test_the_comparison_catches_a_different_answer(synth_con, baseline):
 
 
 def test_quick_benchmark_ends_with_bench_ok(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(tmp_path)],
-                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--quick", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     lines = result.stdout.strip().splitlines()
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert lines[-1] == "BENCH OK"

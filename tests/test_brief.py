@@ -50,8 +50,10 @@ def test_footnotes_are_real_and_in_the_package(brief, demo_readonly):
     assert footnote_texts(package) == dict(enumerate(summary.footnotes, start=1))
     body = package.read("word/document.xml").decode()
     assert re.findall(r'<w:footnoteReference w:id="(\d+)"/>', body) == [str(n) for n in range(1, 6)]
-    assert ('PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-            'wordprocessingml.footnotes+xml"') in package.read("[Content_Types].xml").decode()
+    assert (
+        'PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'wordprocessingml.footnotes+xml"'
+    ) in package.read("[Content_Types].xml").decode()
     rels = package.read("word/_rels/document.xml.rels").decode()
     assert 'relationships/footnotes" Target="footnotes.xml"' in rels
     assert "<w:footnotePr>" in package.read("word/settings.xml").decode()
@@ -75,8 +77,9 @@ def test_weak_fields_offices_communes_and_plan_tables(brief):
     assert ["Hạng", "Xã, thị trấn", "Tổng điểm", "Xếp loại", "Năm trước", "Thay đổi điểm"] in headers
     plan = tables[[h[0] for h in headers].index("Tiêu chí")]
     assert len(plan.rows) > 1
-    fields = tables[headers.index(["Mã", "Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ", "Bình quân", "Chênh lệch (%)",
-                                   "Cơ quan chủ trì"])]
+    fields = tables[
+        headers.index(["Mã", "Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ", "Bình quân", "Chênh lệch (%)", "Cơ quan chủ trì"])
+    ]
     assert sorted(row.cells[0].text for row in fields.rows[1:5]) == ["3", "5", "6", "7"]  # weakest first (F6)
 
 
@@ -92,8 +95,14 @@ def test_the_charts_are_images_in_the_brief(brief):
 def test_administrative_page_and_font(brief):
     document = docx.Document(io.BytesIO(brief))
     section = document.sections[0]
-    sizes = [section.page_width, section.page_height, section.top_margin, section.bottom_margin,
-             section.left_margin, section.right_margin]
+    sizes = [
+        section.page_width,
+        section.page_height,
+        section.top_margin,
+        section.bottom_margin,
+        section.left_margin,
+        section.right_margin,
+    ]
     assert [round(length.cm, 2) for length in sizes] == [21, 29.7, 2, 2, 3, 2]  # A4; stored in twips
     normal = document.styles["Normal"]
     assert normal.font.name == "Times New Roman" and normal.font.size == Pt(13)

@@ -43,8 +43,10 @@ def test_the_workbook_downloads_from_the_overview_and_opens(app_server, page, ex
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert "Xếp hạng" in book.sheetnames and "Kế hoạch" in book.sheetnames
     rows = [[c.value for c in row][:4] for row in book["Xếp hạng"].iter_rows(min_row=2)]
-    assert rows == [[int(r.rank), r.unit_code, r.unit_name, pytest.approx(r.total, rel=1e-14)]
-                    for r in expected_ranking.itertuples()]
+    assert rows == [
+        [int(r.rank), r.unit_code, r.unit_name, pytest.approx(r.total, rel=1e-14)]
+        for r in expected_ranking.itertuples()
+    ]
     summary = dict(row[:2] for row in book["Tóm tắt"].iter_rows(min_row=2, values_only=True))
     assert "xếp thứ 9/10 huyện, thành phố" in summary["Đánh giá chung"]
 

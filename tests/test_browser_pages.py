@@ -39,8 +39,9 @@ def assert_painted(page):
     assert charts.count() > 0
     for i in range(charts.count()):
         charts.nth(i).locator(".main-svg").first.wait_for(state="attached")
-        marks = charts.nth(i).locator(".bars path, .scatterlayer path, .heatmaplayer image, .sankey path, "
-                                      ".waterfall path, .heatmaplayer path")
+        marks = charts.nth(i).locator(
+            ".bars path, .scatterlayer path, .heatmaplayer image, .sankey path, .waterfall path, .heatmaplayer path"
+        )
         assert marks.count() > 0, f"chart {i} drew no marks"
 
 
@@ -87,8 +88,10 @@ def test_a_link_reopens_the_same_unit_and_year(app_server, page, demo_con):
     assert "Bảng xếp hạng năm 2019" in highlighted
     go_to(page, "Tổng quan")
     shown = metric_values(page)
-    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == (fmt_number(expected.total),
-                                                      fmt_rank(expected["rank"], expected.rank_of))
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == (
+        fmt_number(expected.total),
+        fmt_rank(expected["rank"], expected.rank_of),
+    )
     assert "unit=040" in page.url and "year=2019" in page.url
 
 

@@ -15,9 +15,14 @@ pytestmark = pytest.mark.browser
 
 HOME = "year=2020&unit=042&level=district"
 SIDEBAR_BOX = "document.querySelector('[data-testid=stSidebar]').getBoundingClientRect()"
-PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "locale": "vi-VN",
-         "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
-                       "Chrome/131.0 Mobile Safari/537.36"}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "vi-VN",
+    "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0 Mobile Safari/537.36",
+}
 
 
 @pytest.fixture(scope="module")
@@ -106,8 +111,10 @@ def selectbox_values(page) -> list[str]:
 
 
 def test_the_linked_view_shows_what_the_link_says(app_server, page):
-    page.goto(f"{app_server.url}/tieu-chi?year=2019&unit=042&level=district&ref=threshold&threshold=90"
-              "&measure=gap_pct&field=7&office=VP")
+    page.goto(
+        f"{app_server.url}/tieu-chi?year=2019&unit=042&level=district&ref=threshold&threshold=90"
+        "&measure=gap_pct&field=7&office=VP"
+    )
     wait_for_script(page)
     main = page.locator('[data-testid="stMain"]')
     assert main.get_by_text("Thấp hơn ngưỡng 90% điểm tối đa").count()
@@ -119,9 +126,14 @@ def test_the_linked_view_shows_what_the_link_says(app_server, page):
     assert "điểm tối đa của tiêu chí" in selectbox_values(page)
 
 
-@pytest.mark.parametrize("query, words", [("year=1999&unit=042&level=district", "năm “1999”"),
-                                          ("year=2020&unit=XYZ&level=district", "đơn vị “XYZ”"),
-                                          (f"{HOME}&ref=nowhere", "mốc so sánh “nowhere”")])
+@pytest.mark.parametrize(
+    "query, words",
+    [
+        ("year=1999&unit=042&level=district", "năm “1999”"),
+        ("year=2020&unit=XYZ&level=district", "đơn vị “XYZ”"),
+        (f"{HOME}&ref=nowhere", "mốc so sánh “nowhere”"),
+    ],
+)
 def test_a_link_to_something_gone_says_so_in_one_line(app_server, page, query, words):
     page.goto(f"{app_server.url}/tieu-chi?{query}")
     wait_for_script(page)
@@ -174,8 +186,11 @@ def test_chart_toolbars_speak_vietnamese_even_in_an_english_browser(app_server, 
     page.goto(f"{app_server.url}/xep-hang?{HOME}")
     wait_for_script(page)
     page.locator('[data-testid="stPlotlyChart"]').first.hover()
-    titles = set(page.locator('[data-testid="stPlotlyChart"]').first.locator(".modebar-btn")
-                 .evaluate_all("els => els.map(e => e.getAttribute('data-title'))"))
+    titles = set(
+        page.locator('[data-testid="stPlotlyChart"]')
+        .first.locator(".modebar-btn")
+        .evaluate_all("els => els.map(e => e.getAttribute('data-title'))")
+    )
     assert {"Phóng to vùng chọn", "Kéo", "Về khung ban đầu"} <= titles
     assert not titles & {"Download plot as a PNG", "Zoom", "Pan", "Reset axes"}  # no camera: "Tải ảnh PNG" below
     full_screen = page.locator('.modebar-btn[data-title="Fullscreen"]').first

@@ -9,25 +9,31 @@ from analytics.charts import HOME, NEGATIVE, OTHERS, POSITIVE, TARGET
 
 @pytest.fixture
 def trend():
-    return pd.DataFrame({
-        "year": [2019, 2020, 2019, 2020, 2019, 2020],
-        "unit_code": ["042", "042", "040", "040", "043", "043"],
-        "unit_name": ["Huyện Bảo Lâm"] * 2 + ["Thành phố Cao Bằng"] * 2 + ["Huyện Bảo Lạc"] * 2,
-        "total": [81.0, 73.79, 90.5, 91.2, 78.0, 80.1],
-        "rank": [2, 3, 1, 1, 3, 2],
-        "rank_of": [3] * 6,
-    })
+    return pd.DataFrame(
+        {
+            "year": [2019, 2020, 2019, 2020, 2019, 2020],
+            "unit_code": ["042", "042", "040", "040", "043", "043"],
+            "unit_name": ["Huyện Bảo Lâm"] * 2 + ["Thành phố Cao Bằng"] * 2 + ["Huyện Bảo Lạc"] * 2,
+            "total": [81.0, 73.79, 90.5, 91.2, 78.0, 80.1],
+            "rank": [2, 3, 1, 1, 3, 2],
+            "rank_of": [3] * 6,
+        }
+    )
 
 
 @pytest.fixture
 def matrix():
     rows = []
-    for code, name, pcts in [("042", "Huyện Bảo Lâm", [50, 80]), ("040", "Thành phố Cao Bằng", [90, 95]),
-                             ("043", "Huyện Bảo Lạc", [70, 60])]:
+    for code, name, pcts in [
+        ("042", "Huyện Bảo Lâm", [50, 80]),
+        ("040", "Thành phố Cao Bằng", [90, 95]),
+        ("043", "Huyện Bảo Lạc", [70, 60]),
+    ]:
         for field, fname, mx, pct in [("1", "Chỉ đạo, điều hành", 10, pcts[0]), ("10", "Khác", 20, pcts[1])]:
             rows.append((code, name, field, fname, mx * pct / 100, mx, pct))
-    return pd.DataFrame(rows, columns=["unit_code", "unit_name", "field_code", "field_name", "points",
-                                       "max_points", "pct"])
+    return pd.DataFrame(
+        rows, columns=["unit_code", "unit_name", "field_code", "field_name", "points", "max_points", "pct"]
+    )
 
 
 def trace_for(fig, name):
@@ -64,8 +70,15 @@ def test_unit_history_labels_points_and_rank(trend):
 
 
 def test_ranking_bar_marks_home_and_target():
-    frame = pd.DataFrame({"unit_code": ["040", "043", "042"], "unit_name": ["A", "B", "C"],
-                          "total": [91.2, 80.1, 73.79], "rank": [1, 2, 3], "has_data": [True] * 3})
+    frame = pd.DataFrame(
+        {
+            "unit_code": ["040", "043", "042"],
+            "unit_name": ["A", "B", "C"],
+            "total": [91.2, 80.1, 73.79],
+            "rank": [1, 2, 3],
+            "has_data": [True] * 3,
+        }
+    )
     fig = charts.ranking_bar(frame, "042", target_rank=2)
     assert list(fig.data[0].marker.color) == [OTHERS, OTHERS, HOME]
     assert list(fig.data[0].text) == ["91,20", "80,10", "73,79"]
@@ -73,12 +86,19 @@ def test_ranking_bar_marks_home_and_target():
 
 
 def gaps_frame():
-    return pd.DataFrame({
-        "criterion_code": ["7", "3", "1"], "criterion_name": ["Hiện đại hóa hành chính", "TTHC", "Chỉ đạo"],
-        "points": [9.0, 10.0, 9.5], "max_points": [15.0, 14.0, 10.0], "pct": [60.0, 71.4, 95.0],
-        "reference_points": [11.4, 11.0, 9.0], "reference_pct": [76.0, 78.6, 90.0],
-        "gap_points": [-2.4, -1.0, 0.5], "gap_pct": [-16.0, -7.2, 5.0],
-    })
+    return pd.DataFrame(
+        {
+            "criterion_code": ["7", "3", "1"],
+            "criterion_name": ["Hiện đại hóa hành chính", "TTHC", "Chỉ đạo"],
+            "points": [9.0, 10.0, 9.5],
+            "max_points": [15.0, 14.0, 10.0],
+            "pct": [60.0, 71.4, 95.0],
+            "reference_points": [11.4, 11.0, 9.0],
+            "reference_pct": [76.0, 78.6, 90.0],
+            "gap_points": [-2.4, -1.0, 0.5],
+            "gap_pct": [-16.0, -7.2, 5.0],
+        }
+    )
 
 
 def test_gap_bars_diverge_weakest_on_top():
@@ -118,8 +138,15 @@ def test_field_comparison_one_trace_per_unit(matrix):
 
 
 def test_office_bars_show_lost_and_reachable():
-    summary = pd.DataFrame({"office_code": ["VP", "NV"], "office_name": ["Văn phòng HĐND và UBND", "Phòng Nội vụ"],
-                            "lost_points": [3.0, 5.0], "reachable_points": [2.5, 1.0], "criteria_count": [2, 3]})
+    summary = pd.DataFrame(
+        {
+            "office_code": ["VP", "NV"],
+            "office_name": ["Văn phòng HĐND và UBND", "Phòng Nội vụ"],
+            "lost_points": [3.0, 5.0],
+            "reachable_points": [2.5, 1.0],
+            "criteria_count": [2, 3],
+        }
+    )
     fig = charts.office_bars(summary)
     lost, reachable = fig.data
     assert list(reachable.x) == [2.5, 1.0] and list(reachable.text) == ["2,50", "1,00"]
@@ -127,21 +154,34 @@ def test_office_bars_show_lost_and_reachable():
 
 
 def transitions_frame():
-    return pd.DataFrame({
-        "band_from": ["Tốt", "Khá", "Trung bình", "Trung bình"], "band_to": ["Tốt", "Khá", "Khá", "Trung bình"],
-        "count": [1, 4, 5, 3],
-        "unit_codes": [["01304"], ["a", "b", "c", "d"], ["e", "f", "g", "h", "i"], ["j", "k", "l"]],
-        "unit_names": [["Xã Thạch Lâm"], ["A", "B", "C", "D"], ["Xã Vĩnh Quang", "F", "G", "H", "I"],
-                       ["J", "K", "L"]],
-    })
+    return pd.DataFrame(
+        {
+            "band_from": ["Tốt", "Khá", "Trung bình", "Trung bình"],
+            "band_to": ["Tốt", "Khá", "Khá", "Trung bình"],
+            "count": [1, 4, 5, 3],
+            "unit_codes": [["01304"], ["a", "b", "c", "d"], ["e", "f", "g", "h", "i"], ["j", "k", "l"]],
+            "unit_names": [
+                ["Xã Thạch Lâm"],
+                ["A", "B", "C", "D"],
+                ["Xã Vĩnh Quang", "F", "G", "H", "I"],
+                ["J", "K", "L"],
+            ],
+        }
+    )
 
 
 def test_band_sankey_links_and_names_on_hover():
     fig = charts.band_sankey(transitions_frame(), ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"], 2019, 2020)
     sankey = fig.data[0]
     labels = list(sankey.node.label)
-    assert labels == ["Tốt (2019): 1", "Khá (2019): 4", "Trung bình (2019): 8",
-                      "Tốt (2020): 1", "Khá (2020): 9", "Trung bình (2020): 3"]
+    assert labels == [
+        "Tốt (2019): 1",
+        "Khá (2019): 4",
+        "Trung bình (2019): 8",
+        "Tốt (2020): 1",
+        "Khá (2020): 9",
+        "Trung bình (2020): 3",
+    ]
     assert list(sankey.link.value) == [1, 4, 5, 3]
     flows = [(labels[s], labels[t]) for s, t in zip(sankey.link.source, sankey.link.target)]
     assert flows[2] == ("Trung bình (2019): 8", "Khá (2020): 9")
@@ -149,16 +189,23 @@ def test_band_sankey_links_and_names_on_hover():
 
 
 def test_band_sankey_names_communes_without_a_band():
-    frame = pd.DataFrame({"band_from": [None], "band_to": ["Khá"], "count": [2],
-                          "unit_codes": [["a", "b"]], "unit_names": [["A", "B"]]})
+    frame = pd.DataFrame(
+        {"band_from": [None], "band_to": ["Khá"], "count": [2], "unit_codes": [["a", "b"]], "unit_names": [["A", "B"]]}
+    )
     fig = charts.band_sankey(frame, ["Khá"], 2019, 2020)
     assert list(fig.data[0].node.label) == ["Chưa xếp loại (2019): 2", "Khá (2020): 2"]
 
 
 def test_commune_bars_colour_by_band_and_outline_selection():
-    table = pd.DataFrame({"unit_code": ["01304", "01290", "01315"],
-                          "unit_name": ["Xã Thạch Lâm", "Thị trấn Pác Miầu", "Xã Thái Học"],
-                          "total": [85.0, 70.0, 55.0], "rank": [1, 2, 3], "band": ["Tốt", "Khá", "Trung bình"]})
+    table = pd.DataFrame(
+        {
+            "unit_code": ["01304", "01290", "01315"],
+            "unit_name": ["Xã Thạch Lâm", "Thị trấn Pác Miầu", "Xã Thái Học"],
+            "total": [85.0, 70.0, 55.0],
+            "rank": [1, 2, 3],
+            "band": ["Tốt", "Khá", "Trung bình"],
+        }
+    )
     fig = charts.commune_bars(table, ["Xuất sắc", "Tốt", "Khá", "Trung bình", "Yếu"], selected_code="01290")
     assert [t.name for t in fig.data] == ["Tốt", "Khá", "Trung bình"]
     kha = trace_for(fig, "Khá")
@@ -167,8 +214,16 @@ def test_commune_bars_colour_by_band_and_outline_selection():
 
 
 def test_commune_profile_against_mean():
-    profile = pd.DataFrame({"field_code": ["2", "1"], "field_name": ["QPPL", "Chỉ đạo"], "max_points": [8, 12],
-                            "points": [4.0, 9.0], "pct": [50.0, 75.0], "mean_pct": [60.0, 70.0]})
+    profile = pd.DataFrame(
+        {
+            "field_code": ["2", "1"],
+            "field_name": ["QPPL", "Chỉ đạo"],
+            "max_points": [8, 12],
+            "points": [4.0, 9.0],
+            "pct": [50.0, 75.0],
+            "mean_pct": [60.0, 70.0],
+        }
+    )
     fig = charts.commune_profile_chart(profile, "Xã Thạch Lâm")
     bars, mean = fig.data
     assert list(bars.y) == [75.0, 50.0] and bars.marker.color == HOME
@@ -176,9 +231,13 @@ def test_commune_profile_against_mean():
 
 
 def steps_frame(n=3):
-    return pd.DataFrame({"criterion_code": [f"7.{i}" for i in range(1, n + 1)],
-                         "criterion_name": [f"Tiêu chí {i}" for i in range(1, n + 1)],
-                         "gain": [1.0 + i for i in range(n)]})
+    return pd.DataFrame(
+        {
+            "criterion_code": [f"7.{i}" for i in range(1, n + 1)],
+            "criterion_name": [f"Tiêu chí {i}" for i in range(1, n + 1)],
+            "gain": [1.0 + i for i in range(n)],
+        }
+    )
 
 
 def test_plan_waterfall_runs_from_today_to_the_target():

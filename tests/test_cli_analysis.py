@@ -22,8 +22,14 @@ NO_E_ONE_STOP = {"01315", "01316", "01296", "01318", "01291", "01300", "01309"}
 def run_cli(db, *args, env=None):
     """Run the CLI in a real subprocess: (exit status, stdout, stderr)."""
     full_env = {k: v for k, v in os.environ.items() if k != "CCHC_HOME_UNIT"} | (env or {})
-    done = subprocess.run([sys.executable, "-m", "analytics", *args, "--db", str(db)], cwd=ROOT, env=full_env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "analytics", *args, "--db", str(db)],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     return done.returncode, done.stdout, done.stderr
 
 
@@ -68,8 +74,16 @@ def test_f3_f4_f5_communes_json(db):
 
 def test_f6_gaps_json(db):
     rows = cli_json(db, "gaps", "--year", "2020", "--unit", "Bảo Lâm", "--depth", "1")
-    for key in ["criterion_code", "criterion_name", "depth", "max_points", "points", "reference_points",
-                "gap_points", "owner_office"]:
+    for key in [
+        "criterion_code",
+        "criterion_name",
+        "depth",
+        "max_points",
+        "points",
+        "reference_points",
+        "gap_points",
+        "owner_office",
+    ]:
         assert key in rows[0]
     assert {r["criterion_code"] for r in rows[:4]} == {"7", "6", "5", "3"}
     assert all(r["gap_pct"] < 0 for r in rows[:4])
@@ -107,27 +121,33 @@ def test_home_unit_from_the_environment(db):
     assert [r["criterion_code"] for r in rows] == expected.criterion_code.tolist()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["rank", "--year", "2015"], "Không có dữ liệu cấp huyện năm 2015 (các năm có dữ liệu: 2019, 2020)"),
-    (["gaps", "--unit", "Bảo Lạcc xyz"], "Không tìm thấy đơn vị"),
-    (["plan", "--cap", "peers"], "mức trần không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["rank", "--year", "2015"], "Không có dữ liệu cấp huyện năm 2015 (các năm có dữ liệu: 2019, 2020)"),
+        (["gaps", "--unit", "Bảo Lạcc xyz"], "Không tìm thấy đơn vị"),
+        (["plan", "--cap", "peers"], "mức trần không hợp lệ"),
+    ],
+)
 def test_bad_input_gets_one_vietnamese_line_and_status_2(db, args, message):
     status, out, err = run_cli(db, *args)
     assert status == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
-@pytest.mark.parametrize("args, message", [
-    (["gaps", "--reference", "mean"], "Mốc so sánh không hợp lệ"),
-    (["rank", "--level", "tinh"], "cấp không hợp lệ"),
-    (["plan", "--target-rank", "11"], "Hạng mục tiêu phải từ 1 đến 10"),
-    (["plan", "--target-rank", "0"], "cần một số nguyên dương"),
-    (["plan", "--year", "năm"], "năm không hợp lệ"),
-    (["gaps", "--level", "commune"], "Hãy chọn đơn vị cấp xã bằng --unit"),
-    (["communes", "--parent", "Bảo Lạc"], "Chưa có dữ liệu cấp xã của Huyện Bảo Lạc trong kho"),
-    (["indicators", "--year", "2019"], "Không có chỉ số vận hành của Huyện Bảo Lâm năm 2019"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["gaps", "--reference", "mean"], "Mốc so sánh không hợp lệ"),
+        (["rank", "--level", "tinh"], "cấp không hợp lệ"),
+        (["plan", "--target-rank", "11"], "Hạng mục tiêu phải từ 1 đến 10"),
+        (["plan", "--target-rank", "0"], "cần một số nguyên dương"),
+        (["plan", "--year", "năm"], "năm không hợp lệ"),
+        (["gaps", "--level", "commune"], "Hãy chọn đơn vị cấp xã bằng --unit"),
+        (["communes", "--parent", "Bảo Lạc"], "Chưa có dữ liệu cấp xã của Huyện Bảo Lạc trong kho"),
+        (["indicators", "--year", "2019"], "Không có chỉ số vận hành của Huyện Bảo Lâm năm 2019"),
+    ],
+)
 def test_more_bad_input_in_process(db, args, message, capsys, monkeypatch):
     monkeypatch.delenv("CCHC_HOME_UNIT", raising=False)
     try:
@@ -140,6 +160,7 @@ def test_more_bad_input_in_process(db, args, message, capsys, monkeypatch):
 
 
 # In-process runs of the same entry point (faster) for the options and formats.
+
 
 def _main_json(capsys, *args):
     assert main([*args, "--format", "json"]) == 0
@@ -170,8 +191,9 @@ def test_commune_level_defaults_to_the_home_districts_communes(tiny_db, capsys, 
 
 
 def test_plan_reports_an_unreachable_target(tiny_db, capsys):
-    plan = _main_json(capsys, "plan", "--unit", "C2", "--level", "commune", "--parent", "D1", "--target-rank", "1",
-                      "--year", "2020")
+    plan = _main_json(
+        capsys, "plan", "--unit", "C2", "--level", "commune", "--parent", "D1", "--target-rank", "1", "--year", "2020"
+    )
     assert (plan["reachable"], plan["shortfall"], plan["resulting_rank"]) == (False, 13, 2)
     assert main(["plan", "--unit", "C2", "--level", "commune", "--target-rank", "1", "--year", "2020"]) == 0
     assert "còn thiếu 13,00 điểm" in capsys.readouterr().out
@@ -213,8 +235,12 @@ def test_a_store_without_the_home_unit_needs_explicit_units(tiny_db, capsys, mon
 
 def test_output_piped_into_a_reader_that_stops_early_ends_quietly(db):
     """`python -m analytics plan | head -1`: the reader goes away; no BrokenPipeError traceback."""
-    process = subprocess.Popen([sys.executable, "-m", "analytics", "plan", "--year", "2020", "--db", str(db)],
-                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analytics", "plan", "--year", "2020", "--db", str(db)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     process.stdout.close()  # before the command prints anything: its first write meets a closed pipe
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1

@@ -55,7 +55,9 @@ def test_first_year_has_no_previous(con):
 def test_indicators_and_communes_lacking_one(con):
     table = indicator_table(con, 2020, "D1")
     assert table[["unit_code", "indicator_name", "value"]].values.tolist() == [
-        ["C1", "Có một cửa điện tử", 1], ["C2", "Có một cửa điện tử", 0]]
+        ["C1", "Có một cửa điện tử", 1],
+        ["C2", "Có một cửa điện tử", 0],
+    ]
     # C3 has no record: unknown is not reported as lacking.
     assert communes_lacking(con, 2020, "D1", "has_e_one_stop").unit_code.tolist() == ["C2"]
 

@@ -62,6 +62,7 @@ def table(app, column):
 
 # --- Tổng quan --------------------------------------------------------------------------------
 
+
 def test_overview_shows_points_to_target_and_verdict(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
     gap = targets.target_gap(demo_readonly, 2020, "042")  # the illustrative holder of rank 5 sets the distance
@@ -121,6 +122,7 @@ def test_overview_explains_a_year_without_data(app, demo_store):
 
 # --- Xếp hạng ---------------------------------------------------------------------------------
 
+
 def home_row(frame, name="Huyện Bảo Lâm"):
     return frame[frame["Đơn vị"] == name].iloc[0].to_dict()
 
@@ -129,8 +131,15 @@ def test_ranking_table_shows_change_and_follows_the_year(app):
     open_page(app, "app_pages/ranking.py")
     shown = table(app, "Thay đổi thứ hạng")
     row = home_row(shown)
-    assert row == {"Hạng": 9, "Đơn vị": "Huyện Bảo Lâm", "Tổng điểm": 73.79, "Thay đổi điểm": -7.21,
-                   "Hạng năm trước": 7, "Thay đổi thứ hạng": -2, "Xếp loại": "Khá"}
+    assert row == {
+        "Hạng": 9,
+        "Đơn vị": "Huyện Bảo Lâm",
+        "Tổng điểm": 73.79,
+        "Thay đổi điểm": -7.21,
+        "Hạng năm trước": 7,
+        "Thay đổi thứ hạng": -2,
+        "Xếp loại": "Khá",
+    }
     numeric = ["Hạng", "Tổng điểm", "Thay đổi điểm", "Hạng năm trước", "Thay đổi thứ hạng"]
     assert all(pd.api.types.is_numeric_dtype(shown[c]) for c in numeric)  # sorted as numbers, shown 73,79
     app.sidebar.selectbox(key="year").select(2019).run()
@@ -179,8 +188,7 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
 
 def test_criteria_page_and_paragraph_count_the_same_weak_fields(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
-    shown = re.search(r"Thấp hơn trung bình các đơn vị cùng cấp ở \*\*(\d+)\*\* lĩnh vực: ([^\n]*)",
-                      markdown_text(app))
+    shown = re.search(r"Thấp hơn trung bình các đơn vị cùng cấp ở \*\*(\d+)\*\* lĩnh vực: ([^\n]*)", markdown_text(app))
     listed = {item.split(" (")[0] for item in shown.group(2).split(", ")}
     weak = gaps.weak_fields(demo_readonly, 2020, "042")
     paragraph = summary_paragraph(demo_readonly, 2020, "042")
@@ -233,6 +241,7 @@ def test_criteria_heatmap_follows_the_year(app, demo_readonly):
 
 # --- Cấp xã -----------------------------------------------------------------------------------
 
+
 def test_communes_bands_2020_and_mean_change(app):
     open_page(app, "app_pages/communes.py")
     shown, moved = metrics(app), deltas(app)
@@ -247,8 +256,10 @@ def test_communes_sankey_names_on_hover(app):
     open_page(app, "app_pages/communes.py")
     sankey = figures(app)["Xếp loại các xã: 2019 → 2020"]["data"][0]
     labels = sankey["node"]["label"]
-    flows = {(labels[s], labels[t]): v for s, t, v in
-             zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"])}
+    flows = {
+        (labels[s], labels[t]): v
+        for s, t, v in zip(sankey["link"]["source"], sankey["link"]["target"], sankey["link"]["value"])
+    }
     assert flows[("Trung bình (2019): 8", "Khá (2020): 9")] == 5
     assert "Xã Vĩnh Quang" in " ".join(sankey["link"]["customdata"])
     assert "%{value:d} xã" in sankey["link"]["hovertemplate"]  # "5 xã", not "5.00 xã"
@@ -284,12 +295,16 @@ def test_communes_explain_a_district_without_commune_results(app):
 
 # --- Kế hoạch ---------------------------------------------------------------------------------
 
+
 def test_plan_cards_table_and_waterfall(app, demo_readonly):
     open_page(app, "app_pages/plan.py")
     expected = plan.plan_to_target(demo_readonly, 2020, "042", 5)
     shown = metrics(app)
     assert (shown["Hiện tại"], shown["Điểm của hạng 5"], shown["Điểm cần thêm"]) == (
-        "73,79", fmt_number(expected.target_total), fmt_number(expected.points_needed))
+        "73,79",
+        fmt_number(expected.target_total),
+        fmt_number(expected.points_needed),
+    )
     assert shown["Sau kế hoạch"] == fmt_number(expected.resulting_total)
     steps = table(app, "Tổng điểm lũy kế")
     assert len(steps) == len(expected.steps)
@@ -313,8 +328,9 @@ def test_plan_what_if_sliders_move_total_and_rank(app, demo_readonly):
     app.select_slider(key="whatif_7").set_value(15.0).run()
     app.select_slider(key="whatif_3").set_value(14.0).run()
     field_points = gaps.gaps(demo_readonly, 2020, "042", depth=1).set_index("criterion_code").points
-    expected = plan.what_if(demo_readonly, 2020, "042", {"7": round(15 - field_points["7"], 2),
-                                                     "3": round(14 - field_points["3"], 2)})
+    expected = plan.what_if(
+        demo_readonly, 2020, "042", {"7": round(15 - field_points["7"], 2), "3": round(14 - field_points["3"], 2)}
+    )
     assert metrics(app)["Tổng điểm mới"] == fmt_number(expected.new_total)
     assert metrics(app)["Thứ hạng mới"] == fmt_rank(expected.new_rank, expected.rank_of)
     assert expected.new_rank < 9
@@ -332,6 +348,7 @@ def test_names_from_the_store_are_never_read_as_markdown(app, demo_store):
 
 
 # --- links ----------------------------------------------------------------------------------------
+
 
 def stale_notes(app) -> list[str]:
     return [c.value for c in app.caption if "nay không còn" in c.value]
@@ -359,8 +376,10 @@ def test_page_controls_come_from_the_link(app, demo_readonly):
 
 # --- empty states -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("page_path", ["app_pages/overview.py", "app_pages/ranking.py", "app_pages/criteria.py",
-                                       "app_pages/plan.py"])
+
+@pytest.mark.parametrize(
+    "page_path", ["app_pages/overview.py", "app_pages/ranking.py", "app_pages/criteria.py", "app_pages/plan.py"]
+)
 def test_pages_explain_a_unit_without_data_that_year(app, demo_store, page_path):
     con = connect(demo_store)
     con.execute("DELETE FROM scores WHERE year = 2020 AND unit_code = '042'")
@@ -377,8 +396,13 @@ def test_pages_explain_an_empty_store(app, demo_store):
     bump_data_version(con)
     con.close()
     app.run()
-    for page_path in ["app_pages/overview.py", "app_pages/ranking.py", "app_pages/criteria.py", "app_pages/communes.py",
-                      "app_pages/plan.py"]:
+    for page_path in [
+        "app_pages/overview.py",
+        "app_pages/ranking.py",
+        "app_pages/criteria.py",
+        "app_pages/communes.py",
+        "app_pages/plan.py",
+    ]:
         app.switch_page(page_path).run()
         assert not app.exception, [e.value for e in app.exception]
         assert any("Chưa có" in i.value for i in app.info), page_path

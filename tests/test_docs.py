@@ -40,6 +40,9 @@ def test_every_setting_is_in_the_readme_settings_table_with_its_default():
 
 
 def test_no_module_but_settings_reads_the_environment():
-    readers = [path.relative_to(ROOT).as_posix() for path in (ROOT / "analytics").rglob("*.py")
-               if re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))]
+    readers = [
+        path.relative_to(ROOT).as_posix()
+        for path in (ROOT / "analytics").rglob("*.py")
+        if re.search(r"os\.environ|getenv\(", path.read_text(encoding="utf-8"))
+    ]
     assert readers == ["analytics/settings.py"]

@@ -47,8 +47,16 @@ def expected_rows(frame, columns) -> list[list]:
 
 
 def test_the_workbook_has_every_sheet(book):
-    assert book.sheetnames == ["Tóm tắt", "Xếp hạng", "Lĩnh vực", "Tiêu chí", "Cơ quan", "Tiêu chí theo cơ quan", "Xã",
-                               "Kế hoạch"]
+    assert book.sheetnames == [
+        "Tóm tắt",
+        "Xếp hạng",
+        "Lĩnh vực",
+        "Tiêu chí",
+        "Cơ quan",
+        "Tiêu chí theo cơ quan",
+        "Xã",
+        "Kế hoạch",
+    ]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
         assert sheet.auto_filter.ref.startswith("A1:")
@@ -100,6 +108,7 @@ def test_a_unit_name_starting_with_equals_is_neutralised(demo_store):
 
 # ----- CLI -----------------------------------------------------------------------------------------
 
+
 def test_cli_report_prints_the_paragraph_and_footnotes(demo_store, capsys):
     assert main(["report", "--year", "2020", "--unit", "042", "--db", str(demo_store)]) == 0
     out = capsys.readouterr().out
@@ -117,8 +126,10 @@ def test_cli_report_takes_a_unit_name_and_json(demo_store, capsys):
 
 def test_cli_report_writes_the_docx(demo_store, tmp_path, capsys):
     out = tmp_path / "bao-cao.docx"
-    assert main(["report", "--year", "2020", "--unit", "042", "--docx", str(out), "--no-charts",
-                 "--db", str(demo_store)]) == 0
+    assert (
+        main(["report", "--year", "2020", "--unit", "042", "--docx", str(out), "--no-charts", "--db", str(demo_store)])
+        == 0
+    )
     import docx
 
     assert any("73,79 điểm" in p.text for p in docx.Document(str(out)).paragraphs)

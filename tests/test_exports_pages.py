@@ -1,6 +1,5 @@
 """The reports on the pages (AppTest): the overview paragraph with its copy box, download buttons by each table."""
 
-
 import pytest
 
 from analytics.reports.paragraph import summary_paragraph
@@ -9,15 +8,24 @@ from tests.conftest import open_page
 
 # page -> the download buttons (by key) it must show for the 2020 district view of Bảo Lâm
 BUTTONS = {
-    "app_pages/overview.py": {"download_xlsx", "download_docx", "overview_ranking_png", "overview_history_png",
-                          "overview_offices_png"},
+    "app_pages/overview.py": {
+        "download_xlsx",
+        "download_docx",
+        "overview_ranking_png",
+        "overview_history_png",
+        "overview_offices_png",
+    },
     "app_pages/ranking.py": {"ranking_csv", "ranking_bump_png", "ranking_totals_png", "ranking_fields_png"},
-    "app_pages/criteria.py": {"criteria_fields_csv", "criteria_drill_csv", "criteria_detail_csv", "criteria_fields_png",
-                          "criteria_offices_png"},
+    "app_pages/criteria.py": {
+        "criteria_fields_csv",
+        "criteria_drill_csv",
+        "criteria_detail_csv",
+        "criteria_fields_png",
+        "criteria_offices_png",
+    },
     "app_pages/communes.py": {"communes_csv", "communes_indicators_csv", "communes_bars_png"},
     "app_pages/plan.py": {"plan_csv", "plan_waterfall_png"},
 }
-
 
 
 def button_keys(app) -> set[str]:

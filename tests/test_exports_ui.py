@@ -12,8 +12,9 @@ def exports_app():
 
     con = data.connection()
     exports.summary_block(con, st.session_state.get("year", 2020), "042")
-    exports.csv_button(pd.DataFrame({"unit_name": ["=1+1", "Bảo Lâm"], "total": [1.5, 2.0]}), "Bảng xếp hạng 2020",
-                       key="csv")
+    exports.csv_button(
+        pd.DataFrame({"unit_name": ["=1+1", "Bảo Lâm"], "total": [1.5, 2.0]}), "Bảng xếp hạng 2020", key="csv"
+    )
     exports.xlsx_button(con, 2020, "042")
     exports.docx_button(con, 2020, "042")
 
@@ -58,10 +59,24 @@ def test_csv_numbers_are_rounded_as_the_page_shows_them():
     from analytics.reports.table_files import csv_bytes
     from ui.exports import as_shown
 
-    frame = pd.DataFrame({"unit_name": ["A"], "total": [73.78999999999999], "gap_points": [-1.6774],
-                          "pct": [56.33333], "reference_pct": [75.94999], "rank": [9]})
+    frame = pd.DataFrame(
+        {
+            "unit_name": ["A"],
+            "total": [73.78999999999999],
+            "gap_points": [-1.6774],
+            "pct": [56.33333],
+            "reference_pct": [75.94999],
+            "rank": [9],
+        }
+    )
     shown = as_shown(frame)
-    assert shown.iloc[0].to_dict() == {"unit_name": "A", "total": 73.79, "gap_points": -1.68, "pct": 56.3,
-                                       "reference_pct": 75.9, "rank": 9}
+    assert shown.iloc[0].to_dict() == {
+        "unit_name": "A",
+        "total": 73.79,
+        "gap_points": -1.68,
+        "pct": 56.3,
+        "reference_pct": 75.9,
+        "rank": 9,
+    }
     text = csv_bytes(shown).decode("utf-8-sig")
     assert text.splitlines()[1] == "A,73.79,-1.68,56.3,75.9,9"

@@ -48,9 +48,11 @@ def test_f5_mean_change_of_commune_totals_is_plus_3_0(demo_con):
 
 def test_f6_exactly_fields_7_6_5_3_below_the_provincial_mean(demo_con):
     nodes = node_values(demo_con, 2020, "district", "04")
-    maxima = dict(demo_con.execute(
-        "SELECT code, max_points FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' AND parent_code = 'TOTAL'"
-    ).fetchall())
+    maxima = dict(
+        demo_con.execute(
+            "SELECT code, max_points FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' AND parent_code = 'TOTAL'"
+        ).fetchall()
+    )
     fields = nodes[nodes.criterion_code.isin(maxima)].copy()
     fields["pct"] = fields.value / fields.criterion_code.map(maxima) * 100
     mean = fields.groupby("criterion_code").pct.mean()
@@ -61,21 +63,26 @@ def test_f6_exactly_fields_7_6_5_3_below_the_provincial_mean(demo_con):
 
 def test_f7_operations_2020(demo_con):
     def value(unit, indicator):
-        return demo_con.execute("SELECT value FROM indicators WHERE year = 2020 AND unit_code = ? AND indicator = ?",
-                                [unit, indicator]).fetchone()[0]
+        return demo_con.execute(
+            "SELECT value FROM indicators WHERE year = 2020 AND unit_code = ? AND indicator = ?", [unit, indicator]
+        ).fetchone()[0]
 
     assert value("042", "on_time_pct") == 97
     assert value("042", "district_units_on_igate") == 12
     assert value("042", "communes_on_igate") == 5
-    on_igate = demo_con.execute("SELECT count(*) FROM indicators WHERE year = 2020 AND indicator = 'uses_vnpt_igate' "
-                                "AND value = 1").fetchone()[0]
-    without = demo_con.execute("SELECT unit_code FROM indicators WHERE year = 2020 AND indicator = 'has_e_one_stop' "
-                               "AND value = 0 ORDER BY unit_code").fetchall()
+    on_igate = demo_con.execute(
+        "SELECT count(*) FROM indicators WHERE year = 2020 AND indicator = 'uses_vnpt_igate' AND value = 1"
+    ).fetchone()[0]
+    without = demo_con.execute(
+        "SELECT unit_code FROM indicators WHERE year = 2020 AND indicator = 'has_e_one_stop' "
+        "AND value = 0 ORDER BY unit_code"
+    ).fetchall()
     assert on_igate == 5
     assert {r[0] for r in without} == {"01315", "01316", "01296", "01318", "01291", "01300", "01309"}
 
 
 def test_f8_targets_2021(demo_con):
-    rows = demo_con.execute("SELECT metric, comparator, value FROM targets WHERE year = 2021 AND unit_code = '042' "
-                            "ORDER BY metric").fetchall()
+    rows = demo_con.execute(
+        "SELECT metric, comparator, value FROM targets WHERE year = 2021 AND unit_code = '042' ORDER BY metric"
+    ).fetchall()
     assert rows == [("commune_staff_trained_pct", ">", 70.0), ("rank", "<=", 5.0)]

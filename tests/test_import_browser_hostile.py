@@ -56,7 +56,8 @@ def sign_in(page, password: str = PASSWORD) -> None:
 
 def upload(page, name: str, data: bytes) -> None:
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}])
+        files=[{"name": name, "mimeType": "application/octet-stream", "buffer": data}]
+    )
     page.wait_for_timeout(500)
     wait_for_script(page, 120_000)
 
@@ -76,10 +77,12 @@ def main_text(page) -> str:
 def test_hostile_workbooks_show_a_message_not_a_traceback_and_memory_stays_bounded(server, page):
     open_data_page(page, server)
     sign_in(page)
-    cases = {"o-thua-XFD1048576.xlsx": "có giá trị ở ô XFD1048576",
-             "xml-sai.xlsx": "Tệp Excel bị hỏng hoặc được bảo vệ",
-             "bom-nen.xlsx": "vượt giới hạn 48,0 MB",
-             "ma-hoa-mat-khau.xlsx": "Tệp Excel được đặt mật khẩu"}
+    cases = {
+        "o-thua-XFD1048576.xlsx": "có giá trị ở ô XFD1048576",
+        "xml-sai.xlsx": "Tệp Excel bị hỏng hoặc được bảo vệ",
+        "bom-nen.xlsx": "vượt giới hạn 48,0 MB",
+        "ma-hoa-mat-khau.xlsx": "Tệp Excel được đặt mật khẩu",
+    }
     for name, message in cases.items():
         started = time.monotonic()
         upload(page, name, (HOSTILE / name).read_bytes())

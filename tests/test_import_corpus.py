@@ -33,31 +33,43 @@ GOOD_EXPECTED = {
 
 # file -> (kind, fragments the message must contain: the problem and its place)
 BAD_EXPECTED = {
-    "don-vi-khong-co.csv": ("unknown_unit", ["dòng 4", "cột 'Tên đơn vị'", "Không tìm thấy đơn vị 'Huyện Bảo Lacc'",
-                                             "Có phải 'Huyện Bảo Lạc' (mã 043)?"]),
+    "don-vi-khong-co.csv": (
+        "unknown_unit",
+        ["dòng 4", "cột 'Tên đơn vị'", "Không tìm thấy đơn vị 'Huyện Bảo Lacc'", "Có phải 'Huyện Bảo Lạc' (mã 043)?"],
+    ),
     "tieu-chi-khong-co.csv": ("unknown_criterion", ["dòng 5", "cột 'Mã tiêu chí'", "Không tìm thấy tiêu chí '3.9'"]),
     "khong-phai-so.csv": ("not_a_number", ["dòng 3", "cột 'Lĩnh vực 3'", "'8,O9' không phải là số"]),
     "diem-am.csv": ("negative", ["dòng 5", "cột 'Lĩnh vực 4'", "Điểm âm (−1,50)"]),
     "vuot-toi-da.csv": ("above_maximum", ["dòng 6", "cột 'Lĩnh vực 1'", "12,50 vượt điểm tối đa 10,00"]),
-    "trung-dong.csv": ("duplicate", ["dòng 12", "cột 'Tên đơn vị'",
-                                     "Huyện Bảo Lâm xuất hiện lần nữa (đã có ở dòng 3)"]),
-    "linh-vuc-lech-tieu-chi.csv": ("field_mismatch", ["dòng 14", "cột 'Điểm'",
-                                                      "Điểm lĩnh vực 3 của Huyện Bảo Lâm ghi 11,70",
-                                                      "cộng các tiêu chí con được 11,50"]),
-    "tong-lech-linh-vuc.csv": ("total_mismatch", ["dòng 3", "cột 'Tổng điểm'", "ghi 79,95",
-                                                  "cộng các lĩnh vực được 79,85"]),
-    "xep-hang-sai.csv": ("rank_mismatch", ["dòng 3", "cột 'Xếp hạng'", "Xếp hạng ghi 5",
-                                           "Huyện Bảo Lâm xếp thứ 6/10"]),
+    "trung-dong.csv": (
+        "duplicate",
+        ["dòng 12", "cột 'Tên đơn vị'", "Huyện Bảo Lâm xuất hiện lần nữa (đã có ở dòng 3)"],
+    ),
+    "linh-vuc-lech-tieu-chi.csv": (
+        "field_mismatch",
+        ["dòng 14", "cột 'Điểm'", "Điểm lĩnh vực 3 của Huyện Bảo Lâm ghi 11,70", "cộng các tiêu chí con được 11,50"],
+    ),
+    "tong-lech-linh-vuc.csv": (
+        "total_mismatch",
+        ["dòng 3", "cột 'Tổng điểm'", "ghi 79,95", "cộng các lĩnh vực được 79,85"],
+    ),
+    "xep-hang-sai.csv": ("rank_mismatch", ["dòng 3", "cột 'Xếp hạng'", "Xếp hạng ghi 5", "Huyện Bảo Lâm xếp thứ 6/10"]),
     "nam-ngoai-khoang.csv": ("year_range", ["dòng 2", "cột 'Năm'", "Năm 1921 nằm ngoài khoảng hợp lệ"]),
     "rong.csv": ("empty", ["tệp rong.csv", "Tệp rỗng"]),
-    "khong-co-trang-dung-duoc.xlsx": ("no_table", ["tệp khong-co-trang-dung-duoc.xlsx",
-                                                   "Không có trang tính nào dùng được"]),
+    "khong-co-trang-dung-duoc.xlsx": (
+        "no_table",
+        ["tệp khong-co-trang-dung-duoc.xlsx", "Không có trang tính nào dùng được"],
+    ),
     "thieu-nam.csv": ("missing_year", ["dòng 2", "Không xác định được năm"]),
     "o-trong.csv": ("missing_value", ["dòng 8", "cột 'Lĩnh vực 7'", "Thiếu điểm lĩnh vực 7"]),
-    "ma-ten-khong-khop.csv": ("unit_mismatch", ["dòng 4", "cột 'Tên đơn vị'",
-                                                "Mã đơn vị 042 là 'Huyện Bảo Lâm' nhưng tên ghi 'Huyện Bảo Lạc'"]),
-    "xa-trong-bang-huyen.csv": ("unknown_unit", ["dòng 10", "cột 'Tên đơn vị'", "Không tìm thấy đơn vị 'Xã Lý Bôn'",
-                                                 "cấp huyện thuộc Tỉnh Cao Bằng"]),
+    "ma-ten-khong-khop.csv": (
+        "unit_mismatch",
+        ["dòng 4", "cột 'Tên đơn vị'", "Mã đơn vị 042 là 'Huyện Bảo Lâm' nhưng tên ghi 'Huyện Bảo Lạc'"],
+    ),
+    "xa-trong-bang-huyen.csv": (
+        "unknown_unit",
+        ["dòng 10", "cột 'Tên đơn vị'", "Không tìm thấy đơn vị 'Xã Lý Bôn'", "cấp huyện thuộc Tỉnh Cao Bằng"],
+    ),
     "excel-cu.xls": ("unsupported", ["tệp excel-cu.xls", "(.xls) chưa được hỗ trợ"]),
     "excel-hong.xlsx": ("unreadable", ["tệp excel-hong.xlsx", "Không đọc được tệp Excel"]),
     "chi-co-tieu-de.csv": ("no_data", ["dòng 1", "Không có dòng dữ liệu nào"]),
@@ -70,9 +82,21 @@ def test_the_corpus_is_complete_and_committed():
     assert set(BAD_EXPECTED) == set(BAD_FILES) and len(BAD_FILES) >= 15
     assert all((GOOD / n).is_file() for n in GOOD_FILES) and all((BAD / n).is_file() for n in BAD_FILES)
     kinds = {kind for kind, _ in BAD_EXPECTED.values()} | {"too_large"}  # too_large is made at test time
-    assert {"unknown_unit", "unknown_criterion", "not_a_number", "negative", "above_maximum", "duplicate",
-            "field_mismatch", "total_mismatch", "rank_mismatch", "year_range", "empty", "too_large",
-            "no_table"} <= kinds
+    assert {
+        "unknown_unit",
+        "unknown_criterion",
+        "not_a_number",
+        "negative",
+        "above_maximum",
+        "duplicate",
+        "field_mismatch",
+        "total_mismatch",
+        "rank_mismatch",
+        "year_range",
+        "empty",
+        "too_large",
+        "no_table",
+    } <= kinds
 
 
 def test_bad_files_are_regenerated_identically():
@@ -115,8 +139,12 @@ def test_district_table_gives_bao_lam_79_85_rank_6_of_10(demo_store):
     ranking = stored(demo_store, lambda con: rankings(con, 2021, "district", "04"))
     row = ranking.set_index("unit_code").loc["042"]
     assert (round(row.total, 2), int(row["rank"]), int(row.rank_of)) == (79.85, 6, 10)
-    fields = stored(demo_store, lambda con: dict(con.execute(
-        "SELECT criterion_code, points FROM scores WHERE year = 2021 AND unit_code = '042'").fetchall()))
+    fields = stored(
+        demo_store,
+        lambda con: dict(
+            con.execute("SELECT criterion_code, points FROM scores WHERE year = 2021 AND unit_code = '042'").fetchall()
+        ),
+    )
     assert sorted(fields) == [str(i) for i in range(1, 9)]  # fields only: the total is not stored twice
 
 
@@ -124,8 +152,10 @@ def test_notes_spellings_reach_their_units(demo_store):
     """'TT Pác Miều', 'Hoà An' in NFD, 'TP Cao Bằng', 'THẠCH AN', 'H. Hạ Lang' all find their unit."""
     for name in ("xa-2021-utf8-bom-cham-phay.csv", "huyen-2021-bang-tinh-tieu-de.xlsx"):
         assert main(["import", str(GOOD / name), "--db", str(demo_store)]) == 0
-    have = stored(demo_store, lambda con: {r[0] for r in con.execute(
-        "SELECT DISTINCT unit_code FROM scores WHERE year = 2021").fetchall()})
+    have = stored(
+        demo_store,
+        lambda con: {r[0] for r in con.execute("SELECT DISTINCT unit_code FROM scores WHERE year = 2021").fetchall()},
+    )
     assert {"01290", "051", "040", "053", "048", "049"} <= have
 
 
@@ -183,8 +213,12 @@ def test_year_option_conflicting_with_the_year_column(demo_con):
 
 def test_the_real_cli_exits_non_zero_and_writes_nothing(demo_store):
     before = stored(demo_store, snapshot)
-    result = subprocess.run([sys.executable, "-m", "analytics", "import", str(BAD / "diem-am.csv"), "--db",
-                             str(demo_store)], capture_output=True, text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "import", str(BAD / "diem-am.csv"), "--db", str(demo_store)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     assert result.returncode == 2
     assert "tệp diem-am.csv, dòng 5, cột 'Lĩnh vực 4': Điểm âm (−1,50)" in result.stderr
     assert stored(demo_store, snapshot) == before

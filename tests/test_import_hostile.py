@@ -43,8 +43,11 @@ HOSTILE_EXPECTED = {
     "zip-mat-khau.xlsx": (2, "encrypted", ["xl/worksheets/sheet1.xml", "được đặt mật khẩu"]),
     "deflate64.xlsx": (2, "unreadable", ["nén theo kiểu không hỗ trợ (mã 9)"]),
     "ma-hoa-mat-khau.xlsx": (2, "encrypted", ["Tệp Excel được đặt mật khẩu (mã hóa)"]),
-    "cong-thuc-chua-tinh.xlsx": (2, "formula_without_value", ["80 ô công thức chưa có giá trị đã tính", "D2, E2",
-                                                              "và 70 ô khác"]),
+    "cong-thuc-chua-tinh.xlsx": (
+        2,
+        "formula_without_value",
+        ["80 ô công thức chưa có giá trị đã tính", "D2, E2", "và 70 ô khác"],
+    ),
     "o-gop-du-lieu.xlsx": (2, "merged_data", ["Ô gộp D3:D4 trải trên ô dữ liệu"]),
     "dong-cot-an.xlsx": (0, "hidden_rows", ["1 dòng bị ẩn có dữ liệu: dòng 5"]),
     "trang-an-sau.xlsx": (0, "hidden_sheet", ["Trang 'Huyện 2021' bị ẩn sâu (very hidden"]),
@@ -58,8 +61,9 @@ def run_cli(args: list[str], out: Path) -> tuple[int, str, float, int]:
     """(exit status, stdout + stderr, wall seconds, peak resident KB) of `python -m analytics args`."""
     start = time.monotonic()
     with out.open("wb") as sink:
-        process = subprocess.Popen([sys.executable, "-m", "analytics", *args], cwd=ROOT, stdout=sink,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "analytics", *args], cwd=ROOT, stdout=sink, stderr=subprocess.STDOUT
+        )
         _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     return process.returncode, out.read_text(encoding="utf-8"), time.monotonic() - start, usage.ru_maxrss
@@ -88,15 +92,17 @@ def test_hostile_file_is_refused_or_warned_within_bounds(demo_store, tmp_path, n
     report = json.loads(text)
     named = [p for p in report["problems"] if p["kind"] == kind]
     assert named and any(all(f in p["message"] for f in fragments) for p in named), [
-        p["message"] for p in report["problems"]]
+        p["message"] for p in report["problems"]
+    ]
     assert all(p["suggestion"] for p in named)
     assert snapshot_of(demo_store) == before
 
 
 @pytest.mark.parametrize("name", ["esc-trong-o.csv", "o-thua-XFD1048576.xlsx", "xml-sai.xlsx"])
 def test_the_table_format_prints_no_control_character_and_no_traceback(demo_store, tmp_path, name):
-    code, text, seconds, peak_kb = run_cli(["import", str(HOSTILE / name), "--db", str(demo_store)],
-                                           tmp_path / "out.txt")
+    code, text, seconds, peak_kb = run_cli(
+        ["import", str(HOSTILE / name), "--db", str(demo_store)], tmp_path / "out.txt"
+    )
     assert code == 2
     assert_bounded_and_clean(text, seconds, peak_kb)
     assert "\x1b" not in text and "Chưa nạp gì" in text
@@ -121,8 +127,9 @@ def test_a_file_of_unknown_units_gives_grouped_errors_quickly(demo_store, tmp_pa
 def test_16000_note_columns_give_one_grouped_warning_line(demo_store, tmp_path):
     path = tmp_path / "ghi-chu.csv"
     path.write_bytes(note_columns_bytes())
-    code, text, seconds, peak_kb = run_cli(["import", str(path), "--db", str(demo_store), "--dry-run"],
-                                           tmp_path / "out.txt")
+    code, text, seconds, peak_kb = run_cli(
+        ["import", str(path), "--db", str(demo_store), "--dry-run"], tmp_path / "out.txt"
+    )
     assert code == 0
     assert_bounded_and_clean(text, seconds, peak_kb)
     assert "Cảnh báo (16.000):" in text and "… và 15.990 cảnh báo cùng loại như 'Bỏ qua cột không nhận ra.'" in text
@@ -132,8 +139,9 @@ def test_16000_note_columns_give_one_grouped_warning_line(demo_store, tmp_path):
 def test_json_lists_the_first_thousand_problems_and_counts_them_all(demo_store, tmp_path):
     path = tmp_path / "khong-co-don-vi.csv"
     path.write_bytes(unknown_units_bytes(400_000))
-    code, text, _, _ = run_cli(["import", str(path), "--db", str(demo_store), "--format", "json"],
-                               tmp_path / "out.json")
+    code, text, _, _ = run_cli(
+        ["import", str(path), "--db", str(demo_store), "--format", "json"], tmp_path / "out.json"
+    )
     report = json.loads(text)
     assert code == 2 and len(report["problems"]) == 1000
     assert report["problems_total"] == report["problem_counts"]["unknown_unit"] > 10_000
@@ -142,25 +150,55 @@ def test_json_lists_the_first_thousand_problems_and_counts_them_all(demo_store, 
 def test_scope_inference_is_linear_in_the_rows(tmp_path):
     """Names of communes of 300 districts (no single scope): inferred in seconds, refused with a message."""
     db, long_csv = tmp_path / "synth.duckdb", tmp_path / "codes.csv"
-    subprocess.run([sys.executable, "-m", "analytics", "synth", "--db", str(db), "--units", "6000", "--districts",
-                    "300", "--provinces", "10", "--years", "1", "--criteria", "10", "--csv-level", "commune",
-                    "--csv", str(long_csv)], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analytics",
+            "synth",
+            "--db",
+            str(db),
+            "--units",
+            "6000",
+            "--districts",
+            "300",
+            "--provinces",
+            "10",
+            "--years",
+            "1",
+            "--criteria",
+            "10",
+            "--csv-level",
+            "commune",
+            "--csv",
+            str(long_csv),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     con = connect(db, read_only=True)
     names = dict(con.execute("SELECT code, name FROM units").fetchall())
     con.close()
     lines = long_csv.read_text(encoding="utf-8").splitlines()
     named = tmp_path / "ten-xa.csv"
-    named.write_text("\n".join(["year,unit,criterion,points"] + [
-        ",".join([y, names[u.strip('"')], c, p]) for y, u, c, p in (line.split(",") for line in lines[1:])]),
-        encoding="utf-8")
+    named.write_text(
+        "\n".join(
+            ["year,unit,criterion,points"]
+            + [",".join([y, names[u.strip('"')], c, p]) for y, u, c, p in (line.split(",") for line in lines[1:])]
+        ),
+        encoding="utf-8",
+    )
     code, text, seconds, peak_kb = run_cli(["import", str(named), "--db", str(db), "--dry-run"], tmp_path / "o.txt")
     assert len(lines) > 50_000 and code == 2
     assert_bounded_and_clean(text, seconds, peak_kb)
     assert "khớp với nhiều cấp hoặc nhiều đơn vị cha" in text
 
 
-@pytest.mark.parametrize("option", [["--year", "3000000000"], ["--max-mb", "nan"], ["--max-mb", "inf"],
-                                    ["--max-mb", "0"], ["--year", "20x1"]])
+@pytest.mark.parametrize(
+    "option",
+    [["--year", "3000000000"], ["--max-mb", "nan"], ["--max-mb", "inf"], ["--max-mb", "0"], ["--year", "20x1"]],
+)
 def test_bad_options_are_refused_before_anything_runs(demo_store, tmp_path, option):
     before = snapshot_of(demo_store)
     sample = ROOT / "data" / "samples" / "ket-qua-huyen-2021.csv"
@@ -203,7 +241,6 @@ def split_csv(line: str) -> list[str]:
     return next(csv.reader([line]))
 
 
-
 def test_hidden_marks_are_removed_before_matching_and_each_name_is_warned_once(demo_con):
     from analytics.importing import ImportOptions, analyze
     from tests.data.make_corpus import GOOD
@@ -228,10 +265,13 @@ def test_a_sheet_of_1048576_numbered_rows_stops_at_the_row_limit(demo_store, tmp
     assert "có giá trị ở ô A100001 (dòng 100.001, cột 1), ngoài giới hạn 100.000 dòng × 1.000 cột" in text
 
 
-@pytest.mark.parametrize(("limit", "value", "message"), [
-    ("MAX_AREA", 50, "trải trên 11 dòng × 13 cột = 143 ô, vượt giới hạn 50 ô"),
-    ("MAX_XML_ELEMENTS", 100, "có hơn 100 phần tử (ô, dòng, kể cả ô trống có định dạng), vượt giới hạn"),
-])
+@pytest.mark.parametrize(
+    ("limit", "value", "message"),
+    [
+        ("MAX_AREA", 50, "trải trên 11 dòng × 13 cột = 143 ô, vượt giới hạn 50 ô"),
+        ("MAX_XML_ELEMENTS", 100, "có hơn 100 phần tử (ô, dòng, kể cả ô trống có định dạng), vượt giới hạn"),
+    ],
+)
 def test_the_area_and_element_limits_name_themselves(monkeypatch, limit, value, message):
     """The same limits at a size a clean table passes, lowered so that it does not."""
     from analytics.importing import workbook

@@ -67,7 +67,10 @@ def test_sign_in_upload_preview_confirm_then_the_overview_shows_2021(app):
     assert "Năm mới trong kho: 2021" in texts(app.info)
     units = table_with(app, "Điểm mới")
     assert units.set_index("Đơn vị").loc["Huyện Bảo Lâm", ["Điểm mới", "Hạng mới", "Tình trạng"]].tolist() == [
-        "79,85", "6/10", "Năm mới"]
+        "79,85",
+        "6/10",
+        "Năm mới",
+    ]
     ranking = table_with(app, "So với năm trước")
     assert ranking["Đơn vị"].iloc[0] == "Thành phố Cao Bằng" and ranking["Hạng"].iloc[5] == "6/10"
     assert not app.button(key="import_confirm").disabled
@@ -126,10 +129,13 @@ def test_a_bad_file_lists_its_problems_and_cannot_be_confirmed(app, demo_store):
     assert any("Tệp có 1 lỗi" in t for t in texts(app.error))
     problems = table_with(app, "Vấn đề — gợi ý")
     assert problems[["Mức", "Dòng", "Cột"]].iloc[0].tolist() == ["Lỗi", "6", "Lĩnh vực 1"]
-    assert ("<li>Lỗi, <b>dòng 6, cột &#x27;Lĩnh vực 1&#x27;</b>: 12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — "
-            "Điểm lĩnh vực 1 phải từ 0 đến 10,00.</li>") in "".join(texts(app.html))
-    assert problems["Vấn đề — gợi ý"].iloc[0] == ("12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — "
-                                                   "Điểm lĩnh vực 1 phải từ 0 đến 10,00.")
+    assert (
+        "<li>Lỗi, <b>dòng 6, cột &#x27;Lĩnh vực 1&#x27;</b>: 12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — "
+        "Điểm lĩnh vực 1 phải từ 0 đến 10,00.</li>"
+    ) in "".join(texts(app.html))
+    assert problems["Vấn đề — gợi ý"].iloc[0] == (
+        "12,50 vượt điểm tối đa 10,00 của lĩnh vực 1. — Điểm lĩnh vực 1 phải từ 0 đến 10,00."
+    )
     assert app.button(key="import_confirm").disabled
     assert snapshot_of(demo_store) == before
 
@@ -143,8 +149,10 @@ def test_undo_from_the_history_tab(app):
     assert app.selectbox(key="undo_batch").value == 2
     app.button(key="undo_ask").click().run()  # the first click only asks, saying what undo removes
     assert history["Tình trạng"].iloc[0] == "" and "undo_confirm" in [b.key for b in app.button]
-    assert ("Lô #2 sẽ bị hoàn tác: xóa 80 dòng điểm năm 2021 của 10 đơn vị; không có dòng nào được trả lại "
-            "(lô này không thay thế dữ liệu nào).") in " ".join(texts(app.warning))
+    assert (
+        "Lô #2 sẽ bị hoàn tác: xóa 80 dòng điểm năm 2021 của 10 đơn vị; không có dòng nào được trả lại "
+        "(lô này không thay thế dữ liệu nào)."
+    ) in " ".join(texts(app.warning))
     app.button(key="undo_cancel").click().run()
     assert "undo_confirm" not in [b.key for b in app.button]
     assert table_with(app, "Tệp / thao tác")["Tình trạng"].iloc[0] == ""
@@ -170,8 +178,9 @@ def test_a_clean_file_says_there_is_no_error(app):
 def test_a_file_name_is_shown_as_text_never_as_markdown(app):
     sign_in(app)
     name = "**ĐÃ KIỂM TRA** [Tải bản sửa](www.evil.example) <img src=x onerror=alert(1)>.csv"
-    app.file_uploader[0].upload(name, (ROOT / "tests" / "data" / "bad" / "vuot-toi-da.csv").read_bytes(),
-                                "text/csv").run()
+    app.file_uploader[0].upload(
+        name, (ROOT / "tests" / "data" / "bad" / "vuot-toi-da.csv").read_bytes(), "text/csv"
+    ).run()
     shown = "".join(texts(app.html))
     assert "<b>**ĐÃ KIỂM TRA** [Tải bản sửa](www.evil.example) &lt;img src=x onerror=alert(1)&gt;.csv</b>" in shown
     assert "<a" not in shown and "<img" not in shown and not any("ĐÃ KIỂM TRA" in t for t in texts(app.markdown))

@@ -33,8 +33,23 @@ def stores(tmp_path_factory):
     """(the long CSV of 8 districts × 2 years × 8 criteria, the store holding it, a store with no scores)."""
     work = tmp_path_factory.mktemp("rows")
     csv_path, full, empty = work / "diem.csv", work / "full.duckdb", work / "empty.duckdb"
-    assert main(["synth", "--db", str(full), "--years", str(YEARS), "--csv", str(csv_path), "--csv-level",
-                 "district", *SYNTH]) == 0
+    assert (
+        main(
+            [
+                "synth",
+                "--db",
+                str(full),
+                "--years",
+                str(YEARS),
+                "--csv",
+                str(csv_path),
+                "--csv-level",
+                "district",
+                *SYNTH,
+            ]
+        )
+        == 0
+    )
     assert main(["synth", "--db", str(empty), "--years", "0", *SYNTH]) == 0
     return csv_path.read_bytes(), full, empty
 
@@ -45,6 +60,7 @@ def copy_of(tmp_path):
         target = tmp_path / f"{store.stem}-{len(list(tmp_path.iterdir()))}.duckdb"
         shutil.copy(store, target)
         return target
+
     return copy
 
 
@@ -97,8 +113,10 @@ def test_a_replacing_file_previews_exactly_the_scores_it_changes(stores):
     assert fast.ok and slow.ok and fast.problems == slow.problems and fast.rows == slow.rows
     assert fast.preview.units.equals(slow.preview.units) and fast.preview.changes.equals(slow.preview.changes)
     changes = fast.preview.changes
-    got = sorted((int(r.year), r.unit_code, r.criterion_code, r.old_points, r.new_points)
-                 for r in changes.itertuples(index=False))
+    got = sorted(
+        (int(r.year), r.unit_code, r.criterion_code, r.old_points, r.new_points)
+        for r in changes.itertuples(index=False)
+    )
     year, unit, code, points = changed
     r_year, r_unit, r_code, r_points = removed
     assert len(got) == 2
@@ -106,9 +124,17 @@ def test_a_replacing_file_previews_exactly_the_scores_it_changes(stores):
     assert got[1][:4] == (int(r_year), r_unit, r_code, float(r_points)) and got[1][4] != got[1][4]  # NaN
     units = fast.preview.units.set_index(["year", "unit_code"])
     assert units.loc[(int(year), unit), ["status", "rows_added", "rows_changed", "rows_removed"]].tolist() == [
-        STATUS_REPLACED, 0, 1, 0]
+        STATUS_REPLACED,
+        0,
+        1,
+        0,
+    ]
     assert units.loc[(int(r_year), r_unit), ["status", "rows_added", "rows_changed", "rows_removed"]].tolist() == [
-        STATUS_REPLACED, 0, 0, 1]
+        STATUS_REPLACED,
+        0,
+        0,
+        1,
+    ]
     others = units.drop([(int(year), unit), (int(r_year), r_unit)])
     assert set(others.status) == {STATUS_SAME} and (others.delta_total == 0).all()
     assert (others.old_rank.notna()).all() and len(units) == 8 * YEARS
@@ -121,7 +147,8 @@ def test_a_new_year_previews_every_row_as_added_with_the_unit_names(stores):
     changes, units = fast.preview.changes, fast.preview.units
     assert len(changes) == len(fast.rows) == 8 * YEARS * 8 and changes.old_points.isna().all()
     assert list(zip(changes.year, changes.unit_code, changes.criterion_code, changes.new_points)) == [
-        r[:4] for r in fast.rows]
+        r[:4] for r in fast.rows
+    ]
     con = connect(empty, read_only=True)
     names = dict(con.execute("SELECT code, name FROM units").fetchall())
     con.close()
@@ -137,8 +164,9 @@ def test_the_previewed_rankings_are_the_rankings_after_the_commit(stores, copy_o
     new = edited(data)[0] if replacing else data
     con = connect(store)
     try:
-        analysis, batch_id = analyze_and_commit(con, "diem.csv", new, ImportOptions(**OPTIONS, replace=replacing),
-                                                "pytest")
+        analysis, batch_id = analyze_and_commit(
+            con, "diem.csv", new, ImportOptions(**OPTIONS, replace=replacing), "pytest"
+        )
         assert batch_id is not None and len(analysis.years) == YEARS
         assert sorted(analysis.preview.rankings) == [(y, "district", "01") for y in analysis.years]
         for (year, level, parent), frame in analysis.preview.rankings.items():
@@ -195,12 +223,15 @@ def test_analyze_and_commit_writes_nothing_when_the_file_has_an_error(stores, co
         con.close()
 
 
-@pytest.mark.parametrize("text", [
-    "year,unit,criterion,points\n" + "2020,042,1.1,3.5\n" * 5000,
-    "a;b;c\r\n\r\n" + "x;" * 3000 + "\r\n" + "1;2;3\r\n" * 200,
-    "\n\n\n" + "a,b\tc\n" * 30 + "\n" * 9000 + "d\te\tf\n" * 100,
-    "h1,h2\n1,2",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "year,unit,criterion,points\n" + "2020,042,1.1,3.5\n" * 5000,
+        "a;b;c\r\n\r\n" + "x;" * 3000 + "\r\n" + "1;2;3\r\n" * 200,
+        "\n\n\n" + "a,b\tc\n" * 30 + "\n" * 9000 + "d\te\tf\n" * 100,
+        "h1,h2\n1,2",
+    ],
+)
 def test_the_head_of_a_text_gives_what_the_whole_text_gives(text):
     head = _head(text, SEPARATOR_LINES)
     assert text.startswith(head) and detect_separator(head) == detect_separator(text)

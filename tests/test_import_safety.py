@@ -19,8 +19,14 @@ SAMPLE = ROOT / "data" / "samples" / "ket-qua-huyen-2021.csv"
 
 def start_import(db, path, pause: float, extra_env: dict | None = None) -> subprocess.Popen:
     env = {**os.environ, PAUSE_ENV: str(pause), **(extra_env or {})}
-    return subprocess.Popen([sys.executable, "-m", "analytics", "import", str(path), "--db", str(db)], cwd=ROOT,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "analytics", "import", str(path), "--db", str(db)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_until_paused(process: subprocess.Popen) -> None:
@@ -53,8 +59,12 @@ def test_two_processes_at_once_apply_both_or_one_never_a_mix(demo_store, tmp_pat
     before = snapshot_of(demo_store)
     first = start_import(demo_store, year_file(tmp_path, 2021), pause=3)
     wait_until_paused(first)
-    second = subprocess.run([sys.executable, "-m", "analytics", "import", str(year_file(tmp_path, 2022)), "--db",
-                             str(demo_store)], cwd=ROOT, capture_output=True, text=True)
+    second = subprocess.run(
+        [sys.executable, "-m", "analytics", "import", str(year_file(tmp_path, 2022)), "--db", str(demo_store)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     first.wait(timeout=60)
     assert first.returncode == 0
     after = snapshot_of(demo_store)
@@ -150,8 +160,10 @@ def test_two_threads_importing_a_long_file_of_the_same_year_apply_it_once(demo_c
     refused or finds the year taken, and the store holds the file's rows once."""
     monkeypatch.setenv(PAUSE_ENV, "0.5")
     data, results = LONG_FILE.read_bytes(), {}
-    threads = [threading.Thread(target=_analyze_and_commit_in_thread, args=(demo_con, name, data, results))
-               for name in ("a.csv", "b.csv")]
+    threads = [
+        threading.Thread(target=_analyze_and_commit_in_thread, args=(demo_con, name, data, results))
+        for name in ("a.csv", "b.csv")
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -28,8 +28,10 @@ def long_csv(tmp_path_factory):
     """(a long CSV of 12 districts × 2 years × 10 criteria, a store with the same tree and no scores)."""
     work = tmp_path_factory.mktemp("speed")
     csv_path, source, target = work / "diem.csv", work / "source.duckdb", work / "target.duckdb"
-    assert main(["synth", "--db", str(source), "--years", "2", "--csv", str(csv_path), "--csv-level", "district",
-                 *SYNTH]) == 0
+    assert (
+        main(["synth", "--db", str(source), "--years", "2", "--csv", str(csv_path), "--csv-level", "district", *SYNTH])
+        == 0
+    )
     assert main(["synth", "--db", str(target), "--years", "0", *SYNTH]) == 0
     return csv_path.read_bytes(), target
 
@@ -49,7 +51,11 @@ def same_analysis(fast, slow) -> None:
     assert fast.rows == slow.rows and len(fast.rows) == 12 * 2 * 10
     assert fast.problems == slow.problems
     assert (fast.is_demo, fast.sheets, fast.encoding, fast.separator) == (
-        slow.is_demo, slow.sheets, slow.encoding, slow.separator)
+        slow.is_demo,
+        slow.sheets,
+        slow.encoding,
+        slow.separator,
+    )
     assert fast.preview.units.equals(slow.preview.units)
     assert fast.preview.changes.equals(slow.preview.changes)
     assert fast.preview.rankings.keys() == slow.preview.rankings.keys()
@@ -60,8 +66,10 @@ def test_only_a_clean_long_csv_takes_the_fast_path(long_csv):
     data, store = long_csv
     con = connect(store, read_only=True)
     try:
-        taken = [analyze_fast(con, "diem.csv", d, ImportOptions(**OPTIONS), ProblemList("diem.csv")) is not None
-                 for d in (data, data + b"\n\n", b"Bang diem\n" + data, data.replace(b",", b";"))]
+        taken = [
+            analyze_fast(con, "diem.csv", d, ImportOptions(**OPTIONS), ProblemList("diem.csv")) is not None
+            for d in (data, data + b"\n\n", b"Bang diem\n" + data, data.replace(b",", b";"))
+        ]
     finally:
         con.close()
     assert taken == [True, False, False, False]

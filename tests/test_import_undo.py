@@ -72,8 +72,10 @@ def test_replace_then_undo_puts_back_the_replaced_rows_exactly(demo_con):
     batch = load(demo_con, sample_for(2020), replace=True)
     row = rankings(demo_con, 2020, "district", "04").set_index("unit_code").loc["042"]
     assert round(row.total, 2) == 79.85
-    assert demo_con.execute("SELECT count(*) FROM replaced_scores WHERE replaced_by_batch_id = ?",
-                            [batch]).fetchone()[0] > 0
+    assert (
+        demo_con.execute("SELECT count(*) FROM replaced_scores WHERE replaced_by_batch_id = ?", [batch]).fetchone()[0]
+        > 0
+    )
     undo_id = undo_batch(demo_con, batch, "pytest")
     after = snapshot(demo_con)
     assert_restored(before, after, batch, undo_id)
@@ -94,8 +96,12 @@ def test_a_replaced_batch_is_undone_after_the_batch_that_replaced_it(demo_con):
     final = snapshot(demo_con)
     for table in set(DATA_TABLES) - set(AUDIT_TABLES):
         assert final[table] == before[table], table
-    assert {r[0] for r in final["batches"]} - {r[0] for r in before["batches"]} == {first, second, undo_first,
-                                                                                   undo_second}
+    assert {r[0] for r in final["batches"]} - {r[0] for r in before["batches"]} == {
+        first,
+        second,
+        undo_first,
+        undo_second,
+    }
 
 
 def test_what_cannot_be_undone(demo_con):
@@ -117,7 +123,13 @@ def test_history_records_file_hash_rows_actor_mode_and_undo(demo_con):
     frame = history(demo_con).set_index("id")
     row = frame.loc[batch]
     assert (row.source_name, row.sha256, row.row_count, row.actor, row.kind, row["mode"]) == (
-        "ket-qua-huyen-2021.csv", hashlib.sha256(data).hexdigest(), 80, "pytest", "import", "insert")
+        "ket-qua-huyen-2021.csv",
+        hashlib.sha256(data).hexdigest(),
+        80,
+        "pytest",
+        "import",
+        "insert",
+    )
     assert row.note == "Năm 2021; 10 đơn vị" and bool(row.can_undo)
     undo_id = undo_batch(demo_con, batch, "pytest")
     frame = history(demo_con).set_index("id")

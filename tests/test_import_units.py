@@ -29,31 +29,51 @@ from tests.data.make_corpus import to_cp1258
 TABLE = "Tên đơn vị;Lĩnh vực 1;Tổng điểm\nHuyện Hòa An;7,90;85,02\n"
 
 
-@pytest.mark.parametrize("encode, encoding", [
-    (lambda t: t.encode("utf-8"), "utf-8"),
-    (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8-sig"),
-    (lambda t: t.encode("utf-16"), "utf-16"),
-    (lambda t: t.encode("utf-16-le"), "utf-16-le"),
-    (to_cp1258, "cp1258"),
-])
+@pytest.mark.parametrize(
+    "encode, encoding",
+    [
+        (lambda t: t.encode("utf-8"), "utf-8"),
+        (lambda t: codecs.BOM_UTF8 + t.encode("utf-8"), "utf-8-sig"),
+        (lambda t: t.encode("utf-16"), "utf-16"),
+        (lambda t: t.encode("utf-16-le"), "utf-16-le"),
+        (to_cp1258, "cp1258"),
+    ],
+)
 def test_every_accepted_encoding_reads_the_same_nfc_text(encode, encoding):
     text, found = decode_text(encode(TABLE))
     assert (text, found) == (TABLE, encoding)
 
 
-@pytest.mark.parametrize("text, separator", [
-    ("a;b;c\n1,5;2,5;3\n", ";"), ("a,b,c\n1.5,2.5,3\n", ","), ("a\tb\tc\n1,5\t2\t3\n", "\t"),
-    ('TIÊU ĐỀ, NĂM 2021\na,b\n"1,5","2,5"\n', ","),
-])
+@pytest.mark.parametrize(
+    "text, separator",
+    [
+        ("a;b;c\n1,5;2,5;3\n", ";"),
+        ("a,b,c\n1.5,2.5,3\n", ","),
+        ("a\tb\tc\n1,5\t2\t3\n", "\t"),
+        ('TIÊU ĐỀ, NĂM 2021\na,b\n"1,5","2,5"\n', ","),
+    ],
+)
 def test_separator_detection(text, separator):
     assert detect_separator(text) == separator
 
 
-@pytest.mark.parametrize("cell, decimal, value", [
-    ("73,79", ",", 73.79), ("73.79", ",", 73.79), ("73.79", ".", 73.79), ("1.234,5", ",", 1234.5),
-    ("1,234.5", ".", 1234.5), ("1.234", ",", 1234.0), ("1,234", ".", 1234.0), (" 8 ", ",", 8.0),
-    ("−1,5", ",", -1.5), (13.4, ",", 13.4), (None, ",", None), ("1.234.567", ",", 1234567.0),
-])
+@pytest.mark.parametrize(
+    "cell, decimal, value",
+    [
+        ("73,79", ",", 73.79),
+        ("73.79", ",", 73.79),
+        ("73.79", ".", 73.79),
+        ("1.234,5", ",", 1234.5),
+        ("1,234.5", ".", 1234.5),
+        ("1.234", ",", 1234.0),
+        ("1,234", ".", 1234.0),
+        (" 8 ", ",", 8.0),
+        ("−1,5", ",", -1.5),
+        (13.4, ",", 13.4),
+        (None, ",", None),
+        ("1.234.567", ",", 1234567.0),
+    ],
+)
 def test_numbers_as_files_write_them(cell, decimal, value):
     assert parse_number(cell, decimal) == value
 
@@ -70,29 +90,51 @@ def test_a_two_decimal_point_value_reads_back_in_both_styles(value):
     assert parse_number(text.replace(".", ","), ",") == float(text) == parse_number(text, ".")
 
 
-@pytest.mark.parametrize("label, role, code", [
-    ("Năm", "year", None), ("STT", "stt", None), ("Mã đơn vị", "unit_code", None), ("TÊN ĐƠN VỊ", "unit", None),
-    ("Lĩnh vực 3", "node", "3"), ("LV 7", "node", "7"), ("Lĩnh vực IV", "node", "4"), ("3.1 (tối đa 3)", "node", "3.1"),
-    ("1. Công tác chỉ đạo, điều hành CCHC", "node", "1"), ("Tổng điểm", "total", None), ("Chỉ số", "total", None),
-    ("Xếp hạng", "rank", None), ("Hạng", "rank", None), ("Điểm tự chấm", "self_points", None),
-    ("Ghi chú", "ignore", None), ("Cột lạ", None, None),
-])
+@pytest.mark.parametrize(
+    "label, role, code",
+    [
+        ("Năm", "year", None),
+        ("STT", "stt", None),
+        ("Mã đơn vị", "unit_code", None),
+        ("TÊN ĐƠN VỊ", "unit", None),
+        ("Lĩnh vực 3", "node", "3"),
+        ("LV 7", "node", "7"),
+        ("Lĩnh vực IV", "node", "4"),
+        ("3.1 (tối đa 3)", "node", "3.1"),
+        ("1. Công tác chỉ đạo, điều hành CCHC", "node", "1"),
+        ("Tổng điểm", "total", None),
+        ("Chỉ số", "total", None),
+        ("Xếp hạng", "rank", None),
+        ("Hạng", "rank", None),
+        ("Điểm tự chấm", "self_points", None),
+        ("Ghi chú", "ignore", None),
+        ("Cột lạ", None, None),
+    ],
+)
 def test_header_vocabulary(label, role, code):
     assert classify(label, set()) == (role, code)
 
 
 def test_a_two_row_header_under_merged_cells_and_a_numbering_row():
-    data = ("BẢNG KẾT QUẢ NĂM 2021\n\nSTT;Đơn vị;Điểm các lĩnh vực;;Tổng điểm\nSTT;Đơn vị;1;2;Tổng điểm\n"
-            "(1);(2);(3);(4);(5)\n1;Hòa An;7,90;5,07;12,97\n\nNgười lập biểu\n").encode()
+    data = (
+        "BẢNG KẾT QUẢ NĂM 2021\n\nSTT;Đơn vị;Điểm các lĩnh vực;;Tổng điểm\nSTT;Đơn vị;1;2;Tổng điểm\n"
+        "(1);(2);(3);(4);(5)\n1;Hòa An;7,90;5,07;12,97\n\nNgười lập biểu\n"
+    ).encode()
     sheet = read_file("a.csv", data).sheets[0]
     layout = find_layout(sheet, set())
-    assert [(c.role, c.code) for c in layout.columns] == [("stt", None), ("unit", None), ("node", "1"),
-                                                          ("node", "2"), ("total", None)]
+    assert [(c.role, c.code) for c in layout.columns] == [
+        ("stt", None),
+        ("unit", None),
+        ("node", "1"),
+        ("node", "2"),
+        ("total", None),
+    ]
     assert (layout.kind, layout.header_line, layout.title) == ("table", 4, "BẢNG KẾT QUẢ NĂM 2021")
     assert [(r.line, r.after_gap) for r in layout.rows] == [(6, False), (8, True)]
 
 
 # --- who may write -----------------------------------------------------------------------------
+
 
 def test_the_hash_is_salted_and_verifies_only_the_password():
     first, second = hash_password("mật khẩu dài"), hash_password("mật khẩu dài")
@@ -147,6 +189,7 @@ def test_hash_password_cli(capsys, monkeypatch):
 
 
 # --- templates -------------------------------------------------------------------------------
+
 
 def test_the_xlsx_template_lists_units_criteria_maxima_and_validates_the_range(demo_con):
     from openpyxl import load_workbook

@@ -54,11 +54,16 @@ def _store(path: Path, trees_by_year, units, scores):
     insert_units(con, [(unit, f"Huyện {unit}", "district", "huyện", "Q" if unit == "Q0" else "P") for unit in units])
     insert_set(con, "H", "district", 2020, trees_by_year[2020])
     insert_set(con, "H2", "district", 2021, trees_by_year[2021])
-    rows = [(year, unit, code, points, demo) for (year, unit), by_code in scores.items()
-            for code, (points, demo) in by_code.items()]
+    rows = [
+        (year, unit, code, points, demo)
+        for (year, unit), by_code in scores.items()
+        for code, (points, demo) in by_code.items()
+    ]
     if rows:
-        con.executemany("INSERT INTO scores (year, unit_code, criterion_code, points, is_demo, batch_id) "
-                        "VALUES (?, ?, ?, ?, ?, 1)", rows)
+        con.executemany(
+            "INSERT INTO scores (year, unit_code, criterion_code, points, is_demo, batch_id) VALUES (?, ?, ?, ?, ?, 1)",
+            rows,
+        )
     return con
 
 
@@ -87,11 +92,19 @@ def test_python_node_values_agree_with_the_sql_totals_and_the_pandas_baseline(ex
 
 def test_a_field_total_given_beside_its_criteria_is_counted_once():
     parent_of = {"TOTAL": None, "1": "TOTAL", "1.1": "1", "1.2": "1", "2": "TOTAL"}
-    rows = [("U", "1", 30.0, False), ("U", "1.1", 12.0, False), ("U", "1.2", 15.5, True), ("U", "2", 40.0, False),
-            ("U", "TOTAL", 90.0, False), ("V", "TOTAL", 70.0, False), ("V", "9", 5.0, False)]
+    rows = [
+        ("U", "1", 30.0, False),
+        ("U", "1.1", 12.0, False),
+        ("U", "1.2", 15.5, True),
+        ("U", "2", 40.0, False),
+        ("U", "TOTAL", 90.0, False),
+        ("V", "TOTAL", 70.0, False),
+        ("V", "9", 5.0, False),
+    ]
     lowest = lowest_rows(rows, parent_of)
-    assert sorted(lowest) == sorted([("U", "1.1", 12.0, False), ("U", "1.2", 15.5, True), ("U", "2", 40.0, False),
-                                     ("V", "TOTAL", 70.0, False)])
+    assert sorted(lowest) == sorted(
+        [("U", "1.1", 12.0, False), ("U", "1.2", 15.5, True), ("U", "2", 40.0, False), ("V", "TOTAL", 70.0, False)]
+    )
     sums = node_sums(lowest, parent_of)
     assert sums[("U", "1")] == (27.5, True) and sums[("U", "TOTAL")] == (67.5, True)
     assert sums[("V", "TOTAL")] == (70.0, False) and ("V", "1") not in sums

@@ -66,7 +66,7 @@ def test_section_two_lists_each_office_in_the_notice_order_with_its_tasks(docume
     assert [texts[i] for i in headings] == [f"{n}. {names[c]}" for n, c in enumerate(offices, start=1)]
     bounds = [*headings, texts.index(next(t for t in texts if t.startswith("Thừa lệnh")))]
     for (begin, end), code in zip(zip(bounds, bounds[1:]), offices):
-        paragraphs = texts[begin + 1:end]
+        paragraphs = texts[begin + 1 : end]
         mine = tasks[tasks.office_code == code].sort_values(["sort_order", "id"])
         assert len(paragraphs) == len(mine) and document.paragraphs[begin].runs[0].bold
         for paragraph, title in zip(paragraphs, mine.title):
@@ -96,8 +96,25 @@ def test_the_illustrative_data_is_said(document):
 
 def test_command_line_writes_the_same_notice(tmp_path, demo_store):
     out = tmp_path / "thong-bao.docx"
-    result = subprocess.run([sys.executable, "-m", "analytics", "report", "--db", str(demo_store), "--year", "2020",
-                             "--unit", "042", "--notice-docx", str(out)], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analytics",
+            "report",
+            "--db",
+            str(demo_store),
+            "--year",
+            "2020",
+            "--unit",
+            "042",
+            "--notice-docx",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     texts = body_texts(docx.Document(str(out)))
     assert SECTION_I in texts and SECTION_II in texts and "Đã ghi dự thảo" in result.stdout

@@ -14,8 +14,9 @@ from tests.stores import empty_store, insert_scores, insert_set, insert_units
 QUICK = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # A few values only, so that ties are common; two decimals like real results.
-totals_strategy = st.lists(st.sampled_from([55.0, 61.25, 61.25, 70.5, 70.5, 70.504, 88.0, 90.1]),
-                           min_size=1, max_size=8)
+totals_strategy = st.lists(
+    st.sampled_from([55.0, 61.25, 61.25, 70.5, 70.5, 70.504, 88.0, 90.1]), min_size=1, max_size=8
+)
 
 
 @st.composite
@@ -32,9 +33,13 @@ def _build(path: Path, maxima, points, totals_only=None):
     con = empty_store(path)
     insert_units(con, [(f"U{i}", f"Đơn vị {i}", "district", "huyện", "P") for i in range(len(points))])
     leaves = [(f"1.{j + 1}", "1", f"Tiêu chí 1.{j + 1}", m, "A", j + 3) for j, m in enumerate(maxima)]
-    insert_set(con, "H", "district", 2020,
-               [("TOTAL", None, "Tổng", sum(maxima), None, 1), ("1", "TOTAL", "Lĩnh vực 1", sum(maxima), "A", 2),
-                *leaves])
+    insert_set(
+        con,
+        "H",
+        "district",
+        2020,
+        [("TOTAL", None, "Tổng", sum(maxima), None, 1), ("1", "TOTAL", "Lĩnh vực 1", sum(maxima), "A", 2), *leaves],
+    )
     scores = {}
     for i, unit_points in enumerate(points):
         leaf_points = {f"1.{j + 1}": p for j, p in enumerate(unit_points)}
@@ -82,8 +87,10 @@ def test_the_plan_meets_the_target_within_caps_and_is_minimal(drawn, target_rank
     others = [round(sum(p), 2) for p in points[1:]]
     own = {f"1.{j + 1}": p for j, p in enumerate(points[0])}
     leaf_peers = [p for i, p in enumerate(points) if i > 0 and not (totals_only[i])]
-    caps = {f"1.{j + 1}": (m if cap == "max" else max([p[j] for p in leaf_peers], default=0.0))
-            for j, m in enumerate(maxima)}
+    caps = {
+        f"1.{j + 1}": (m if cap == "max" else max([p[j] for p in leaf_peers], default=0.0))
+        for j, m in enumerate(maxima)
+    }
     gains = [s.gain for s in plan.steps]
     # Gains add up, and each step moves one criterion from its points towards (never past) its cap.
     assert abs(plan.current_total + sum(gains) - plan.resulting_total) < 1e-6

@@ -26,7 +26,12 @@ def _by_unit(frame):
 def test_ties_share_a_rank_and_the_next_rank_is_skipped(con):
     rows = _by_unit(rankings(con, 2020, "district", "P"))
     assert {c: (rows[c].total, rows[c].rank) for c in ["D1", "D2", "D3", "D4", "D5"]} == {
-        "D1": (80, 1), "D2": (75, 2), "D3": (75, 2), "D4": (70, 4), "D5": (60, 5)}
+        "D1": (80, 1),
+        "D2": (75, 2),
+        "D3": (75, 2),
+        "D4": (70, 4),
+        "D5": (60, 5),
+    }
     assert rows["D1"].rank_of == 5
 
 
@@ -73,7 +78,10 @@ def test_criteria_tree_depth_field_and_inherited_office(con):
     fields = gaps(con, 2020, "D1", depth=1)
     assert fields.set_index("criterion_code").field_code.to_dict() == {"1": "1", "2": "2"}
     assert (tree.loc["1.1"].office_code, tree.loc["2.2"].office_code, tree.loc["2.2"].office_name) == (
-        "A", "C", "Phòng C")
+        "A",
+        "C",
+        "Phòng C",
+    )
     with pytest.raises(NotFoundError, match="năm 2010"):
         criteria_tree(con, "district", 2010)
 
@@ -112,7 +120,12 @@ def test_the_target_after_a_years_results_is_the_next_years_then_stays_in_force(
 def test_target_gap_to_the_unit_holding_the_target_rank(con):
     gap = target_gap(con, 2020, "D4")
     assert (gap.target_rank, gap.rank_of, gap.current_rank, gap.target_unit_code, gap.target_total) == (
-        2, 5, 4, "D2", 75)
+        2,
+        5,
+        4,
+        "D2",
+        75,
+    )
     assert (gap.points_needed, gap.reached) == (5, False)
     assert gap.sentence == "cần thêm 5,00 điểm để đạt hạng 2/5"
 
@@ -177,12 +190,18 @@ def test_recoverable_points_by_office(con):
     summary, detail = recoverable_by_office(con, 2020, "D4")
     rows = detail.set_index("criterion_code")
     assert (rows.loc["1.1"].lost_points, rows.loc["1.1"].reachable_points, rows.loc["1.1"].best_peer_pct) == (
-        10, 10, 100)
+        10,
+        10,
+        100,
+    )
     assert rows.loc["2.1"].reachable_points == 0  # nobody beats D4 on 2.1
     offices = summary.set_index("office_code")
     assert offices.loc["A"].reachable_points == 10 and offices.loc["B"].reachable_points == 4
     assert (offices.loc["C"].lost_points, offices.loc["C"].reachable_points, offices.loc["C"].criteria_count) == (
-        12, 5, 2)
+        12,
+        5,
+        2,
+    )
     assert summary.office_code.tolist() == ["A", "C", "B"]
     assert summary.reachable_points.sum() == detail.reachable_points.sum()
 

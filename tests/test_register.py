@@ -60,8 +60,14 @@ def version(units, code: str, day: str) -> dict[str, str]:
 
 
 def run_script(*args: str, python_flags: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *python_flags, str(SCRIPT), *args],
-                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, *python_flags, str(SCRIPT), *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
 
 
 # --- the register before and after 1 July 2025 ------------------------------------------------------------
@@ -75,7 +81,8 @@ def test_cao_bang_has_10_districts_and_161_communes_on_30_june_2025(units):
     assert {c["parent_code"] for c in communes} == {d["code"] for d in districts}
     assert version(units, "042", LAST_DAY_BEFORE)["name"] == "Huyện Bảo Lâm"
     assert sorted(c["name"] for c in communes if c["parent_code"] == "042") == sorted(
-        name for olds in BAO_LAM_LINEAGE.values() for code, name in olds if code != "01324")
+        name for olds in BAO_LAM_LINEAGE.values() for code, name in olds if code != "01324"
+    )
 
 
 def test_cao_bang_has_56_communes_and_wards_under_the_province_from_1_july_2025(units):
@@ -106,11 +113,14 @@ def test_bao_lam_communes_all_went_into_those_six(units, lineage):
     assert successors == {code for code, _ in BAO_LAM_LINEAGE}
 
 
-@pytest.mark.parametrize(("code", "before", "after"), [
-    ("01290", "Thị trấn Pác Miầu", "Xã Bảo Lâm"),
-    ("01304", "Xã Thạch Lâm", "Xã Quảng Lâm"),
-    ("01294", "Xã Lý Bôn", "Xã Lý Bôn"),
-])
+@pytest.mark.parametrize(
+    ("code", "before", "after"),
+    [
+        ("01290", "Thị trấn Pác Miầu", "Xã Bảo Lâm"),
+        ("01304", "Xã Thạch Lâm", "Xã Quảng Lâm"),
+        ("01294", "Xã Lý Bôn", "Xã Lý Bôn"),
+    ],
+)
 def test_a_reused_code_resolves_to_the_unit_of_the_year(units, code, before, after):
     old, new = version(units, code, "2020-12-31"), version(units, code, "2025-12-31")
     assert (old["name"], old["parent_code"], old["valid_to"]) == (before, "042", LAST_DAY_BEFORE)
@@ -148,7 +158,8 @@ def test_the_demo_units_have_the_official_codes_names_and_parents(units):
     for demo in read_csv(ROOT / "data" / "demo" / "units.csv"):
         official = version(units, demo["code"], demo["valid_from"] or LAST_DAY_BEFORE)
         assert [demo[k] for k in ("name", "level", "kind", "parent_code")] == [
-            official[k] for k in ("name", "level", "kind", "parent_code")], demo["code"]
+            official[k] for k in ("name", "level", "kind", "parent_code")
+        ], demo["code"]
 
 
 def test_the_app_never_imports_the_source_package():

@@ -75,13 +75,22 @@ def test_footnote_markers_follow_each_other_in_the_text(paragraph_2020):
 def test_weak_fields_footnote_names_fields_7_6_5_3_and_their_offices(paragraph_2020):
     summary, _, con = paragraph_2020
     weak_note = summary.footnotes[4]
-    names = dict(con.execute("SELECT code, lower(name) FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' "
-                             "AND code IN ('3', '5', '6', '7')").fetchall())
+    names = dict(
+        con.execute(
+            "SELECT code, lower(name) FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' AND code IN ('3', '5', '6', '7')"
+        ).fetchall()
+    )
     assert all(name in weak_note.lower() for name in names.values())
-    assert "điểm chỉ số của 04 lĩnh vực còn thấp so với bình quân chung của các huyện, thành phố trong tỉnh" \
-           " Cao Bằng⁵" in summary.text
-    for office in ("Phòng Văn hóa và Thông tin", "Phòng Tài chính - Kế hoạch", "Phòng Nội vụ",
-                   "Văn phòng HĐND và UBND"):
+    assert (
+        "điểm chỉ số của 04 lĩnh vực còn thấp so với bình quân chung của các huyện, thành phố trong tỉnh"
+        " Cao Bằng⁵" in summary.text
+    )
+    for office in (
+        "Phòng Văn hóa và Thông tin",
+        "Phòng Tài chính - Kế hoạch",
+        "Phòng Nội vụ",
+        "Văn phòng HĐND và UBND",
+    ):
         assert office in weak_note and office in summary.text.split("⁵", 1)[1]
 
 
@@ -91,8 +100,11 @@ def test_2020_paragraph_is_flagged_illustrative(paragraph_2020):
 
 # ----- wording on hand-made stores ----------------------------------------------------------------
 
-TOTAL_AND_FIELDS = [("TOTAL", None, "Tổng điểm", 100, None, 1), ("1", "TOTAL", "Lĩnh vực một", 50, "A", 2),
-                    ("2", "TOTAL", "Lĩnh vực hai", 50, "C", 3)]
+TOTAL_AND_FIELDS = [
+    ("TOTAL", None, "Tổng điểm", 100, None, 1),
+    ("1", "TOTAL", "Lĩnh vực một", 50, "A", 2),
+    ("2", "TOTAL", "Lĩnh vực hai", 50, "C", 3),
+]
 
 
 def fields(one: float, two: float) -> dict[str, float]:
@@ -107,17 +119,44 @@ def small(tmp_path):
     2021: same totals as 2020 (no change). Communes: no bands in their set.
     """
     con = empty_store(tmp_path / "small.duckdb")
-    insert_units(con, [("H1", "Huyện Một", "district", "huyện", "P"), ("H2", "Huyện Hai", "district", "huyện", "P"),
-                       ("H3", "Thị xã Ba", "district", "thị xã", "P"),
-                       ("X1", "Xã Một", "commune", "xã", "H1"), ("X2", "Thị trấn Hai", "commune", "thị trấn", "H1"),
-                       ("X3", "Xã Ba", "commune", "xã", "H1")])
+    insert_units(
+        con,
+        [
+            ("H1", "Huyện Một", "district", "huyện", "P"),
+            ("H2", "Huyện Hai", "district", "huyện", "P"),
+            ("H3", "Thị xã Ba", "district", "thị xã", "P"),
+            ("X1", "Xã Một", "commune", "xã", "H1"),
+            ("X2", "Thị trấn Hai", "commune", "thị trấn", "H1"),
+            ("X3", "Xã Ba", "commune", "xã", "H1"),
+        ],
+    )
     insert_set(con, "TH", "district", 2019, TOTAL_AND_FIELDS)
     con.execute(NO_BANDS_SET_SQL, ["TX", "commune", 2019, "TX"])  # a commune set without bands
     con.executemany(CRITERION_SQL, [("TX", *row) for row in TOTAL_AND_FIELDS])
-    insert_scores(con, 2019, {"H1": fields(30, 40), "H2": fields(40, 40), "H3": fields(40, 35),
-                              "X1": fields(30, 30), "X2": fields(35, 35), "X3": fields(20, 25)})
-    insert_scores(con, 2020, {"H1": fields(40, 40), "H2": fields(38, 40), "H3": fields(40, 35),
-                              "X1": fields(32, 30), "X2": fields(36, 35), "X3": fields(21, 25)})
+    insert_scores(
+        con,
+        2019,
+        {
+            "H1": fields(30, 40),
+            "H2": fields(40, 40),
+            "H3": fields(40, 35),
+            "X1": fields(30, 30),
+            "X2": fields(35, 35),
+            "X3": fields(20, 25),
+        },
+    )
+    insert_scores(
+        con,
+        2020,
+        {
+            "H1": fields(40, 40),
+            "H2": fields(38, 40),
+            "H3": fields(40, 35),
+            "X1": fields(32, 30),
+            "X2": fields(36, 35),
+            "X3": fields(21, 25),
+        },
+    )
     insert_scores(con, 2021, {"H1": fields(40, 40), "H2": fields(38, 40), "H3": fields(40, 35)})
     yield con
     con.close()
@@ -125,8 +164,10 @@ def small(tmp_path):
 
 def test_a_rise_in_points_and_places(small):
     text = summary_paragraph(small, 2020, "H1").text
-    assert text.startswith("Năm 2020, kết quả chỉ số CCHC của huyện Một đạt 80,00 điểm "
-                           "(xếp thứ 1/3 huyện, thị xã), tăng 10,00 điểm và tăng 2 bậc so với năm 2019")
+    assert text.startswith(
+        "Năm 2020, kết quả chỉ số CCHC của huyện Một đạt 80,00 điểm "
+        "(xếp thứ 1/3 huyện, thị xã), tăng 10,00 điểm và tăng 2 bậc so với năm 2019"
+    )
 
 
 def test_no_change(small):
@@ -137,30 +178,34 @@ def test_no_change(small):
 
 def test_a_first_year_has_nothing_to_compare_with(small):
     text = summary_paragraph(small, 2019, "H1").text
-    assert "(xếp thứ 3/3 huyện, thị xã); đây là năm đầu tiên có số liệu, chưa có kết quả năm trước để so sánh" \
-        in text
+    assert "(xếp thứ 3/3 huyện, thị xã); đây là năm đầu tiên có số liệu, chưa có kết quả năm trước để so sánh" in text
     assert "so với năm" not in text
     assert "tăng bình quân" not in text and "giảm bình quân" not in text  # no mean change without a previous year
 
 
 def test_a_commune_level_without_bands_gives_mean_best_and_worst(small):
     summary = summary_paragraph(small, 2020, "H1")
-    assert ("kết quả chỉ số CCHC cấp xã năm 2020 có 03 xã, thị trấn được đánh giá, điểm bình quân đạt 59,67 điểm, "
-            "cao nhất là thị trấn Hai (71,00 điểm), thấp nhất là xã Ba (46,00 điểm)") in summary.text
+    assert (
+        "kết quả chỉ số CCHC cấp xã năm 2020 có 03 xã, thị trấn được đánh giá, điểm bình quân đạt 59,67 điểm, "
+        "cao nhất là thị trấn Hai (71,00 điểm), thấp nhất là xã Ba (46,00 điểm)"
+    ) in summary.text
     assert "xếp loại" not in summary.text
     assert "của các xã, thị trấn tăng bình quân 1,3 điểm so với năm 2019" in summary.text
 
 
 def test_a_commune_is_ranked_among_communes_and_towns(small):
     text = summary_paragraph(small, 2020, "X2").text
-    assert text.startswith("Năm 2020, kết quả chỉ số CCHC của thị trấn Hai đạt 71,00 điểm "
-                           "(xếp thứ 1/3 xã, thị trấn), tăng 1,00 điểm và giữ nguyên thứ hạng so với năm 2019")
+    assert text.startswith(
+        "Năm 2020, kết quả chỉ số CCHC của thị trấn Hai đạt 71,00 điểm "
+        "(xếp thứ 1/3 xã, thị trấn), tăng 1,00 điểm và giữ nguyên thứ hạng so với năm 2019"
+    )
 
 
 def test_weak_fields_against_the_peers_with_their_office(small):
     summary = summary_paragraph(small, 2020, "H2")
-    assert "điểm chỉ số của 01 lĩnh vực còn thấp so với bình quân chung của các huyện, thị xã trong tỉnh P" \
-        in summary.text
+    assert (
+        "điểm chỉ số của 01 lĩnh vực còn thấp so với bình quân chung của các huyện, thị xã trong tỉnh P" in summary.text
+    )
     assert "thuộc trách nhiệm chủ trì, tham mưu của Phòng A." in summary.text
     assert summary.footnotes[-1].startswith("Các lĩnh vực đạt điểm chỉ số thấp so với bình quân chung")
     assert "Lĩnh vực một (đạt 76,0%" in summary.footnotes[-1]
@@ -168,8 +213,9 @@ def test_weak_fields_against_the_peers_with_their_office(small):
 
 def test_no_field_below_the_peers_is_said_so(small):
     text = summary_paragraph(small, 2020, "H1").text
-    assert text.endswith("Các lĩnh vực đều đạt tỷ lệ điểm bằng hoặc cao hơn bình quân chung của các huyện, "
-                         "thị xã trong tỉnh P.")
+    assert text.endswith(
+        "Các lĩnh vực đều đạt tỷ lệ điểm bằng hoặc cao hơn bình quân chung của các huyện, thị xã trong tỉnh P."
+    )
 
 
 def test_a_unit_without_data_that_year_is_a_clear_error(small):

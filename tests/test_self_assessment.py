@@ -40,8 +40,12 @@ def loaded(demo_con):
 
 
 def test_the_file_stores_the_self_assessed_points(loaded):
-    stored = dict(loaded.execute("SELECT criterion_code, self_points - points FROM scores WHERE year = 2021 "
-                                 "AND unit_code = '042' AND self_points IS NOT NULL").fetchall())
+    stored = dict(
+        loaded.execute(
+            "SELECT criterion_code, self_points - points FROM scores WHERE year = 2021 "
+            "AND unit_code = '042' AND self_points IS NOT NULL"
+        ).fetchall()
+    )
     assert {c: round(v, 6) for c, v in stored.items() if round(v, 6)} == CUTS
 
 
@@ -49,8 +53,9 @@ def test_cuts_per_criterion_and_per_office(loaded):
     cuts = criterion_cuts(loaded, 2021, "042")
     assert {c: v for c, v in zip(cuts.criterion_code, cuts.cut) if v} == pytest.approx(CUTS)
     assert (cuts.cut_pct[cuts.criterion_code == "7.1"] == 12.5).all()  # 0,5 of a maximum of 4
-    owners = dict(loaded.execute("SELECT code, office_code FROM criteria WHERE set_code = 'DEMO-HUYEN-2020'")
-                  .fetchall())
+    owners = dict(
+        loaded.execute("SELECT code, office_code FROM criteria WHERE set_code = 'DEMO-HUYEN-2020'").fetchall()
+    )
     expected = {}
     for code, cut in CUTS.items():
         expected[owners[code]] = expected.get(owners[code], 0) + cut
@@ -72,8 +77,10 @@ def test_the_excel_export_has_the_cuts(loaded):
     found = {r["Mã tiêu chí"]: r["Điểm bị trừ khi thẩm định"] for r in rows if r["Điểm bị trừ khi thẩm định"]}
     assert found == pytest.approx(CUTS)
     assert "Bị trừ theo cơ quan" in book.sheetnames
-    assert "Tự chấm - thẩm định" not in openpyxl.load_workbook(
-        io.BytesIO(analytics_workbook(loaded, 2020, "042"))).sheetnames
+    assert (
+        "Tự chấm - thẩm định"
+        not in openpyxl.load_workbook(io.BytesIO(analytics_workbook(loaded, 2020, "042"))).sheetnames
+    )
 
 
 def test_a_clean_file_with_self_points_takes_the_fast_path_and_gives_what_the_cell_by_cell_path_gives(demo_con):
@@ -86,8 +93,10 @@ def test_a_clean_file_with_self_points_takes_the_fast_path_and_gives_what_the_ce
     clean = "\n".join([header] + [",".join([*r[:3], *n]) for r, n in zip(rows, numbers)]) + "\n"
     fast = analyze_fast(demo_con, "a.csv", clean.encode(), ImportOptions(), ProblemList("a.csv"))
     assert fast is not None, "a clean long CSV with a self-points column stays on the fast path"
-    semicolons = "\n".join([header.replace(",", ";")] + [";".join([*r[:3], *(v.replace(".", ",") for v in n)])
-                                                         for r, n in zip(rows, numbers)])
+    semicolons = "\n".join(
+        [header.replace(",", ";")]
+        + [";".join([*r[:3], *(v.replace(".", ",") for v in n)]) for r, n in zip(rows, numbers)]
+    )
     slow = analyze(demo_con, "b.csv", semicolons.encode(), ImportOptions())  # not a comma CSV: cell by cell
     assert slow.ok and fast.rows == slow.rows
     assert sum(1 for row in fast.rows if round(row[4] - row[3], 6)) == len(CUTS)

@@ -11,8 +11,21 @@ from analytics.store import connect, init_store, store_info
 from tests.conftest import ROOT, snapshot_of
 
 DISTRICT_CODES = ["040", "042", "043", "045", "047", "048", "049", "051", "052", "053"]
-COMMUNE_CODES = ["01290", "01291", "01294", "01296", "01297", "01300", "01303", "01304", "01309", "01312",
-                 "01315", "01316", "01318"]
+COMMUNE_CODES = [
+    "01290",
+    "01291",
+    "01294",
+    "01296",
+    "01297",
+    "01300",
+    "01303",
+    "01304",
+    "01309",
+    "01312",
+    "01315",
+    "01316",
+    "01318",
+]
 
 
 def test_ten_districts_under_province_04(demo_con):
@@ -35,10 +48,20 @@ def test_every_alias_resolves_to_its_unit(demo_con):
         assert resolve_unit(demo_con, alias, level, parent) == code, alias
 
 
-@pytest.mark.parametrize("spelling, code", [
-    ("Hoà An", "051"), ("Hòa An", "051"), ("Ho\u0300a An", "051"), ("HOA AN", "051"), ("Huyện Hòa An", "051"),
-    ("TP Cao Bằng", "040"), ("Bao Lam", "042"), ("  huyện bảo lâm ", "042"), ("042", "042"),
-])
+@pytest.mark.parametrize(
+    "spelling, code",
+    [
+        ("Hoà An", "051"),
+        ("Hòa An", "051"),
+        ("Ho\u0300a An", "051"),
+        ("HOA AN", "051"),
+        ("Huyện Hòa An", "051"),
+        ("TP Cao Bằng", "040"),
+        ("Bao Lam", "042"),
+        ("  huyện bảo lâm ", "042"),
+        ("042", "042"),
+    ],
+)
 def test_district_spellings(demo_con, spelling, code):
     assert resolve_unit(demo_con, spelling, "district", "04") == code
 
@@ -95,11 +118,13 @@ def test_schema_version_recorded_and_create_is_idempotent(demo_con):
 
 def test_every_score_row_belongs_to_a_batch_and_stays_within_its_maximum(demo_con):
     orphans = demo_con.execute(
-        "SELECT count(*) FROM scores s LEFT JOIN batches b ON b.id = s.batch_id WHERE b.id IS NULL").fetchone()[0]
+        "SELECT count(*) FROM scores s LEFT JOIN batches b ON b.id = s.batch_id WHERE b.id IS NULL"
+    ).fetchone()[0]
     over = demo_con.execute(
         """SELECT count(*) FROM scores s JOIN units u ON u.code = s.unit_code
            JOIN criteria_sets cs ON cs.level = u.level JOIN criteria c ON c.set_code = cs.code
-             AND c.code = s.criterion_code WHERE s.points > c.max_points OR s.points < 0""").fetchone()[0]
+             AND c.code = s.criterion_code WHERE s.points > c.max_points OR s.points < 0"""
+    ).fetchone()[0]
     assert (orphans, over) == (0, 0)
 
 
@@ -116,23 +141,24 @@ def test_criteria_set_field_maxima_match_design(demo_con):
     bad = demo_con.execute(
         """SELECT p.set_code, p.code FROM criteria p JOIN criteria c ON c.set_code = p.set_code
            AND c.parent_code = p.code GROUP BY p.set_code, p.code, p.max_points
-           HAVING abs(sum(c.max_points) - p.max_points) > 1e-9""").fetchall()
+           HAVING abs(sum(c.max_points) - p.max_points) > 1e-9"""
+    ).fetchall()
     assert bad == []
 
 
 def test_demo_generator_is_deterministic_and_committed_files_are_current():
-    result = subprocess.run([sys.executable, str(ROOT / "data" / "generate_demo.py"), "--check"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "data" / "generate_demo.py"), "--check"], capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_illustrative_rows_are_flagged(demo_con):
-    real = demo_con.execute("SELECT year, unit_code, criterion_code, points FROM scores WHERE NOT is_demo "
-                            "ORDER BY year").fetchall()
+    real = demo_con.execute(
+        "SELECT year, unit_code, criterion_code, points FROM scores WHERE NOT is_demo ORDER BY year"
+    ).fetchall()
     assert real == [(2019, "042", "TOTAL", 81.0), (2020, "042", "TOTAL", 73.79)]
     assert demo_con.execute("SELECT bool_and(is_demo) FROM criteria_sets").fetchone()[0] is True
-
-
 
 
 def test_a_v2_store_is_migrated_to_the_set_in_force_rule(tmp_path):
@@ -144,9 +170,11 @@ def test_a_v2_store_is_migrated_to_the_set_in_force_rule(tmp_path):
         for statement in MIGRATIONS[version]:
             con.execute(statement)
     con.execute("INSERT INTO meta VALUES ('schema_version', '2'), ('data_version', '4')")
-    con.execute("INSERT INTO criteria_sets (code, level, year_from, name, is_demo) VALUES "
-                "('OLD', 'district', 2017, 'cũ', true), ('NEW', 'district', 2022, 'mới', true), "
-                "('ALSO-2022', 'district', 2022, 'cùng năm', true)")
+    con.execute(
+        "INSERT INTO criteria_sets (code, level, year_from, name, is_demo) VALUES "
+        "('OLD', 'district', 2017, 'cũ', true), ('NEW', 'district', 2022, 'mới', true), "
+        "('ALSO-2022', 'district', 2022, 'cùng năm', true)"
+    )
     con.close()
     assert init_store(path) is False  # already built: migrated, not rebuilt
     con = connect(path)

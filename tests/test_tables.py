@@ -43,13 +43,21 @@ def test_workbook_sheet_is_formatted_and_holds_the_values(demo_con):
     columns = ["rank", "unit_code", "unit_name", "total", "delta_total", "is_demo"]
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes([Sheet("Xếp hạng", frame, columns)])))
     sheet = book["Xếp hạng"]
-    assert [c.value for c in sheet[1]] == ["Xếp hạng", "Mã đơn vị", "Đơn vị", "Tổng điểm", "Thay đổi điểm",
-                                          "Dữ liệu minh họa"]
+    assert [c.value for c in sheet[1]] == [
+        "Xếp hạng",
+        "Mã đơn vị",
+        "Đơn vị",
+        "Tổng điểm",
+        "Thay đổi điểm",
+        "Dữ liệu minh họa",
+    ]
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == "A1:F11"
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
-    expected = [[int(r.rank), r.unit_code, r.unit_name, r.total, r.delta_total, "Có" if r.is_demo else "Không"]
-                for r in frame.itertuples()]
+    expected = [
+        [int(r.rank), r.unit_code, r.unit_name, r.total, r.delta_total, "Có" if r.is_demo else "Không"]
+        for r in frame.itertuples()
+    ]
     assert values == expected
     assert sheet["D2"].number_format == "0.00" and sheet["A2"].number_format == "0"
     widest_name = max(len(n) for n in frame.unit_name)

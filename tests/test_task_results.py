@@ -34,15 +34,18 @@ def sample_fields(unit: str) -> dict[str, float]:
 
 
 def stored_fields(con, year: int, unit: str) -> dict[str, float]:
-    rows = con.execute("""SELECT split_part(criterion_code, '.', 1), sum(points) FROM scores
+    rows = con.execute(
+        """SELECT split_part(criterion_code, '.', 1), sum(points) FROM scores
                           WHERE year = ? AND unit_code = ? AND criterion_code LIKE '%.%' GROUP BY 1""",
-                       [year, unit]).fetchall()
+        [year, unit],
+    ).fetchall()
     return dict(rows)
 
 
 def a_criterion_of(con, field: str) -> str:
-    return con.execute("SELECT min(code) FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' AND parent_code = ?",
-                       [field]).fetchone()[0]
+    return con.execute(
+        "SELECT min(code) FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' AND parent_code = ?", [field]
+    ).fetchone()[0]
 
 
 @pytest.fixture
@@ -62,8 +65,10 @@ def test_with_2021_loaded_a_criterion_that_rose_is_improved_and_one_that_fell_is
     rose = max(before, key=lambda f: after[f] - before[f])
     fell = min(before, key=lambda f: after[f] - before[f])
     assert after[rose] > before[rose] and after[fell] < before[fell]
-    tasks = [Task(2021, "042", "NV", f"Nhiệm vụ lĩnh vực {f}", (TaskCriterion(a_criterion_of(con, f), 0.5),))
-             for f in (rose, fell)]
+    tasks = [
+        Task(2021, "042", "NV", f"Nhiệm vụ lĩnh vực {f}", (TaskCriterion(a_criterion_of(con, f), 0.5),))
+        for f in (rose, fell)
+    ]
     save_changes(con, Changes(tasks=tasks), "pytest")
     ids = list_tasks(con, 2021, "042").query("changed_by == 'pytest'").set_index("title").id
     rows = follow_through(con, 2021, "042", today=TODAY).set_index("task_id")
@@ -81,11 +86,18 @@ def test_criterion_level_results_are_compared_criterion_by_criterion(demo_con):
                                ON u.code = s.unit_code WHERE s.year = 2020 AND u.level = 'district'
                                AND s.criterion_code LIKE '%.%' ORDER BY 1, 2""").fetchall()
     moved = {("042", "7.1"): 1.0, ("042", "3.3"): -0.5}
-    lines = ["Năm,Mã đơn vị,Mã tiêu chí,Điểm"] + [
-        f"2021,{u},{c},{p + moved.get((u, c), 0):.2f}" for u, c, p in rows]
+    lines = ["Năm,Mã đơn vị,Mã tiêu chí,Điểm"] + [f"2021,{u},{c},{p + moved.get((u, c), 0):.2f}" for u, c, p in rows]
     load(demo_con, "tieu-chi-2021.csv", "\n".join(lines).encode())
-    save_changes(demo_con, Changes(tasks=[Task(2021, "042", "VHTT", "CNTT", (TaskCriterion("7.1", 1.0),)),
-                                          Task(2021, "042", "VP", "Hồ sơ", (TaskCriterion("3.3", 0.5),))]), "pytest")
+    save_changes(
+        demo_con,
+        Changes(
+            tasks=[
+                Task(2021, "042", "VHTT", "CNTT", (TaskCriterion("7.1", 1.0),)),
+                Task(2021, "042", "VP", "Hồ sơ", (TaskCriterion("3.3", 0.5),)),
+            ]
+        ),
+        "pytest",
+    )
     found = follow_through(demo_con, 2021, "042", today=TODAY)
     mine = found[found.title.isin(["CNTT", "Hồ sơ"])].set_index("title")
     assert list(mine.measured_code) == list(mine.criterion_code)

@@ -43,8 +43,14 @@ def assert_restored(before: dict, after: dict, batch_id: int, undo_id: int) -> N
 
 
 def new_task(**fields) -> Task:
-    values = dict(year=2021, unit_code="042", office_code="VP", title="Nâng tỷ lệ hồ sơ đúng hạn",
-                  criteria=(TaskCriterion("3.3", 0.5),), deadline=date(2021, 11, 30))
+    values = dict(
+        year=2021,
+        unit_code="042",
+        office_code="VP",
+        title="Nâng tỷ lệ hồ sơ đúng hạn",
+        criteria=(TaskCriterion("3.3", 0.5),),
+        deadline=date(2021, 11, 30),
+    )
     return Task(**{**values, **fields})
 
 
@@ -71,23 +77,31 @@ def test_a_task_made_from_a_plan_step_carries_its_criterion_office_and_points(de
 
 def test_a_weak_criterion_becomes_a_task_of_its_office(demo_con):
     task = task_for_criterion(demo_con, 2020, "042", "7.5", 1.0)
-    office = demo_con.execute("SELECT office_code FROM criteria WHERE code = '7.5' AND set_code = "
-                              "'DEMO-HUYEN-2020'").fetchone()[0]
+    office = demo_con.execute(
+        "SELECT office_code FROM criteria WHERE code = '7.5' AND set_code = 'DEMO-HUYEN-2020'"
+    ).fetchone()[0]
     assert (task.year, task.office_code, task.criteria) == (2021, office, (TaskCriterion("7.5", 1.0),))
 
 
 def test_every_change_is_in_the_audit_trail_with_who_and_when_and_undoes_exactly(demo_con):
     before = snapshot(demo_con)
     task = load_task(demo_con, 10)
-    batch = save_changes(demo_con, Changes(tasks=[replace(task, status="done")], notes=[(10, "Đã cấp chứng nhận")]),
-                         "bien tap vien", today=date(2021, 12, 20))
+    batch = save_changes(
+        demo_con,
+        Changes(tasks=[replace(task, status="done")], notes=[(10, "Đã cấp chứng nhận")]),
+        "bien tap vien",
+        today=date(2021, 12, 20),
+    )
     versions = task_history(demo_con, 10)
     assert list(versions.status) == ["todo", "done"] and list(versions.actor) == ["init", "bien tap vien"]
     assert versions.replaced_by_batch_id.iloc[0] == batch and versions.created_at.notna().all()
     assert load_task(demo_con, 10).done_on == date(2021, 12, 20)
     notes = task_notes(demo_con, 10)
     assert (notes.note.iloc[0], notes.actor.iloc[0], notes.noted_on.iloc[0].date()) == (
-        "Đã cấp chứng nhận", "bien tap vien", date(2021, 12, 20))
+        "Đã cấp chứng nhận",
+        "bien tap vien",
+        date(2021, 12, 20),
+    )
     row = history(demo_con).set_index("id").loc[batch]
     assert (row.kind, row.actor, row["mode"], bool(row.can_undo)) == ("edit", "bien tap vien", "tasks", True)
     undo_id = undo_batch(demo_con, batch, "bien tap vien")
@@ -118,14 +132,17 @@ def test_saving_an_unchanged_task_writes_nothing(demo_con):
     assert snapshot(demo_con) == before
 
 
-@pytest.mark.parametrize(("change", "words"), [
-    (dict(criteria=(TaskCriterion("9.9"),)), "không có tiêu chí '9.9'"),
-    (dict(criteria=(TaskCriterion("3.3", 9.0),)), "điểm cần tăng ở tiêu chí 3.3 phải từ 0 đến 4,00"),
-    (dict(office_code="XYZ"), "không có cơ quan mã 'XYZ'"),
-    (dict(title="  \x07 "), "chưa có tên nhiệm vụ"),
-    (dict(criteria=()), "cần ít nhất một tiêu chí"),
-    (dict(status="finished"), "trạng thái 'finished' không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (dict(criteria=(TaskCriterion("9.9"),)), "không có tiêu chí '9.9'"),
+        (dict(criteria=(TaskCriterion("3.3", 9.0),)), "điểm cần tăng ở tiêu chí 3.3 phải từ 0 đến 4,00"),
+        (dict(office_code="XYZ"), "không có cơ quan mã 'XYZ'"),
+        (dict(title="  \x07 "), "chưa có tên nhiệm vụ"),
+        (dict(criteria=()), "cần ít nhất một tiêu chí"),
+        (dict(status="finished"), "trạng thái 'finished' không hợp lệ"),
+    ],
+)
 def test_a_bad_task_is_refused_with_a_message_and_changes_nothing(demo_con, change, words):
     before = snapshot(demo_con)
     with pytest.raises(CchcError, match=words):
@@ -171,8 +188,10 @@ def test_a_v2_store_is_migrated_to_the_task_tables_keeping_its_batches(tmp_path)
         for statement in MIGRATIONS[version]:
             con.execute(statement)
     con.execute("INSERT INTO meta VALUES ('schema_version', '2'), ('data_version', '4')")
-    con.execute("INSERT INTO batches VALUES (1, TIMESTAMP '2021-04-01 08:00:00', 'a.csv', NULL, 80, 'cli', "
-                "'import', 'insert', NULL, NULL, 'Năm 2021')")
+    con.execute(
+        "INSERT INTO batches VALUES (1, TIMESTAMP '2021-04-01 08:00:00', 'a.csv', NULL, 80, 'cli', "
+        "'import', 'insert', NULL, NULL, 'Năm 2021')"
+    )
     con.close()
     assert init_store(path) is False
     con = connect(path)

@@ -43,7 +43,8 @@ def go_to(page, title: str, heading: str) -> None:
 def done_metric(page) -> tuple[int, int]:
     """The overview's "Hoàn thành" card of the task summary: (done, total)."""
     card = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Hoàn thành$")))
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Hoàn thành$"))
+    )
     done, total = card.locator('[data-testid="stMetricValue"]').inner_text().strip().split("/")
     return int(done), int(total)
 
@@ -84,7 +85,8 @@ def test_make_tasks_from_the_plan_mark_one_done_and_see_the_overview_change(task
     page.get_by_label("Ghi chú tiến độ (không bắt buộc)").fill("Đã tổ chức khảo sát sự hài lòng")
     page.get_by_role("button", name="Lưu tiến độ").click()
     page.locator('[data-testid="stAlertContentSuccess"]').filter(has_text="Đã cập nhật nhiệm vụ").wait_for(
-        timeout=60_000)
+        timeout=60_000
+    )
     wait_for_script(page)
 
     go_to(page, "Tổng quan", "Tổng quan chỉ số CCHC")

@@ -21,8 +21,9 @@ SAMPLE = ROOT / "data" / "samples" / "ket-qua-huyen-2021.xlsx"
 
 
 def cli(*args: str, db) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "analytics", *args, "--db", str(db)], cwd=ROOT, capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", *args, "--db", str(db)], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 def xlsx(rows: list[list]) -> bytes:
@@ -59,17 +60,21 @@ def test_an_unknown_status_is_one_clear_line(demo_store):
 def test_import_a_task_table_then_undo_restores_the_store(tmp_path, demo_store):
     before = snapshot_of(demo_store)
     path = tmp_path / "nhiem-vu.csv"  # text that looks like a formula (in a workbook it would be a formula)
-    lines = [",".join(HEADER), ',2021,042,Văn phòng HĐND và UBND,"=HYPERLINK(""x"")",Mô tả,3.3; 7.4,"0,5; 0,25",'
-                               '30/11/2021,Đang thực hiện']
+    lines = [
+        ",".join(HEADER),
+        ',2021,042,Văn phòng HĐND và UBND,"=HYPERLINK(""x"")",Mô tả,3.3; 7.4,"0,5; 0,25",30/11/2021,Đang thực hiện',
+    ]
     path.write_bytes("\n".join(lines).encode("utf-8"))
     result = cli("import", str(path), "--kind", "tasks", db=demo_store)
     assert result.returncode == 0, result.stderr
     assert "Thêm mới" in result.stdout and "Đã nạp lô #2" in result.stdout
     con = connect(demo_store)
     try:
-        row = con.execute("SELECT t.title, t.office_code, t.status, t.deadline, string_agg(c.criterion_code || '=' || "
-                          "c.planned_gain, ' ' ORDER BY c.criterion_code) FROM tasks t JOIN task_criteria c ON "
-                          "c.task_id = t.id WHERE t.batch_id = 2 GROUP BY ALL").fetchone()
+        row = con.execute(
+            "SELECT t.title, t.office_code, t.status, t.deadline, string_agg(c.criterion_code || '=' || "
+            "c.planned_gain, ' ' ORDER BY c.criterion_code) FROM tasks t JOIN task_criteria c ON "
+            "c.task_id = t.id WHERE t.batch_id = 2 GROUP BY ALL"
+        ).fetchone()
         exported = tasks_csv(export_frame(con, 2021, "042")).decode("utf-8-sig")
     finally:
         con.close()
@@ -78,19 +83,27 @@ def test_import_a_task_table_then_undo_restores_the_store(tmp_path, demo_store):
     assert "'=HYPERLINK" in exported  # a spreadsheet shows it as text, never runs it
     assert cli("undo", "2", db=demo_store).returncode == 0
     after = snapshot_of(demo_store)
-    assert {t: after[t] for t in after if t not in ("batches", "meta")} == \
-        {t: before[t] for t in before if t not in ("batches", "meta")}
+    assert {t: after[t] for t in after if t not in ("batches", "meta")} == {
+        t: before[t] for t in before if t not in ("batches", "meta")
+    }
 
 
 def test_a_bad_task_table_names_file_row_and_column_and_changes_nothing(tmp_path, demo_store):
     before = snapshot_of(demo_store)
     path = tmp_path / "sai.xlsx"
-    path.write_bytes(xlsx([["BẢNG NHIỆM VỤ"], HEADER,
-                           ["", 2021, "042", "NV", "Đúng", "", "1.1", "", "31/12/2021", ""],
-                           ["", 2021, "042", "NV", "Tiêu chí lạ", "", "9.9", "", "31/12/2021", ""],
-                           ["", 2021, "042", "NV", "Ngày sai", "", "1.1", "", "31/13/2021", ""],
-                           ["", 2021, "042", "Phòng Không Có", "Cơ quan lạ", "", "1.1", "", "", ""],
-                           ["", 2021, "042", "NV", "Điểm lạ", "", "1.1; 1.2", "0,5", "", ""]]))
+    path.write_bytes(
+        xlsx(
+            [
+                ["BẢNG NHIỆM VỤ"],
+                HEADER,
+                ["", 2021, "042", "NV", "Đúng", "", "1.1", "", "31/12/2021", ""],
+                ["", 2021, "042", "NV", "Tiêu chí lạ", "", "9.9", "", "31/12/2021", ""],
+                ["", 2021, "042", "NV", "Ngày sai", "", "1.1", "", "31/13/2021", ""],
+                ["", 2021, "042", "Phòng Không Có", "Cơ quan lạ", "", "1.1", "", "", ""],
+                ["", 2021, "042", "NV", "Điểm lạ", "", "1.1; 1.2", "0,5", "", ""],
+            ]
+        )
+    )
     result = cli("import", str(path), "--kind", "tasks", db=demo_store)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     err = result.stderr

@@ -83,8 +83,9 @@ def test_plan_steps_become_tasks_and_marking_one_done_moves_the_overview(app, de
     assert summary(app)["Hoàn thành"] == f"{done + 1}/{total + count}"
     con = connect(demo_store)
     try:
-        status, note = con.execute("SELECT t.status, n.note FROM tasks t JOIN task_notes n ON n.task_id = t.id "
-                                   "WHERE t.id = ?", [new_id]).fetchone()
+        status, note = con.execute(
+            "SELECT t.status, n.note FROM tasks t JOIN task_notes n ON n.task_id = t.id WHERE t.id = ?", [new_id]
+        ).fetchone()
     finally:
         con.close()
     assert (status, note) == ("done", "Đã triển khai khảo sát")
@@ -98,8 +99,14 @@ def test_a_weak_criterion_becomes_a_task(app, demo_store):
     assert any(f"tiêu chí {code}" in s.value for s in app.success)
     con = connect(demo_store)
     try:
-        assert con.execute("SELECT count(*) FROM tasks t JOIN task_criteria c ON c.task_id = t.id WHERE "
-                           "c.criterion_code = ? AND t.year = 2021", [code]).fetchone()[0] >= 1
+        assert (
+            con.execute(
+                "SELECT count(*) FROM tasks t JOIN task_criteria c ON c.task_id = t.id WHERE "
+                "c.criterion_code = ? AND t.year = 2021",
+                [code],
+            ).fetchone()[0]
+            >= 1
+        )
     finally:
         con.close()
 

@@ -63,6 +63,7 @@ def units(_con, data_ver: str) -> pd.DataFrame:
 
 # --- the analytics calls the pages make, cached by data version ------------------------------
 
+
 @st.cache_data(show_spinner=False)
 def trend(_con, data_ver: str, level: str, parent: str | None) -> pd.DataFrame:
     return tr.trend(_con, level, parent)
@@ -89,8 +90,15 @@ def target_gap(_con, data_ver: str, year: int, unit_code: str, target_rank: int 
 
 
 @st.cache_data(show_spinner=False)
-def gaps(_con, data_ver: str, year: int, unit_code: str, reference: str = "province-mean",
-         depth: int | None = None, target_rank: int | None = None) -> pd.DataFrame:
+def gaps(
+    _con,
+    data_ver: str,
+    year: int,
+    unit_code: str,
+    reference: str = "province-mean",
+    depth: int | None = None,
+    target_rank: int | None = None,
+) -> pd.DataFrame:
     return gp.gaps(_con, year, unit_code, reference=reference, depth=depth, target_rank=target_rank)
 
 

@@ -79,8 +79,12 @@ def editor() -> str | None:
 
 
 def _check_password() -> None:
-    ok, message = FAILURES.attempt(st.session_state.get("editor_password", ""),
-                                   editor_password_hash(_secrets()), client_address(), time.monotonic())
+    ok, message = FAILURES.attempt(
+        st.session_state.get("editor_password", ""),
+        editor_password_hash(_secrets()),
+        client_address(),
+        time.monotonic(),
+    )
     st.session_state[MESSAGE_KEY] = ("success" if ok else "error", message)
     if ok:
         token = SESSIONS.open(PASSWORD_ACTOR, time.monotonic())
@@ -101,21 +105,27 @@ def write_cookie() -> None:
     """Write (or clear) the sign-in cookie once, on the run after signing in (or out)."""
     value = st.session_state.pop(COOKIE_KEY, None)
     if value is not None:
-        _cookie_writer(data={"name": COOKIE_NAME, "value": value,
-                             "max_age": int(EDITOR_SESSION_SECONDS) if value else 0}, key="editor_cookie", height=0)
+        _cookie_writer(
+            data={"name": COOKIE_NAME, "value": value, "max_age": int(EDITOR_SESSION_SECONDS) if value else 0},
+            key="editor_cookie",
+            height=0,
+        )
 
 
 def sign_in_panel() -> None:
     """The password form (and the OIDC button when a provider is configured)."""
     write_cookie()
-    st.info("Ai cũng xem được dữ liệu. Nạp, thay thế và hoàn tác dữ liệu cần đăng nhập biên tập viên.",
-            icon=":material/lock:")
+    st.info(
+        "Ai cũng xem được dữ liệu. Nạp, thay thế và hoàn tác dữ liệu cần đăng nhập biên tập viên.",
+        icon=":material/lock:",
+    )
     with st.form("editor_sign_in", clear_on_submit=True):
         st.text_input("Mật khẩu biên tập viên", type="password", key="editor_password")
         st.form_submit_button("Đăng nhập", on_click=_check_password, key="editor_sign_in_button")
     if oidc_configured():
-        st.button("Đăng nhập bằng tài khoản tổ chức", on_click=st.login, key="editor_oidc_button",
-                  icon=":material/login:")
+        st.button(
+            "Đăng nhập bằng tài khoản tổ chức", on_click=st.login, key="editor_oidc_button", icon=":material/login:"
+        )
     show_message()
 
 

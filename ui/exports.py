@@ -40,41 +40,80 @@ def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].round(1 if c.endswith("pct") else 2) for c in floats})
 
 
-def csv_button(frame: pd.DataFrame, name: str, key: str, columns: list[str] | None = None,
-               labels: dict[str, str] | None = None, label: str = "Tải CSV") -> None:
+def csv_button(
+    frame: pd.DataFrame,
+    name: str,
+    key: str,
+    columns: list[str] | None = None,
+    labels: dict[str, str] | None = None,
+    label: str = "Tải CSV",
+) -> None:
     """The table as CSV (UTF-8 with BOM, Vietnamese headers, numbers as shown), made now: tables are small."""
-    st.download_button(label, data=csv_bytes(as_shown(frame), columns, labels), file_name=f"{file_stem(name)}.csv",
-                       mime=CSV_MIME, key=key, icon=ICON, on_click="ignore")
+    st.download_button(
+        label,
+        data=csv_bytes(as_shown(frame), columns, labels),
+        file_name=f"{file_stem(name)}.csv",
+        mime=CSV_MIME,
+        key=key,
+        icon=ICON,
+        on_click="ignore",
+    )
 
 
 def xlsx_button(con, year: int, unit_code: str, key: str = "download_xlsx", label: str = "Tải Excel") -> None:
     """Every table of the reports for the unit and year, as one workbook."""
     worker = con.cursor()
-    st.download_button(label, data=lambda: analytics_workbook(worker, year, unit_code),
-                       file_name=f"{file_stem('chi-so-cchc', year, unit_code)}.xlsx", mime=XLSX_MIME, key=key,
-                       icon=ICON, on_click="ignore",
-                       help="Các bảng: xếp hạng, lĩnh vực, tiêu chí, cơ quan, xã và kế hoạch (có bộ lọc).")
+    st.download_button(
+        label,
+        data=lambda: analytics_workbook(worker, year, unit_code),
+        file_name=f"{file_stem('chi-so-cchc', year, unit_code)}.xlsx",
+        mime=XLSX_MIME,
+        key=key,
+        icon=ICON,
+        on_click="ignore",
+        help="Các bảng: xếp hạng, lĩnh vực, tiêu chí, cơ quan, xã và kế hoạch (có bộ lọc).",
+    )
 
 
-def docx_button(con, year: int, unit_code: str, key: str = "download_docx",
-                label: str = "Tải báo cáo Word") -> None:
+def docx_button(con, year: int, unit_code: str, key: str = "download_docx", label: str = "Tải báo cáo Word") -> None:
     """The Word brief: the paragraph with footnotes, the tables, the plan and the charts."""
     worker = con.cursor()
-    st.download_button(label, data=lambda: build_brief(worker, year, unit_code),
-                       file_name=f"{file_stem('bao-cao-cchc', year, unit_code)}.docx", mime=DOCX_MIME, key=key,
-                       icon=ICON, on_click="ignore",
-                       help="Báo cáo tóm tắt khổ A4, chữ Times New Roman, có chú thích cuối trang và biểu đồ.")
+    st.download_button(
+        label,
+        data=lambda: build_brief(worker, year, unit_code),
+        file_name=f"{file_stem('bao-cao-cchc', year, unit_code)}.docx",
+        mime=DOCX_MIME,
+        key=key,
+        icon=ICON,
+        on_click="ignore",
+        help="Báo cáo tóm tắt khổ A4, chữ Times New Roman, có chú thích cuối trang và biểu đồ.",
+    )
 
 
 def png_button(figure: go.Figure, name: str, key: str, label: str = "Tải ảnh PNG") -> None:
     """The chart as a PNG, drawn by Chromium when clicked; disabled (and saying why) without a browser."""
     if not browser_available():
-        st.download_button(label, data=b"", disabled=True, key=key, icon=ICON, type="tertiary",
-                           help="Máy chủ không có trình duyệt Chromium để vẽ ảnh biểu đồ.")
+        st.download_button(
+            label,
+            data=b"",
+            disabled=True,
+            key=key,
+            icon=ICON,
+            type="tertiary",
+            help="Máy chủ không có trình duyệt Chromium để vẽ ảnh biểu đồ.",
+        )
         return
-    st.download_button(label, data=lambda: figure_to_png(figure), file_name=f"{file_stem(name)}.png",
-                       mime=PNG_MIME, key=key, icon=ICON, on_click="ignore", type="tertiary",
-                       help="Ảnh biểu đồ khổ rộng 1.800 điểm ảnh, để chèn vào văn bản.")
+    st.download_button(
+        label,
+        data=lambda: figure_to_png(figure),
+        file_name=f"{file_stem(name)}.png",
+        mime=PNG_MIME,
+        key=key,
+        icon=ICON,
+        on_click="ignore",
+        type="tertiary",
+        help="Ảnh biểu đồ khổ rộng 1.800 điểm ảnh, để chèn vào văn bản.",
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -94,8 +133,9 @@ def summary_block(con, year: int, unit_code: str) -> Summary | None:
         if summary.footnotes:
             st.caption("  \n".join(escape_markdown(line) for line in summary.footnote_lines()))
         # Drawn only when opened: st.code brings a 1,5 MB syntax highlighter the first screen need not wait for.
-        copy_box = st.expander("Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:",
-                               key="summary_copy", on_change="rerun")
+        copy_box = st.expander(
+            "Sao chép đoạn văn (kèm chú thích)", icon=":material/content_copy:", key="summary_copy", on_change="rerun"
+        )
         if copy_box.open:
             with copy_box:
                 st.caption("Bấm nút sao chép ở góc trên bên phải khung dưới đây rồi dán vào văn bản.")

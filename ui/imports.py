@@ -27,8 +27,14 @@ RESULT_KEY = "_import_result"
 UNDO_ASKED = "_undo_asked"
 LEVEL_CHOICES = {None: "Tự nhận biết", **{level: scope.LEVEL_LABELS[level] for level in scope.RANKED_LEVELS}}
 DEMO_CHOICES = {None: "Theo tệp", True: "Có", False: "Không"}
-PROBLEM_COLUMNS = {"severity": "Mức", "sheet": "Trang", "row": "Dòng", "column": "Cột", "value": "Giá trị",
-                   "text": "Vấn đề — gợi ý"}
+PROBLEM_COLUMNS = {
+    "severity": "Mức",
+    "sheet": "Trang",
+    "row": "Dòng",
+    "column": "Cột",
+    "value": "Giá trị",
+    "text": "Vấn đề — gợi ý",
+}
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo"}
 
 
@@ -56,8 +62,11 @@ def confirm_import(name: str, payload: bytes, options: ImportOptions, actor: str
         st.session_state[RESULT_KEY] = ("error", exc.message)
         return
     years = ", ".join(map(str, analysis.years))
-    st.session_state[RESULT_KEY] = ("success", f"Đã nạp lô #{batch_id}: {fmt_int(len(analysis.rows))} dòng điểm "
-                                               f"năm {years}. Mọi trang đã hiển thị dữ liệu mới.")
+    st.session_state[RESULT_KEY] = (
+        "success",
+        f"Đã nạp lô #{batch_id}: {fmt_int(len(analysis.rows))} dòng điểm "
+        f"năm {years}. Mọi trang đã hiển thị dữ liệu mới.",
+    )
     st.session_state[UPLOAD_COUNTER] = st.session_state.get(UPLOAD_COUNTER, 0) + 1
     st.session_state.pop(ANALYSIS_KEY, None)
     show_year(analysis)
@@ -85,10 +94,15 @@ def undo_question(con, batch_id: int, label: str) -> str:
     """'Hoàn tác lô #2 — tệp … sẽ xóa 80 dòng điểm năm 2021 của 10 đơn vị; không có dòng nào được trả lại.'"""
     what = undo_preview(con, batch_id)
     years = ", ".join(map(str, what.years)) or "–"
-    back = (f"trả lại {fmt_int(what.rows_restored)} dòng điểm mà lô này đã thay thế" if what.rows_restored
-            else "không có dòng nào được trả lại (lô này không thay thế dữ liệu nào)")
-    return (f"{label} sẽ bị hoàn tác: xóa {fmt_int(what.rows_removed)} dòng điểm năm {years} của "
-            f"{fmt_int(what.units)} đơn vị; {back}. Bấm Xác nhận hoàn tác để làm, hoặc Hủy.")
+    back = (
+        f"trả lại {fmt_int(what.rows_restored)} dòng điểm mà lô này đã thay thế"
+        if what.rows_restored
+        else "không có dòng nào được trả lại (lô này không thay thế dữ liệu nào)"
+    )
+    return (
+        f"{label} sẽ bị hoàn tác: xóa {fmt_int(what.rows_removed)} dòng điểm năm {years} của "
+        f"{fmt_int(what.units)} đơn vị; {back}. Bấm Xác nhận hoàn tác để làm, hoặc Hủy."
+    )
 
 
 def confirm_undo(batch_id: int, actor: str) -> None:
@@ -111,14 +125,16 @@ def show_result() -> None:
 def problems_frame(analysis: Analysis) -> pd.DataFrame:
     """One row per problem (the first SHOWN_PROBLEMS_TABLE); the sheet column only for workbooks."""
     problems = analysis.problems[:SHOWN_PROBLEMS_TABLE]
-    frame = pd.DataFrame({
-        "severity": [SEVERITY[p.severity] for p in problems],
-        "sheet": [p.sheet or "" for p in problems],
-        "row": ["" if p.row is None else str(p.row) for p in problems],
-        "column": [p.column or "" for p in problems],
-        "value": [p.value or "" for p in problems],
-        "text": [f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason for p in problems],
-    })
+    frame = pd.DataFrame(
+        {
+            "severity": [SEVERITY[p.severity] for p in problems],
+            "sheet": [p.sheet or "" for p in problems],
+            "row": ["" if p.row is None else str(p.row) for p in problems],
+            "column": [p.column or "" for p in problems],
+            "value": [p.value or "" for p in problems],
+            "text": [f"{p.reason} — {p.suggestion}" if p.suggestion else p.reason for p in problems],
+        }
+    )
     if not frame["sheet"].any():
         frame = frame.drop(columns="sheet")
     return frame.rename(columns=PROBLEM_COLUMNS)
@@ -140,8 +156,11 @@ def inert(text: str) -> str:
 
 
 def problem_place(p) -> str:
-    parts = (f"trang '{p.sheet}'" if p.sheet else "", f"dòng {fmt_int(p.row)}" if p.row else "",
-             f"cột '{p.column}'" if p.column else "")
+    parts = (
+        f"trang '{p.sheet}'" if p.sheet else "",
+        f"dòng {fmt_int(p.row)}" if p.row else "",
+        f"cột '{p.column}'" if p.column else "",
+    )
     return ", ".join(x for x in parts if x) or "toàn tệp"
 
 
@@ -149,57 +168,87 @@ def problem_html(analysis: Analysis) -> str:
     """The problems as a list a person reads top to bottom: errors first, ten of each kind in full,
     one line for the rest of that kind."""
     shown, rest = condensed(analysis.problems)
-    items = [f"<li>{SEVERITY[p.severity]}, <b>{inert(problem_place(p))}</b>: "
-             f"{inert(f'{p.reason} — {p.suggestion}' if p.suggestion else p.reason)}</li>" for p in shown]
+    items = [
+        f"<li>{SEVERITY[p.severity]}, <b>{inert(problem_place(p))}</b>: "
+        f"{inert(f'{p.reason} — {p.suggestion}' if p.suggestion else p.reason)}</li>"
+        for p in shown
+    ]
     items += [f"<li>{inert(line)}</li>" for line in rest]
     return f"<ul class='import-problems'>{''.join(items)}</ul>"
 
 
 def file_line_html(analysis: Analysis) -> str:
     years = ", ".join(map(str, analysis.years)) or "–"
-    return (f"<p><b>{inert(analysis.file_name)}</b> — {fmt_number(analysis.size / 1024, 1)} KB, "
-            f"{fmt_int(len(analysis.rows))} dòng điểm, năm {years}; SHA-256 <code>{analysis.sha256[:12]}…</code></p>")
+    return (
+        f"<p><b>{inert(analysis.file_name)}</b> — {fmt_number(analysis.size / 1024, 1)} KB, "
+        f"{fmt_int(len(analysis.rows))} dòng điểm, năm {years}; SHA-256 <code>{analysis.sha256[:12]}…</code></p>"
+    )
 
 
 def verdict(analysis: Analysis) -> tuple[str, str]:
     """(kind of box, its text): errors, or an explicit 'Không có lỗi' with the warnings counted."""
     if analysis.errors:
-        return "error", (f"Tệp có {fmt_int(len(analysis.errors))} lỗi; chưa thể nạp. Sửa các lỗi dưới đây rồi "
-                         "tải lên lại.")
+        return "error", (
+            f"Tệp có {fmt_int(len(analysis.errors))} lỗi; chưa thể nạp. Sửa các lỗi dưới đây rồi tải lên lại."
+        )
     if analysis.warnings:
         return "warning", f"Không có lỗi; {fmt_int(len(analysis.warnings))} cảnh báo dưới đây, vẫn có thể nạp."
     return "success", "Không có lỗi, không có cảnh báo: tệp sẵn sàng để nạp."
 
 
 def units_frame(units: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Năm": units.year.astype(str), "Đơn vị": units.unit_name, "Tình trạng": units.status,
-        "Điểm cũ": units.old_total.map(fmt_number), "Điểm mới": units.new_total.map(fmt_number),
-        "Thay đổi": units.delta_total.map(fmt_signed),
-        "Hạng cũ": [fmt_rank(r, n) for r, n in zip(units.old_rank, units.rank_of)],
-        "Hạng mới": [fmt_rank(r, n) for r, n in zip(units.new_rank, units.rank_of)],
-        "Dòng thêm / đổi / bỏ": [f"{a} / {c} / {r}" for a, c, r in
-                                 zip(units.rows_added, units.rows_changed, units.rows_removed)],
-    })
+    return pd.DataFrame(
+        {
+            "Năm": units.year.astype(str),
+            "Đơn vị": units.unit_name,
+            "Tình trạng": units.status,
+            "Điểm cũ": units.old_total.map(fmt_number),
+            "Điểm mới": units.new_total.map(fmt_number),
+            "Thay đổi": units.delta_total.map(fmt_signed),
+            "Hạng cũ": [fmt_rank(r, n) for r, n in zip(units.old_rank, units.rank_of)],
+            "Hạng mới": [fmt_rank(r, n) for r, n in zip(units.new_rank, units.rank_of)],
+            "Dòng thêm / đổi / bỏ": [
+                f"{a} / {c} / {r}" for a, c, r in zip(units.rows_added, units.rows_changed, units.rows_removed)
+            ],
+        }
+    )
 
 
 def ranking_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)], "Đơn vị": frame.unit_name,
-        "Tổng điểm": frame.total.map(fmt_number), "So với năm trước": frame.delta_total.map(fmt_signed),
-    })
+    return pd.DataFrame(
+        {
+            "Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
+            "Đơn vị": frame.unit_name,
+            "Tổng điểm": frame.total.map(fmt_number),
+            "So với năm trước": frame.delta_total.map(fmt_signed),
+        }
+    )
 
 
 def changes_frame(changes: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Năm": changes.year.astype(str), "Đơn vị": changes.unit_name, "Tiêu chí": changes.criterion_code,
-        "Điểm cũ": changes.old_points.map(fmt_number), "Điểm mới": changes.new_points.map(fmt_number),
-    })
+    return pd.DataFrame(
+        {
+            "Năm": changes.year.astype(str),
+            "Đơn vị": changes.unit_name,
+            "Tiêu chí": changes.criterion_code,
+            "Điểm cũ": changes.old_points.map(fmt_number),
+            "Điểm mới": changes.new_points.map(fmt_number),
+        }
+    )
 
 
-HISTORY_COLUMNS = {"id": "Lô", "created_at": "Thời điểm", "kind": "Loại", "source_name": "Tệp / thao tác",
-                   "note": "Nội dung", "row_count": "Số dòng", "actor": "Người thực hiện", "mode": "Cách nạp",
-                   "sha256": "SHA-256", "status": "Tình trạng"}
+HISTORY_COLUMNS = {
+    "id": "Lô",
+    "created_at": "Thời điểm",
+    "kind": "Loại",
+    "source_name": "Tệp / thao tác",
+    "note": "Nội dung",
+    "row_count": "Số dòng",
+    "actor": "Người thực hiện",
+    "mode": "Cách nạp",
+    "sha256": "SHA-256",
+    "status": "Tình trạng",
+}
 KINDS = {"demo": "Dữ liệu minh họa", "import": "Nạp tệp", "undo": "Hoàn tác", "edit": "Sửa nhiệm vụ"}
 MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–", "tasks": "Nhiệm vụ"}
 

@@ -7,9 +7,11 @@ import re
 import streamlit as st
 
 DEMO_LABEL = "Dữ liệu minh họa"
-DEMO_HELP = ("Chỉ tổng điểm và thứ hạng của huyện Bảo Lâm năm 2019, 2020, xếp loại các xã và các số liệu "
-             "vận hành nêu trong Thông báo 4/2021 là số liệu thật; các điểm khác do data/generate_demo.py "
-             "tạo ra để minh họa.")
+DEMO_HELP = (
+    "Chỉ tổng điểm và thứ hạng của huyện Bảo Lâm năm 2019, 2020, xếp loại các xã và các số liệu "
+    "vận hành nêu trong Thông báo 4/2021 là số liệu thật; các điểm khác do data/generate_demo.py "
+    "tạo ra để minh họa."
+)
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
@@ -36,15 +38,31 @@ def empty_state(message: str) -> None:
 
 # Plotly's toolbar in Vietnamese (its own locale mechanism, given per chart), without the camera: each chart
 # has the page's "Tải ảnh PNG" button, which draws the image for print.
-PLOTLY_LOCALE = {"dictionary": {
-    "Zoom": "Phóng to vùng chọn", "Pan": "Kéo", "Zoom in": "Phóng to", "Zoom out": "Thu nhỏ",
-    "Reset axes": "Về khung ban đầu", "Autoscale": "Tự co giãn", "Reset view": "Về khung ban đầu",
-    "Box Select": "Chọn vùng", "Lasso Select": "Chọn tự do", "Toggle Spike Lines": "Bật/tắt đường gióng",
-    "Show closest data on hover": "Hiện điểm gần nhất", "Compare data on hover": "So sánh khi di chuột",
-    "Double-click to zoom back out": "Nhấp đúp để thu nhỏ lại", "Download plot as a PNG": "Tải ảnh PNG",
-}, "format": {"decimal": ",", "thousands": "."}}
-PLOTLY_CONFIG = {"displaylogo": False, "locale": "vi", "locales": {"vi": PLOTLY_LOCALE},
-                 "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d", "autoScale2d"]}
+PLOTLY_LOCALE = {
+    "dictionary": {
+        "Zoom": "Phóng to vùng chọn",
+        "Pan": "Kéo",
+        "Zoom in": "Phóng to",
+        "Zoom out": "Thu nhỏ",
+        "Reset axes": "Về khung ban đầu",
+        "Autoscale": "Tự co giãn",
+        "Reset view": "Về khung ban đầu",
+        "Box Select": "Chọn vùng",
+        "Lasso Select": "Chọn tự do",
+        "Toggle Spike Lines": "Bật/tắt đường gióng",
+        "Show closest data on hover": "Hiện điểm gần nhất",
+        "Compare data on hover": "So sánh khi di chuột",
+        "Double-click to zoom back out": "Nhấp đúp để thu nhỏ lại",
+        "Download plot as a PNG": "Tải ảnh PNG",
+    },
+    "format": {"decimal": ",", "thousands": "."},
+}
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "locale": "vi",
+    "locales": {"vi": PLOTLY_LOCALE},
+    "modeBarButtonsToRemove": ["toImage", "select2d", "lasso2d", "autoScale2d"],
+}
 
 
 def chart(fig, key: str, reading: str) -> None:

@@ -40,6 +40,13 @@ PAGE_SPECS = (
 
 
 def pages() -> list[st.Page]:
-    return [st.Page(PAGES_DIR / spec.file, title=spec.title, icon=spec.icon, default=spec.url_path is None,
-                    **({"url_path": spec.url_path} if spec.url_path else {}))
-            for spec in PAGE_SPECS]
+    return [
+        st.Page(
+            PAGES_DIR / spec.file,
+            title=spec.title,
+            icon=spec.icon,
+            default=spec.url_path is None,
+            **({"url_path": spec.url_path} if spec.url_path else {}),
+        )
+        for spec in PAGE_SPECS
+    ]

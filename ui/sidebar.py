@@ -53,8 +53,9 @@ def render_sidebar(con) -> Selection:
         parent, codes = _scope(all_units, home, level)
         years = sorted(data.years(con, ver, level, parent), reverse=True)
         year = url_selectbox("Năm", years, "year", parse=int, placeholder="Chưa có dữ liệu", notice_here=False)
-        unit = url_selectbox("Đơn vị", codes, "unit", default=home, format_func=lambda c: names.get(c, c),
-                             notice_here=False)
+        unit = url_selectbox(
+            "Đơn vị", codes, "unit", default=home, format_func=lambda c: names.get(c, c), notice_here=False
+        )
     selection = Selection(level, year, unit, names.get(unit, unit), parent, home)
     st.session_state[SELECTION_KEY] = selection
     return selection

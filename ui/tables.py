@@ -14,8 +14,13 @@ from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed, rank
 HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
 
 
-def show(table: pd.DataFrame, key: str, formats: dict[str, Callable], highlight: tuple[str, object] | None = None,
-         widths: dict[str, str] | None = None) -> None:
+def show(
+    table: pd.DataFrame,
+    key: str,
+    formats: dict[str, Callable],
+    highlight: tuple[str, object] | None = None,
+    widths: dict[str, str] | None = None,
+) -> None:
     """A table with Vietnamese display formats; `highlight` = (column, value) tints the unit in focus."""
     style = table.style.format(formats, na_rep="–")
     if highlight:
@@ -35,28 +40,47 @@ def _yes_no(value) -> str:
 
 # --- Xếp hạng ----------------------------------------------------------------------------------
 
+
 def ranking_changes(ranking: pd.DataFrame) -> pd.DataFrame:
     """The ranking of the year with last year's rank and the changes; only units with data."""
     shown = ranking[ranking.has_data]
-    return pd.DataFrame({
-        "Hạng": shown["rank"].astype("Int64"), "Đơn vị": shown.unit_name, "Tổng điểm": shown.total,
-        "Thay đổi điểm": shown.delta_total, "Hạng năm trước": shown.rank_previous.astype("Int64"),
-        "Thay đổi thứ hạng": shown.delta_rank.astype("Int64"), "Xếp loại": shown.band,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Hạng": shown["rank"].astype("Int64"),
+            "Đơn vị": shown.unit_name,
+            "Tổng điểm": shown.total,
+            "Thay đổi điểm": shown.delta_total,
+            "Hạng năm trước": shown.rank_previous.astype("Int64"),
+            "Thay đổi thứ hạng": shown.delta_rank.astype("Int64"),
+            "Xếp loại": shown.band,
+        }
+    ).reset_index(drop=True)
 
 
 def ranking_formats(rank_of: int) -> dict[str, Callable]:
-    return {"Hạng": _rank_of(rank_of), "Tổng điểm": fmt_number, "Thay đổi điểm": fmt_signed,
-            "Hạng năm trước": _rank_of(rank_of), "Thay đổi thứ hạng": rank_change_words}
+    return {
+        "Hạng": _rank_of(rank_of),
+        "Tổng điểm": fmt_number,
+        "Thay đổi điểm": fmt_signed,
+        "Hạng năm trước": _rank_of(rank_of),
+        "Thay đổi thứ hạng": rank_change_words,
+    }
 
 
 # --- Cấp xã ------------------------------------------------------------------------------------
 
+
 def commune_rows(table: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Hạng": table["rank"].astype("Int64"), "Xã, thị trấn": table.unit_name, "Tổng điểm": table.total,
-        "Thay đổi điểm": table.delta_total, "Xếp loại": table.band, "Năm trước": table.band_previous,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Hạng": table["rank"].astype("Int64"),
+            "Xã, thị trấn": table.unit_name,
+            "Tổng điểm": table.total,
+            "Thay đổi điểm": table.delta_total,
+            "Xếp loại": table.band,
+            "Năm trước": table.band_previous,
+        }
+    ).reset_index(drop=True)
 
 
 def commune_formats(rank_of: int) -> dict[str, Callable]:
@@ -75,39 +99,70 @@ def indicator_formats(flags: pd.DataFrame) -> dict[str, Callable]:
 
 # --- Tiêu chí ----------------------------------------------------------------------------------
 
+
 def office_detail(detail: pd.DataFrame) -> pd.DataFrame:
     """The criteria behind each office's lost and recoverable points."""
-    return pd.DataFrame({
-        "Cơ quan": detail.office_name, "Tiêu chí": detail.criterion_code + ". " + detail.criterion_name,
-        "Điểm đạt": detail.points, "Điểm tối đa": detail.max_points, "Đơn vị tốt nhất (%)": detail.best_peer_pct,
-        "Bị mất": detail.lost_points, "Có thể lấy lại": detail.reachable_points,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "Cơ quan": detail.office_name,
+            "Tiêu chí": detail.criterion_code + ". " + detail.criterion_name,
+            "Điểm đạt": detail.points,
+            "Điểm tối đa": detail.max_points,
+            "Đơn vị tốt nhất (%)": detail.best_peer_pct,
+            "Bị mất": detail.lost_points,
+            "Có thể lấy lại": detail.reachable_points,
+        }
+    ).reset_index(drop=True)
 
 
-OFFICE_DETAIL_FORMATS = {"Điểm đạt": fmt_number, "Điểm tối đa": fmt_number, "Đơn vị tốt nhất (%)": fmt_pct,
-                         "Bị mất": fmt_number, "Có thể lấy lại": fmt_number}
+OFFICE_DETAIL_FORMATS = {
+    "Điểm đạt": fmt_number,
+    "Điểm tối đa": fmt_number,
+    "Đơn vị tốt nhất (%)": fmt_pct,
+    "Bị mất": fmt_number,
+    "Có thể lấy lại": fmt_number,
+}
 
 
 # --- Kế hoạch ----------------------------------------------------------------------------------
 
+
 def plan_steps(steps) -> pd.DataFrame:
     """The plan's steps (dataclasses) as a frame, in priority order."""
-    return pd.DataFrame([vars(s) for s in steps], columns=["criterion_code", "criterion_name", "owner_office",
-                                                           "owner_office_name", "from_points", "to_points", "gain"])
+    return pd.DataFrame(
+        [vars(s) for s in steps],
+        columns=[
+            "criterion_code",
+            "criterion_name",
+            "owner_office",
+            "owner_office_name",
+            "from_points",
+            "to_points",
+            "gain",
+        ],
+    )
 
 
 def plan_table(steps: pd.DataFrame, start: float) -> pd.DataFrame:
     """What a person reads of the plan; the numbers first so that a phone shows them beside the criterion."""
-    return pd.DataFrame({
-        "Tiêu chí": steps.criterion_code + ". " + steps.criterion_name,
-        "Tăng thêm": steps.gain, "Tổng điểm lũy kế": start + steps.gain.cumsum(),
-        "Điểm hiện tại": steps.from_points, "Điểm cần đạt": steps.to_points,
-        "Cơ quan phụ trách": steps.owner_office_name,
-    })
+    return pd.DataFrame(
+        {
+            "Tiêu chí": steps.criterion_code + ". " + steps.criterion_name,
+            "Tăng thêm": steps.gain,
+            "Tổng điểm lũy kế": start + steps.gain.cumsum(),
+            "Điểm hiện tại": steps.from_points,
+            "Điểm cần đạt": steps.to_points,
+            "Cơ quan phụ trách": steps.owner_office_name,
+        }
+    )
 
 
-PLAN_FORMATS = {"Tăng thêm": fmt_signed, "Tổng điểm lũy kế": fmt_number, "Điểm hiện tại": fmt_number,
-                "Điểm cần đạt": fmt_number}
+PLAN_FORMATS = {
+    "Tăng thêm": fmt_signed,
+    "Tổng điểm lũy kế": fmt_number,
+    "Điểm hiện tại": fmt_number,
+    "Điểm cần đạt": fmt_number,
+}
 
 
 def indicator_text(value: float, unit: str) -> str:

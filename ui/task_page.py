@@ -48,28 +48,40 @@ def filtered(frame: pd.DataFrame, office: str, state: str, field: str) -> pd.Dat
 def filters(frame: pd.DataFrame, office_names: dict[str, str]) -> tuple[str, str, str]:
     cols = st.columns(3)
     present = [c for c in office_names if c in set(frame.office_code.dropna())]
-    office = cols[0].selectbox("Cơ quan", [ALL, *present], key="tasks_office",
-                               format_func=lambda c: "Tất cả" if c == ALL else office_names[c])
-    state = cols[1].selectbox("Tình trạng", [ALL, *tasks.STATES], key="tasks_state",
-                              format_func=lambda s: "Tất cả" if s == ALL else tasks.STATES[s])
+    office = cols[0].selectbox(
+        "Cơ quan", [ALL, *present], key="tasks_office", format_func=lambda c: "Tất cả" if c == ALL else office_names[c]
+    )
+    state = cols[1].selectbox(
+        "Tình trạng",
+        [ALL, *tasks.STATES],
+        key="tasks_state",
+        format_func=lambda s: "Tất cả" if s == ALL else tasks.STATES[s],
+    )
     fields = sorted(set().union(*[fields_of(c) for c in frame.criteria]) if len(frame) else set(), key=int)
-    field = cols[2].selectbox("Lĩnh vực", [ALL, *fields], key="tasks_field",
-                              format_func=lambda f: "Tất cả" if f == ALL else f"Lĩnh vực {f}")
+    field = cols[2].selectbox(
+        "Lĩnh vực", [ALL, *fields], key="tasks_field", format_func=lambda f: "Tất cả" if f == ALL else f"Lĩnh vực {f}"
+    )
     return office, state, field
 
 
 # --- the table -----------------------------------------------------------------------------------
 
+
 def table_frame(frame: pd.DataFrame, con) -> pd.DataFrame:
     """What the table shows and lets an editor change, one row per task (index: task id)."""
     criteria = {i: tasks.load_task(con, int(i)).criteria for i in frame.id}
-    return pd.DataFrame({
-        "Tình trạng": frame.state_label.tolist(), "Cơ quan": frame.office_name.tolist(),
-        "Nhiệm vụ": frame.title.tolist(),
-        "Tiêu chí": [";".join(c.code for c in criteria[i]).replace(";", "; ") for i in frame.id],
-        "Điểm cần tăng": [tasks.gains_text(criteria[i]) for i in frame.id],
-        "Hạn": frame.deadline.tolist(), "Trạng thái": frame.status.map(tasks.STATUSES).tolist(),
-    }, index=pd.Index(frame.id.tolist(), name="Số"))
+    return pd.DataFrame(
+        {
+            "Tình trạng": frame.state_label.tolist(),
+            "Cơ quan": frame.office_name.tolist(),
+            "Nhiệm vụ": frame.title.tolist(),
+            "Tiêu chí": [";".join(c.code for c in criteria[i]).replace(";", "; ") for i in frame.id],
+            "Điểm cần tăng": [tasks.gains_text(criteria[i]) for i in frame.id],
+            "Hạn": frame.deadline.tolist(),
+            "Trạng thái": frame.status.map(tasks.STATUSES).tolist(),
+        },
+        index=pd.Index(frame.id.tolist(), name="Số"),
+    )
 
 
 def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[str, str]) -> None:
@@ -80,19 +92,32 @@ def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[s
     if actor is None:  # the stored status is in the state, but for overdue
         st.dataframe(shown.drop(columns="Trạng thái"), key="tasks_table", column_config=config)
         return
-    edited = st.data_editor(shown, key="tasks_editor", disabled=["Tình trạng"], column_config={
-        **config, "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=170),
-        "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True)})
-    st.button("Lưu các thay đổi trong bảng", key="tasks_save_table", icon=":material/save:",
-              on_click=save_table, args=(shown, edited, actor, office_names))
+    edited = st.data_editor(
+        shown,
+        key="tasks_editor",
+        disabled=["Tình trạng"],
+        column_config={
+            **config,
+            "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=170),
+            "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True),
+        },
+    )
+    st.button(
+        "Lưu các thay đổi trong bảng",
+        key="tasks_save_table",
+        icon=":material/save:",
+        on_click=save_table,
+        args=(shown, edited, actor, office_names),
+    )
 
 
 def save_table(before: pd.DataFrame, after: pd.DataFrame, actor: str, office_names: dict[str, str]) -> None:
     con = data.connection()
     codes = {name: code for code, name in office_names.items()}
     try:
-        changed = [edited_task(con, int(i), after.loc[i], codes) for i in after.index
-                   if not before.loc[i].equals(after.loc[i])]
+        changed = [
+            edited_task(con, int(i), after.loc[i], codes) for i in after.index if not before.loc[i].equals(after.loc[i])
+        ]
     except CchcError as exc:
         st.session_state[RESULT_KEY] = ("error", exc.message)
         return
@@ -102,13 +127,18 @@ def save_table(before: pd.DataFrame, after: pd.DataFrame, actor: str, office_nam
 def edited_task(con, task_id: int, row: pd.Series, office_codes: dict[str, str]) -> tasks.Task:
     stored = tasks.load_task(con, task_id)
     deadline = row["Hạn"]
-    return replace(stored, title=str(row["Nhiệm vụ"] or ""), office_code=office_codes.get(row["Cơ quan"]),
-                   criteria=tasks.parse_criteria(row["Tiêu chí"], row["Điểm cần tăng"]),
-                   deadline=None if deadline is None or pd.isna(deadline) else pd.Timestamp(deadline).date(),
-                   status=STATUS_BY_LABEL.get(row["Trạng thái"], stored.status))
+    return replace(
+        stored,
+        title=str(row["Nhiệm vụ"] or ""),
+        office_code=office_codes.get(row["Cơ quan"]),
+        criteria=tasks.parse_criteria(row["Tiêu chí"], row["Điểm cần tăng"]),
+        deadline=None if deadline is None or pd.isna(deadline) else pd.Timestamp(deadline).date(),
+        status=STATUS_BY_LABEL.get(row["Trạng thái"], stored.status),
+    )
 
 
 # --- progress, new task, removal -----------------------------------------------------------------
+
 
 def task_label(frame: pd.DataFrame):
     titles = dict(zip(frame.id, frame.title))
@@ -120,8 +150,7 @@ def progress_form(frame: pd.DataFrame, actor: str) -> None:
     st.markdown("**Cập nhật tiến độ**")
     with st.form("task_progress", clear_on_submit=True, border=True):
         st.selectbox("Nhiệm vụ cần cập nhật", frame.id.tolist(), format_func=task_label(frame), key="progress_task")
-        st.selectbox("Trạng thái mới", list(tasks.STATUSES), format_func=tasks.STATUSES.get,
-                              key="progress_status")
+        st.selectbox("Trạng thái mới", list(tasks.STATUSES), format_func=tasks.STATUSES.get, key="progress_status")
         st.text_area("Ghi chú tiến độ (không bắt buộc)", key="progress_note", max_chars=tasks.MAX_NOTE)
         st.form_submit_button("Lưu tiến độ", icon=":material/task_alt:", on_click=save_progress, args=(actor,))
 
@@ -140,8 +169,9 @@ def new_task_form(year: int, unit_code: str, unit_name: str, office_names: dict[
         with st.form("task_new", clear_on_submit=True, border=False):
             cols = st.columns(2)
             cols[0].selectbox("Cơ quan chủ trì", list(owners), format_func=owners.get, key="new_office")
-            cols[1].date_input("Hạn hoàn thành", value=tasks.default_deadline(year), format="DD/MM/YYYY",
-                               key="new_deadline")
+            cols[1].date_input(
+                "Hạn hoàn thành", value=tasks.default_deadline(year), format="DD/MM/YYYY", key="new_deadline"
+            )
             st.text_input("Tên nhiệm vụ", key="new_title", max_chars=tasks.MAX_TITLE)
             st.text_area("Mô tả", key="new_description", max_chars=tasks.MAX_DESCRIPTION)
             cols = st.columns(2)
@@ -153,9 +183,15 @@ def new_task_form(year: int, unit_code: str, unit_name: str, office_names: dict[
 def add_task(year: int, unit_code: str, actor: str) -> None:
     state = st.session_state
     try:
-        task = tasks.Task(year=year, unit_code=unit_code, office_code=state["new_office"], title=state["new_title"],
-                          criteria=tasks.parse_criteria(state["new_criteria"], state["new_gains"]),
-                          description=state["new_description"], deadline=state["new_deadline"])
+        task = tasks.Task(
+            year=year,
+            unit_code=unit_code,
+            office_code=state["new_office"],
+            title=state["new_title"],
+            criteria=tasks.parse_criteria(state["new_criteria"], state["new_gains"]),
+            description=state["new_description"],
+            deadline=state["new_deadline"],
+        )
     except CchcError as exc:
         st.session_state[RESULT_KEY] = ("error", exc.message)
         return
@@ -164,22 +200,34 @@ def add_task(year: int, unit_code: str, actor: str) -> None:
 
 def remove_form(frame: pd.DataFrame, actor: str) -> None:
     with st.expander("Xóa nhiệm vụ"):
-        task_id = st.selectbox("Nhiệm vụ cần xóa", frame.id.tolist(), format_func=task_label(frame),
-                               key="remove_task")
-        st.button("Xóa nhiệm vụ đã chọn", key="remove_confirm", icon=":material/delete:",
-                  on_click=lambda: save(tasks.Changes(removed=[int(task_id)]), actor, f"Đã xóa nhiệm vụ #{task_id}"),
-                  help="Hoàn tác được ở trang Dữ liệu, thẻ Lịch sử nạp.")
+        task_id = st.selectbox("Nhiệm vụ cần xóa", frame.id.tolist(), format_func=task_label(frame), key="remove_task")
+        st.button(
+            "Xóa nhiệm vụ đã chọn",
+            key="remove_confirm",
+            icon=":material/delete:",
+            on_click=lambda: save(tasks.Changes(removed=[int(task_id)]), actor, f"Đã xóa nhiệm vụ #{task_id}"),
+            help="Hoàn tác được ở trang Dữ liệu, thẻ Lịch sử nạp.",
+        )
 
 
 # --- per office and follow-through ---------------------------------------------------------------
 
+
 def scorecard_table(card: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        "Cơ quan": card.office_name, "Số nhiệm vụ": card.tasks, "Hoàn thành": card.done,
-        "Hoàn thành đúng hạn": card.done_on_time, "Quá hạn": card.overdue,
-        "Tiêu chí được giao": card.criteria_targeted, "Tiêu chí cải thiện": card.criteria_improved,
-        "Tiêu chí giảm": card.criteria_worse, "Điểm dự kiến tăng": card.points_planned.map(fmt_number),
-        "Điểm thay đổi thực tế": card.points_gained.map(fmt_signed)})
+    return pd.DataFrame(
+        {
+            "Cơ quan": card.office_name,
+            "Số nhiệm vụ": card.tasks,
+            "Hoàn thành": card.done,
+            "Hoàn thành đúng hạn": card.done_on_time,
+            "Quá hạn": card.overdue,
+            "Tiêu chí được giao": card.criteria_targeted,
+            "Tiêu chí cải thiện": card.criteria_improved,
+            "Tiêu chí giảm": card.criteria_worse,
+            "Điểm dự kiến tăng": card.points_planned.map(fmt_number),
+            "Điểm thay đổi thực tế": card.points_gained.map(fmt_signed),
+        }
+    )
 
 
 def office_lists(frame: pd.DataFrame, office_names: dict[str, str]) -> None:
@@ -188,9 +236,19 @@ def office_lists(frame: pd.DataFrame, office_names: dict[str, str]) -> None:
     ordered = frame.assign(_order=frame.office_name.map(order).fillna(len(order))).sort_values("_order", kind="stable")
     for name, group in ordered.groupby("office_name", sort=False):
         with st.expander(f"{name} — {len(group)} nhiệm vụ"):
-            st.dataframe(pd.DataFrame({"Số": group.id, "Nhiệm vụ": group.title, "Tiêu chí": group.criteria,
-                                       "Hạn": [_date(d) for d in group.deadline], "Tình trạng": group.state_label}),
-                         hide_index=True, key=f"office_list_{group.office_code.iloc[0]}")
+            st.dataframe(
+                pd.DataFrame(
+                    {
+                        "Số": group.id,
+                        "Nhiệm vụ": group.title,
+                        "Tiêu chí": group.criteria,
+                        "Hạn": [_date(d) for d in group.deadline],
+                        "Tình trạng": group.state_label,
+                    }
+                ),
+                hide_index=True,
+                key=f"office_list_{group.office_code.iloc[0]}",
+            )
 
 
 def _date(value) -> str:
@@ -199,90 +257,182 @@ def _date(value) -> str:
 
 def follow_table(rows: pd.DataFrame) -> pd.DataFrame:
     def side(year, points, maximum, pct):
-        return [f"{int(y)}: {fmt_number(p)}/{fmt_number(m)} ({fmt_pct(c)})" if not pd.isna(p) else "–"
-                for y, p, m, c in zip(year, points, maximum, pct)]
-    return pd.DataFrame({
-        "Số": rows.task_id, "Kết quả": rows.verdict_label, "Tiêu chí": rows.criterion_code,
-        "Đo ở": [("–" if pd.isna(m) else ("tiêu chí " + m if m == c else "lĩnh vực " + m))
-                 for c, m in zip(rows.criterion_code, rows.measured_code)],
-        "Trước": side(rows.before_year.fillna(0), rows.before_points, rows.before_max, rows.before_pct),
-        "Sau": side(rows.after_year.fillna(0), rows.after_points, rows.after_max, rows.after_pct),
-        "Thay đổi (điểm %)": rows.change_pct.map(fmt_signed), "Cơ quan": rows.office_name, "Nhiệm vụ": rows.title})
+        return [
+            f"{int(y)}: {fmt_number(p)}/{fmt_number(m)} ({fmt_pct(c)})" if not pd.isna(p) else "–"
+            for y, p, m, c in zip(year, points, maximum, pct)
+        ]
+
+    return pd.DataFrame(
+        {
+            "Số": rows.task_id,
+            "Kết quả": rows.verdict_label,
+            "Tiêu chí": rows.criterion_code,
+            "Đo ở": [
+                ("–" if pd.isna(m) else ("tiêu chí " + m if m == c else "lĩnh vực " + m))
+                for c, m in zip(rows.criterion_code, rows.measured_code)
+            ],
+            "Trước": side(rows.before_year.fillna(0), rows.before_points, rows.before_max, rows.before_pct),
+            "Sau": side(rows.after_year.fillna(0), rows.after_points, rows.after_max, rows.after_pct),
+            "Thay đổi (điểm %)": rows.change_pct.map(fmt_signed),
+            "Cơ quan": rows.office_name,
+            "Nhiệm vụ": rows.title,
+        }
+    )
 
 
 def follow_summary(rows: pd.DataFrame) -> str:
     counts = rows.verdict.value_counts()
-    return (f"{len(rows)} tiêu chí được giao: {counts.get('improved', 0)} cải thiện, {counts.get('unchanged', 0)} "
-            f"không đổi, {counts.get('worse', 0)} giảm, {counts.get('pending', 0)} chưa có kết quả.")
+    return (
+        f"{len(rows)} tiêu chí được giao: {counts.get('improved', 0)} cải thiện, {counts.get('unchanged', 0)} "
+        f"không đổi, {counts.get('worse', 0)} giảm, {counts.get('pending', 0)} chưa có kết quả."
+    )
 
 
 # --- self-assessment -----------------------------------------------------------------------------
 
+
 def self_assessment(con, year: int, unit_code: str, unit_name: str) -> None:
     cuts = criterion_cuts(con, year, unit_code)
     if cuts.empty:
-        st.info(f"Kết quả năm {year} của {unit_name} không có cột điểm tự chấm. Nạp tệp kết quả có cột "
-                "'Điểm tự chấm' ở trang Dữ liệu để xem điểm bị trừ khi thẩm định.", icon=":material/info:")
+        st.info(
+            f"Kết quả năm {year} của {unit_name} không có cột điểm tự chấm. Nạp tệp kết quả có cột "
+            "'Điểm tự chấm' ở trang Dữ liệu để xem điểm bị trừ khi thẩm định.",
+            icon=":material/info:",
+        )
         return
     top = largest_cuts(cuts)
-    st.markdown(f"Thẩm định trừ tổng cộng **{fmt_number(cuts.cut.clip(lower=0).sum())}** điểm so với điểm tự chấm "
-                f"ở {int((cuts.cut > 0).sum())} tiêu chí: đây là nơi thiếu minh chứng, nguồn đầu tiên của nhiệm vụ.")
+    st.markdown(
+        f"Thẩm định trừ tổng cộng **{fmt_number(cuts.cut.clip(lower=0).sum())}** điểm so với điểm tự chấm "
+        f"ở {int((cuts.cut > 0).sum())} tiêu chí: đây là nơi thiếu minh chứng, nguồn đầu tiên của nhiệm vụ."
+    )
     st.markdown("**Các tiêu chí bị trừ nhiều nhất**")
-    st.dataframe(pd.DataFrame({"Tiêu chí": top.criterion_code + ". " + top.criterion_name, "Cơ quan": top.office_name,
-                               "Tự chấm": top.self_points.map(fmt_number), "Thẩm định": top.points.map(fmt_number),
-                               "Bị trừ": top.cut.map(fmt_number), "Bị trừ (% tối đa)": top.cut_pct.map(fmt_pct)}),
-                 hide_index=True, key="cuts_top")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Tiêu chí": top.criterion_code + ". " + top.criterion_name,
+                "Cơ quan": top.office_name,
+                "Tự chấm": top.self_points.map(fmt_number),
+                "Thẩm định": top.points.map(fmt_number),
+                "Bị trừ": top.cut.map(fmt_number),
+                "Bị trừ (% tối đa)": top.cut_pct.map(fmt_pct),
+            }
+        ),
+        hide_index=True,
+        key="cuts_top",
+    )
     per_office = office_cuts(cuts)
     st.markdown("**Điểm bị trừ theo cơ quan**")
-    st.dataframe(pd.DataFrame({"Cơ quan": per_office.office_name, "Số tiêu chí": per_office.criteria_count,
-                               "Tự chấm": per_office.self_points.map(fmt_number),
-                               "Thẩm định": per_office.points.map(fmt_number),
-                               "Bị trừ": per_office.cut.map(fmt_number)}), hide_index=True, key="cuts_office")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Cơ quan": per_office.office_name,
+                "Số tiêu chí": per_office.criteria_count,
+                "Tự chấm": per_office.self_points.map(fmt_number),
+                "Thẩm định": per_office.points.map(fmt_number),
+                "Bị trừ": per_office.cut.map(fmt_number),
+            }
+        ),
+        hide_index=True,
+        key="cuts_office",
+    )
 
 
 # --- files ---------------------------------------------------------------------------------------
+
 
 def downloads(con, year: int, unit_code: str, results_year: int | None) -> None:
     frame = export_frame(con, year, unit_code)
     stem = file_stem("nhiem-vu", year, unit_code)
     cols = st.columns(3)
-    cols[0].download_button("Tải danh sách (Excel)", tasks_xlsx(frame), file_name=f"{stem}.xlsx", mime=XLSX_MIME,
-                            key="tasks_xlsx", icon=ICON, on_click="ignore")
-    cols[1].download_button("Tải danh sách (CSV)", tasks_csv(frame), file_name=f"{stem}.csv", mime=CSV_MIME,
-                            key="tasks_csv", icon=ICON, on_click="ignore")
+    cols[0].download_button(
+        "Tải danh sách (Excel)",
+        tasks_xlsx(frame),
+        file_name=f"{stem}.xlsx",
+        mime=XLSX_MIME,
+        key="tasks_xlsx",
+        icon=ICON,
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Tải danh sách (CSV)",
+        tasks_csv(frame),
+        file_name=f"{stem}.csv",
+        mime=CSV_MIME,
+        key="tasks_csv",
+        icon=ICON,
+        on_click="ignore",
+    )
     if results_year is not None:
         worker = con.cursor()
-        cols[2].download_button("Tải dự thảo Thông báo kết luận (Word)",
-                                data=lambda: build_notice(worker, results_year, unit_code),
-                                file_name=f"{file_stem('thong-bao-ket-luan', results_year, unit_code)}.docx",
-                                mime=DOCX_MIME, key="notice_docx", icon=ICON, on_click="ignore",
-                                help=f"Mục I: đánh giá kết quả năm {results_year}; mục II: nhiệm vụ năm "
-                                     f"{results_year + 1} theo từng cơ quan. Bố cục theo Nghị định 30/2020/NĐ-CP.")
+        cols[2].download_button(
+            "Tải dự thảo Thông báo kết luận (Word)",
+            data=lambda: build_notice(worker, results_year, unit_code),
+            file_name=f"{file_stem('thong-bao-ket-luan', results_year, unit_code)}.docx",
+            mime=DOCX_MIME,
+            key="notice_docx",
+            icon=ICON,
+            on_click="ignore",
+            help=f"Mục I: đánh giá kết quả năm {results_year}; mục II: nhiệm vụ năm "
+            f"{results_year + 1} theo từng cơ quan. Bố cục theo Nghị định 30/2020/NĐ-CP.",
+        )
     template = template_frame()
     cols = st.columns(3)
-    cols[0].download_button("Tải mẫu nhiệm vụ (Excel)", tasks_xlsx(template, "Mau nhiem vu"),
-                            file_name="mau-nhiem-vu.xlsx", mime=XLSX_MIME, key="tasks_template_xlsx", icon=ICON,
-                            on_click="ignore")
-    cols[1].download_button("Tải mẫu nhiệm vụ (CSV)", tasks_csv(template), file_name="mau-nhiem-vu.csv",
-                            mime=CSV_MIME, key="tasks_template_csv", icon=ICON, on_click="ignore")
+    cols[0].download_button(
+        "Tải mẫu nhiệm vụ (Excel)",
+        tasks_xlsx(template, "Mau nhiem vu"),
+        file_name="mau-nhiem-vu.xlsx",
+        mime=XLSX_MIME,
+        key="tasks_template_xlsx",
+        icon=ICON,
+        on_click="ignore",
+    )
+    cols[1].download_button(
+        "Tải mẫu nhiệm vụ (CSV)",
+        tasks_csv(template),
+        file_name="mau-nhiem-vu.csv",
+        mime=CSV_MIME,
+        key="tasks_template_csv",
+        icon=ICON,
+        on_click="ignore",
+    )
 
 
 def upload(con, actor: str) -> None:
     counter = st.session_state.setdefault(TASK_UPLOAD_COUNTER, 0)
-    uploaded = st.file_uploader(f"Nạp bảng nhiệm vụ (.xlsx, .csv; tối đa {MAX_FILE_BYTES // 1048576} MB)",
-                                type=["xlsx", "csv"], key=f"task_upload_{counter}")
+    uploaded = st.file_uploader(
+        f"Nạp bảng nhiệm vụ (.xlsx, .csv; tối đa {MAX_FILE_BYTES // 1048576} MB)",
+        type=["xlsx", "csv"],
+        key=f"task_upload_{counter}",
+    )
     if uploaded is None:
         return
     analysis = analyze_tasks(con, uploaded.name, uploaded.getvalue())
     for problem in analysis.problems:
         (st.error if problem.severity == "error" else st.warning)(problem.message.translate(MARKDOWN_SPECIALS))
     if analysis.preview is not None and len(analysis.preview):
-        st.dataframe(analysis.preview.rename(columns={"action": "Thay đổi", "id": "Số", "year": "Năm",
-                                                      "unit_code": "Đơn vị", "office_code": "Cơ quan",
-                                                      "title": "Nhiệm vụ", "criteria": "Tiêu chí"}),
-                     hide_index=True, key="task_upload_preview")
-    st.button("Xác nhận nạp nhiệm vụ", type="primary", disabled=not analysis.ok, key="task_upload_confirm",
-              on_click=confirm_upload, args=(uploaded.name, uploaded.getvalue(), actor))
+        st.dataframe(
+            analysis.preview.rename(
+                columns={
+                    "action": "Thay đổi",
+                    "id": "Số",
+                    "year": "Năm",
+                    "unit_code": "Đơn vị",
+                    "office_code": "Cơ quan",
+                    "title": "Nhiệm vụ",
+                    "criteria": "Tiêu chí",
+                }
+            ),
+            hide_index=True,
+            key="task_upload_preview",
+        )
+    st.button(
+        "Xác nhận nạp nhiệm vụ",
+        type="primary",
+        disabled=not analysis.ok,
+        key="task_upload_confirm",
+        on_click=confirm_upload,
+        args=(uploaded.name, uploaded.getvalue(), actor),
+    )
 
 
 def confirm_upload(name: str, payload: bytes, actor: str) -> None:
@@ -292,28 +442,43 @@ def confirm_upload(name: str, payload: bytes, actor: str) -> None:
     except CchcError as exc:
         st.session_state[RESULT_KEY] = ("error", exc.message)
         return
-    st.session_state[RESULT_KEY] = ("success", f"Đã nạp bảng nhiệm vụ {name} (lô #{batch_id})." if batch_id
-                                    else "Không có gì thay đổi: mọi nhiệm vụ trong tệp đã có như vậy.")
+    st.session_state[RESULT_KEY] = (
+        "success",
+        f"Đã nạp bảng nhiệm vụ {name} (lô #{batch_id})."
+        if batch_id
+        else "Không có gì thay đổi: mọi nhiệm vụ trong tệp đã có như vậy.",
+    )
     st.session_state[TASK_UPLOAD_COUNTER] = st.session_state.get(TASK_UPLOAD_COUNTER, 0) + 1
 
 
 # --- history -------------------------------------------------------------------------------------
 
+
 def history(con, frame: pd.DataFrame) -> None:
     task_id = st.selectbox("Nhiệm vụ cần xem", frame.id.tolist(), format_func=task_label(frame), key="history_task")
     versions = tasks.task_history(con, int(task_id))
-    st.dataframe(pd.DataFrame({
-        "Lô": versions.batch_id, "Thời điểm": [f"{t:%d/%m/%Y %H:%M}" for t in versions.created_at],
-        "Người thực hiện": versions.actor, "Trạng thái": versions.status.map(tasks.STATUSES),
-        "Hạn": [_date(d) for d in versions.deadline], "Tên nhiệm vụ": versions.title,
-        "Ghi chú": ["Đã hoàn tác" if pd.notna(u) else "" for u in versions.undone_by_batch_id]}),
-        hide_index=True, key="history_versions")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Lô": versions.batch_id,
+                "Thời điểm": [f"{t:%d/%m/%Y %H:%M}" for t in versions.created_at],
+                "Người thực hiện": versions.actor,
+                "Trạng thái": versions.status.map(tasks.STATUSES),
+                "Hạn": [_date(d) for d in versions.deadline],
+                "Tên nhiệm vụ": versions.title,
+                "Ghi chú": ["Đã hoàn tác" if pd.notna(u) else "" for u in versions.undone_by_batch_id],
+            }
+        ),
+        hide_index=True,
+        key="history_versions",
+    )
     notes = tasks.task_notes(con, int(task_id))
     st.markdown("**Ghi chú tiến độ**")
     if notes.empty:
         st.caption("Chưa có ghi chú tiến độ.")
     else:
-        st.dataframe(pd.DataFrame({"Ngày": [_date(d) for d in notes.noted_on], "Ghi chú": notes.note,
-                                   "Người ghi": notes.actor}), hide_index=True, key="history_notes")
-
-
+        st.dataframe(
+            pd.DataFrame({"Ngày": [_date(d) for d in notes.noted_on], "Ghi chú": notes.note, "Người ghi": notes.actor}),
+            hide_index=True,
+            key="history_notes",
+        )

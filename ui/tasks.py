@@ -64,14 +64,17 @@ def save(changes: tasks.Changes, actor: str, done_words: str) -> int | None:
 
 # --- overview ------------------------------------------------------------------------------------
 
+
 def render_overview_summary(con, ver: str, sel) -> None:
     """For the plan made from the selected year's results: tasks done, on track, late, and the points
     they plan to add against the points the unit still needs for its target rank."""
     found = progress(con, ver, date.today(), sel.year, sel.unit_code)
     st.subheader(f"Nhiệm vụ năm {found.year_served}")
     if not found.total:
-        st.caption(f"Chưa giao nhiệm vụ nào cho năm {found.year_served}. Giao từ trang Kế hoạch đạt mục tiêu "
-                   "hoặc trang Tiêu chí.")
+        st.caption(
+            f"Chưa giao nhiệm vụ nào cho năm {found.year_served}. Giao từ trang Kế hoạch đạt mục tiêu "
+            "hoặc trang Tiêu chí."
+        )
         return
     demo_badge(found.is_demo)
     cards = st.columns(4)
@@ -79,14 +82,20 @@ def render_overview_summary(con, ver: str, sel) -> None:
     cards[1].metric("Đang thực hiện, còn hạn", fmt_int(found.on_track), border=True)
     cards[2].metric("Quá hạn", fmt_int(found.late), border=True)
     needed = "–" if found.points_needed is None else fmt_number(found.points_needed)
-    cards[3].metric("Dự kiến tăng / cần thêm", f"{fmt_number(found.points_planned)} / {needed}",
-                    border=True, help="Tổng điểm cần tăng ghi ở các nhiệm vụ, so với số điểm còn thiếu để đạt hạng "
-                                      "mục tiêu. Điểm của nhiệm vụ là dự kiến, không phải kết quả chấm.")
-    st.page_link(TASKS_PAGE, label="Xem và cập nhật nhiệm vụ", icon=":material/task_alt:",
-                 query_params=st.query_params.to_dict())
+    cards[3].metric(
+        "Dự kiến tăng / cần thêm",
+        f"{fmt_number(found.points_planned)} / {needed}",
+        border=True,
+        help="Tổng điểm cần tăng ghi ở các nhiệm vụ, so với số điểm còn thiếu để đạt hạng "
+        "mục tiêu. Điểm của nhiệm vụ là dự kiến, không phải kết quả chấm.",
+    )
+    st.page_link(
+        TASKS_PAGE, label="Xem và cập nhật nhiệm vụ", icon=":material/task_alt:", query_params=st.query_params.to_dict()
+    )
 
 
 # --- plan and criteria pages ---------------------------------------------------------------------
+
 
 def _make_from_plan(plan) -> None:
     actor = editor()
@@ -99,8 +108,11 @@ def _make_from_plan(plan) -> None:
     if not drafts:
         st.session_state[RESULT_KEY] = ("info", f"Mọi tiêu chí của kế hoạch đã có nhiệm vụ{skipped_words}.")
         return
-    save(tasks.Changes(tasks=drafts), actor, f"Đã giao {len(drafts)} nhiệm vụ năm {plan.year + 1} từ kế hoạch"
-                                             f"{skipped_words}")
+    save(
+        tasks.Changes(tasks=drafts),
+        actor,
+        f"Đã giao {len(drafts)} nhiệm vụ năm {plan.year + 1} từ kế hoạch{skipped_words}",
+    )
 
 
 def plan_button(plan) -> None:
@@ -111,9 +123,15 @@ def plan_button(plan) -> None:
     if editor() is None:
         st.caption("Đăng nhập biên tập viên (trang Nhiệm vụ) để giao các bước của kế hoạch thành nhiệm vụ.")
         return
-    st.button("Giao nhiệm vụ", key="plan_make_tasks", icon=":material/assignment_add:", on_click=_make_from_plan,
-              args=(plan,), help=f"Mỗi tiêu chí của kế hoạch thành một nhiệm vụ năm {plan.year + 1} của cơ quan "
-                                 "phụ trách, với số điểm cần tăng; sửa tiếp ở trang Nhiệm vụ.")
+    st.button(
+        "Giao nhiệm vụ",
+        key="plan_make_tasks",
+        icon=":material/assignment_add:",
+        on_click=_make_from_plan,
+        args=(plan,),
+        help=f"Mỗi tiêu chí của kế hoạch thành một nhiệm vụ năm {plan.year + 1} của cơ quan "
+        "phụ trách, với số điểm cần tăng; sửa tiếp ở trang Nhiệm vụ.",
+    )
 
 
 def _make_for_criterion(results_year: int, unit_code: str, code: str, gain: float | None) -> None:
@@ -139,10 +157,17 @@ def criterion_button(sel, criteria: pd.DataFrame | None) -> None:
         if not weak.empty:
             st.caption("Đăng nhập biên tập viên (trang Nhiệm vụ) để giao nhiệm vụ cho một tiêu chí còn yếu.")
         return
-    names = {r.criterion_code: f"{r.criterion_code}. {r.criterion_name} ({fmt_number(r.gap_points)} điểm)"
-             for r in weak.itertuples()}
+    names = {
+        r.criterion_code: f"{r.criterion_code}. {r.criterion_name} ({fmt_number(r.gap_points)} điểm)"
+        for r in weak.itertuples()
+    }
     left, right = st.columns([3, 1], vertical_alignment="bottom")
     code = left.selectbox("Tiêu chí còn yếu", list(names), format_func=names.get, key="criterion_task_code")
     gain = float(-weak.set_index("criterion_code").gap_points[code])
-    right.button("Giao nhiệm vụ", key="criterion_make_task", icon=":material/assignment_add:",
-                 on_click=_make_for_criterion, args=(sel.year, sel.unit_code, code, round(gain, 2)))
+    right.button(
+        "Giao nhiệm vụ",
+        key="criterion_make_task",
+        icon=":material/assignment_add:",
+        on_click=_make_for_criterion,
+        args=(sel.year, sel.unit_code, code, round(gain, 2)),
+    )

@@ -16,10 +16,22 @@ STALE_KEY = "_stale_link_values"
 LIST_SEPARATOR = ","
 PLACEHOLDER = "Chọn…"  # instead of Streamlit's "Choose an option"
 # What each URL key names, for the one-line notice about a value a link holds that no longer exists.
-WHAT = {"level": "cấp", "year": "năm", "unit": "đơn vị", "ref": "mốc so sánh", "threshold": "ngưỡng",
-        "measure": "cách đo", "field": "lĩnh vực", "office": "cơ quan", "target_rank": "hạng mục tiêu",
-        "plan_cap": "mức nâng", "communes_from": "năm so sánh", "communes_profile_unit": "xã",
-        "ranking_compare": "đơn vị so sánh", "whatif": "điểm thử của lĩnh vực"}
+WHAT = {
+    "level": "cấp",
+    "year": "năm",
+    "unit": "đơn vị",
+    "ref": "mốc so sánh",
+    "threshold": "ngưỡng",
+    "measure": "cách đo",
+    "field": "lĩnh vực",
+    "office": "cơ quan",
+    "target_rank": "hạng mục tiêu",
+    "plan_cap": "mức nâng",
+    "communes_from": "năm so sánh",
+    "communes_profile_unit": "xã",
+    "ranking_compare": "đơn vị so sánh",
+    "whatif": "điểm thử của lĩnh vực",
+}
 
 
 def _from_url(key: str, parse: Callable[[str], object]):
@@ -63,12 +75,20 @@ def stale_notice(keys: Sequence[str] | None = None) -> None:
     st.session_state[STALE_KEY] = [item for item in pending if item not in said]
     for key, raw in said:
         what = WHAT.get(key) or WHAT.get(key.split("_")[0], key)
-        st.caption(f":material/link_off: Liên kết có {what} “{raw}” nay không còn; "
-                   "đang hiển thị lựa chọn mặc định.")
+        st.caption(f":material/link_off: Liên kết có {what} “{raw}” nay không còn; đang hiển thị lựa chọn mặc định.")
 
 
-def bound(widget: Callable, key: str, options: Sequence, default, *args, parse: Callable[[str], object] = str,
-          notice_here: bool = True, omit_default: bool = False, **kwargs):
+def bound(
+    widget: Callable,
+    key: str,
+    options: Sequence,
+    default,
+    *args,
+    parse: Callable[[str], object] = str,
+    notice_here: bool = True,
+    omit_default: bool = False,
+    **kwargs,
+):
     """Any single-value widget (selectbox, slider, number input, segmented control…) kept in the URL.
 
     A stale link value is said under the widget, or (notice_here=False, as in the sidebar) by the page.
@@ -83,12 +103,30 @@ def bound(widget: Callable, key: str, options: Sequence, default, *args, parse: 
     return value
 
 
-def url_selectbox(label: str, options: list, key: str, default=None, parse: Callable[[str], object] = str,
-                  format_func: Callable = str, notice_here: bool = True, **kwargs):
+def url_selectbox(
+    label: str,
+    options: list,
+    key: str,
+    default=None,
+    parse: Callable[[str], object] = str,
+    format_func: Callable = str,
+    notice_here: bool = True,
+    **kwargs,
+):
     """A selectbox whose value is kept in the URL as the option itself (a code, not its label)."""
     kwargs.setdefault("placeholder", PLACEHOLDER)
-    return bound(st.selectbox, key, options, default, label, options, parse=parse, notice_here=notice_here,
-                 format_func=format_func, **kwargs)
+    return bound(
+        st.selectbox,
+        key,
+        options,
+        default,
+        label,
+        options,
+        parse=parse,
+        notice_here=notice_here,
+        format_func=format_func,
+        **kwargs,
+    )
 
 
 def url_multiselect(label: str, options: list, key: str, default: list, **kwargs) -> list:

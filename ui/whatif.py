@@ -22,7 +22,7 @@ def field_sliders(fields: pd.DataFrame) -> dict[str, float]:
     ordered = list(fields.sort_values("criterion_code").itertuples())
     changes = {}
     for start in range(0, len(ordered), 2):
-        for column, field in zip(st.columns(2, gap="large"), ordered[start:start + 2]):
+        for column, field in zip(st.columns(2, gap="large"), ordered[start : start + 2]):
             with column:
                 delta = _field_slider(field)
             if delta:
@@ -33,7 +33,15 @@ def field_sliders(fields: pd.DataFrame) -> dict[str, float]:
 def _field_slider(field) -> float:
     current = round(float(field.points), 2)
     options = slider_options(current, float(field.max_points))
-    chosen = bound(st.select_slider, f"whatif_{field.criterion_code}", options, current,
-                   f"{field.criterion_code}. {field.criterion_name} (tối đa {fmt_number(field.max_points)})",
-                   options, parse=float, omit_default=True, format_func=fmt_number)
+    chosen = bound(
+        st.select_slider,
+        f"whatif_{field.criterion_code}",
+        options,
+        current,
+        f"{field.criterion_code}. {field.criterion_name} (tối đa {fmt_number(field.max_points)})",
+        options,
+        parse=float,
+        omit_default=True,
+        format_func=fmt_number,
+    )
     return round(chosen - current, 2)

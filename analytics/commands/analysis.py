@@ -48,16 +48,24 @@ def register(subparsers) -> None:
     rank = _command(subparsers, "rank", "xếp hạng các đơn vị trong một năm", run_rank)
     rank.add_argument("--target-rank", type=_positive_int, help="đánh dấu hạng mục tiêu (chỉ để hiển thị)")
     gap = _command(subparsers, "gaps", "điểm từng lĩnh vực, tiêu chí so với mốc so sánh", run_gaps)
-    gap.add_argument("--reference", type=_reference, default="province-mean",
-                     help="province-mean (mặc định) | best | target | threshold:NN")
+    gap.add_argument(
+        "--reference",
+        type=_reference,
+        default="province-mean",
+        help="province-mean (mặc định) | best | target | threshold:NN",
+    )
     gap.add_argument("--target-rank", type=_positive_int, help="hạng mục tiêu (mặc định: theo chỉ tiêu)")
     gap.add_argument("--depth", type=_positive_int, help="chỉ một cấp: 1 lĩnh vực, 2 tiêu chí, 3 tiêu chí thành phần")
     plan = _command(subparsers, "plan", "kế hoạch đạt hạng mục tiêu", run_plan)
     plan.add_argument("--target-rank", type=_positive_int, help="hạng mục tiêu (mặc định: theo chỉ tiêu)")
     plan.add_argument("--cap", type=_cap, default="best", help="best (mặc định: mức tốt nhất của đơn vị khác) | max")
     _command(subparsers, "communes", "xếp loại các xã của một huyện", run_communes)
-    _command(subparsers, "indicators", "chỉ số vận hành (một cửa điện tử, VNPT-iGATE…) của một huyện và các xã",
-             run_indicators)
+    _command(
+        subparsers,
+        "indicators",
+        "chỉ số vận hành (một cửa điện tử, VNPT-iGATE…) của một huyện và các xã",
+        run_indicators,
+    )
 
 
 def _command(subparsers, name: str, help_text: str, func) -> argparse.ArgumentParser:
@@ -112,8 +120,9 @@ UNIT_OF_LEVEL_SQL = "SELECT count(*) FROM units WHERE code = ? AND level = ?"
 
 def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
     home = home_unit(con)
-    parent: str | None = (resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent
-                          else default_parent(level, home))
+    parent: str | None = (
+        resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent else default_parent(level, home)
+    )
     unit: str | None
     if args.unit:
         unit = _resolve_in_scope(con, args.unit, level, parent, any_parent_code=not args.parent)
@@ -140,6 +149,7 @@ def _resolve_in_scope(con, text: str, level: str, parent: str | None, any_parent
 
 # --- the commands ---
 
+
 def run_rank(args) -> int:
     with open_store(args) as con:
         scope = resolve_scope(con, args, args.level, need_unit=False)
@@ -148,11 +158,23 @@ def run_rank(args) -> int:
         emit(frame, args.format)
         return 0
     prev = frame.attrs.get("previous_year")
-    print(f"Xếp hạng {LEVEL_WORDS[scope.level]} năm {scope.year}" + (f" (so với {prev})" if prev else "")
-          + (f" {DEMO_NOTE}" if frame.is_demo.any() else ""))
-    rows = [[r.unit_code + (" *" if r.unit_code == scope.unit else ""), r.unit_name,
-             fmt_number(r.total), fmt_rank(r["rank"], r.rank_of), fmt_signed(r.delta_total),
-             fmt_signed(r.delta_rank, 0), r.band or "–"] for _, r in frame.iterrows()]
+    print(
+        f"Xếp hạng {LEVEL_WORDS[scope.level]} năm {scope.year}"
+        + (f" (so với {prev})" if prev else "")
+        + (f" {DEMO_NOTE}" if frame.is_demo.any() else "")
+    )
+    rows = [
+        [
+            r.unit_code + (" *" if r.unit_code == scope.unit else ""),
+            r.unit_name,
+            fmt_number(r.total),
+            fmt_rank(r["rank"], r.rank_of),
+            fmt_signed(r.delta_total),
+            fmt_signed(r.delta_rank, 0),
+            r.band or "–",
+        ]
+        for _, r in frame.iterrows()
+    ]
     _print_table(rows, ["Mã", "Đơn vị", "Tổng điểm", "Hạng", "Thay đổi điểm", "Thay đổi hạng", "Xếp loại"])
     if args.target_rank:
         print(f"Hạng mục tiêu: {args.target_rank}")
@@ -167,13 +189,24 @@ def run_gaps(args) -> int:
     if args.format != "table":
         emit(frame, args.format)
         return 0
-    print(f"{name} năm {scope.year}: điểm so với mốc '{args.reference}' (chênh lệch âm là thiếu hụt)"
-          + (f" {DEMO_NOTE}" if frame.attrs.get("is_demo") else ""))
-    rows = [[r.criterion_code, _short(r.criterion_name), fmt_number(r.points), fmt_pct(r.pct),
-             fmt_number(r.reference_points), fmt_signed(r.gap_points), fmt_signed(r.gap_pct, 1),
-             r.owner_office_name if isinstance(r.owner_office_name, str) else "–"] for r in frame.itertuples()]
-    _print_table(rows, ["Mã", "Lĩnh vực/tiêu chí", "Điểm", "% tối đa", "Mốc", "Chênh (điểm)", "Chênh (%)",
-                        "Phụ trách"])
+    print(
+        f"{name} năm {scope.year}: điểm so với mốc '{args.reference}' (chênh lệch âm là thiếu hụt)"
+        + (f" {DEMO_NOTE}" if frame.attrs.get("is_demo") else "")
+    )
+    rows = [
+        [
+            r.criterion_code,
+            _short(r.criterion_name),
+            fmt_number(r.points),
+            fmt_pct(r.pct),
+            fmt_number(r.reference_points),
+            fmt_signed(r.gap_points),
+            fmt_signed(r.gap_pct, 1),
+            r.owner_office_name if isinstance(r.owner_office_name, str) else "–",
+        ]
+        for r in frame.itertuples()
+    ]
+    _print_table(rows, ["Mã", "Lĩnh vực/tiêu chí", "Điểm", "% tối đa", "Mốc", "Chênh (điểm)", "Chênh (%)", "Phụ trách"])
     return 0
 
 
@@ -192,12 +225,23 @@ def run_plan(args) -> int:
 
 
 def _print_plan(plan) -> None:
-    print(f"{plan.unit_name} năm {plan.year}: {fmt_number(plan.current_total)} điểm, hạng "
-          f"{fmt_rank(plan.current_rank, plan.rank_of)}; mục tiêu hạng {plan.target_rank}/{plan.rank_of}"
-          + (f" ({plan.target_unit_name}: {fmt_number(plan.target_total)} điểm)" if plan.target_unit_name else ""))
+    print(
+        f"{plan.unit_name} năm {plan.year}: {fmt_number(plan.current_total)} điểm, hạng "
+        f"{fmt_rank(plan.current_rank, plan.rank_of)}; mục tiêu hạng {plan.target_rank}/{plan.rank_of}"
+        + (f" ({plan.target_unit_name}: {fmt_number(plan.target_total)} điểm)" if plan.target_unit_name else "")
+    )
     print(plan_summary(plan))
-    rows = [[s.criterion_code, _short(s.criterion_name), s.owner_office_name or "–", fmt_number(s.from_points),
-             fmt_number(s.to_points), fmt_signed(s.gain)] for s in plan.steps]
+    rows = [
+        [
+            s.criterion_code,
+            _short(s.criterion_name),
+            s.owner_office_name or "–",
+            fmt_number(s.from_points),
+            fmt_number(s.to_points),
+            fmt_signed(s.gain),
+        ]
+        for s in plan.steps
+    ]
     if rows:
         _print_table(rows, ["Mã", "Tiêu chí", "Phụ trách", "Từ", "Đến", "Tăng"])
     print(f"Tổng dự kiến: {fmt_number(plan.resulting_total)} điểm, hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}")
@@ -216,9 +260,18 @@ def run_communes(args) -> int:
         emit(table, args.format)
         return 0
     print(f"Xếp loại các xã, thị trấn của {name} năm {year}" + (f" {DEMO_NOTE}" if table.is_demo.any() else ""))
-    rows = [[r.unit_code, r.unit_name, fmt_number(r.total), fmt_rank(r["rank"], r.rank_of), r.band or "–",
-             r.band_previous if isinstance(r.band_previous, str) else "–", fmt_signed(r.delta_total)]
-            for _, r in table.iterrows()]
+    rows = [
+        [
+            r.unit_code,
+            r.unit_name,
+            fmt_number(r.total),
+            fmt_rank(r["rank"], r.rank_of),
+            r.band or "–",
+            r.band_previous if isinstance(r.band_previous, str) else "–",
+            fmt_signed(r.delta_total),
+        ]
+        for _, r in table.iterrows()
+    ]
     _print_table(rows, ["Mã", "Xã, thị trấn", "Tổng điểm", "Hạng", "Xếp loại", "Năm trước", "Thay đổi điểm"])
     print("Số xã theo xếp loại: " + "; ".join(f"{band} {count}" for band, count in summary.band_counts.items()))
     if summary.mean_change is not None:
@@ -235,8 +288,10 @@ def run_indicators(args) -> int:
         emit(frame, args.format)
         return 0
     print(f"Chỉ số vận hành năm {year}" + (f" {DEMO_NOTE}" if frame.is_demo.any() else ""))
-    rows = [[r.unit_code, r.unit_name, r.indicator_name, fmt_number(r.value, 0 if float(r.value).is_integer() else 2)]
-            for r in frame.itertuples()]
+    rows = [
+        [r.unit_code, r.unit_name, r.indicator_name, fmt_number(r.value, 0 if float(r.value).is_integer() else 2)]
+        for r in frame.itertuples()
+    ]
     _print_table(rows, ["Mã", "Đơn vị", "Chỉ số", "Giá trị"])
     return 0
 
@@ -248,8 +303,9 @@ def _indicator_year(con, district: str, year: int | None) -> int:
     if not years:
         raise NotFoundError(f"Chưa có chỉ số vận hành nào của {name}.")
     if year is not None and year not in years:
-        raise NotFoundError(f"Không có chỉ số vận hành của {name} năm {year} "
-                            f"(các năm có: {', '.join(map(str, years))}).")
+        raise NotFoundError(
+            f"Không có chỉ số vận hành của {name} năm {year} (các năm có: {', '.join(map(str, years))})."
+        )
     return years[-1] if year is None else year
 
 

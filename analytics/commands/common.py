@@ -109,6 +109,7 @@ def escaped_output():
 
 # --- option values checked before anything runs ------------------------------------------------
 
+
 def finite_positive(text: str) -> float:
     """argparse type: a finite number > 0 (refuses nan, inf, 0 and negatives with one clear line)."""
     try:
@@ -131,4 +132,3 @@ def year_value(text: str) -> int:
     if year_problem(year):
         raise argparse.ArgumentTypeError(year_problem(year))
     return year
-

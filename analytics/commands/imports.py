@@ -31,16 +31,28 @@ ACTOR = "cli"
 PRINTED_ROWS = 200
 JSON_PROBLEMS = 1000  # problems listed in full in --format json; problems_total and problem_counts say the rest
 LEVELS = ("district", "commune")
-UNIT_HEADERS = {"year": "Năm", "unit_code": "Mã", "unit_name": "Đơn vị", "status": "Tình trạng",
-                "old_total": "Điểm cũ", "new_total": "Điểm mới", "delta_total": "Thay đổi", "old_rank": "Hạng cũ",
-                "new_rank": "Hạng mới"}
+UNIT_HEADERS = {
+    "year": "Năm",
+    "unit_code": "Mã",
+    "unit_name": "Đơn vị",
+    "status": "Tình trạng",
+    "old_total": "Điểm cũ",
+    "new_total": "Điểm mới",
+    "delta_total": "Thay đổi",
+    "old_rank": "Hạng cũ",
+    "new_rank": "Hạng mới",
+}
 
 
 def register(subparsers) -> None:
     imp = subparsers.add_parser("import", help="nạp kết quả từ tệp CSV hoặc Excel (kiểm tra, xem trước, ghi)")
     imp.add_argument("file", help="tệp .xlsx, .csv hoặc .txt")
-    imp.add_argument("--kind", choices=("scores", "tasks"), default="scores",
-                     help="loại tệp: scores (kết quả chấm điểm, mặc định) hoặc tasks (bảng nhiệm vụ)")
+    imp.add_argument(
+        "--kind",
+        choices=("scores", "tasks"),
+        default="scores",
+        help="loại tệp: scores (kết quả chấm điểm, mặc định) hoặc tasks (bảng nhiệm vụ)",
+    )
     imp.add_argument("--year", type=year_value, help="năm của số liệu (khi tệp không ghi năm)")
     imp.add_argument("--level", choices=LEVELS, help="cấp đơn vị (mặc định: tự nhận biết)")
     imp.add_argument("--parent", help="mã đơn vị cha, ví dụ 04 (tỉnh) hoặc 042 (huyện)")
@@ -49,8 +61,12 @@ def register(subparsers) -> None:
     demo = imp.add_mutually_exclusive_group()
     demo.add_argument("--demo", dest="demo", action="store_const", const=True, help="đánh dấu là dữ liệu minh họa")
     demo.add_argument("--real", dest="demo", action="store_const", const=False, help="đánh dấu là dữ liệu thật")
-    imp.add_argument("--max-mb", type=finite_positive, default=MAX_FILE_BYTES / 1048576,
-                     help="dung lượng tệp tối đa, MB (mặc định: 5, như khi nạp trên trang Dữ liệu)")
+    imp.add_argument(
+        "--max-mb",
+        type=finite_positive,
+        default=MAX_FILE_BYTES / 1048576,
+        help="dung lượng tệp tối đa, MB (mặc định: 5, như khi nạp trên trang Dữ liệu)",
+    )
     add_db_option(imp)
     imp.add_argument("--format", choices=("table", "json"), default="table", help="định dạng kết quả")
     imp.set_defaults(func=run_import)
@@ -95,8 +111,14 @@ def run_import(args) -> int:
         from analytics.commands.tasks import run_task_import
 
         return run_task_import(args, data, max_bytes(args.max_mb))
-    options = ImportOptions(year=args.year, level=args.level, parent=args.parent, replace=args.replace,
-                            demo=args.demo, max_bytes=max_bytes(args.max_mb))
+    options = ImportOptions(
+        year=args.year,
+        level=args.level,
+        parent=args.parent,
+        replace=args.replace,
+        demo=args.demo,
+        max_bytes=max_bytes(args.max_mb),
+    )
     con = open_for_writing(args)
     try:
         if args.dry_run:
@@ -129,8 +151,10 @@ def report(analysis, batch_id: int | None, args) -> None:
 def summary_line(analysis) -> str:
     years = ", ".join(map(str, analysis.years)) or "–"
     flag = "; dữ liệu minh họa" if analysis.is_demo else ""
-    return (f"Tệp {analysis.file_name} ({fmt_number(analysis.size / 1024, 1)} KB, SHA-256 {analysis.sha256[:12]}…): "
-            f"{fmt_int(len(analysis.rows))} dòng điểm, năm {years}{flag}.")
+    return (
+        f"Tệp {analysis.file_name} ({fmt_number(analysis.size / 1024, 1)} KB, SHA-256 {analysis.sha256[:12]}…): "
+        f"{fmt_int(len(analysis.rows))} dòng điểm, năm {years}{flag}."
+    )
 
 
 def outcome_line(analysis, batch_id: int | None, dry_run: bool) -> str:
@@ -138,8 +162,10 @@ def outcome_line(analysis, batch_id: int | None, dry_run: bool) -> str:
         return "Chưa nạp gì: hãy sửa các lỗi trên rồi nạp lại."
     if dry_run:
         return "Chạy thử (--dry-run): chưa ghi gì vào kho."
-    return (f"Đã nạp lô #{batch_id}: {fmt_int(len(analysis.rows))} dòng điểm. "
-            f"Hoàn tác bằng: python -m analytics undo {batch_id}")
+    return (
+        f"Đã nạp lô #{batch_id}: {fmt_int(len(analysis.rows))} dòng điểm. "
+        f"Hoàn tác bằng: python -m analytics undo {batch_id}"
+    )
 
 
 def print_preview(preview, out) -> None:
@@ -161,8 +187,13 @@ def print_table(frame: pd.DataFrame, shown, out) -> None:
 
 
 def ranking_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
-                         "Đơn vị": frame.unit_name, "Tổng điểm": frame.total.map(fmt_number)})
+    return pd.DataFrame(
+        {
+            "Hạng": [fmt_rank(r, n) for r, n in zip(frame["rank"], frame.rank_of)],
+            "Đơn vị": frame.unit_name,
+            "Tổng điểm": frame.total.map(fmt_number),
+        }
+    )
 
 
 def unit_table(units: pd.DataFrame) -> pd.DataFrame:
@@ -178,15 +209,32 @@ def unit_table(units: pd.DataFrame) -> pd.DataFrame:
 def analysis_json(analysis, batch_id: int | None, dry_run: bool) -> dict:
     preview = analysis.preview
     return {
-        "file": analysis.file_name, "sha256": analysis.sha256, "size": analysis.size, "ok": analysis.ok,
-        "dry_run": dry_run, "batch_id": batch_id, "rows": len(analysis.rows), "years": analysis.years,
-        "is_demo": analysis.is_demo, "problems": [p.as_dict() for p in analysis.problems[:JSON_PROBLEMS]],
-        "problems_total": len(analysis.problems), "problem_counts": problem_counts(analysis.problems),
-        "preview": None if preview is None else {
-            "new_years": preview.new_years, "units": to_jsonable(preview.units),
-            "rankings": [{"year": y, "level": lv, "parent": p,
-                          "rows": to_jsonable(f[["unit_code", "unit_name", "total", "rank", "rank_of"]])}
-                         for (y, lv, p), f in preview.rankings.items()],
+        "file": analysis.file_name,
+        "sha256": analysis.sha256,
+        "size": analysis.size,
+        "ok": analysis.ok,
+        "dry_run": dry_run,
+        "batch_id": batch_id,
+        "rows": len(analysis.rows),
+        "years": analysis.years,
+        "is_demo": analysis.is_demo,
+        "problems": [p.as_dict() for p in analysis.problems[:JSON_PROBLEMS]],
+        "problems_total": len(analysis.problems),
+        "problem_counts": problem_counts(analysis.problems),
+        "preview": None
+        if preview is None
+        else {
+            "new_years": preview.new_years,
+            "units": to_jsonable(preview.units),
+            "rankings": [
+                {
+                    "year": y,
+                    "level": lv,
+                    "parent": p,
+                    "rows": to_jsonable(f[["unit_code", "unit_name", "total", "rank", "rank_of"]]),
+                }
+                for (y, lv, p), f in preview.rankings.items()
+            ],
         },
     }
 

@@ -18,8 +18,9 @@ def register(subparsers) -> None:
     report = subparsers.add_parser("report", help='đoạn "Đánh giá chung" (kèm chú thích) hoặc báo cáo Word')
     _common(report)
     report.add_argument("--docx", metavar="OUT", help="ghi báo cáo Word (.docx) ra tệp này thay vì in đoạn văn")
-    report.add_argument("--notice-docx", metavar="OUT",
-                        help='ghi dự thảo "Thông báo kết luận" (Word, mục I và II) ra tệp này')
+    report.add_argument(
+        "--notice-docx", metavar="OUT", help='ghi dự thảo "Thông báo kết luận" (Word, mục I và II) ra tệp này'
+    )
     report.add_argument("--no-charts", action="store_true", help="không vẽ biểu đồ trong báo cáo Word")
     report.add_argument("--browser", help="đường dẫn Chromium để vẽ biểu đồ (mặc định /usr/bin/chromium)")
     report.add_argument("--format", choices=("text", "json"), default="text", help="định dạng khi in đoạn văn")
@@ -72,9 +73,20 @@ def run_report(args) -> int:
 
 def _print_summary(summary, fmt: str) -> None:
     if fmt == "json":
-        print(json.dumps({"year": summary.year, "unit_code": summary.unit_code, "unit_name": summary.unit_name,
-                          "text": summary.text, "footnotes": list(summary.footnotes), "is_demo": summary.is_demo},
-                         ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "year": summary.year,
+                    "unit_code": summary.unit_code,
+                    "unit_name": summary.unit_name,
+                    "text": summary.text,
+                    "footnotes": list(summary.footnotes),
+                    "is_demo": summary.is_demo,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     print(summary.full_text())
     if summary.is_demo:

@@ -20,21 +20,33 @@ def register(subparsers) -> None:
     synth.add_argument("--first-year", type=int, default=SynthSpec.first_year, help="năm đầu tiên")
     synth.add_argument("--provinces", type=int, help="số tỉnh (mặc định: tính từ --units)")
     synth.add_argument("--districts", type=int, help="số huyện (mặc định: tính từ --units)")
-    synth.add_argument("--csv-level", choices=("province", "district", "commune"),
-                       help="chỉ ghi ra CSV điểm của một cấp (tệp nạp chỉ nhận một cấp)")
+    synth.add_argument(
+        "--csv-level",
+        choices=("province", "district", "commune"),
+        help="chỉ ghi ra CSV điểm của một cấp (tệp nạp chỉ nhận một cấp)",
+    )
     synth.add_argument("--csv", type=Path, help="ghi thêm điểm dạng dài (year, unit, criterion, points) ra tệp này")
     synth.set_defaults(func=run_synth)
 
 
 def run_synth(args) -> int:
-    spec = SynthSpec(units=args.units, years=args.years, criteria=args.criteria, seed=args.seed,
-                     first_year=args.first_year, provinces=args.provinces, districts=args.districts)
+    spec = SynthSpec(
+        units=args.units,
+        years=args.years,
+        criteria=args.criteria,
+        seed=args.seed,
+        first_year=args.first_year,
+        provinces=args.provinces,
+        districts=args.districts,
+    )
     started = time.perf_counter()
     result = build_synthetic_store(db_path(args.db), spec, csv_path=args.csv, csv_level=args.csv_level)
     seconds = time.perf_counter() - started
     print(f"Đã dựng kho tổng hợp (minh họa): {result.path}")
-    print(f"Đơn vị: {fmt_int(result.units)}; dòng điểm: {fmt_int(result.score_rows)}; "
-          f"đơn vị chủ quản gợi ý: CCHC_HOME_UNIT={result.home_unit}; {fmt_number(seconds, 1)} giây")
+    print(
+        f"Đơn vị: {fmt_int(result.units)}; dòng điểm: {fmt_int(result.score_rows)}; "
+        f"đơn vị chủ quản gợi ý: CCHC_HOME_UNIT={result.home_unit}; {fmt_number(seconds, 1)} giây"
+    )
     if args.csv:
         print(f"Tệp CSV dạng dài: {args.csv}")
     return 0

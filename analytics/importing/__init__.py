@@ -12,5 +12,16 @@ from analytics.importing.pipeline import Analysis, ImportOptions, analyze, analy
 from analytics.importing.problems import Problem, ProblemList
 from analytics.importing.templates import template_csv, template_xlsx
 
-__all__ = ["Analysis", "ImportOptions", "Problem", "ProblemList", "analyze", "analyze_and_commit", "commit_import",
-           "history", "template_csv", "template_xlsx", "undo_batch"]
+__all__ = [
+    "Analysis",
+    "ImportOptions",
+    "Problem",
+    "ProblemList",
+    "analyze",
+    "analyze_and_commit",
+    "commit_import",
+    "history",
+    "template_csv",
+    "template_xlsx",
+    "undo_batch",
+]

@@ -165,7 +165,7 @@ def spelling_keys(text: str) -> tuple[str, str]:
     folded = quick_fold(nfc(text))
     for prefix in UNIT_PREFIXES:  # as name_key does, on the folded text
         if folded.startswith(prefix + " ") or (prefix.endswith(".") and folded.startswith(prefix)):
-            return folded, folded[len(prefix):].strip()
+            return folded, folded[len(prefix) :].strip()
     return folded, folded
 
 
@@ -195,8 +195,9 @@ class LevelIndex:
             return set()
         found = set()
         for parent in {p for c in by_fold | by_name for p in self.parents.get(c, ())}:
-            codes = {c for c in by_fold if parent in self.parents[c]} or \
-                {c for c in by_name if parent in self.parents[c]}
+            codes = {c for c in by_fold if parent in self.parents[c]} or {
+                c for c in by_name if parent in self.parents[c]
+            }
             if len(codes) == 1:
                 found.add(parent)
         return found
@@ -253,5 +254,8 @@ class Scope:
         return self._suggestions[text]
 
     def valid_in(self, year: int) -> list[str]:
-        return [c for c, (_, start, end) in self.units.items()
-                if (start is None or start.year <= year) and (end is None or end.year >= year)]
+        return [
+            c
+            for c, (_, start, end) in self.units.items()
+            if (start is None or start.year <= year) and (end is None or end.year >= year)
+        ]

@@ -63,11 +63,15 @@ COUNT_BATCH_ROWS_SQL = """
 # Task rows (analytics/tasks.py) are versioned like scores: a batch's rows carry its id, the rows it
 # replaced are kept in the replaced_ twin; notes are only ever added.
 VERSIONED_TASK_TABLES = (("tasks", "replaced_tasks"), ("task_criteria", "replaced_task_criteria"))
-UNDO_TASK_SQL = [statement for table, twin in VERSIONED_TASK_TABLES for statement in (
-    f"DELETE FROM {table} WHERE batch_id = $b",
-    f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_batch_id) FROM {twin} WHERE replaced_by_batch_id = $b",
-    f"DELETE FROM {twin} WHERE replaced_by_batch_id = $b",
-)] + ["DELETE FROM task_notes WHERE batch_id = $b"]
+UNDO_TASK_SQL = [
+    statement
+    for table, twin in VERSIONED_TASK_TABLES
+    for statement in (
+        f"DELETE FROM {table} WHERE batch_id = $b",
+        f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_batch_id) FROM {twin} WHERE replaced_by_batch_id = $b",
+        f"DELETE FROM {twin} WHERE replaced_by_batch_id = $b",
+    )
+] + ["DELETE FROM task_notes WHERE batch_id = $b"]
 BLOCKING_TASK_SQL = """
     SELECT replaced_by_batch_id FROM replaced_tasks WHERE batch_id = $b
     UNION SELECT replaced_by_batch_id FROM replaced_task_criteria WHERE batch_id = $b ORDER BY 1
@@ -118,18 +122,17 @@ def as_score_rows(rows) -> ScoreRows:
     return rows if isinstance(rows, ScoreRows) else ScoreRows.from_tuples(rows)
 
 
-def commit_rows(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool,
-                is_demo: bool) -> int:
+def commit_rows(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool, is_demo: bool) -> int:
     """Store rows as one batch in one transaction; returns the batch id."""
     with transaction(con):
-        batch_id = write_batch(con, rows, file_name=file_name, sha256=sha256, actor=actor, replace=replace,
-                               is_demo=is_demo)
+        batch_id = write_batch(
+            con, rows, file_name=file_name, sha256=sha256, actor=actor, replace=replace, is_demo=is_demo
+        )
         finish_batch(con)
     return batch_id
 
 
-def write_batch(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool,
-                is_demo: bool) -> int:
+def write_batch(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str, replace: bool, is_demo: bool) -> int:
     """Inside a transaction: the batch row and its rows (refused when a pair has data and not replace)."""
     rows = as_score_rows(rows)
     if not rows:
@@ -137,8 +140,15 @@ def write_batch(con, rows: ScoreRows, *, file_name: str, sha256: str, actor: str
     with incoming(con, rows):
         if not replace:
             refuse_existing(con)
-        batch_id = new_batch(con, source_name=file_name, sha256=sha256, row_count=len(rows), actor=actor,
-                             kind="import", mode="replace" if replace else "insert")
+        batch_id = new_batch(
+            con,
+            source_name=file_name,
+            sha256=sha256,
+            row_count=len(rows),
+            actor=actor,
+            kind="import",
+            mode="replace" if replace else "insert",
+        )
         replaced = _write_incoming(con, batch_id, is_demo, f"Nạp từ tệp {file_name}", save_replaced=True)
     con.execute("UPDATE batches SET note = ? WHERE id = ?", [batch_note(rows, replaced), batch_id])
     return batch_id
@@ -162,8 +172,10 @@ def refuse_existing(con) -> None:
     existing = con.execute(EXISTING_PAIRS_SQL).fetchall()
     if existing:
         year, unit, _ = existing[0]
-        raise CchcError(f"Đơn vị {unit} đã có dữ liệu năm {year} trong kho; chọn 'Thay thế dữ liệu đã có' "
-                        "để ghi đè. Chưa có gì thay đổi.")
+        raise CchcError(
+            f"Đơn vị {unit} đã có dữ liệu năm {year} trong kho; chọn 'Thay thế dữ liệu đã có' "
+            "để ghi đè. Chưa có gì thay đổi."
+        )
 
 
 def _pause_for_tests() -> None:
@@ -177,8 +189,15 @@ def commit_import(con, analysis, actor: str) -> int:
     """Commit an analysed file (see pipeline.analyze); refuses one with errors."""
     if analysis.errors:
         raise CchcError(f"Tệp {analysis.file_name} còn {len(analysis.errors)} lỗi; chưa nạp gì.")
-    return commit_rows(con, analysis.rows, file_name=analysis.file_name, sha256=analysis.sha256, actor=actor,
-                       replace=analysis.options.replace, is_demo=analysis.is_demo)
+    return commit_rows(
+        con,
+        analysis.rows,
+        file_name=analysis.file_name,
+        sha256=analysis.sha256,
+        actor=actor,
+        replace=analysis.options.replace,
+        is_demo=analysis.is_demo,
+    )
 
 
 def undo_batch(con, batch_id: int, actor: str) -> int:
@@ -191,8 +210,15 @@ def undo_batch(con, batch_id: int, actor: str) -> int:
         con.execute(FORGET_REPLACED_SQL, [batch_id])
         for statement in UNDO_TASK_SQL:
             con.execute(statement, {"b": batch_id})
-        undo_id = new_batch(con, source_name=f"Hoàn tác lô #{batch_id}", sha256=None, row_count=removed,
-                            actor=actor, kind="undo", undoes_batch_id=batch_id)
+        undo_id = new_batch(
+            con,
+            source_name=f"Hoàn tác lô #{batch_id}",
+            sha256=None,
+            row_count=removed,
+            actor=actor,
+            kind="undo",
+            undoes_batch_id=batch_id,
+        )
         con.execute(MARK_UNDONE_SQL, [undo_id, batch_id])
         bump_data_version(con)
     return undo_id
@@ -207,11 +233,14 @@ def check_undoable(con, batch_id: int) -> None:
         raise CchcError(f"Lô #{batch_id} không phải lô nạp từ tệp hay lô sửa nhiệm vụ; chỉ hoàn tác được các lô đó.")
     if undone_by is not None:
         raise CchcError(f"Lô #{batch_id} đã được hoàn tác (lô #{undone_by}).")
-    later = sorted({r[0] for r in con.execute(BLOCKING_SQL, [batch_id]).fetchall()}
-                   | {r[0] for r in con.execute(BLOCKING_TASK_SQL, {"b": batch_id}).fetchall()})
+    later = sorted(
+        {r[0] for r in con.execute(BLOCKING_SQL, [batch_id]).fetchall()}
+        | {r[0] for r in con.execute(BLOCKING_TASK_SQL, {"b": batch_id}).fetchall()}
+    )
     if later:
-        raise CchcError(f"Dữ liệu của lô #{batch_id} đã bị lô #{later[-1]} thay thế; hãy hoàn tác lô "
-                        f"#{later[-1]} trước.")
+        raise CchcError(
+            f"Dữ liệu của lô #{batch_id} đã bị lô #{later[-1]} thay thế; hãy hoàn tác lô #{later[-1]} trước."
+        )
 
 
 def history(con) -> pd.DataFrame:

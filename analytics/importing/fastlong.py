@@ -90,6 +90,7 @@ def analyze_fast(con, file_name: str, data: bytes, options: ImportOptions, probl
 
 # --- recognising ----------------------------------------------------------------------------
 
+
 def _recognise(file_name: str, data: bytes, criterion_names: set[str]):
     """(raw sample, layout, text) when the file is a plain comma CSV with a long header on line 1."""
     if not data.strip() or data.startswith(BINARY_MAGIC):
@@ -132,8 +133,12 @@ def _is_simple_long(layout: Layout | None) -> bool:
     units = [r for r in roles if r in UNIT_ROLES]
     first_data = layout.rows[0].line if layout.rows else None
     others = set(roles) - set(units)
-    return (len(units) == 1 and FAST_ROLES <= others <= FAST_ROLES | OPTIONAL_ROLES and len(roles) == len(others) + 1
-            and first_data == 2)
+    return (
+        len(units) == 1
+        and FAST_ROLES <= others <= FAST_ROLES | OPTIONAL_ROLES
+        and len(roles) == len(others) + 1
+        and first_data == 2
+    )
 
 
 def _read_frame(text: str, layout: Layout) -> pa.Table | None:
@@ -145,8 +150,9 @@ def _read_frame(text: str, layout: Layout) -> pa.Table | None:
     parse = pacsv.ParseOptions(delimiter=",", newlines_in_values=False, ignore_empty_lines=False)
     convert = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False)
     try:
-        table = pacsv.read_csv(pa.BufferReader(text.encode("utf-8")), read_options=read, parse_options=parse,
-                               convert_options=convert)
+        table = pacsv.read_csv(
+            pa.BufferReader(text.encode("utf-8")), read_options=read, parse_options=parse, convert_options=convert
+        )
     except pa.ArrowInvalid:
         return None
     if not _one_line_per_row(text, table.num_rows) or any(pc.any(pc.equal(c, "")).as_py() for c in table.columns):
@@ -161,6 +167,7 @@ def _one_line_per_row(text: str, rows: int) -> bool:
 
 
 # --- checking whole columns -----------------------------------------------------------------
+
 
 @dataclass
 class Texts:
@@ -222,12 +229,15 @@ def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scop
     return (scope, codes) if len(codes) == len(units.values) else None
 
 
-def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str],
-           options: ImportOptions) -> Coded | None:
+def _coded(
+    catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_codes: list[str], options: ImportOptions
+) -> Coded | None:
     """Every row coded and checked, or None when a cell fails."""
     numbers = [n for n in ("points", "self_points") if n in table.column_names]
-    if not (pc.all(pc.match_substring_regex(table["year"], YEAR)).as_py()
-            and all(pc.all(pc.match_substring_regex(table[n], NUMBER)).as_py() for n in numbers)):
+    if not (
+        pc.all(pc.match_substring_regex(table["year"], YEAR)).as_py()
+        and all(pc.all(pc.match_substring_regex(table[n], NUMBER)).as_py() for n in numbers)
+    ):
         return None
     years = pc.cast(table["year"], pa.int32()).to_numpy()
     year_list = sorted(np.unique(years).tolist())
@@ -240,10 +250,18 @@ def _coded(catalog: Catalog, scope: Scope, table: pa.Table, units: Texts, unit_c
         return None
     criterion_codes, ranks, maxima = criteria
     sorted_units, unit_ranks = _ranked(unit_codes)
-    coded = Coded(years, year_index, unit_ranks[units.index], ranks,
-                  pc.cast(table["points"], pa.float64()).to_numpy(), sorted_units, criterion_codes,
-                  self_points=pc.cast(table["self_points"], pa.float64()).to_numpy()
-                  if "self_points" in table.column_names else None)
+    coded = Coded(
+        years,
+        year_index,
+        unit_ranks[units.index],
+        ranks,
+        pc.cast(table["points"], pa.float64()).to_numpy(),
+        sorted_units,
+        criterion_codes,
+        self_points=pc.cast(table["self_points"], pa.float64()).to_numpy()
+        if "self_points" in table.column_names
+        else None,
+    )
     return coded if _values_fit(coded, maxima) else None
 
 
@@ -254,8 +272,9 @@ def _ranked(codes: list[str]) -> tuple[list[str], np.ndarray]:
     return ordered, np.array([position[c] for c in codes], dtype=np.int64)
 
 
-def _criteria_sets(catalog: Catalog, scope: Scope, years: list[int],
-                   options: ImportOptions) -> dict[int, CriteriaSet] | None:
+def _criteria_sets(
+    catalog: Catalog, scope: Scope, years: list[int], options: ImportOptions
+) -> dict[int, CriteriaSet] | None:
     if any(year_problem(y) for y in years) or (options.year is not None and years != [options.year]):
         return None
     sets: dict[int, CriteriaSet] = {}
@@ -267,8 +286,9 @@ def _criteria_sets(catalog: Catalog, scope: Scope, years: list[int],
     return sets
 
 
-def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int],
-                     sets: dict[int, CriteriaSet]) -> tuple[list[str], np.ndarray, np.ndarray] | None:
+def _criterion_ranks(
+    texts: Texts, year_index: np.ndarray, year_list: list[int], sets: dict[int, CriteriaSet]
+) -> tuple[list[str], np.ndarray, np.ndarray] | None:
     """(criterion codes sorted, each row's position in them, each row's maximum), or None.
 
     Each (year, text) that occurs is resolved once with its year's criteria set.
@@ -277,8 +297,11 @@ def _criterion_ranks(texts: Texts, year_index: np.ndarray, year_list: list[int],
     pair = year_index.astype(np.int64) * width + texts.index
     present = np.flatnonzero(np.bincount(pair, minlength=len(year_list) * width)).tolist()
     pairs = [(year_list[k // width], texts.values[k % width]) for k in present]
-    lookup = {(year, text): code for year, text in pairs
-              if clean(text) == text and (code := sets[year].resolve(text)) is not None}
+    lookup = {
+        (year, text): code
+        for year, text in pairs
+        if clean(text) == text and (code := sets[year].resolve(text)) is not None
+    }
     if len(lookup) != len(pairs) or _nested(lookup, sets):
         return None
     codes, ranks = _ranked(list(lookup.values()))
@@ -316,6 +339,7 @@ def _values_fit(coded: Coded, maxima: np.ndarray) -> bool:
 
 # --- results --------------------------------------------------------------------------------
 
+
 def _parsed(scope: Scope, coded: Coded, sheet: str | None, file_name: str) -> Parsed:
     """Groups (first line of each year and unit) and scopes, as the cell-by-cell path records them."""
     parsed = Parsed(texts=["", ""], sheets=[sheet or file_name])
@@ -333,11 +357,16 @@ def _rows(coded: Coded) -> ScoreRows:
     """The rows sorted by year, unit code and criterion code (unique), as the cell-by-cell path sorts them."""
     order = coded.order
     unit_codes, criterion_codes = pa.array(coded.unit_codes, pa.string()), pa.array(coded.criterion_codes, pa.string())
-    return ScoreRows(pa.table({
-        "year": pa.array(coded.years[order], pa.int32()),
-        "unit_code": unit_codes.take(pa.array(coded.units[order])),
-        "criterion_code": criterion_codes.take(pa.array(coded.criteria[order])),
-        "points": pa.array(coded.points[order], pa.float64()),
-        "self_points": pa.nulls(len(order), pa.float64()) if coded.self_points is None
-        else pa.array(coded.self_points[order], pa.float64()),
-    }))
+    return ScoreRows(
+        pa.table(
+            {
+                "year": pa.array(coded.years[order], pa.int32()),
+                "unit_code": unit_codes.take(pa.array(coded.units[order])),
+                "criterion_code": criterion_codes.take(pa.array(coded.criteria[order])),
+                "points": pa.array(coded.points[order], pa.float64()),
+                "self_points": pa.nulls(len(order), pa.float64())
+                if coded.self_points is None
+                else pa.array(coded.self_points[order], pa.float64()),
+            }
+        )
+    )

@@ -26,17 +26,54 @@ ROLE_WORDS: dict[str, set[str]] = {
     "year": {"year", "nam", "nam danh gia", "nam xep hang"},
     "stt": {"stt", "tt", "so tt", "so thu tu", "no", "#"},
     "unit_code": {"unit_code", "ma don vi", "ma dv", "ma", "code", "ma dvhc", "ma hanh chinh", "ma so"},
-    "unit": {"unit", "unit_name", "don vi", "ten don vi", "ten dv", "ten", "huyen, thanh pho", "huyen/thanh pho",
-             "ten huyen", "ten xa", "xa, thi tran", "xa/thi tran", "don vi hanh chinh", "ten don vi hanh chinh",
-             "dia phuong", "huyen", "xa", "co quan, don vi", "ten co quan, don vi"},
-    "criterion": {"criterion", "criterion_code", "tieu chi", "ma tieu chi", "ma tc", "linh vuc/tieu chi",
-                  "ma so tieu chi", "ma linh vuc, tieu chi"},
+    "unit": {
+        "unit",
+        "unit_name",
+        "don vi",
+        "ten don vi",
+        "ten dv",
+        "ten",
+        "huyen, thanh pho",
+        "huyen/thanh pho",
+        "ten huyen",
+        "ten xa",
+        "xa, thi tran",
+        "xa/thi tran",
+        "don vi hanh chinh",
+        "ten don vi hanh chinh",
+        "dia phuong",
+        "huyen",
+        "xa",
+        "co quan, don vi",
+        "ten co quan, don vi",
+    },
+    "criterion": {
+        "criterion",
+        "criterion_code",
+        "tieu chi",
+        "ma tieu chi",
+        "ma tc",
+        "linh vuc/tieu chi",
+        "ma so tieu chi",
+        "ma linh vuc, tieu chi",
+    },
     "criterion_name": {"criterion_name", "ten tieu chi", "noi dung", "noi dung tieu chi", "ten linh vuc, tieu chi"},
     "points": {"points", "diem", "diem tham dinh", "diem dat duoc", "diem danh gia", "diem dat", "diem so"},
     "self_points": {"self_points", "diem tu cham", "diem tu danh gia", "tu cham", "tu danh gia"},
     "max": {"max_points", "diem toi da", "toi da", "thang diem", "diem chuan"},
-    "total": {"total", "tong diem", "tong", "chi so", "chi so cchc", "tong diem dat duoc", "diem chi so", "tong cong",
-              "ket qua", "tong diem chi so", "chi so cai cach hanh chinh"},
+    "total": {
+        "total",
+        "tong diem",
+        "tong",
+        "chi so",
+        "chi so cchc",
+        "tong diem dat duoc",
+        "diem chi so",
+        "tong cong",
+        "ket qua",
+        "tong diem chi so",
+        "chi so cai cach hanh chinh",
+    },
     "rank": {"rank", "xep hang", "hang", "thu hang", "thu tu xep hang", "xep thu"},
     "ignore": {"ghi chu", "note", "notes", "xep loai", "band", "phan loai"},
 }
@@ -45,8 +82,18 @@ UNIT_ROLES = {"unit", "unit_code"}
 KEY_ROLES = UNIT_ROLES | {"stt", "year"}
 VALUE_ROLES = {"points", "total", "node", "node_name"}
 # Rows that sum or average the table, not a unit.
-SUMMARY_ROWS = {"tong cong", "tong", "cong", "binh quan", "trung binh", "trung binh chung", "toan tinh", "ca tinh",
-                "binh quan chung", "tong so"}
+SUMMARY_ROWS = {
+    "tong cong",
+    "tong",
+    "cong",
+    "binh quan",
+    "trung binh",
+    "trung binh chung",
+    "toan tinh",
+    "ca tinh",
+    "binh quan chung",
+    "tong so",
+}
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10}
 CODE = r"(\d{1,2}(?:\.\d{1,2}){0,2})"
@@ -146,8 +193,7 @@ def build_layout(sheet: RawSheet, index: int, columns: list[Column], criterion_n
     return layout
 
 
-def merge_continuation(columns: list[Column], cells: list[Cell],
-                       criterion_names: set[str]) -> list[Column] | None:
+def merge_continuation(columns: list[Column], cells: list[Cell], criterion_names: set[str]) -> list[Column] | None:
     """Columns relabelled by a second header row (under merged cells), or None if it is not one."""
     below = classify_row(cells, criterion_names)
     upper = {c.index: c for c in columns}
@@ -161,8 +207,7 @@ def merge_continuation(columns: list[Column], cells: list[Cell],
         changed = True
     if not changed:
         return None
-    merged = [c if c.label and not (upper.get(c.index) and c.label == upper[c.index].label) else None
-              for c in below]
+    merged = [c if c.label and not (upper.get(c.index) and c.label == upper[c.index].label) else None for c in below]
     relabelled = [m or upper.get(i) or Column(i, "", None) for i, m in enumerate(merged)]
     extra = [c for i, c in upper.items() if i >= len(below)]
     return relabelled + extra

@@ -59,8 +59,9 @@ def analyze(con, file_name: str, data: bytes, options: ImportOptions | None = No
     return _analyze(con, file_name, data, options or ImportOptions(), actor=None)[0]
 
 
-def analyze_and_commit(con, file_name: str, data: bytes, options: ImportOptions | None,
-                       actor: str) -> tuple[Analysis, int | None]:
+def analyze_and_commit(
+    con, file_name: str, data: bytes, options: ImportOptions | None, actor: str
+) -> tuple[Analysis, int | None]:
     """analyze() and, when the file is ok, commit_import(): (analysis, batch id or None).
 
     When validation finds no error and the file has no rank column (the one thing the preview
@@ -91,13 +92,29 @@ def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: st
     warn_if_imported_before(con, raw.sha256, problems)
     result, batch_id = None, None
     if rows and actor is not None and not problems.errors and not parsed.ranks:
-        result, batch_id = _preview_and_commit(con, parsed, rows, is_demo, problems,
-                                               dict(file_name=file_name, sha256=raw.sha256, actor=actor,
-                                                    replace=options.replace, is_demo=is_demo))
+        result, batch_id = _preview_and_commit(
+            con,
+            parsed,
+            rows,
+            is_demo,
+            problems,
+            dict(file_name=file_name, sha256=raw.sha256, actor=actor, replace=options.replace, is_demo=is_demo),
+        )
     elif rows and all(p.kind in PREVIEWABLE for p in problems.errors):
         result = preview(con, parsed, rows, is_demo, problems)
-    analysis = Analysis(file_name, raw.sha256, raw.size, options, problems.sorted(), rows, is_demo, result,
-                        parsed.sheets, raw.encoding, raw.separator)
+    analysis = Analysis(
+        file_name,
+        raw.sha256,
+        raw.size,
+        options,
+        problems.sorted(),
+        rows,
+        is_demo,
+        result,
+        parsed.sheets,
+        raw.encoding,
+        raw.separator,
+    )
     return analysis, batch_id
 
 
@@ -112,6 +129,7 @@ def _preview_and_commit(con, parsed, rows, is_demo, problems, batch_fields: dict
 
     def write() -> None:
         batch["id"] = write_batch(con, rows, **batch_fields)
+
     try:
         with transaction(con):
             result = preview(con, parsed, rows, is_demo, problems, write=write)
@@ -132,6 +150,10 @@ def looks_illustrative(texts: list[str]) -> bool:
 def warn_if_imported_before(con, sha256: str, problems: ProblemList) -> None:
     ids = [r[0] for r in con.execute(SAME_FILE_SQL, [sha256]).fetchall()]
     if ids:
-        problems.add(value=sha256[:12], severity=WARNING, kind="already_imported",
-                     reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{ids[-1]}.",
-                     suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.")
+        problems.add(
+            value=sha256[:12],
+            severity=WARNING,
+            kind="already_imported",
+            reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{ids[-1]}.",
+            suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.",
+        )

@@ -27,8 +27,21 @@ STATUS_NEW_YEAR = "Năm mới"
 STATUS_NEW = "Thêm mới"
 STATUS_REPLACED = "Thay thế"
 STATUS_SAME = "Không đổi"
-UNIT_COLUMNS = ["year", "unit_code", "unit_name", "status", "old_total", "new_total", "delta_total", "old_rank",
-                "new_rank", "rank_of", "rows_added", "rows_changed", "rows_removed"]
+UNIT_COLUMNS = [
+    "year",
+    "unit_code",
+    "unit_name",
+    "status",
+    "old_total",
+    "new_total",
+    "delta_total",
+    "old_rank",
+    "new_rank",
+    "rank_of",
+    "rows_added",
+    "rows_changed",
+    "rows_removed",
+]
 CHANGE_COLUMNS = ["year", "unit_code", "unit_name", "criterion_code", "old_points", "new_points"]
 COUNT_COLUMNS = ["rows_added", "rows_changed", "rows_removed"]
 # The (year, unit) pairs the file carries are registered as PAIRS, its rows as INCOMING; the
@@ -82,8 +95,14 @@ class Diff:
     stored: set[tuple[int, str]]  # the pairs of the file that have scores in the store now
 
 
-def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: ProblemList,
-            write: Callable[[], object] | None = None) -> Preview:
+def preview(
+    con,
+    parsed: Parsed,
+    rows: ScoreRows,
+    is_demo: bool,
+    problems: ProblemList,
+    write: Callable[[], object] | None = None,
+) -> Preview:
     """Diff against the store and the rankings after the import; adds rank-column problems.
 
     Without `write` the rows are written inside a transaction that is rolled back. With it, the
@@ -104,6 +123,7 @@ def preview(con, parsed: Parsed, rows: ScoreRows, is_demo: bool, problems: Probl
 
 # --- rankings: every year of a scope from one totals query -----------------------------------
 
+
 def scope_rankings(con, scopes: list[tuple[int, str, str]]) -> dict[tuple[int, str, str], pd.DataFrame]:
     """rankings(con, year, level, parent) of every scope, the years of one level and parent together."""
     result = {}
@@ -116,9 +136,11 @@ def scope_rankings(con, scopes: list[tuple[int, str, str]]) -> dict[tuple[int, s
 
 # --- what changes, per score and per unit ------------------------------------------------------
 
+
 def _diff(con, rows: ScoreRows, pairs: list[tuple[int, str]]) -> Diff:
-    table = pa.table({"year": pa.array([y for y, _ in pairs], pa.int32()),
-                      "unit_code": pa.array([u for _, u in pairs], pa.string())})
+    table = pa.table(
+        {"year": pa.array([y for y, _ in pairs], pa.int32()), "unit_code": pa.array([u for _, u in pairs], pa.string())}
+    )
     con.register(PAIRS, table)
     try:
         stored = set(con.execute(STORED_PAIRS_SQL).fetchall())
@@ -142,10 +164,16 @@ def _all_added(con, rows: ScoreRows) -> Diff:
     codes = pc.unique(table["unit_code"])
     names = dict(con.execute(UNIT_NAMES_SQL, [codes.to_pylist()]).fetchall())
     unit_names = pa.array([names.get(c, c) for c in codes.to_pylist()], pa.string())
-    changes = pa.table({"year": table["year"], "unit_code": table["unit_code"],
-                        "unit_name": unit_names.take(pc.index_in(table["unit_code"], value_set=codes)),
-                        "criterion_code": table["criterion_code"],
-                        "old_points": pa.nulls(len(rows), pa.float64()), "new_points": table["points"]})
+    changes = pa.table(
+        {
+            "year": table["year"],
+            "unit_code": table["unit_code"],
+            "unit_name": unit_names.take(pc.index_in(table["unit_code"], value_set=codes)),
+            "criterion_code": table["criterion_code"],
+            "old_points": pa.nulls(len(rows), pa.float64()),
+            "new_points": table["points"],
+        }
+    )
     return Diff(changes, _rows_per_pair(table), set())
 
 
@@ -155,23 +183,38 @@ def _rows_per_pair(table: pa.Table) -> pd.DataFrame:
     if n == 0:
         return pd.DataFrame(columns=["year", "unit_code", *COUNT_COLUMNS])
     years, units = table["year"], table["unit_code"]
-    new_pair = pc.or_(pc.not_equal(years.slice(1), years.slice(0, n - 1)),
-                      pc.not_equal(units.slice(1), units.slice(0, n - 1)))
+    new_pair = pc.or_(
+        pc.not_equal(years.slice(1), years.slice(0, n - 1)), pc.not_equal(units.slice(1), units.slice(0, n - 1))
+    )
     starts = np.r_[0, np.flatnonzero(new_pair.to_numpy(zero_copy_only=False)) + 1]
-    return pd.DataFrame({"year": years.take(pa.array(starts)).to_numpy(),
-                         "unit_code": units.take(pa.array(starts)).to_pylist(),
-                         "rows_added": np.diff(np.r_[starts, n]), "rows_changed": 0, "rows_removed": 0})
+    return pd.DataFrame(
+        {
+            "year": years.take(pa.array(starts)).to_numpy(),
+            "unit_code": units.take(pa.array(starts)).to_pylist(),
+            "rows_added": np.diff(np.r_[starts, n]),
+            "rows_changed": 0,
+            "rows_removed": 0,
+        }
+    )
 
 
 def _unit_rows(parsed: Parsed, diff: Diff, before: dict, after: dict, new_years: list[int]) -> pd.DataFrame:
     keys = sorted(parsed.groups)
-    frame = pd.DataFrame({"year": [y for y, _ in keys], "unit_code": [u for _, u in keys],
-                          "level": [parsed.groups[k].level for k in keys],
-                          "parent": [parsed.groups[k].parent for k in keys]})
-    frame = frame.merge(_stacked(after, {"unit_name": "unit_name", "total": "new_total", "rank": "new_rank",
-                                         "rank_of": "rank_of"}), how="left")
-    frame = frame.merge(_stacked(before, {"total": "old_total", "rank": "old_rank", "has_data": "old_has_data"}),
-                        how="left")
+    frame = pd.DataFrame(
+        {
+            "year": [y for y, _ in keys],
+            "unit_code": [u for _, u in keys],
+            "level": [parsed.groups[k].level for k in keys],
+            "parent": [parsed.groups[k].parent for k in keys],
+        }
+    )
+    frame = frame.merge(
+        _stacked(after, {"unit_name": "unit_name", "total": "new_total", "rank": "new_rank", "rank_of": "rank_of"}),
+        how="left",
+    )
+    frame = frame.merge(
+        _stacked(before, {"total": "old_total", "rank": "old_rank", "has_data": "old_has_data"}), how="left"
+    )
     frame = frame.merge(diff.counts, on=["year", "unit_code"], how="left")
     frame[COUNT_COLUMNS] = frame[COUNT_COLUMNS].fillna(0).astype("int64")
     had_data = frame["old_has_data"].fillna(False).astype(bool)
@@ -183,8 +226,10 @@ def _unit_rows(parsed: Parsed, diff: Diff, before: dict, after: dict, new_years:
 
 def _stacked(rankings: dict, columns: dict[str, str]) -> pd.DataFrame:
     """The ranking frames one under the other, keyed by year, level, parent and unit_code."""
-    parts = [frame[["unit_code", *columns]].assign(year=year, level=level, parent=parent)
-             for (year, level, parent), frame in rankings.items()]
+    parts = [
+        frame[["unit_code", *columns]].assign(year=year, level=level, parent=parent)
+        for (year, level, parent), frame in rankings.items()
+    ]
     if not parts:
         return pd.DataFrame(columns=["year", "level", "parent", "unit_code", *columns.values()])
     stacked = pd.concat(parts, ignore_index=True).rename(columns=columns)
@@ -212,8 +257,13 @@ def check_ranks(parsed: Parsed, after: dict, problems: ProblemList) -> None:
         row = after_units.get((claim.year, claim.level, claim.parent), {}).get(claim.unit_code)
         if row is None or pd.isna(row["rank"]) or int(row["rank"]) == claim.rank:
             continue
-        problems.add(sheet=claim.place.sheet, row=claim.place.line, column=claim.place.column, value=claim.rank,
-                     kind="rank_mismatch",
-                     reason=f"Xếp hạng ghi {claim.rank} nhưng theo tổng điểm thì {row['unit_name']} xếp thứ "
-                            f"{int(row['rank'])}/{int(row['rank_of'])} năm {claim.year}.",
-                     suggestion="Kiểm tra lại cột xếp hạng hoặc điểm của các đơn vị.")
+        problems.add(
+            sheet=claim.place.sheet,
+            row=claim.place.line,
+            column=claim.place.column,
+            value=claim.rank,
+            kind="rank_mismatch",
+            reason=f"Xếp hạng ghi {claim.rank} nhưng theo tổng điểm thì {row['unit_name']} xếp thứ "
+            f"{int(row['rank'])}/{int(row['rank_of'])} năm {claim.year}.",
+            suggestion="Kiểm tra lại cột xếp hạng hoặc điểm của các đơn vị.",
+        )

@@ -52,10 +52,21 @@ class ProblemList:
     file: str
     items: list[Problem] = field(default_factory=list)
 
-    def add(self, *, sheet=None, row=None, column=None, value=None, reason: str, suggestion=None,
-            kind: str = "invalid", severity: str = ERROR) -> Problem:
-        problem = Problem(self.file, sheet, row, column, None if value is None else str(value), reason,
-                          suggestion, kind, severity)
+    def add(
+        self,
+        *,
+        sheet=None,
+        row=None,
+        column=None,
+        value=None,
+        reason: str,
+        suggestion=None,
+        kind: str = "invalid",
+        severity: str = ERROR,
+    ) -> Problem:
+        problem = Problem(
+            self.file, sheet, row, column, None if value is None else str(value), reason, suggestion, kind, severity
+        )
         self.items.append(problem)
         return problem
 

@@ -71,25 +71,34 @@ def check_size(data: bytes, max_bytes: int) -> None:
     if len(data) > max_bytes:
         raise FileProblem(
             f"Tệp dung lượng {fmt_number(len(data) / 1048576, 1)} MB, vượt giới hạn "
-            f"{fmt_number(max_bytes / 1048576, 1)} MB.", "too_large",
-            "Chỉ giữ lại trang kết quả chỉ số CCHC rồi nạp lại.")
+            f"{fmt_number(max_bytes / 1048576, 1)} MB.",
+            "too_large",
+            "Chỉ giữ lại trang kết quả chỉ số CCHC rồi nạp lại.",
+        )
 
 
 def refuse_binary(data: bytes) -> None:
     if data.startswith(XLS_MAGIC):
         refuse_encrypted(data)
-        raise FileProblem("Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.", "unsupported",
-                          "Mở tệp bằng Excel, chọn Lưu thành… định dạng .xlsx rồi nạp lại.")
+        raise FileProblem(
+            "Tệp Excel 97-2003 (.xls) chưa được hỗ trợ.",
+            "unsupported",
+            "Mở tệp bằng Excel, chọn Lưu thành… định dạng .xlsx rồi nạp lại.",
+        )
     if data.startswith(b"%PDF"):
         raise FileProblem("Tệp PDF không đọc được thành bảng.", "unsupported", "Hãy nạp tệp Excel (.xlsx) hoặc CSV.")
 
 
 # --- text files -------------------------------------------------------------------------------
 
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """(text, encoding): BOMs first, then UTF-16 without BOM, UTF-8, and Windows-1258 last."""
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
-                          (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             return _decode(data, encoding), encoding
     sample = data[:4000]
@@ -101,16 +110,20 @@ def decode_text(data: bytes) -> tuple[str, str]:
             return unicodedata.normalize("NFC", data.decode(encoding)), encoding
         except UnicodeDecodeError:
             continue
-    raise FileProblem("Không nhận ra bảng mã của tệp văn bản.", "encoding",
-                      "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx).")
+    raise FileProblem(
+        "Không nhận ra bảng mã của tệp văn bản.", "encoding", "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx)."
+    )
 
 
 def _decode(data: bytes, encoding: str) -> str:
     try:
         return unicodedata.normalize("NFC", data.decode(encoding))
     except UnicodeDecodeError as exc:
-        raise FileProblem(f"Tệp hỏng: không giải mã được theo {encoding}.", "encoding",
-                          "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx).") from exc
+        raise FileProblem(
+            f"Tệp hỏng: không giải mã được theo {encoding}.",
+            "encoding",
+            "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx).",
+        ) from exc
 
 
 def detect_separator(text: str) -> str:
@@ -140,13 +153,16 @@ def read_text_sheet(text: str, separator: str) -> RawSheet:
             rows.append([clean_noting(cell, reader.line_num, c, altered) for c, cell in enumerate(record)])
             lines.append(reader.line_num)
     except csv.Error as exc:
-        raise FileProblem(f"Không đọc được dòng {reader.line_num + 1} của tệp: một ô quá dài hoặc sai dấu ngoặc kép.",
-                          "unreadable", "Kiểm tra dấu ngoặc kép (\") trong tệp, hoặc lưu lại từ Excel.") from exc
-    return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","),
-                    altered=altered)
+        raise FileProblem(
+            f"Không đọc được dòng {reader.line_num + 1} của tệp: một ô quá dài hoặc sai dấu ngoặc kép.",
+            "unreadable",
+            'Kiểm tra dấu ngoặc kép (") trong tệp, hoặc lưu lại từ Excel.',
+        ) from exc
+    return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","), altered=altered)
 
 
 # --- workbooks ----------------------------------------------------------------------------------
+
 
 def read_xlsx(data: bytes) -> list[RawSheet]:
     return [read_worksheet(sheet) for sheet in read_workbook(data)]
@@ -156,8 +172,7 @@ def read_worksheet(sheet: SheetCells) -> RawSheet:
     altered: list[tuple[int, int, str]] = []
     rows = [[clean_noting(v, r, c, altered) for c, v in enumerate(row)] for r, row in enumerate(sheet.rows, 1)]
     fill_merged(sheet.merged, rows)
-    return RawSheet(sheet.name, rows, list(range(1, len(rows) + 1)), detect_decimal(rows, default=","), sheet,
-                    altered)
+    return RawSheet(sheet.name, rows, list(range(1, len(rows) + 1)), detect_decimal(rows, default=","), sheet, altered)
 
 
 def fill_merged(merged: list[str], rows: list[list[Cell]]) -> None:
@@ -172,6 +187,7 @@ def fill_merged(merged: list[str], rows: list[list[Cell]]) -> None:
 
 
 # --- cells and numbers --------------------------------------------------------------------------
+
 
 def clean(value) -> Cell:
     """NFC text without surrounding spaces; numbers as numbers; blanks as None."""

@@ -13,8 +13,17 @@ from collections.abc import Iterable, Iterator
 import pyarrow as pa
 import pyarrow.compute as pc
 
-ROW_SCHEMA = pa.schema([("year", pa.int32()), ("unit_code", pa.string()), ("criterion_code", pa.string()),
-                        ("points", pa.float64()), ("self_points", pa.float64())])
+ROW_SCHEMA = pa.schema(
+    [
+        ("year", pa.int32()),
+        ("unit_code", pa.string()),
+        ("criterion_code", pa.string()),
+        ("points", pa.float64()),
+        ("self_points", pa.float64()),
+    ]
+)
+
+
 class ScoreRows:
     """(year, unit_code, criterion_code, points, self_points) rows, sorted, as an Arrow table."""
 
@@ -29,8 +38,9 @@ class ScoreRows:
         """Rows from tuples (the cell-by-cell path), in the order given."""
         rows = list(rows)
         columns = [[row[i] for row in rows] for i in range(len(ROW_SCHEMA))]  # faster than zip(*rows)
-        return cls(pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, ROW_SCHEMA)],
-                                        schema=ROW_SCHEMA))
+        return cls(
+            pa.Table.from_arrays([pa.array(c, type=f.type) for c, f in zip(columns, ROW_SCHEMA)], schema=ROW_SCHEMA)
+        )
 
     @classmethod
     def empty(cls) -> ScoreRows:

@@ -39,10 +39,14 @@ def listed(items: list) -> str:
 def report_formulas(sheet_name: str | None, sheet_cells: SheetCells, problems: ProblemList) -> None:
     cells = sheet_cells.unsaved_formulas
     if cells:
-        problems.add(sheet=sheet_name, value=cells[0], kind="formula_without_value",
-                     reason=f"{fmt_int(len(cells))} ô công thức chưa có giá trị đã tính: {listed(cells)}. Tệp được "
-                            "lưu bởi một chương trình không tính công thức, nên các ô này đọc ra trống.",
-                     suggestion="Mở tệp bằng Excel hoặc LibreOffice Calc cho công thức được tính, lưu lại rồi nạp.")
+        problems.add(
+            sheet=sheet_name,
+            value=cells[0],
+            kind="formula_without_value",
+            reason=f"{fmt_int(len(cells))} ô công thức chưa có giá trị đã tính: {listed(cells)}. Tệp được "
+            "lưu bởi một chương trình không tính công thức, nên các ô này đọc ra trống.",
+            suggestion="Mở tệp bằng Excel hoặc LibreOffice Calc cho công thức được tính, lưu lại rồi nạp.",
+        )
 
 
 def report_merged(layout: Layout, cells: SheetCells, problems: ProblemList) -> None:
@@ -54,30 +58,48 @@ def report_merged(layout: Layout, cells: SheetCells, problems: ProblemList) -> N
             continue
         key_down = layout.kind == "long" and min_col == max_col and roles.get(min_col) in KEY_ROLES
         if not key_down:  # a unit or year written once down a long table is carried down on purpose
-            problems.add(sheet=layout.sheet.name, row=min_row, value=ref, kind="merged_data",
-                         reason=f"Ô gộp {ref} trải trên ô dữ liệu: giá trị của ô đầu sẽ bị chép sang các ô còn "
-                                "lại của vùng gộp.",
-                         suggestion="Bỏ gộp ô (Merge & Center › Unmerge Cells) và ghi giá trị riêng cho từng ô.")
+            problems.add(
+                sheet=layout.sheet.name,
+                row=min_row,
+                value=ref,
+                kind="merged_data",
+                reason=f"Ô gộp {ref} trải trên ô dữ liệu: giá trị của ô đầu sẽ bị chép sang các ô còn "
+                "lại của vùng gộp.",
+                suggestion="Bỏ gộp ô (Merge & Center › Unmerge Cells) và ghi giá trị riêng cho từng ô.",
+            )
 
 
 def report_hidden(sheet_name: str | None, cells: SheetCells, problems: ProblemList) -> None:
     if cells.state in SHEET_STATES:
-        problems.add(sheet=sheet_name, kind="hidden_sheet", severity=WARNING,
-                     reason=f"Trang '{sheet_name}' {SHEET_STATES[cells.state]} nhưng có dữ liệu; dữ liệu của nó "
-                            "vẫn được đọc như các trang khác.",
-                     suggestion="Kiểm tra trang này có đúng là kết quả cần nạp không.")
+        problems.add(
+            sheet=sheet_name,
+            kind="hidden_sheet",
+            severity=WARNING,
+            reason=f"Trang '{sheet_name}' {SHEET_STATES[cells.state]} nhưng có dữ liệu; dữ liệu của nó "
+            "vẫn được đọc như các trang khác.",
+            suggestion="Kiểm tra trang này có đúng là kết quả cần nạp không.",
+        )
     if cells.hidden_rows:
-        problems.add(sheet=sheet_name, row=cells.hidden_rows[0], kind="hidden_rows", severity=WARNING,
-                     value=", ".join(map(str, cells.hidden_rows[:LISTED])),
-                     reason=f"{fmt_int(len(cells.hidden_rows))} dòng bị ẩn có dữ liệu: dòng "
-                            f"{listed(cells.hidden_rows)}; các dòng này vẫn được đọc.",
-                     suggestion="Bỏ ẩn để xem, hoặc xóa các dòng không thuộc kết quả.")
+        problems.add(
+            sheet=sheet_name,
+            row=cells.hidden_rows[0],
+            kind="hidden_rows",
+            severity=WARNING,
+            value=", ".join(map(str, cells.hidden_rows[:LISTED])),
+            reason=f"{fmt_int(len(cells.hidden_rows))} dòng bị ẩn có dữ liệu: dòng "
+            f"{listed(cells.hidden_rows)}; các dòng này vẫn được đọc.",
+            suggestion="Bỏ ẩn để xem, hoặc xóa các dòng không thuộc kết quả.",
+        )
     if cells.hidden_columns:
-        problems.add(sheet=sheet_name, kind="hidden_columns", severity=WARNING,
-                     value=", ".join(cells.hidden_columns[:LISTED]),
-                     reason=f"{fmt_int(len(cells.hidden_columns))} cột bị ẩn có dữ liệu: cột "
-                            f"{listed(cells.hidden_columns)}; các cột này vẫn được đọc.",
-                     suggestion="Bỏ ẩn để xem, hoặc xóa các cột không thuộc kết quả.")
+        problems.add(
+            sheet=sheet_name,
+            kind="hidden_columns",
+            severity=WARNING,
+            value=", ".join(cells.hidden_columns[:LISTED]),
+            reason=f"{fmt_int(len(cells.hidden_columns))} cột bị ẩn có dữ liệu: cột "
+            f"{listed(cells.hidden_columns)}; các cột này vẫn được đọc.",
+            suggestion="Bỏ ẩn để xem, hoặc xóa các cột không thuộc kết quả.",
+        )
 
 
 def report_altered(sheet: RawSheet, problems: ProblemList) -> None:
@@ -88,10 +110,16 @@ def report_altered(sheet: RawSheet, problems: ProblemList) -> None:
     for (column, text), rows in lines.items():
         marks = sorted({f"U+{ord(m):04X} {unicodedata.name(m, '')}".strip() for m in HIDDEN_MARKS.findall(text)})
         where = f"dòng {row_ranges(rows)}" if len(rows) > 1 else f"dòng {rows[0]}"
-        problems.add(sheet=sheet.name, row=rows[0], value=shown_marks(text), kind="hidden_marks", severity=WARNING,
-                     reason=f"Đã bỏ ký tự làm đổi cách hiển thị nhưng không đổi nội dung ({'; '.join(marks)}) "
-                            f"khỏi ô cột {column + 1}, {where}: '{shown_marks(text)}'.",
-                     suggestion="Gõ lại ô này nếu tên hiển thị khác với tên thật.")
+        problems.add(
+            sheet=sheet.name,
+            row=rows[0],
+            value=shown_marks(text),
+            kind="hidden_marks",
+            severity=WARNING,
+            reason=f"Đã bỏ ký tự làm đổi cách hiển thị nhưng không đổi nội dung ({'; '.join(marks)}) "
+            f"khỏi ô cột {column + 1}, {where}: '{shown_marks(text)}'.",
+            suggestion="Gõ lại ô này nếu tên hiển thị khác với tên thật.",
+        )
 
 
 def shown_marks(text: str) -> str:

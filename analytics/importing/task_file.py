@@ -92,34 +92,41 @@ def analyze_tasks(con, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BY
         return TaskAnalysis(file_name, "", len(data), problems.sorted())
     found = _find_table(raw.sheets)
     if found is None:
-        problems.add(reason="Không tìm thấy dòng tiêu đề của bảng nhiệm vụ (cần các cột "
-                            f"{', '.join(COLUMNS[k][0] for k in REQUIRED)}).", kind="no_table",
-                     suggestion="Dùng tệp mẫu nhiệm vụ ở trang Nhiệm vụ.")
+        problems.add(
+            reason="Không tìm thấy dòng tiêu đề của bảng nhiệm vụ (cần các cột "
+            f"{', '.join(COLUMNS[k][0] for k in REQUIRED)}).",
+            kind="no_table",
+            suggestion="Dùng tệp mẫu nhiệm vụ ở trang Nhiệm vụ.",
+        )
         return TaskAnalysis(file_name, raw.sha256, raw.size, problems.sorted())
     sheet, header_index, columns = found
     _warn_unknown_columns(sheet, header_index, columns, problems)
     tasks = _RowReader(con, sheet, columns, problems).read(header_index)
     _warn_imported_before(con, raw.sha256, problems)
     preview = _preview(con, tasks) if not problems.errors else None
-    return TaskAnalysis(file_name, raw.sha256, raw.size, problems.sorted(), tasks if not problems.errors else [],
-                        preview)
+    return TaskAnalysis(
+        file_name, raw.sha256, raw.size, problems.sorted(), tasks if not problems.errors else [], preview
+    )
 
 
 def commit_tasks(con, analysis: TaskAnalysis, actor: str) -> int | None:
     """One batch (kind 'import') with every task of the file; None when nothing changes."""
     if analysis.errors:
         raise CchcError(f"Tệp {analysis.file_name} còn {len(analysis.errors)} lỗi; chưa nạp gì.")
-    return save_changes(con, Changes(tasks=analysis.tasks), actor, source_name=analysis.file_name, kind="import",
-                        sha256=analysis.sha256)
+    return save_changes(
+        con, Changes(tasks=analysis.tasks), actor, source_name=analysis.file_name, kind="import", sha256=analysis.sha256
+    )
 
 
-def analyze_and_commit_tasks(con, file_name: str, data: bytes, actor: str,
-                             max_bytes: int = MAX_FILE_BYTES) -> tuple[TaskAnalysis, int | None]:
+def analyze_and_commit_tasks(
+    con, file_name: str, data: bytes, actor: str, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[TaskAnalysis, int | None]:
     analysis = analyze_tasks(con, file_name, data, max_bytes)
     return analysis, commit_tasks(con, analysis, actor) if analysis.ok else None
 
 
 # --- finding the table -----------------------------------------------------------------------
+
 
 def _find_table(sheets: list[RawSheet]) -> tuple[RawSheet, int, dict[str, int]] | None:
     for sheet in sheets:
@@ -144,19 +151,30 @@ def _warn_unknown_columns(sheet: RawSheet, header_index: int, columns: dict[str,
     for position, cell in enumerate(sheet.rows[header_index]):
         text = cell_text(cell)
         if text and position not in columns.values() and fold(text) not in EXPORT_ONLY:
-            problems.add(sheet=sheet.name, row=sheet.line_numbers[header_index], column=text[:60], severity=WARNING,
-                         kind="ignored_column", reason="Cột này không thuộc bảng nhiệm vụ, được bỏ qua.")
+            problems.add(
+                sheet=sheet.name,
+                row=sheet.line_numbers[header_index],
+                column=text[:60],
+                severity=WARNING,
+                kind="ignored_column",
+                reason="Cột này không thuộc bảng nhiệm vụ, được bỏ qua.",
+            )
 
 
 def _warn_imported_before(con, sha256: str, problems: ProblemList) -> None:
     batch = scalar(con, SAME_FILE_SQL, [sha256])
     if batch is not None:
-        problems.add(value=sha256[:12], severity=WARNING, kind="already_imported",
-                     reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{batch}.",
-                     suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.")
+        problems.add(
+            value=sha256[:12],
+            severity=WARNING,
+            kind="already_imported",
+            reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{batch}.",
+            suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.",
+        )
 
 
 # --- reading the rows ------------------------------------------------------------------------
+
 
 class _BadCell(Exception):
     def __init__(self, column: str, value, reason: str, suggestion: str | None = None):
@@ -182,9 +200,14 @@ class _RowReader:
             try:
                 tasks.append(self.task(row))
             except _BadCell as bad:
-                self.problems.add(sheet=self.sheet.name, row=self.sheet.line_numbers[index], column=bad.column,
-                                  value=None if bad.value is None else cell_text(bad.value)[:80], reason=bad.reason,
-                                  suggestion=bad.suggestion)
+                self.problems.add(
+                    sheet=self.sheet.name,
+                    row=self.sheet.line_numbers[index],
+                    column=bad.column,
+                    value=None if bad.value is None else cell_text(bad.value)[:80],
+                    reason=bad.reason,
+                    suggestion=bad.suggestion,
+                )
         if not tasks and not self.problems.errors:
             self.problems.add(sheet=self.sheet.name, kind="empty", reason="Bảng nhiệm vụ không có dòng nào.")
         return tasks
@@ -197,9 +220,17 @@ class _RowReader:
         year, unit_code = self.year(row), self.unit(row)
         criteria = self.criteria(row, unit_code, year)
         task_id = self.task_id(row)
-        return Task(year=year, unit_code=unit_code, office_code=self.office(row), title=self.title(row),
-                    criteria=criteria, description=clean_text(cell_text(self.cell(row, "description"))),
-                    deadline=self.deadline(row), status=self.status(row), id=task_id)
+        return Task(
+            year=year,
+            unit_code=unit_code,
+            office_code=self.office(row),
+            title=self.title(row),
+            criteria=criteria,
+            description=clean_text(cell_text(self.cell(row, "description"))),
+            deadline=self.deadline(row),
+            status=self.status(row),
+            id=task_id,
+        )
 
     def bad(self, key: str, value, reason: str, suggestion: str | None = None) -> _BadCell:
         return _BadCell(COLUMNS[key][0], value, reason, suggestion)
@@ -212,8 +243,12 @@ class _RowReader:
             task_id = int(float(cell_text(value)))
             load_task(self.con, task_id)
         except (ValueError, CchcError):
-            raise self.bad("id", value, "Không có nhiệm vụ số này trong kho.",
-                           "Để trống để thêm nhiệm vụ mới; muốn sửa thì dùng số từ tệp xuất.") from None
+            raise self.bad(
+                "id",
+                value,
+                "Không có nhiệm vụ số này trong kho.",
+                "Để trống để thêm nhiệm vụ mới; muốn sửa thì dùng số từ tệp xuất.",
+            ) from None
         return task_id
 
     def year(self, row: list) -> int:
@@ -256,8 +291,9 @@ class _RowReader:
             if code not in maxima:
                 raise self.bad("criteria", code, f"Không có tiêu chí '{code}' trong bộ tiêu chí áp dụng năm {year}.")
             if gain is not None and not 0 <= gain <= maxima[code]:
-                raise self.bad("planned_gain", gain, f"Điểm cần tăng ở tiêu chí {code} phải từ 0 đến "
-                                                     f"{fmt_number(maxima[code])}.")
+                raise self.bad(
+                    "planned_gain", gain, f"Điểm cần tăng ở tiêu chí {code} phải từ 0 đến {fmt_number(maxima[code])}."
+                )
         if not codes or len(set(codes)) != len(codes):
             raise self.bad("criteria", None, "Cần ít nhất một mã tiêu chí, mỗi mã một lần.", "Ví dụ: 3.2; 3.3")
         return tuple(TaskCriterion(code, gain) for code, gain in zip(codes, gains))
@@ -270,8 +306,11 @@ class _RowReader:
         try:
             gains = [parse_number(p if not isinstance(p, str) else (p or None), ",") for p in parts]
         except ValueError:
-            raise self.bad("planned_gain", value, "Điểm cần tăng phải là số, ví dụ 0,5; nhiều tiêu chí thì "
-                                                  "ngăn cách bằng dấu chấm phẩy.") from None
+            raise self.bad(
+                "planned_gain",
+                value,
+                "Điểm cần tăng phải là số, ví dụ 0,5; nhiều tiêu chí thì ngăn cách bằng dấu chấm phẩy.",
+            ) from None
         if len(gains) != count:
             raise self.bad("planned_gain", value, f"Có {count} mã tiêu chí nhưng {len(gains)} số điểm cần tăng.")
         return gains
@@ -308,12 +347,21 @@ class _RowReader:
 
 # --- preview ---------------------------------------------------------------------------------
 
+
 def _preview(con, tasks: list[Task]) -> pd.DataFrame:
     rows = []
     for task in tasks:
-        rows.append({"action": ACTIONS[_action(con, task)], "id": task.id, "year": task.year,
-                     "unit_code": task.unit_code, "office_code": task.office_code, "title": task.title,
-                     "criteria": "; ".join(c.code for c in task.criteria)})
+        rows.append(
+            {
+                "action": ACTIONS[_action(con, task)],
+                "id": task.id,
+                "year": task.year,
+                "unit_code": task.unit_code,
+                "office_code": task.office_code,
+                "title": task.title,
+                "criteria": "; ".join(c.code for c in task.criteria),
+            }
+        )
     return pd.DataFrame(rows, columns=["action", "id", "year", "unit_code", "office_code", "title", "criteria"])
 
 
@@ -325,6 +373,7 @@ def _action(con, task: Task) -> str:
 
 # --- export and template ---------------------------------------------------------------------
 
+
 def export_frame(con, year: int | None = None, unit_code: str | None = None) -> pd.DataFrame:
     """The tasks as the import reads them (plus read-only columns), Vietnamese headers."""
     tasks = list_tasks(con, year, unit_code)
@@ -333,18 +382,26 @@ def export_frame(con, year: int | None = None, unit_code: str | None = None) -> 
     for task_id, code, gain in sorted(gains, key=lambda g: (g[0], g[1])):
         by_task.setdefault(task_id, []).append((code, gain))
     headers = {k: v[0] for k, v in COLUMNS.items()}
-    return pd.DataFrame({
-        headers["id"]: tasks["id"], headers["year"]: tasks["year"], headers["unit_code"]: tasks["unit_code"],
-        "Tên đơn vị": tasks["unit_name"], headers["office"]: tasks["office_code"], headers["title"]: tasks["title"],
-        headers["description"]: tasks["description"],
-        headers["criteria"]: ["; ".join(c for c, _ in by_task.get(i, [])) for i in tasks["id"]],
-        headers["planned_gain"]: [_gains_text(by_task.get(i, [])) for i in tasks["id"]],
-        headers["deadline"]: [_date_text(d) for d in tasks["deadline"]],
-        headers["status"]: tasks["status"].map(STATUSES), "Tình trạng": tasks["state_label"],
-        "Ngày hoàn thành": [_date_text(d) for d in tasks["done_on"]],
-        "Sửa lần cuối": [None if pd.isna(t) else f"{t:%d/%m/%Y %H:%M}" for t in tasks["changed_at"]],
-        "Người sửa": tasks["changed_by"], "Dữ liệu minh họa": ["Có" if d else "Không" for d in tasks["is_demo"]],
-    })
+    return pd.DataFrame(
+        {
+            headers["id"]: tasks["id"],
+            headers["year"]: tasks["year"],
+            headers["unit_code"]: tasks["unit_code"],
+            "Tên đơn vị": tasks["unit_name"],
+            headers["office"]: tasks["office_code"],
+            headers["title"]: tasks["title"],
+            headers["description"]: tasks["description"],
+            headers["criteria"]: ["; ".join(c for c, _ in by_task.get(i, [])) for i in tasks["id"]],
+            headers["planned_gain"]: [_gains_text(by_task.get(i, [])) for i in tasks["id"]],
+            headers["deadline"]: [_date_text(d) for d in tasks["deadline"]],
+            headers["status"]: tasks["status"].map(STATUSES),
+            "Tình trạng": tasks["state_label"],
+            "Ngày hoàn thành": [_date_text(d) for d in tasks["done_on"]],
+            "Sửa lần cuối": [None if pd.isna(t) else f"{t:%d/%m/%Y %H:%M}" for t in tasks["changed_at"]],
+            "Người sửa": tasks["changed_by"],
+            "Dữ liệu minh họa": ["Có" if d else "Không" for d in tasks["is_demo"]],
+        }
+    )
 
 
 def _gains_text(items: list) -> str:
@@ -358,7 +415,16 @@ def _date_text(value) -> str:
 def template_frame() -> pd.DataFrame:
     """The import columns with one example row (a task of the demo plan) to overwrite."""
     headers = [v[0] for v in COLUMNS.values()]
-    example = ["", 2021, "042", "VP", "Nâng tỷ lệ hồ sơ giải quyết đúng hạn",
-               "Theo dõi, đôn đốc giải quyết hồ sơ TTHC đúng hạn trên VNPT-iGATE", "3.3; 7.4", "0,5; 0,25",
-               "30/11/2021", STATUSES["todo"]]
+    example = [
+        "",
+        2021,
+        "042",
+        "VP",
+        "Nâng tỷ lệ hồ sơ giải quyết đúng hạn",
+        "Theo dõi, đôn đốc giải quyết hồ sơ TTHC đúng hạn trên VNPT-iGATE",
+        "3.3; 7.4",
+        "0,5; 0,25",
+        "30/11/2021",
+        STATUSES["todo"],
+    ]
     return pd.DataFrame([example], columns=headers)

@@ -23,16 +23,20 @@ DEFAULT_PARENT_SQL = """
 """
 
 
-def template_rows(con: duckdb.DuckDBPyConnection, year: int, level: str,
-                  parent: str | None = None) -> tuple[CriteriaSet, Scope, list[list]]:
+def template_rows(
+    con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None
+) -> tuple[CriteriaSet, Scope, list[list]]:
     """(criteria set, scope, rows): every unit valid that year × every lowest criterion."""
     catalog = Catalog(con)
     cs = catalog.required_criteria(level, year)
     parent = parent or scalar(con, DEFAULT_PARENT_SQL, [level])
     scope = catalog.scope(level, parent)
     leaves = [c for c in cs.nodes if not cs.children.get(c)]
-    rows = [[year, unit, scope.name(unit), code, cs.nodes[code].name, cs.nodes[code].max_points, None]
-            for unit in scope.valid_in(year) for code in leaves]
+    rows = [
+        [year, unit, scope.name(unit), code, cs.nodes[code].name, cs.nodes[code].max_points, None]
+        for unit in scope.valid_in(year)
+        for code in leaves
+    ]
     return cs, scope, rows
 
 
@@ -69,9 +73,16 @@ def template_xlsx(con, year: int, level: str, parent: str | None = None) -> byte
     for row in rows:
         ws.append(row)
     last = FIRST_DATA_ROW + len(rows) - 1
-    rule = DataValidation(type="decimal", operator="between", formula1="0",
-                          formula2=f"{MAX_COLUMN}{FIRST_DATA_ROW}", allow_blank=True, showErrorMessage=True,
-                          errorTitle="Điểm không hợp lệ", error="Điểm phải là số từ 0 đến Điểm tối đa của dòng.")
+    rule = DataValidation(
+        type="decimal",
+        operator="between",
+        formula1="0",
+        formula2=f"{MAX_COLUMN}{FIRST_DATA_ROW}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="Điểm không hợp lệ",
+        error="Điểm phải là số từ 0 đến Điểm tối đa của dòng.",
+    )
     rule.add(f"{POINTS_COLUMN}{FIRST_DATA_ROW}:{POINTS_COLUMN}{last}")
     ws.add_data_validation(rule)
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"

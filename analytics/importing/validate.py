@@ -95,8 +95,9 @@ class Parsed:
         return sorted((e.year, e.unit_code, e.code, e.points, e.self_points) for e in self.entries if e.stored)
 
 
-def validate_file(con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportOptions,
-                  problems: ProblemList) -> Parsed:
+def validate_file(
+    con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportOptions, problems: ProblemList
+) -> Parsed:
     catalog, parsed = Catalog(con), Parsed()
     if check_options(options, problems):
         return parsed  # a year out of range would be stamped on every row: nothing more to check
@@ -104,8 +105,12 @@ def validate_file(con: duckdb.DuckDBPyConnection, raw: RawFile, options: ImportO
         layout = find_layout(sheet, catalog.criterion_names)
         if layout is None:
             if raw.kind == "xlsx" and any(c is not None for row in sheet.rows for c in row):
-                problems.add(sheet=sheet.name, reason="Bỏ qua trang này: không có dòng tiêu đề nhận ra được.",
-                             kind="ignored_sheet", severity=WARNING)
+                problems.add(
+                    sheet=sheet.name,
+                    reason="Bỏ qua trang này: không có dòng tiêu đề nhận ra được.",
+                    kind="ignored_sheet",
+                    severity=WARNING,
+                )
             continue
         parsed.sheets.append(sheet.name or raw.name)
         check_sheet(layout, problems)
@@ -129,9 +134,12 @@ def check_options(options: ImportOptions, problems: ProblemList) -> bool:
 
 def report_no_table(raw: RawFile, problems: ProblemList) -> None:
     what = "Không có trang tính nào dùng được" if raw.kind == "xlsx" else "Không tìm thấy dòng tiêu đề của bảng"
-    problems.add(reason=f"{what}: cần một dòng tiêu đề có cột đơn vị (mã hoặc tên) và cột điểm "
-                        "(lĩnh vực 1–8, tổng điểm, hoặc tiêu chí và điểm).", kind="no_table",
-                 suggestion="Tải tệp mẫu ở trang Dữ liệu để xem cách trình bày.")
+    problems.add(
+        reason=f"{what}: cần một dòng tiêu đề có cột đơn vị (mã hoặc tên) và cột điểm "
+        "(lĩnh vực 1–8, tổng điểm, hoặc tiêu chí và điểm).",
+        kind="no_table",
+        suggestion="Tải tệp mẫu ở trang Dữ liệu để xem cách trình bày.",
+    )
 
 
 def year_problem(year: int) -> str | None:
@@ -150,8 +158,16 @@ def year_in_text(text: str) -> int | None:
 class SheetValidator:
     """Reads the data rows of one recognised sheet into Entries, reporting every bad cell."""
 
-    def __init__(self, con, catalog: Catalog, raw: RawFile, layout: Layout, options: ImportOptions,
-                 problems: ProblemList, parsed: Parsed):
+    def __init__(
+        self,
+        con,
+        catalog: Catalog,
+        raw: RawFile,
+        layout: Layout,
+        options: ImportOptions,
+        problems: ProblemList,
+        parsed: Parsed,
+    ):
         self.con, self.catalog, self.raw, self.layout = con, catalog, raw, layout
         self.options, self.problems, self.parsed = options, problems, parsed
         self.sheet = layout.sheet.name
@@ -169,9 +185,13 @@ class SheetValidator:
     def run(self) -> None:
         self.parsed.texts += [self.layout.title, self.layout.notes]
         if not [r for r in self.layout.rows if not r.after_gap]:
-            self.problems.add(sheet=self.sheet, row=self.layout.header_line, kind="no_data",
-                              reason="Không có dòng dữ liệu nào dưới dòng tiêu đề.",
-                              suggestion="Điền điểm của các đơn vị vào bảng rồi nạp lại.")
+            self.problems.add(
+                sheet=self.sheet,
+                row=self.layout.header_line,
+                kind="no_data",
+                reason="Không có dòng dữ liệu nào dưới dòng tiêu đề.",
+                suggestion="Điền điểm của các đơn vị vào bảng rồi nạp lại.",
+            )
             return
         self._scope = self.resolve_scope()
         if self._scope is None:
@@ -201,14 +221,21 @@ class SheetValidator:
         level, parent = self.options.level, self.options.parent
         scopes, matched = self.catalog.infer_scope(self.unit_texts(), level, parent)
         if not scopes:
-            self.problems.add(sheet=self.sheet, value=parent or level, kind="scope",
-                              reason=f"Không có đơn vị nào thuộc cấp '{level}' và đơn vị cha '{parent}'.",
-                              suggestion="Kiểm tra lại cấp và mã đơn vị cha đã chọn.")
+            self.problems.add(
+                sheet=self.sheet,
+                value=parent or level,
+                kind="scope",
+                reason=f"Không có đơn vị nào thuộc cấp '{level}' và đơn vị cha '{parent}'.",
+                suggestion="Kiểm tra lại cấp và mã đơn vị cha đã chọn.",
+            )
             return None
         if len(scopes) > 1 and matched > 0:
-            self.problems.add(sheet=self.sheet, kind="scope",
-                              reason="Tên đơn vị trong trang khớp với nhiều cấp hoặc nhiều đơn vị cha.",
-                              suggestion="Chọn cấp (--level) và đơn vị cha (--parent) khi nạp.")
+            self.problems.add(
+                sheet=self.sheet,
+                kind="scope",
+                reason="Tên đơn vị trong trang khớp với nhiều cấp hoặc nhiều đơn vị cha.",
+                suggestion="Chọn cấp (--level) và đơn vị cha (--parent) khi nạp.",
+            )
             return None
         return self.catalog.scope(*scopes[0])
 
@@ -220,9 +247,13 @@ class SheetValidator:
         if year is None:
             year, source = year_in_text(PurePath(self.raw.name).stem), "tên tệp"
         if year is not None and source != "năm đã chọn" and year_problem(year):
-            self.problems.add(sheet=self.sheet, value=year, kind="year_range",
-                              reason=f"{year_problem(year)} (năm lấy từ {source})",
-                              suggestion="Sửa năm trong tệp hoặc chọn năm khi nạp.")
+            self.problems.add(
+                sheet=self.sheet,
+                value=year,
+                kind="year_range",
+                reason=f"{year_problem(year)} (năm lấy từ {source})",
+                suggestion="Sửa năm trong tệp hoặc chọn năm khi nạp.",
+            )
             self.reported.add("year")
             return None
         return year
@@ -230,9 +261,15 @@ class SheetValidator:
     def warn_ignored_columns(self) -> None:
         for col in self.layout.columns:
             if col.role is None and col.label:
-                self.problems.add(sheet=self.sheet, row=self.layout.header_line, column=col.label,
-                                  kind="ignored_column", severity=WARNING, reason="Bỏ qua cột không nhận ra.",
-                                  suggestion="Nếu đây là một lĩnh vực hay tiêu chí, hãy ghi mã của nó (ví dụ 3, 3.1).")
+                self.problems.add(
+                    sheet=self.sheet,
+                    row=self.layout.header_line,
+                    column=col.label,
+                    kind="ignored_column",
+                    severity=WARNING,
+                    reason="Bỏ qua cột không nhận ra.",
+                    suggestion="Nếu đây là một lĩnh vực hay tiêu chí, hãy ghi mã của nó (ví dụ 3, 3.1).",
+                )
 
     # --- cells --------------------------------------------------------------------------------
 
@@ -248,11 +285,13 @@ class SheetValidator:
     def place(self, row: DataRow | None, col: Column | None) -> Place:
         return Place(self.sheet, row.line if row else self.layout.header_line, col.label if col else None)
 
-    def add(self, row: DataRow | None, col: Column | None, value, reason: str, kind: str,
-            suggestion: str | None = None) -> None:
+    def add(
+        self, row: DataRow | None, col: Column | None, value, reason: str, kind: str, suggestion: str | None = None
+    ) -> None:
         p = self.place(row, col)
-        self.problems.add(sheet=p.sheet, row=p.line, column=p.column, value=value, reason=reason,
-                          kind=kind, suggestion=suggestion)
+        self.problems.add(
+            sheet=p.sheet, row=p.line, column=p.column, value=value, reason=reason, kind=kind, suggestion=suggestion
+        )
 
     def number(self, row: DataRow, col: Column, cs: CriteriaSet | None, code: str | None):
         """The cell as points within [0, max], None when blank, BAD when reported."""
@@ -260,8 +299,9 @@ class SheetValidator:
         try:
             value = parse_number(raw, self.decimal)
         except ValueError:
-            self.add(row, col, raw, f"'{cell_text(raw)}' không phải là số.", "not_a_number",
-                     "Ghi điểm bằng số, ví dụ 73,79.")
+            self.add(
+                row, col, raw, f"'{cell_text(raw)}' không phải là số.", "not_a_number", "Ghi điểm bằng số, ví dụ 73,79."
+            )
             return BAD
         if value is None:
             return None
@@ -269,14 +309,20 @@ class SheetValidator:
 
     def check_range(self, row, col, value: float, cs: CriteriaSet | None, code: str | None):
         if value < 0:
-            self.add(row, col, beyond(value, 0), f"Điểm âm ({beyond(value, 0)}).", "negative",
-                     "Điểm phải từ 0 trở lên.")
+            self.add(
+                row, col, beyond(value, 0), f"Điểm âm ({beyond(value, 0)}).", "negative", "Điểm phải từ 0 trở lên."
+            )
             return BAD
         if cs is not None and code is not None and value > cs.nodes[code].max_points + 1e-9:
-            self.add(row, col, beyond(value, cs.nodes[code].max_points),
-                     f"{beyond(value, cs.nodes[code].max_points)} vượt điểm tối đa {cs.max_text(code)} của "
-                     f"{cs.label(code)}.", "above_maximum",
-                     f"Điểm {cs.label(code)} phải từ 0 đến {cs.max_text(code)}.")
+            self.add(
+                row,
+                col,
+                beyond(value, cs.nodes[code].max_points),
+                f"{beyond(value, cs.nodes[code].max_points)} vượt điểm tối đa {cs.max_text(code)} của "
+                f"{cs.label(code)}.",
+                "above_maximum",
+                f"Điểm {cs.label(code)} phải từ 0 đến {cs.max_text(code)}.",
+            )
             return BAD
         return value
 
@@ -292,8 +338,14 @@ class SheetValidator:
         by_code = self.scope.match(code_text)[0] if code_text else None
         by_name, candidates = self.scope.match(name_text) if name_text else (None, set())
         if by_code and by_name and by_code != by_name:
-            self.add(row, self.name_col, name_text, f"Mã đơn vị {code_text} là '{self.scope.name(by_code)}' "
-                     f"nhưng tên ghi '{name_text}'.", "unit_mismatch", "Sửa mã hoặc tên cho khớp nhau.")
+            self.add(
+                row,
+                self.name_col,
+                name_text,
+                f"Mã đơn vị {code_text} là '{self.scope.name(by_code)}' nhưng tên ghi '{name_text}'.",
+                "unit_mismatch",
+                "Sửa mã hoặc tên cho khớp nhau.",
+            )
             return None
         if by_code or by_name:
             return by_code or by_name
@@ -305,11 +357,23 @@ class SheetValidator:
         text, col = (name_text, self.name_col) if name_text else (code_text, self.code_col)
         if len(candidates) > 1:
             names = ", ".join(f"'{self.scope.name(c)}'" for c in sorted(candidates))
-            self.add(row, col, text, f"Tên đơn vị '{text}' khớp với nhiều đơn vị ({names}).", "ambiguous_unit",
-                     "Ghi mã đơn vị để phân biệt.")
+            self.add(
+                row,
+                col,
+                text,
+                f"Tên đơn vị '{text}' khớp với nhiều đơn vị ({names}).",
+                "ambiguous_unit",
+                "Ghi mã đơn vị để phân biệt.",
+            )
             return
-        self.add(row, col, text, f"Không tìm thấy đơn vị '{text}' trong {self.scope.label}.", "unknown_unit",
-                 self.scope.suggestion(self.con, text) or "Ghi mã đơn vị hoặc tên chính thức của đơn vị.")
+        self.add(
+            row,
+            col,
+            text,
+            f"Không tìm thấy đơn vị '{text}' trong {self.scope.label}.",
+            "unknown_unit",
+            self.scope.suggestion(self.con, text) or "Ghi mã đơn vị hoặc tên chính thức của đơn vị.",
+        )
 
     def row_year(self, row: DataRow) -> int | None:
         raw = self.raw_cell(row, self.year_col)
@@ -320,8 +384,14 @@ class SheetValidator:
         except ValueError:
             year = None
         if year is None or not float(year).is_integer():
-            self.add(row, self.year_col, raw, f"'{cell_text(raw)}' không phải là một năm.", "not_a_number",
-                     "Ghi năm bằng bốn chữ số, ví dụ 2021.")
+            self.add(
+                row,
+                self.year_col,
+                raw,
+                f"'{cell_text(raw)}' không phải là một năm.",
+                "not_a_number",
+                "Ghi năm bằng bốn chữ số, ví dụ 2021.",
+            )
             return None
         return self.checked_year(row, int(year))
 
@@ -331,8 +401,14 @@ class SheetValidator:
             self.add(row, self.year_col, year, reason, "year_range", "Kiểm tra lại cột năm.")
             return None
         if self.options.year is not None and year != self.options.year:
-            self.add(row, self.year_col, year, f"Năm trong tệp ({year}) khác năm đã chọn ({self.options.year}).",
-                     "year_conflict", "Bỏ chọn năm khi nạp, hoặc sửa cột năm.")
+            self.add(
+                row,
+                self.year_col,
+                year,
+                f"Năm trong tệp ({year}) khác năm đã chọn ({self.options.year}).",
+                "year_conflict",
+                "Bỏ chọn năm khi nạp, hoặc sửa cột năm.",
+            )
             return None
         return year
 
@@ -340,16 +416,28 @@ class SheetValidator:
         year = self.last_year if self.layout.kind == "long" and self.last_year else self.sheet_year
         if year is None and "year" not in self.reported:
             self.reported.add("year")
-            self.add(row, self.year_col, None, "Không xác định được năm của số liệu.", "missing_year",
-                     "Thêm cột Năm, ghi năm trong dòng tiêu đề, hoặc chọn năm khi nạp (--year).")
+            self.add(
+                row,
+                self.year_col,
+                None,
+                "Không xác định được năm của số liệu.",
+                "missing_year",
+                "Thêm cột Năm, ghi năm trong dòng tiêu đề, hoặc chọn năm khi nạp (--year).",
+            )
         return year
 
     def criteria(self, row: DataRow, year: int) -> CriteriaSet | None:
         cs = self.catalog.criteria(self.scope.level, year)
         if cs is None and ("set", year) not in self.reported:
             self.reported.add(("set", year))
-            self.add(row, None, year, f"Chưa có bộ tiêu chí {self.scope.label} áp dụng cho năm {year}.",
-                     "no_criteria_set", "Thêm bộ tiêu chí của năm này vào kho trước khi nạp điểm.")
+            self.add(
+                row,
+                None,
+                year,
+                f"Chưa có bộ tiêu chí {self.scope.label} áp dụng cho năm {year}.",
+                "no_criteria_set",
+                "Thêm bộ tiêu chí của năm này vào kho trước khi nạp điểm.",
+            )
         return cs
 
     # --- rows of each layout -----------------------------------------------------------------
@@ -362,9 +450,14 @@ class SheetValidator:
             return None
         if not has_values:
             if not row.after_gap:
-                self.add(row, self.name_col or self.code_col, self.scope.name(unit),
-                         f"Dòng của {self.scope.name(unit)} không có điểm nào.", "missing_value",
-                         "Điền điểm hoặc xóa dòng này.")
+                self.add(
+                    row,
+                    self.name_col or self.code_col,
+                    self.scope.name(unit),
+                    f"Dòng của {self.scope.name(unit)} không có điểm nào.",
+                    "missing_value",
+                    "Điền điểm hoặc xóa dòng này.",
+                )
             return None
         year = self.row_year(row)
         cs = self.criteria(row, year) if year is not None else None
@@ -386,8 +479,14 @@ class SheetValidator:
                 continue
             value = self.number(row, col, cs, code)
             if value is None and filled:
-                self.add(row, col, None, f"Thiếu điểm {cs.label(code)}.", "missing_value",
-                         "Điền điểm (0 nếu không đạt điểm nào).")
+                self.add(
+                    row,
+                    col,
+                    None,
+                    f"Thiếu điểm {cs.label(code)}.",
+                    "missing_value",
+                    "Điền điểm (0 nếu không đạt điểm nào).",
+                )
             if (value is None and filled) or value is BAD:
                 self.parsed.incomplete.add((year, unit))
             elif value is not None:
@@ -420,11 +519,18 @@ class SheetValidator:
         except ValueError:
             rank = None
         if rank is None or not float(rank).is_integer() or rank < 1:
-            self.add(row, col, raw, f"'{cell_text(raw)}' không phải là một thứ hạng.", "not_a_number",
-                     "Ghi thứ hạng bằng số nguyên dương, ví dụ 6.")
+            self.add(
+                row,
+                col,
+                raw,
+                f"'{cell_text(raw)}' không phải là một thứ hạng.",
+                "not_a_number",
+                "Ghi thứ hạng bằng số nguyên dương, ví dụ 6.",
+            )
             return
-        self.parsed.ranks.append(RankClaim(year, self.scope.level, self.scope.parent, unit, int(rank),
-                                           self.place(row, col)))
+        self.parsed.ranks.append(
+            RankClaim(year, self.scope.level, self.scope.parent, unit, int(rank), self.place(row, col))
+        )
 
     def read_long_row(self, row: DataRow) -> None:
         crit_col, points_col = self.required("criterion", "criterion_name"), self.required("points")
@@ -467,8 +573,14 @@ class SheetValidator:
         text = self.cell(row, col)
         code = cs.resolve(text) if text else None
         if code is None:
-            self.add(row, col, text, f"Không tìm thấy tiêu chí '{text}' trong bộ tiêu chí {cs.code}."
-                     if text else "Thiếu mã tiêu chí.", "unknown_criterion", cs.suggest(text))
+            self.add(
+                row,
+                col,
+                text,
+                f"Không tìm thấy tiêu chí '{text}' trong bộ tiêu chí {cs.code}." if text else "Thiếu mã tiêu chí.",
+                "unknown_criterion",
+                cs.suggest(text),
+            )
         return code
 
     def column_code(self, col: Column, cs: CriteriaSet) -> str | None:
@@ -477,8 +589,14 @@ class SheetValidator:
             code = cs.resolve(col.label)
         if code is None and ("column", col.index, cs.code) not in self.reported:
             self.reported.add(("column", col.index, cs.code))
-            self.add(None, col, col.label, f"Bộ tiêu chí {cs.code} không có lĩnh vực hay tiêu chí '{col.label}'.",
-                     "unknown_criterion", cs.suggest(col.label))
+            self.add(
+                None,
+                col,
+                col.label,
+                f"Bộ tiêu chí {cs.code} không có lĩnh vực hay tiêu chí '{col.label}'.",
+                "unknown_criterion",
+                cs.suggest(col.label),
+            )
         return code
 
     # --- collecting ---------------------------------------------------------------------------
@@ -488,9 +606,14 @@ class SheetValidator:
         group = self.parsed.groups.get(key)
         if group is not None and not duplicates_allowed:
             first = group.place
-            self.add(row, self.name_col or self.code_col, self.scope.name(unit),
-                     f"{self.scope.name(unit)} xuất hiện lần nữa (đã có ở dòng {first.line}).", "duplicate",
-                     "Xóa dòng trùng.")
+            self.add(
+                row,
+                self.name_col or self.code_col,
+                self.scope.name(unit),
+                f"{self.scope.name(unit)} xuất hiện lần nữa (đã có ở dòng {first.line}).",
+                "duplicate",
+                "Xóa dòng trùng.",
+            )
             return False
         if group is None:
             self.parsed.groups[key] = Group(self.scope.level, self.scope.parent, self.place(row, None))
@@ -500,16 +623,25 @@ class SheetValidator:
     def add_entry(self, year, unit, code, points, self_points, row, col, stored: bool = True) -> None:
         key = (year, unit, code)
         if stored and key in self.parsed.keys:
-            self.add(row, col, code, f"Trùng dòng: {self.scope.name(unit)}, tiêu chí {code}, năm {year} "
-                     f"đã có ở dòng {self.parsed.keys[key].line}.", "duplicate", "Xóa dòng trùng.")
+            self.add(
+                row,
+                col,
+                code,
+                f"Trùng dòng: {self.scope.name(unit)}, tiêu chí {code}, năm {year} "
+                f"đã có ở dòng {self.parsed.keys[key].line}.",
+                "duplicate",
+                "Xóa dòng trùng.",
+            )
             return
         if stored:
             self.parsed.keys[key] = self.place(row, col)
         self.parsed.groups[(year, unit)].entries.append(
-            Entry(year, unit, code, points, self_points, self.place(row, col), stored))
+            Entry(year, unit, code, points, self_points, self.place(row, col), stored)
+        )
 
 
 # --- checks across rows ---------------------------------------------------------------------------
+
 
 def check_hierarchy(catalog: Catalog, parsed: Parsed, problems: ProblemList) -> None:
     """A field total must equal its criteria, a total its fields (within rounding)."""
@@ -543,11 +675,20 @@ def _report_mismatch(problems: ProblemList, scope: Scope, cs: CriteriaSet, entry
         reason = f"Tổng điểm của {name} ghi {shown} nhưng cộng các lĩnh vực được {summed} (lệch {gap})."
         kind = "total_mismatch"
     else:
-        reason = (f"Điểm {cs.label(entry.code)} của {name} ghi {shown} nhưng cộng các tiêu chí con được "
-                  f"{summed} (lệch {gap}).")
+        reason = (
+            f"Điểm {cs.label(entry.code)} của {name} ghi {shown} nhưng cộng các tiêu chí con được "
+            f"{summed} (lệch {gap})."
+        )
         kind = "field_mismatch"
-    problems.add(sheet=entry.place.sheet, row=entry.place.line, column=entry.place.column, value=shown,
-                 reason=reason, kind=kind, suggestion="Kiểm tra lại điểm tổng và các điểm thành phần.")
+    problems.add(
+        sheet=entry.place.sheet,
+        row=entry.place.line,
+        column=entry.place.column,
+        value=shown,
+        reason=reason,
+        kind=kind,
+        suggestion="Kiểm tra lại điểm tổng và các điểm thành phần.",
+    )
 
 
 def check_missing_units(catalog: Catalog, parsed: Parsed, problems: ProblemList) -> None:
@@ -556,9 +697,13 @@ def check_missing_units(catalog: Catalog, parsed: Parsed, problems: ProblemList)
         missing = [c for c in scope.valid_in(year) if (year, c) not in parsed.groups]
         if missing:
             names = ", ".join(scope.name(c) for c in missing)
-            problems.add(value=", ".join(missing), severity=WARNING, kind="missing_units",
-                         reason=f"Tệp không có điểm năm {year} của {len(missing)} đơn vị {scope.label}: {names}.",
-                         suggestion="Các đơn vị này sẽ chưa có dữ liệu năm đó; có thể nạp bổ sung sau.")
+            problems.add(
+                value=", ".join(missing),
+                severity=WARNING,
+                kind="missing_units",
+                reason=f"Tệp không có điểm năm {year} của {len(missing)} đơn vị {scope.label}: {names}.",
+                suggestion="Các đơn vị này sẽ chưa có dữ liệu năm đó; có thể nạp bổ sung sau.",
+            )
 
 
 def check_existing(con, catalog: Catalog, parsed: Parsed, options: ImportOptions, problems: ProblemList) -> None:
@@ -569,6 +714,11 @@ def check_existing(con, catalog: Catalog, parsed: Parsed, options: ImportOptions
     for (year, unit), group in sorted(parsed.groups.items()):
         if (year, unit) in existing:
             name = catalog.scope(group.level, group.parent).name(unit)
-            problems.add(sheet=group.place.sheet, row=group.place.line, value=name, kind="exists",
-                         reason=f"{name} đã có dữ liệu năm {year} trong kho.",
-                         suggestion="Chọn 'Thay thế dữ liệu đã có' (--replace) để ghi đè; có thể hoàn tác sau.")
+            problems.add(
+                sheet=group.place.sheet,
+                row=group.place.line,
+                value=name,
+                kind="exists",
+                reason=f"{name} đã có dữ liệu năm {year} trong kho.",
+                suggestion="Chọn 'Thay thế dữ liệu đã có' (--replace) để ghi đè; có thể hoàn tác sau.",
+            )

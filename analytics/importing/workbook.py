@@ -57,9 +57,12 @@ class SheetCells:
 
 def refuse_encrypted(data: bytes) -> None:
     """An encrypted workbook is an OLE file holding an 'EncryptedPackage' stream, not an .xls."""
-    if ENCRYPTED_OOXML in data[:2 * MB] or ENCRYPTED_OOXML in data[-2 * MB:]:
-        raise FileProblem("Tệp Excel được đặt mật khẩu (mã hóa) nên không đọc được.", "encrypted",
-                          "Mở tệp bằng Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc), lưu lại rồi nạp.")
+    if ENCRYPTED_OOXML in data[: 2 * MB] or ENCRYPTED_OOXML in data[-2 * MB :]:
+        raise FileProblem(
+            "Tệp Excel được đặt mật khẩu (mã hóa) nên không đọc được.",
+            "encrypted",
+            "Mở tệp bằng Excel, bỏ mật khẩu (Tệp › Thông tin › Bảo vệ sổ làm việc), lưu lại rồi nạp.",
+        )
 
 
 def read_workbook(data: bytes) -> list[SheetCells]:
@@ -68,8 +71,11 @@ def read_workbook(data: bytes) -> list[SheetCells]:
     check_parts(archive)
     try:
         reader = workbook_reader(data)
-        sheets = [(sheet.name, rel.target, sheet.state) for sheet, rel in reader.parser.find_sheets()
-                  if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+        sheets = [
+            (sheet.name, rel.target, sheet.state)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+        ]
     except FileProblem:
         raise
     except Exception as exc:  # openpyxl raises a dozen types on damaged input; all mean the same here
@@ -102,12 +108,16 @@ def damaged(exc: Exception) -> FileProblem:
 
 # --- the zip directory, before anything is expanded -------------------------------------------
 
+
 def open_archive(data: bytes) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise FileProblem("Không đọc được tệp Excel: tệp bị hỏng hoặc được bảo vệ (không phải tệp .xlsx hợp lệ).",
-                          "unreadable", RESAVE) from exc
+        raise FileProblem(
+            "Không đọc được tệp Excel: tệp bị hỏng hoặc được bảo vệ (không phải tệp .xlsx hợp lệ).",
+            "unreadable",
+            RESAVE,
+        ) from exc
 
 
 def check_parts(archive: zipfile.ZipFile) -> None:
@@ -127,16 +137,19 @@ def check_part(info: zipfile.ZipInfo) -> None:
     if info.flag_bits & 0x1:
         raise FileProblem(f"{DAMAGED}: phần '{name}' được đặt mật khẩu.", "encrypted", RESAVE)
     if info.compress_type not in SUPPORTED_METHODS:
-        raise FileProblem(f"{DAMAGED}: phần '{name}' nén theo kiểu không hỗ trợ (mã {info.compress_type}).",
-                          "unreadable", RESAVE)
+        raise FileProblem(
+            f"{DAMAGED}: phần '{name}' nén theo kiểu không hỗ trợ (mã {info.compress_type}).", "unreadable", RESAVE
+        )
     limit = MAX_STYLES_BYTES if name.endswith("styles.xml") else MAX_PART_BYTES
     if info.file_size > limit:
         what = "định dạng ô" if limit == MAX_STYLES_BYTES else "dữ liệu"
         raise too_big(f"Phần '{name}' ({what}) giải nén ra {mb(info.file_size)} MB, vượt giới hạn {mb(limit)} MB.")
     ratio = info.file_size / max(info.compress_size, 1)
     if info.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
-        raise too_big(f"Phần '{name}' nén {fmt_int(ratio)} lần (giải nén ra {mb(info.file_size)} MB), "
-                      f"vượt giới hạn {MAX_RATIO} lần: tệp có dấu hiệu 'bom nén'.")
+        raise too_big(
+            f"Phần '{name}' nén {fmt_int(ratio)} lần (giải nén ra {mb(info.file_size)} MB), "
+            f"vượt giới hạn {MAX_RATIO} lần: tệp có dấu hiệu 'bom nén'."
+        )
 
 
 def scan_for_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
@@ -147,8 +160,12 @@ def scan_for_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
             while chunk := part.read(SCAN_CHUNK):
                 window = tail + chunk
                 if any(mark in window for mark in DTD_MARKS):
-                    raise FileProblem(f"{DAMAGED}: phần '{info.filename}' chứa khai báo DOCTYPE/ENTITY, "
-                                      "không được phép trong tệp Excel.", "unreadable", RESAVE)
+                    raise FileProblem(
+                        f"{DAMAGED}: phần '{info.filename}' chứa khai báo DOCTYPE/ENTITY, "
+                        "không được phép trong tệp Excel.",
+                        "unreadable",
+                        RESAVE,
+                    )
                 tail = window[-32:]
     except FileProblem:
         raise
@@ -157,8 +174,9 @@ def scan_for_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def too_big(reason: str) -> FileProblem:
-    return FileProblem(reason, "too_large", "Chỉ giữ lại trang kết quả chỉ số CCHC (xóa các ô, dòng thừa) "
-                                            "rồi lưu lại và nạp.")
+    return FileProblem(
+        reason, "too_large", "Chỉ giữ lại trang kết quả chỉ số CCHC (xóa các ô, dòng thừa) rồi lưu lại và nạp."
+    )
 
 
 def mb(size: float) -> str:
@@ -168,6 +186,7 @@ def mb(size: float) -> str:
 
 
 # --- one sheet, streamed ------------------------------------------------------------------------
+
 
 class _CellParser(WorkSheetParser):
     """openpyxl's sheet parser keeping saved values (data_only) and noting formula cells, driven by
@@ -189,8 +208,10 @@ class _CellParser(WorkSheetParser):
             if event == "start":
                 started, depth = started + 1, depth + 1
                 if started > MAX_XML_ELEMENTS:
-                    raise too_big(f"Trang '{title}' có hơn {fmt_int(MAX_XML_ELEMENTS)} phần tử (ô, dòng, kể cả "
-                                  "ô trống có định dạng), vượt giới hạn.")
+                    raise too_big(
+                        f"Trang '{title}' có hơn {fmt_int(MAX_XML_ELEMENTS)} phần tử (ô, dòng, kể cả "
+                        "ô trống có định dạng), vượt giới hạn."
+                    )
                 continue
             depth -= 1
             if element.tag == ROW_TAG:
@@ -206,8 +227,14 @@ class _CellParser(WorkSheetParser):
 def read_sheet(reader, title: str, path: str, state: str) -> SheetCells:
     workbook = reader.wb
     with reader.archive.open(path) as source:
-        parser = _CellParser(source, reader.shared_strings, data_only=True, epoch=workbook.epoch,
-                             date_formats=workbook._date_formats, timedelta_formats=workbook._timedelta_formats)
+        parser = _CellParser(
+            source,
+            reader.shared_strings,
+            data_only=True,
+            epoch=workbook.epoch,
+            date_formats=workbook._date_formats,
+            timedelta_formats=workbook._timedelta_formats,
+        )
         try:
             values = collect_values(title, parser)
         except FileProblem:
@@ -231,22 +258,33 @@ def collect_values(title: str, parser: _CellParser) -> dict[tuple[int, int], obj
 def check_place(title: str, row: int, column: int) -> None:
     if row > MAX_ROWS or column > MAX_COLUMNS:
         where = f"{get_column_letter(column)}{row}"
-        raise too_big(f"Trang '{title}' có giá trị ở ô {where} (dòng {fmt_int(row)}, cột {fmt_int(column)}), "
-                      f"ngoài giới hạn {fmt_int(MAX_ROWS)} dòng × {fmt_int(MAX_COLUMNS)} cột.")
+        raise too_big(
+            f"Trang '{title}' có giá trị ở ô {where} (dòng {fmt_int(row)}, cột {fmt_int(column)}), "
+            f"ngoài giới hạn {fmt_int(MAX_ROWS)} dòng × {fmt_int(MAX_COLUMNS)} cột."
+        )
 
 
 def sheet_cells(title: str, state: str, parser: _CellParser, values: dict) -> SheetCells:
     height = max((r for r, _ in values), default=0)
     width = max((c for _, c in values), default=0)
     if height * width > MAX_AREA:
-        raise too_big(f"Trang '{title}' trải trên {fmt_int(height)} dòng × {fmt_int(width)} cột "
-                      f"= {fmt_int(height * width)} ô, vượt giới hạn {fmt_int(MAX_AREA)} ô.")
+        raise too_big(
+            f"Trang '{title}' trải trên {fmt_int(height)} dòng × {fmt_int(width)} cột "
+            f"= {fmt_int(height * width)} ô, vượt giới hạn {fmt_int(MAX_AREA)} ô."
+        )
     rows = [[None] * width for _ in range(height)]
     for (r, c), value in values.items():
         rows[r - 1][c - 1] = value
     merged = [str(m) for m in parser.merged_cells.mergeCell] if parser.merged_cells else []
-    return SheetCells(title, rows, state or "visible", hidden_rows(parser, values), hidden_columns(parser, values),
-                      merged, [f"{get_column_letter(c)}{r}" for r, c in parser.formulas if (r, c) not in values])
+    return SheetCells(
+        title,
+        rows,
+        state or "visible",
+        hidden_rows(parser, values),
+        hidden_columns(parser, values),
+        merged,
+        [f"{get_column_letter(c)}{r}" for r, c in parser.formulas if (r, c) not in values],
+    )
 
 
 def hidden_rows(parser: _CellParser, values: dict) -> list[int]:

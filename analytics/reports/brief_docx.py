@@ -31,9 +31,11 @@ FONT = "Times New Roman"
 BODY_PT, TITLE_PT, TABLE_PT = 13, 14, 12
 MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 2.0}
 IMAGE_WIDTH_CM = 16
-DEMO_NOTE = ("Dữ liệu minh họa: báo cáo có dùng số liệu minh họa, chưa phải kết quả chính thức. Chỉ các số liệu "
-             "nêu trong Thông báo kết luận tháng 4/2021 của UBND huyện Bảo Lâm (tổng điểm, thứ hạng năm 2019, "
-             "2020, xếp loại các xã) là số liệu thật.")
+DEMO_NOTE = (
+    "Dữ liệu minh họa: báo cáo có dùng số liệu minh họa, chưa phải kết quả chính thức. Chỉ các số liệu "
+    "nêu trong Thông báo kết luận tháng 4/2021 của UBND huyện Bảo Lâm (tổng điểm, thứ hạng năm 2019, "
+    "2020, xếp loại các xã) là số liệu thật."
+)
 NO_IMAGES_NOTE = "Báo cáo không kèm biểu đồ: {reason} Các bảng số liệu bên dưới vẫn đầy đủ."
 
 
@@ -53,8 +55,7 @@ def build_brief(con, year: int, unit_code: str, browser: str | None = None, char
     return brief_docx(data, images, reason if charts else "không yêu cầu vẽ biểu đồ.")
 
 
-def brief_docx(data: ReportData, images: dict[str, tuple[str, bytes]],
-               no_images_reason: str | None = None) -> bytes:
+def brief_docx(data: ReportData, images: dict[str, tuple[str, bytes]], no_images_reason: str | None = None) -> bytes:
     """The .docx bytes; `images` maps a chart key to (caption, PNG), empty when none could be drawn."""
     document = docx.Document()
     _page_setup(document)
@@ -77,6 +78,7 @@ def brief_docx(data: ReportData, images: dict[str, tuple[str, bytes]],
 
 
 # ----- page and styles ---------------------------------------------------------------------------
+
 
 def _page_setup(document) -> None:
     for section in document.sections:
@@ -117,10 +119,12 @@ def _styles(document) -> None:
 
 
 def _title(document, data: ReportData) -> None:
-    lines = [("BÁO CÁO TÓM TẮT", True, TITLE_PT),
-             (f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}", True, TITLE_PT),
-             (f"{data.unit.name}", False, BODY_PT),
-             (f"(Lập từ bảng điều khiển chỉ số CCHC ngày {date.today():%d/%m/%Y})", False, BODY_PT)]
+    lines = [
+        ("BÁO CÁO TÓM TẮT", True, TITLE_PT),
+        (f"KẾT QUẢ CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {data.year}", True, TITLE_PT),
+        (f"{data.unit.name}", False, BODY_PT),
+        (f"(Lập từ bảng điều khiển chỉ số CCHC ngày {date.today():%d/%m/%Y})", False, BODY_PT),
+    ]
     for text, bold, size in lines:
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -150,6 +154,7 @@ def _body(document, text: str = ""):
 
 # ----- sections ----------------------------------------------------------------------------------
 
+
 def _summary(document, data: ReportData) -> None:
     paragraph = _body(document)
     notes = data.summary.footnotes
@@ -164,11 +169,13 @@ def _cards(document, data: ReportData) -> None:
     row, previous = data.row, data.previous_year
     since = f"so với năm {previous}" if previous else "(chưa có năm trước)"
     has_previous = previous is not None and not pd.isna(row["total_previous"])
-    cards = [("Tổng điểm", fmt_number(row["total"])),
-             ("Xếp hạng", fmt_rank(row["rank"], row["rank_of"])),
-             (f"Thay đổi điểm {since}", points_change(row["delta_total"]) if has_previous else "–"),
-             (f"Thay đổi thứ hạng {since}", places_change(row["delta_rank"]) if has_previous else "–"),
-             ("Điểm cần thêm để đạt mục tiêu", _target_card(data))]
+    cards = [
+        ("Tổng điểm", fmt_number(row["total"])),
+        ("Xếp hạng", fmt_rank(row["rank"], row["rank_of"])),
+        (f"Thay đổi điểm {since}", points_change(row["delta_total"]) if has_previous else "–"),
+        (f"Thay đổi thứ hạng {since}", places_change(row["delta_rank"]) if has_previous else "–"),
+        ("Điểm cần thêm để đạt mục tiêu", _target_card(data)),
+    ]
     _table(document, [c for c, _ in cards], [[v for _, v in cards]])
 
 
@@ -184,11 +191,18 @@ def _ranking_section(document, data: ReportData, figures: _Figures) -> None:
     kinds = kinds_phrase(data.kinds.get(code) for code in data.ranking.loc[data.ranking["has_data"], "unit_code"])
     _heading(document, f"III. XẾP HẠNG CÁC {kinds.upper()} NĂM {data.year}")
     ranked = data.ranking[data.ranking["has_data"]]
-    rows = [[fmt_int(r["rank"]), r["unit_name"], fmt_number(r["total"]), _signed_or_dash(r["delta_total"]),
-             _places_or_dash(r["delta_rank"]), r["band"] if isinstance(r["band"], str) else "–"]
-            for _, r in ranked.iterrows()]
-    table = _table(document, ["Hạng", "Đơn vị", "Tổng điểm", "Thay đổi điểm", "Thay đổi thứ hạng", "Xếp loại"],
-                   rows)
+    rows = [
+        [
+            fmt_int(r["rank"]),
+            r["unit_name"],
+            fmt_number(r["total"]),
+            _signed_or_dash(r["delta_total"]),
+            _places_or_dash(r["delta_rank"]),
+            r["band"] if isinstance(r["band"], str) else "–",
+        ]
+        for _, r in ranked.iterrows()
+    ]
+    table = _table(document, ["Hạng", "Đơn vị", "Tổng điểm", "Thay đổi điểm", "Thay đổi thứ hạng", "Xếp loại"], rows)
     home = [i for i, code in enumerate(ranked["unit_code"], start=1) if code == data.unit.code]
     for cell in table.rows[home[0]].cells if home else []:
         for run in (r for p in cell.paragraphs for r in p.runs):
@@ -199,21 +213,42 @@ def _ranking_section(document, data: ReportData, figures: _Figures) -> None:
 def _fields_section(document, data: ReportData, figures: _Figures) -> None:
     _heading(document, "IV. LĨNH VỰC, TIÊU CHÍ CÒN YẾU VÀ CƠ QUAN CHỦ TRÌ")
     _heading(document, "1. Các lĩnh vực so với bình quân các đơn vị cùng cấp", level=2)
-    rows = [[r.criterion_code, r.criterion_name, fmt_number(r.points), fmt_number(r.max_points), fmt_pct(r.pct),
-             fmt_pct(r.reference_pct), fmt_signed(r.gap_pct, 1), _text(r.owner_office_name)]
-            for r in data.fields.itertuples(index=False)]
-    _table(document, ["Mã", "Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ", "Bình quân", "Chênh lệch (%)",
-                      "Cơ quan chủ trì"], rows)
+    rows = [
+        [
+            r.criterion_code,
+            r.criterion_name,
+            fmt_number(r.points),
+            fmt_number(r.max_points),
+            fmt_pct(r.pct),
+            fmt_pct(r.reference_pct),
+            fmt_signed(r.gap_pct, 1),
+            _text(r.owner_office_name),
+        ]
+        for r in data.fields.itertuples(index=False)
+    ]
+    _table(
+        document, ["Mã", "Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ", "Bình quân", "Chênh lệch (%)", "Cơ quan chủ trì"], rows
+    )
     figures.place(document, "fields")
     _heading(document, "2. Điểm có thể lấy lại theo cơ quan chủ trì", level=2)
-    rows = [[r.office_name, fmt_number(r.lost_points), fmt_number(r.reachable_points), fmt_int(r.criteria_count)]
-            for r in data.offices.itertuples(index=False)]
+    rows = [
+        [r.office_name, fmt_number(r.lost_points), fmt_number(r.reachable_points), fmt_int(r.criteria_count)]
+        for r in data.offices.itertuples(index=False)
+    ]
     _table(document, ["Cơ quan", "Điểm bị mất", "Có thể lấy lại", "Số tiêu chí"], rows)
     figures.place(document, "offices")
     _heading(document, "3. Các tiêu chí theo cơ quan chủ trì", level=2)
     detail = data.office_criteria[data.office_criteria["lost_points"] > 0]
-    rows = [[r.office_name, f"{r.criterion_code} {r.criterion_name}", fmt_number(r.points), fmt_number(r.max_points),
-             fmt_number(r.reachable_points)] for r in detail.itertuples(index=False)]
+    rows = [
+        [
+            r.office_name,
+            f"{r.criterion_code} {r.criterion_name}",
+            fmt_number(r.points),
+            fmt_number(r.max_points),
+            fmt_number(r.reachable_points),
+        ]
+        for r in detail.itertuples(index=False)
+    ]
     _table(document, ["Cơ quan", "Tiêu chí", "Điểm", "Tối đa", "Có thể lấy lại"], rows)
 
 
@@ -222,8 +257,17 @@ def _communes_section(document, data: ReportData) -> None:
         return
     _heading(document, f"V. KẾT QUẢ CẤP XÃ NĂM {data.year}")
     table = data.communes[data.communes["total"].notna()].sort_values(["rank", "unit_code"])
-    rows = [[fmt_int(r.rank), r.unit_name, fmt_number(r.total), _text(r.band), _text(r.band_previous),
-             _signed_or_dash(r.delta_total)] for r in table.itertuples(index=False)]
+    rows = [
+        [
+            fmt_int(r.rank),
+            r.unit_name,
+            fmt_number(r.total),
+            _text(r.band),
+            _text(r.band_previous),
+            _signed_or_dash(r.delta_total),
+        ]
+        for r in table.itertuples(index=False)
+    ]
     _table(document, ["Hạng", "Xã, thị trấn", "Tổng điểm", "Xếp loại", "Năm trước", "Thay đổi điểm"], rows)
 
 
@@ -235,11 +279,21 @@ def _plan_section(document, data: ReportData) -> None:
     plan = data.plan
     _body(document, f"Mục tiêu: đạt hạng {plan.target_rank}/{plan.rank_of}; {data.target.sentence}.")
     if plan.steps:
-        rows = [[f"{s.criterion_code} {s.criterion_name}", _text(s.owner_office_name), fmt_number(s.from_points),
-                 fmt_number(s.to_points), fmt_signed(s.gain)] for s in plan.steps]
+        rows = [
+            [
+                f"{s.criterion_code} {s.criterion_name}",
+                _text(s.owner_office_name),
+                fmt_number(s.from_points),
+                fmt_number(s.to_points),
+                fmt_signed(s.gain),
+            ]
+            for s in plan.steps
+        ]
         _table(document, ["Tiêu chí", "Cơ quan chủ trì", "Điểm hiện tại", "Điểm cần đạt", "Tăng thêm"], rows)
-    outcome = (f"Nếu thực hiện đủ các bước trên, tổng điểm đạt {fmt_number(plan.resulting_total)} điểm, "
-               f"xếp hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}.")
+    outcome = (
+        f"Nếu thực hiện đủ các bước trên, tổng điểm đạt {fmt_number(plan.resulting_total)} điểm, "
+        f"xếp hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}."
+    )
     if not plan.reachable:
         outcome += f" Vẫn còn thiếu {fmt_number(plan.shortfall)} điểm so với mục tiêu."
     _body(document, outcome)
@@ -248,6 +302,7 @@ def _plan_section(document, data: ReportData) -> None:
 
 
 # ----- small writers -----------------------------------------------------------------------------
+
 
 def _table(document, headers: list[str], rows: list[list[str]]):
     table = document.add_table(rows=1, cols=len(headers))

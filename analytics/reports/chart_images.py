@@ -43,14 +43,20 @@ def browser_available(explicit: str | os.PathLike | None = None) -> bool:
     return path.is_file() and os.access(path, os.X_OK)
 
 
-def figures_to_png(figures: list[go.Figure], browser: str | os.PathLike | None = None,
-                   width: int = PNG_WIDTH) -> list[bytes]:
+def figures_to_png(
+    figures: list[go.Figure], browser: str | os.PathLike | None = None, width: int = PNG_WIDTH
+) -> list[bytes]:
     """PNG bytes of each figure, drawn in one browser session. Raises ChartImageError without a browser."""
     path = browser_path(browser)
     if not browser_available(path):
         raise ChartImageError(f"Không tìm thấy trình duyệt Chromium tại '{path}' để vẽ biểu đồ.")
-    specs = [(for_export(fig), {"format": "png", "width": width, "height": int(fig.layout.height or PNG_HEIGHT),
-                    "scale": PNG_SCALE}) for fig in figures]
+    specs = [
+        (
+            for_export(fig),
+            {"format": "png", "width": width, "height": int(fig.layout.height or PNG_HEIGHT), "scale": PNG_SCALE},
+        )
+        for fig in figures
+    ]
     try:
         return _run_in_fresh_loop(_render(specs, path))
     except Exception as exc:  # kaleido/choreographer raise many kinds; the user needs one message

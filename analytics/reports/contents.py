@@ -13,8 +13,15 @@ from analytics.errors import CchcError
 from analytics.rankings import rankings
 from analytics.reports.paragraph import KINDS_SQL, Summary, UnitInfo, summary_paragraph, unit_info
 
-PLAN_STEP_COLUMNS = ["criterion_code", "criterion_name", "owner_office", "owner_office_name", "from_points",
-                     "to_points", "gain"]
+PLAN_STEP_COLUMNS = [
+    "criterion_code",
+    "criterion_name",
+    "owner_office",
+    "owner_office_name",
+    "from_points",
+    "to_points",
+    "gain",
+]
 
 
 @dataclass(frozen=True)
@@ -22,16 +29,16 @@ class ReportData:
     year: int
     unit: UnitInfo
     summary: Summary
-    ranking: pd.DataFrame          # the unit's level and parent, that year
-    fields: pd.DataFrame           # gaps at depth 1 against the provincial mean, weakest first
-    criteria: pd.DataFrame         # gaps at depth 2
-    offices: pd.DataFrame          # recoverable points by office (summary)
+    ranking: pd.DataFrame  # the unit's level and parent, that year
+    fields: pd.DataFrame  # gaps at depth 1 against the provincial mean, weakest first
+    criteria: pd.DataFrame  # gaps at depth 2
+    offices: pd.DataFrame  # recoverable points by office (summary)
     office_criteria: pd.DataFrame  # … and the criteria behind them
     communes: pd.DataFrame | None  # the district's communes, or None for a commune
     target: targets.TargetGap | None
     plan: plan.Plan | None
     plan_steps: pd.DataFrame
-    kinds: dict[str, str]          # unit code -> kind ("huyện", "thành phố", "xã", …)
+    kinds: dict[str, str]  # unit code -> kind ("huyện", "thành phố", "xã", …)
 
     @property
     def row(self) -> pd.Series:
@@ -53,12 +60,19 @@ def collect(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> Report
     office_summary, office_detail = recoverable.recoverable_by_office(con, year, unit_code)
     the_plan = _optional(lambda: plan.plan_to_target(con, year, unit_code))
     return ReportData(
-        year=year, unit=unit, summary=summary, ranking=rankings(con, year, unit.level, unit.parent_code),
-        fields=gaps.gaps(con, year, unit_code, depth=1), criteria=gaps.gaps(con, year, unit_code, depth=2),
-        offices=office_summary, office_criteria=office_detail,
+        year=year,
+        unit=unit,
+        summary=summary,
+        ranking=rankings(con, year, unit.level, unit.parent_code),
+        fields=gaps.gaps(con, year, unit_code, depth=1),
+        criteria=gaps.gaps(con, year, unit_code, depth=2),
+        offices=office_summary,
+        office_criteria=office_detail,
         communes=_district_communes(con, year, unit),
         target=_optional(lambda: targets.target_gap(con, year, unit_code)),
-        plan=the_plan, plan_steps=plan_steps_frame(the_plan), kinds=dict(con.execute(KINDS_SQL).fetchall()),
+        plan=the_plan,
+        plan_steps=plan_steps_frame(the_plan),
+        kinds=dict(con.execute(KINDS_SQL).fetchall()),
     )
 
 

@@ -43,11 +43,27 @@ REFERENCE_XML = f"""<w:r xmlns:w="{W_NS}"><w:rPr><w:rStyle w:val="{REFERENCE_STY
 SETTINGS_FOOTNOTE_PR = f"""<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/><w:footnote w:id="0"/>
 </w:footnotePr>"""
 # w:settings children that come after w:footnotePr in the schema's sequence.
-SETTINGS_AFTER_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids", "mathPr", "attachedSchema",
-                              "themeFontLang", "clrSchemeMapping", "doNotIncludeSubdocsInStats",
-                              "doNotAutoCompressPictures", "forceUpgrade", "captions", "readModeInkLockDown",
-                              "smartTagType", "schemaLibrary", "shapeDefaults", "doNotEmbedSmartTags",
-                              "decimalSymbol", "listSeparator")
+SETTINGS_AFTER_FOOTNOTE_PR = (
+    "endnotePr",
+    "compat",
+    "docVars",
+    "rsids",
+    "mathPr",
+    "attachedSchema",
+    "themeFontLang",
+    "clrSchemeMapping",
+    "doNotIncludeSubdocsInStats",
+    "doNotAutoCompressPictures",
+    "forceUpgrade",
+    "captions",
+    "readModeInkLockDown",
+    "smartTagType",
+    "schemaLibrary",
+    "shapeDefaults",
+    "doNotEmbedSmartTags",
+    "decimalSymbol",
+    "listSeparator",
+)
 
 
 def footnotes_part(document: DocumentObject) -> XmlPart:

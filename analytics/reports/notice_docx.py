@@ -31,14 +31,22 @@ FONT = "Times New Roman"
 BODY_PT, HEADER_PT, RECIPIENTS_PT = 14, 13, 11
 MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}
 SECTION_I = "I. ĐÁNH GIÁ CHUNG"
-SECTION_II = ("II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM GIAO CÁC PHÒNG, BAN, NGÀNH VÀ UBND CÁC XÃ, THỊ TRẤN "
-              "TRONG THỜI GIAN TỚI")
+SECTION_II = "II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM GIAO CÁC PHÒNG, BAN, NGÀNH VÀ UBND CÁC XÃ, THỊ TRẤN TRONG THỜI GIAN TỚI"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 SIGNATURE = ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")
-RECIPIENTS = ("Thường trực Huyện ủy;", "Thường trực HĐND huyện;", "Chủ tịch, các PCT UBND huyện;",
-              "UBMTTQ huyện;", "Các phòng, ban, đơn vị thuộc UBND huyện;", "UBND các xã, thị trấn;", "Lưu: VT.")
-DEMO_NOTE = ("Dự thảo lập từ bảng điều khiển chỉ số CCHC ngày {today}. Dữ liệu minh họa: có số liệu và nhiệm vụ "
-             "minh họa, chưa phải kết quả hay nội dung chính thức.")
+RECIPIENTS = (
+    "Thường trực Huyện ủy;",
+    "Thường trực HĐND huyện;",
+    "Chủ tịch, các PCT UBND huyện;",
+    "UBMTTQ huyện;",
+    "Các phòng, ban, đơn vị thuộc UBND huyện;",
+    "UBND các xã, thị trấn;",
+    "Lưu: VT.",
+)
+DEMO_NOTE = (
+    "Dự thảo lập từ bảng điều khiển chỉ số CCHC ngày {today}. Dữ liệu minh họa: có số liệu và nhiệm vụ "
+    "minh họa, chưa phải kết quả hay nội dung chính thức."
+)
 DRAFT_NOTE = "Dự thảo lập từ bảng điều khiển chỉ số CCHC ngày {today}; văn phòng hoàn thiện, trình ký."
 NO_TASKS = "(Chưa có nhiệm vụ nào được giao cho năm {year}.)"
 
@@ -66,31 +74,47 @@ def notice_content(con, year: int, unit_code: str) -> NoticeContent:
     unit = unit_info(con, unit_code)
     summary = summary_paragraph(con, year, unit.code)
     tasks = list_tasks(con, year + 1, unit.code)
-    place = unit.name[len(unit.kind):].strip() if unit.kind and unit.name.lower().startswith(unit.kind.lower()) \
+    place = (
+        unit.name[len(unit.kind) :].strip()
+        if unit.kind and unit.name.lower().startswith(unit.kind.lower())
         else unit.name
+    )
     return NoticeContent(
-        year=year, authority=("ỦY BAN NHÂN DÂN", unit.name.upper()), place=place, summary=summary,
-        lead=_lead(con, year, unit), offices=_offices(con, tasks, unit.name), closing=_closing(unit, year),
-        is_demo=summary.is_demo or bool(tasks.is_demo.any()))
+        year=year,
+        authority=("ỦY BAN NHÂN DÂN", unit.name.upper()),
+        place=place,
+        summary=summary,
+        lead=_lead(con, year, unit),
+        offices=_offices(con, tasks, unit.name),
+        closing=_closing(unit, year),
+        is_demo=summary.is_demo or bool(tasks.is_demo.any()),
+    )
 
 
 def _lead(con, year: int, unit) -> str:
     """The sentence opening section II, with the rank to reach when a target is set."""
     try:
         gap = target_gap(con, year, unit.code)
-        ranks = (f" (từ bậc {gap.current_rank}/{gap.rank_of} lên bậc {gap.target_rank}/{gap.rank_of})"
-                 if not gap.reached else "")
+        ranks = (
+            f" (từ bậc {gap.current_rank}/{gap.rank_of} lên bậc {gap.target_rank}/{gap.rank_of})"
+            if not gap.reached
+            else ""
+        )
     except CchcError:
         ranks = ""
-    return (f"Trong thời gian tới, để tạo chuyển biến tích cực, đồng bộ, phấn đấu cải thiện thứ bậc điểm chỉ số CCHC "
-            f"năm {year + 1} của {unit.name[:1].lower()}{unit.name[1:]}{ranks}, Ủy ban nhân dân giao các cơ quan "
-            "chuyên môn, đơn vị và UBND các xã, thị trấn nghiêm túc thực hiện một số nhiệm vụ trọng tâm sau đây:")
+    return (
+        f"Trong thời gian tới, để tạo chuyển biến tích cực, đồng bộ, phấn đấu cải thiện thứ bậc điểm chỉ số CCHC "
+        f"năm {year + 1} của {unit.name[:1].lower()}{unit.name[1:]}{ranks}, Ủy ban nhân dân giao các cơ quan "
+        "chuyên môn, đơn vị và UBND các xã, thị trấn nghiêm túc thực hiện một số nhiệm vụ trọng tâm sau đây:"
+    )
 
 
 def _offices(con, tasks, unit_name: str) -> tuple[OfficeTasks, ...]:
     order = office_order(con)
-    keyed = tasks.assign(_key=tasks.office_code.fillna(""),
-                         _order=tasks.office_code.map(lambda c: order.get(c, len(order))).fillna(len(order)))
+    keyed = tasks.assign(
+        _key=tasks.office_code.fillna(""),
+        _order=tasks.office_code.map(lambda c: order.get(c, len(order))).fillna(len(order)),
+    )
     keyed = keyed.sort_values(["_order", "sort_order", "id"], kind="stable")
     groups = []
     for number, (_, group) in enumerate(keyed.groupby("_key", sort=False), start=1):
@@ -111,12 +135,15 @@ def task_paragraph(task) -> str:
 
 
 def _closing(unit, year: int) -> str:
-    return (f"Thừa lệnh Chủ tịch Ủy ban nhân dân, Văn phòng HĐND và UBND thông báo kết luận của đồng chí Chủ tịch "
-            f"UBND {unit.name[:1].lower()}{unit.name[1:]} về nâng cao chỉ số cải cách hành chính năm {year + 1} để "
-            "các cơ quan chuyên môn, UBND các xã, thị trấn và các đơn vị liên quan biết, triển khai thực hiện./.")
+    return (
+        f"Thừa lệnh Chủ tịch Ủy ban nhân dân, Văn phòng HĐND và UBND thông báo kết luận của đồng chí Chủ tịch "
+        f"UBND {unit.name[:1].lower()}{unit.name[1:]} về nâng cao chỉ số cải cách hành chính năm {year + 1} để "
+        "các cơ quan chuyên môn, UBND các xã, thị trấn và các đơn vị liên quan biết, triển khai thực hiện./."
+    )
 
 
 # ----- the document ------------------------------------------------------------------------------
+
 
 def build_notice(con, year: int, unit_code: str) -> bytes:
     return notice_docx(notice_content(con, year, unit_code))
@@ -127,8 +154,13 @@ def notice_docx(content: NoticeContent, today: date | None = None) -> bytes:
     _page(document)
     _header(document, content)
     _title(document, content)
-    _paragraph(document, (DEMO_NOTE if content.is_demo else DRAFT_NOTE).format(
-        today=f"{today or date.today():%d/%m/%Y}"), italic=True, indent=False, size=12)
+    _paragraph(
+        document,
+        (DEMO_NOTE if content.is_demo else DRAFT_NOTE).format(today=f"{today or date.today():%d/%m/%Y}"),
+        italic=True,
+        indent=False,
+        size=12,
+    )
     _section_one(document, content.summary)
     _section_two(document, content)
     _paragraph(document, content.closing)
@@ -183,9 +215,14 @@ def _header(document, content: NoticeContent) -> None:
 
 
 def _title(document, content: NoticeContent) -> None:
-    for text, size in (("THÔNG BÁO", BODY_PT), (
+    for text, size in (
+        ("THÔNG BÁO", BODY_PT),
+        (
             f"Kết luận của Chủ tịch Ủy ban nhân dân tại Hội nghị nâng cao chỉ số cải cách hành chính năm "
-            f"{content.year + 1}", BODY_PT)):
+            f"{content.year + 1}",
+            BODY_PT,
+        ),
+    ):
         paragraph = document.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.paragraph_format.space_before = Pt(12 if text == "THÔNG BÁO" else 0)

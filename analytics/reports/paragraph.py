@@ -110,8 +110,9 @@ def summary_paragraph(con: duckdb.DuckDBPyConnection, year: int, unit_code: str)
         _write_communes(writer, con, year, unit, kinds)
     writer.add(".")
     _write_weak_fields(writer, con, year, unit, _peers_phrase(con, ranking, unit, kinds))
-    return Summary(year, unit.code, unit.name, tuple(writer.pieces), tuple(writer.footnotes),
-                   bool(ranking["is_demo"].any()))
+    return Summary(
+        year, unit.code, unit.name, tuple(writer.pieces), tuple(writer.footnotes), bool(ranking["is_demo"].any())
+    )
 
 
 def _unit_row(ranking: pd.DataFrame, unit: UnitInfo, year: int) -> pd.Series:
@@ -125,11 +126,14 @@ def _ranked_kinds(ranking: pd.DataFrame, kinds: dict[str, str]) -> str:
     return kinds_phrase(kinds.get(code) for code in ranking.loc[ranking["has_data"], "unit_code"])
 
 
-def _write_result(writer: _Writer, year: int, unit: UnitInfo, row: pd.Series, ranking: pd.DataFrame,
-                  kinds: dict[str, str]) -> None:
-    writer.add(f"Năm {year}, kết quả chỉ số CCHC của {running_name(unit.name, unit.kind)} "
-               f"đạt {fmt_number(row['total'])} điểm (xếp thứ {int(row['rank'])}/{int(row['rank_of'])} "
-               f"{_ranked_kinds(ranking, kinds)})")
+def _write_result(
+    writer: _Writer, year: int, unit: UnitInfo, row: pd.Series, ranking: pd.DataFrame, kinds: dict[str, str]
+) -> None:
+    writer.add(
+        f"Năm {year}, kết quả chỉ số CCHC của {running_name(unit.name, unit.kind)} "
+        f"đạt {fmt_number(row['total'])} điểm (xếp thứ {int(row['rank'])}/{int(row['rank_of'])} "
+        f"{_ranked_kinds(ranking, kinds)})"
+    )
     if unit.level == "commune" and isinstance(row["band"], str):
         writer.add(f", xếp loại {lower_first(row['band'])}")
     writer.add(_comparison(row, ranking.attrs.get("previous_year")))
@@ -156,8 +160,9 @@ def _write_communes(writer: _Writer, con, year: int, unit: UnitInfo, kinds: dict
     else:
         _write_without_bands(writer, table, kinds, scope)
     if summary.previous_year is not None and summary.mean_change is not None:
-        writer.add(f"; điểm chỉ số CCHC năm {year} của các {scope} "
-                   f"{mean_change(summary.mean_change, summary.previous_year)}")
+        writer.add(
+            f"; điểm chỉ số CCHC năm {year} của các {scope} {mean_change(summary.mean_change, summary.previous_year)}"
+        )
 
 
 def _write_bands(writer: _Writer, summary, table: pd.DataFrame, kinds: dict[str, str]) -> None:
@@ -166,8 +171,14 @@ def _write_bands(writer: _Writer, summary, table: pd.DataFrame, kinds: dict[str,
     shown = [b for b, n in summary.band_counts.items() if n or changes.get(b)]
     for index, band in enumerate(shown):
         count = summary.band_counts[band]
-        writer.add(("; " if index else "") + (f"{count_words(count, noun)} xếp loại {lower_first(band)}" if count
-                                              else f"không có {noun} xếp loại {lower_first(band)}"))
+        writer.add(
+            ("; " if index else "")
+            + (
+                f"{count_words(count, noun)} xếp loại {lower_first(band)}"
+                if count
+                else f"không có {noun} xếp loại {lower_first(band)}"
+            )
+        )
         if count:
             writer.note(_members_note(band, table, kinds, noun))
         if summary.previous_year is not None:
@@ -201,26 +212,36 @@ def _movers_note(band: str, summary, table: pd.DataFrame, kinds: dict[str, str],
     return " ".join(sentences) or None
 
 
-def _movers_sentence(groups: dict[str, list[str]], band: str, table: pd.DataFrame, kinds: dict[str, str],
-                     noun: str, verb: str, direction: str) -> str:
+def _movers_sentence(
+    groups: dict[str, list[str]],
+    band: str,
+    table: pd.DataFrame,
+    kinds: dict[str, str],
+    noun: str,
+    verb: str,
+    direction: str,
+) -> str:
     count = sum(len(codes) for codes in groups.values())
     lead = f"Các {noun}" if count > 1 else noun.capitalize()
     if len(groups) == 1:
         band_from, codes = next(iter(groups.items()))
-        return (f"{lead} {verb} thứ bậc (từ {band_from} {direction} {band}): "
-                f"{', '.join(_names(codes, table, kinds))}.")
-    parts = [f"từ {band_from} {direction} {band}: {', '.join(_names(codes, table, kinds))}"
-             for band_from, codes in groups.items()]
+        return f"{lead} {verb} thứ bậc (từ {band_from} {direction} {band}): {', '.join(_names(codes, table, kinds))}."
+    parts = [
+        f"từ {band_from} {direction} {band}: {', '.join(_names(codes, table, kinds))}"
+        for band_from, codes in groups.items()
+    ]
     return f"{lead} {verb} thứ bậc: {'; '.join(parts)}."
 
 
 def _write_without_bands(writer: _Writer, table: pd.DataFrame, kinds: dict[str, str], scope: str) -> None:
     best, worst = table.iloc[0], table.iloc[-1]
-    writer.add(f"{count_words(len(table), scope)} được đánh giá, điểm bình quân đạt "
-               f"{fmt_number(table['total'].mean())} điểm, cao nhất là "
-               f"{running_name(best['unit_name'], kinds.get(best['unit_code']))} ({fmt_number(best['total'])} điểm), "
-               f"thấp nhất là {running_name(worst['unit_name'], kinds.get(worst['unit_code']))} "
-               f"({fmt_number(worst['total'])} điểm)")
+    writer.add(
+        f"{count_words(len(table), scope)} được đánh giá, điểm bình quân đạt "
+        f"{fmt_number(table['total'].mean())} điểm, cao nhất là "
+        f"{running_name(best['unit_name'], kinds.get(best['unit_code']))} ({fmt_number(best['total'])} điểm), "
+        f"thấp nhất là {running_name(worst['unit_name'], kinds.get(worst['unit_code']))} "
+        f"({fmt_number(worst['total'])} điểm)"
+    )
 
 
 def _peers_phrase(con, ranking: pd.DataFrame, unit: UnitInfo, kinds: dict[str, str]) -> str:

@@ -111,8 +111,9 @@ def cell_value(value):
     return neutralise(value)
 
 
-def people_frame(frame: pd.DataFrame, columns: list[str] | None = None,
-                 labels: dict[str, str] | None = None) -> pd.DataFrame:
+def people_frame(
+    frame: pd.DataFrame, columns: list[str] | None = None, labels: dict[str, str] | None = None
+) -> pd.DataFrame:
     """The frame as people read it: chosen columns, Vietnamese headers, neutralised text, Có/Không."""
     chosen = frame[columns] if columns else frame
     names = {**COLUMN_LABELS, **(labels or {})}

@@ -91,7 +91,7 @@ def count_noun(kinds) -> str:
 def running_name(name: str, kind: str | None) -> str:
     """'Huyện Bảo Lâm' -> 'huyện Bảo Lâm' in running text; a name not led by its kind stays as is."""
     if kind and name.lower().startswith(kind.lower() + " "):
-        return kind.lower() + name[len(kind):]
+        return kind.lower() + name[len(kind) :]
     return name
 
 
@@ -105,4 +105,3 @@ def list_name(name: str, kind: str | None) -> str:
 def lower_first(text: str) -> str:
     """'Trung bình' -> 'trung bình' (band names inside a sentence)."""
     return text[:1].lower() + text[1:]
-

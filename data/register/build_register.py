@@ -124,8 +124,7 @@ def current_rows(source: Source, province_code: str) -> list[dict]:
     if not rows:
         known = sorted({row["provinceCode"] for row in query(source, "SELECT provinceCode FROM admin_units", [])})
         raise RegisterError(
-            f"Không có tỉnh, thành phố mã {province_code} trong danh mục từ 01/7/2025. "
-            f"Các mã có: {', '.join(known)}."
+            f"Không có tỉnh, thành phố mã {province_code} trong danh mục từ 01/7/2025. Các mã có: {', '.join(known)}."
         )
     return rows
 
@@ -154,8 +153,9 @@ def province_kind(name: str) -> str:
 
 def make_unit(code, name, level, kind, parent_code, valid_from="", valid_to="") -> Unit:
     name = official_name(name)
-    return Unit(checked_code(code, level, name), name, level, official_name(kind).lower(), parent_code,
-                valid_from, valid_to)
+    return Unit(
+        checked_code(code, level, name), name, level, official_name(kind).lower(), parent_code, valid_from, valid_to
+    )
 
 
 def province(code: str, name: str, valid_from: str = "", valid_to: str = "") -> Unit:
@@ -163,18 +163,25 @@ def province(code: str, name: str, valid_from: str = "", valid_to: str = "") -> 
 
 
 def old_district(row: dict) -> Unit:
-    return make_unit(row["districtCode"], row["district"], "district", row["districtType"], row["provinceCode"],
-                     "", LAST_DAY_BEFORE_REFORM)
+    return make_unit(
+        row["districtCode"],
+        row["district"],
+        "district",
+        row["districtType"],
+        row["provinceCode"],
+        "",
+        LAST_DAY_BEFORE_REFORM,
+    )
 
 
 def old_commune(row: dict) -> Unit:
-    return make_unit(row["wardCode"], row["ward"], "commune", row["wardType"], row["districtCode"],
-                     "", LAST_DAY_BEFORE_REFORM)
+    return make_unit(
+        row["wardCode"], row["ward"], "commune", row["wardType"], row["districtCode"], "", LAST_DAY_BEFORE_REFORM
+    )
 
 
 def new_commune(row: dict) -> Unit:
-    return make_unit(row["wardCode"], row["ward"], "commune", row["wardType"], row["provinceCode"],
-                     REFORM_DATE, "")
+    return make_unit(row["wardCode"], row["ward"], "commune", row["wardType"], row["provinceCode"], REFORM_DATE, "")
 
 
 def old_unit_keys(rows: list[dict]) -> dict[str, Unit]:
@@ -226,8 +233,14 @@ def lineage_rows(pairs: list[tuple[Unit, Unit]]) -> list[Lineage]:
     successors = Counter(old for old, _ in pairs)
     predecessors = Counter(new for _, new in pairs)
     return sorted(
-        Lineage(old.code, old.valid_from, new.code, new.valid_from, REFORM_DATE,
-                change_kind(old, new, successors, predecessors))
+        Lineage(
+            old.code,
+            old.valid_from,
+            new.code,
+            new.valid_from,
+            REFORM_DATE,
+            change_kind(old, new, successors, predecessors),
+        )
         for old, new in pairs
     )
 
@@ -314,9 +327,11 @@ def stale_files(out_dir: Path, files: dict[str, str]) -> list[str]:
 def summary(units: list[Unit], lineage: list[Lineage], source: Source) -> str:
     before = Counter(u.level for u in units if u.valid_to == LAST_DAY_BEFORE_REFORM)
     after = sum(1 for u in units if u.level == "commune" and u.valid_from == REFORM_DATE)
-    return (f"{before['district']} đơn vị cấp huyện và {before['commune']} đơn vị cấp xã đến 30/6/2025; "
-            f"{after} đơn vị cấp xã từ 01/7/2025; {len(lineage)} quan hệ kế thừa "
-            f"(nguồn {SOURCE_PACKAGE} {source.version})")
+    return (
+        f"{before['district']} đơn vị cấp huyện và {before['commune']} đơn vị cấp xã đến 30/6/2025; "
+        f"{after} đơn vị cấp xã từ 01/7/2025; {len(lineage)} quan hệ kế thừa "
+        f"(nguồn {SOURCE_PACKAGE} {source.version})"
+    )
 
 
 def run(province_code: str, out_dir: Path, check: bool) -> int:
@@ -350,8 +365,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {error}", file=sys.stderr)
         return 2
     except (OSError, sqlite3.Error, KeyError, ValueError) as error:
-        print(f"Lỗi: không đọc hoặc ghi được dữ liệu ({type(error).__name__}: {error}). Kiểm tra thư mục ghi "
-              f"và phiên bản gói {SOURCE_PACKAGE} ghi trong requirements-dev.txt.", file=sys.stderr)
+        print(
+            f"Lỗi: không đọc hoặc ghi được dữ liệu ({type(error).__name__}: {error}). Kiểm tra thư mục ghi "
+            f"và phiên bản gói {SOURCE_PACKAGE} ghi trong requirements-dev.txt.",
+            file=sys.stderr,
+        )
         return 2
 
 

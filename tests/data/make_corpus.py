@@ -25,25 +25,67 @@ SAMPLE_CSV = ROOT / "data" / "samples" / "ket-qua-huyen-2021.csv"
 CRITERIA_CSV = ROOT / "data" / "demo" / "criteria.csv"
 
 # The notice's and people's spellings of the district names (matched by alias or accent folding).
-DISTRICT_SPELLINGS = {"040": "TP Cao Bằng", "042": "Bảo Lâm", "043": "Huyện Bảo Lạc", "045": "Hà Quảng",
-                      "047": "Trùng Khánh", "048": "H. Hạ Lang", "049": "Quảng Hoà",
-                      "051": unicodedata.normalize("NFD", "Hoà An"), "052": "Nguyên Bình", "053": "THẠCH AN"}
-DISTRICT_ASCII = {"040": "TP Cao Bang", "042": "Bao Lam", "043": "Bao Lac", "045": "Ha Quang",
-                  "047": "Trung Khanh", "048": "Ha Lang", "049": "Quang Hoa", "051": "Hoa An",
-                  "052": "Nguyen Binh", "053": "Thach An"}
+DISTRICT_SPELLINGS = {
+    "040": "TP Cao Bằng",
+    "042": "Bảo Lâm",
+    "043": "Huyện Bảo Lạc",
+    "045": "Hà Quảng",
+    "047": "Trùng Khánh",
+    "048": "H. Hạ Lang",
+    "049": "Quảng Hoà",
+    "051": unicodedata.normalize("NFD", "Hoà An"),
+    "052": "Nguyên Bình",
+    "053": "THẠCH AN",
+}
+DISTRICT_ASCII = {
+    "040": "TP Cao Bang",
+    "042": "Bao Lam",
+    "043": "Bao Lac",
+    "045": "Ha Quang",
+    "047": "Trung Khanh",
+    "048": "Ha Lang",
+    "049": "Quang Hoa",
+    "051": "Hoa An",
+    "052": "Nguyen Binh",
+    "053": "Thach An",
+}
 # Commune names as the April 2021 notice writes them.
-COMMUNES = [("01290", "TT Pác Miều"), ("01291", "Đức Hạnh"), ("01294", "Lý Bôn"), ("01296", "Nam Cao"),
-            ("01297", "Nam Quang"), ("01300", "Vĩnh Quang"), ("01303", "Quảng Lâm"), ("01304", "Thạch Lâm"),
-            ("01309", "Vĩnh Phong"), ("01312", "Mông Ân"), ("01315", "Thái Học"), ("01316", "Thái Sơn"),
-            ("01318", "Yên Thổ")]
-COMMUNE_TOTALS_2021 = {"01290": 79.10, "01291": 60.25, "01294": 74.40, "01296": 67.35, "01297": 71.20,
-                       "01300": 69.05, "01303": 68.90, "01304": 85.60, "01309": 58.75, "01312": 66.80,
-                       "01315": 63.15, "01316": 66.80, "01318": 65.95}
+COMMUNES = [
+    ("01290", "TT Pác Miều"),
+    ("01291", "Đức Hạnh"),
+    ("01294", "Lý Bôn"),
+    ("01296", "Nam Cao"),
+    ("01297", "Nam Quang"),
+    ("01300", "Vĩnh Quang"),
+    ("01303", "Quảng Lâm"),
+    ("01304", "Thạch Lâm"),
+    ("01309", "Vĩnh Phong"),
+    ("01312", "Mông Ân"),
+    ("01315", "Thái Học"),
+    ("01316", "Thái Sơn"),
+    ("01318", "Yên Thổ"),
+]
+COMMUNE_TOTALS_2021 = {
+    "01290": 79.10,
+    "01291": 60.25,
+    "01294": 74.40,
+    "01296": 67.35,
+    "01297": 71.20,
+    "01300": 69.05,
+    "01303": 68.90,
+    "01304": 85.60,
+    "01309": 58.75,
+    "01312": 66.80,
+    "01315": 63.15,
+    "01316": 66.80,
+    "01318": 65.95,
+}
 FIELD_SHAPE = [0.05, -0.04, 0.03, -0.06, 0.02, -0.03, 0.04, -0.01]
 TITLE_2021 = "KẾT QUẢ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM 2021"
 
 
 # --- the numbers ---------------------------------------------------------------------------
+
 
 def criteria(set_code: str) -> dict[str, list[tuple[str, str, int]]]:
     """field -> [(code, name, max in hundredths)], plus the fields themselves under 'TOTAL'."""
@@ -52,7 +94,8 @@ def criteria(set_code: str) -> dict[str, list[tuple[str, str, int]]]:
         for row in csv.DictReader(handle):
             if row["set_code"] == set_code and row["parent_code"]:
                 tree.setdefault(row["parent_code"], []).append(
-                    (row["code"], row["name"], round(float(row["max_points"]) * 100)))
+                    (row["code"], row["name"], round(float(row["max_points"]) * 100))
+                )
     return tree
 
 
@@ -74,18 +117,31 @@ def district_2021() -> list[dict]:
     with SAMPLE_CSV.open(encoding="utf-8") as handle:
         handle.readline()  # the title line
         rows = list(csv.DictReader(handle))
-    return [{"code": r["Mã đơn vị"], "name": r["Tên đơn vị"], "total": round(float(r["Tổng điểm"]) * 100),
-             "rank": int(r["Xếp hạng"]), "fields": [round(float(r[f"Lĩnh vực {i}"]) * 100) for i in range(1, 9)]}
-            for r in rows]
+    return [
+        {
+            "code": r["Mã đơn vị"],
+            "name": r["Tên đơn vị"],
+            "total": round(float(r["Tổng điểm"]) * 100),
+            "rank": int(r["Xếp hạng"]),
+            "fields": [round(float(r[f"Lĩnh vực {i}"]) * 100) for i in range(1, 9)],
+        }
+        for r in rows
+    ]
 
 
 def commune_2021() -> list[dict]:
     fields = criteria("DEMO-XA-2020")["TOTAL"]
     ordered = sorted(COMMUNE_TOTALS_2021.values(), reverse=True)
-    return [{"code": code, "name": name, "total": round(COMMUNE_TOTALS_2021[code] * 100),
-             "rank": 1 + ordered.index(COMMUNE_TOTALS_2021[code]),
-             "fields": split(round(COMMUNE_TOTALS_2021[code] * 100), [m for _, _, m in fields], FIELD_SHAPE)}
-            for code, name in COMMUNES]
+    return [
+        {
+            "code": code,
+            "name": name,
+            "total": round(COMMUNE_TOTALS_2021[code] * 100),
+            "rank": 1 + ordered.index(COMMUNE_TOTALS_2021[code]),
+            "fields": split(round(COMMUNE_TOTALS_2021[code] * 100), [m for _, _, m in fields], FIELD_SHAPE),
+        }
+        for code, name in COMMUNES
+    ]
 
 
 def leaves(set_code: str, unit: dict) -> list[tuple[str, int]]:
@@ -108,10 +164,12 @@ def point(hundredths: int) -> str:
 
 # --- writers -------------------------------------------------------------------------------
 
+
 def csv_text(rows: list[list], delimiter: str = ",", quote_all: bool = False) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n",
-                        quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer = csv.writer(
+        buffer, delimiter=delimiter, lineterminator="\r\n", quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL
+    )
     writer.writerows(rows)
     return buffer.getvalue()
 
@@ -129,7 +187,7 @@ def to_cp1258(text: str) -> bytes:
         for i, mark in enumerate(marks):  # fold the circumflex, breve or horn into the letter
             head = unicodedata.normalize("NFC", base + mark)
             if len(head) == 1 and head.encode("cp1258", errors="replace") != b"?":
-                base, marks = head, marks[:i] + marks[i + 1:]
+                base, marks = head, marks[:i] + marks[i + 1 :]
                 break
         out += (base + "".join(marks)).encode("cp1258")
     return bytes(out)
@@ -152,6 +210,7 @@ def save(wb, path: Path) -> None:
 
 # --- good files ----------------------------------------------------------------------------
 
+
 def good_district_table_xlsx(path: Path) -> None:
     """Title lines, a two-row header under merged cells, STT, notes and a signature block."""
     from openpyxl.styles import Alignment, Font
@@ -170,8 +229,11 @@ def good_district_table_xlsx(path: Path) -> None:
     ws["A2"].font = Font(bold=True)
     ws["C5"].alignment = Alignment(horizontal="center")
     for i, unit in enumerate(district_2021(), 1):
-        ws.append([i, DISTRICT_SPELLINGS[unit["code"]]] + [f / 100 for f in unit["fields"]]
-                  + [unit["total"] / 100, unit["rank"]])
+        ws.append(
+            [i, DISTRICT_SPELLINGS[unit["code"]]]
+            + [f / 100 for f in unit["fields"]]
+            + [unit["total"] / 100, unit["rank"]]
+        )
     ws.append([])
     ws.append(["Ghi chú: điểm lĩnh vực 8 là điểm điều tra xã hội học đã quy đổi."])
     ws.append([None] * 8 + ["KT. CHỦ TỊCH"])
@@ -182,9 +244,12 @@ def good_district_table_xlsx(path: Path) -> None:
 
 def good_commune_table_csv(path: Path) -> None:
     """UTF-8 with BOM, semicolons, decimal commas, a column-numbering row, spaces, notes."""
-    rows = [[f"{TITLE_2021} CÁC XÃ, THỊ TRẤN HUYỆN BẢO LÂM"], [],
-            ["STT", "Tên đơn vị"] + [f"Lĩnh vực {i}" for i in range(1, 9)] + ["Tổng điểm", "Xếp hạng"],
-            [f"({i})" for i in range(1, 13)]]
+    rows = [
+        [f"{TITLE_2021} CÁC XÃ, THỊ TRẤN HUYỆN BẢO LÂM"],
+        [],
+        ["STT", "Tên đơn vị"] + [f"Lĩnh vực {i}" for i in range(1, 9)] + ["Tổng điểm", "Xếp hạng"],
+        [f"({i})" for i in range(1, 13)],
+    ]
     for i, unit in enumerate(commune_2021(), 1):
         name = f"  {unit['name']} " if i % 4 == 0 else unit["name"]
         rows.append([i, name] + [comma(f) for f in unit["fields"]] + [comma(unit["total"]), unit["rank"]])
@@ -271,13 +336,24 @@ GOOD_FILES = {
 
 # --- bad files: each a small change to a clean district table ------------------------------
 
+
 def district_rows(year=2021, with_code: bool = False) -> list[list]:
-    header = ["Năm", "STT"] + (["Mã đơn vị"] if with_code else []) + ["Tên đơn vị"] + \
-        [f"Lĩnh vực {i}" for i in range(1, 9)] + ["Tổng điểm", "Xếp hạng"]
+    header = (
+        ["Năm", "STT"]
+        + (["Mã đơn vị"] if with_code else [])
+        + ["Tên đơn vị"]
+        + [f"Lĩnh vực {i}" for i in range(1, 9)]
+        + ["Tổng điểm", "Xếp hạng"]
+    )
     rows = [header]
     for i, u in enumerate(district_2021(), 1):
-        rows.append([year, i] + ([u["code"]] if with_code else []) + [u["name"]] + [comma(f) for f in u["fields"]]
-                    + [comma(u["total"]), u["rank"]])
+        rows.append(
+            [year, i]
+            + ([u["code"]] if with_code else [])
+            + [u["name"]]
+            + [comma(f) for f in u["fields"]]
+            + [comma(u["total"]), u["rank"]]
+        )
     return rows
 
 
@@ -294,6 +370,7 @@ def bad_table(change) -> bytes:
 def _set(row: int, column: int, value):
     def change(rows):
         rows[row][column] = value
+
     return change
 
 
@@ -385,13 +462,14 @@ def main() -> int:
     return 0
 
 
-
 # --- hostile files (issue #16): each small on disk; the bombs expand only when opened ------------
 
 HOSTILE = HERE / "hostile"
 XLSX_SHEET = "xl/worksheets/sheet1.xml"
-SHEET_HEAD = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-              '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
 SHEET_TAIL = "</sheetData></worksheet>"
 
 
@@ -427,7 +505,7 @@ def replace_parts(data: bytes, parts: dict) -> bytes:
             fixed = zipfile.ZipInfo(info.filename, date_time=(2022, 1, 15, 0, 0, 0))
             fixed.compress_type = zipfile.ZIP_DEFLATED
             with target.open(fixed, "w", force_zip64=True) as part:
-                for chunk in ([new] if isinstance(new, bytes) else new):
+                for chunk in [new] if isinstance(new, bytes) else new:
                     part.write(chunk)
     return out.getvalue()
 
@@ -461,11 +539,12 @@ def million_rows_xlsx() -> bytes:
 
 def styles_bomb_xlsx() -> bytes:
     """styles.xml with two million cell formats."""
-    head = ('<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
-            'spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
-            '<borders count="1"><border/></borders><cellXfs count="2000000">')
-    xfs = repeated(head, '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>', 2_000_000,
-                   "</cellXfs></styleSheet>")
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><fonts count="1"><font/></fonts><fills count="1"><fill/></fills>'
+        '<borders count="1"><border/></borders><cellXfs count="2000000">'
+    )
+    xfs = repeated(head, '<xf numFmtId="0" fontId="0" fillId="0" borderId="0"/>', 2_000_000, "</cellXfs></styleSheet>")
     return replace_parts(xlsx_bytes(table_workbook()), {"xl/styles.xml": xfs})
 
 
@@ -482,11 +561,13 @@ def truncated_sheet_xlsx() -> bytes:
     return replace_parts(data, {XLSX_SHEET: xml[: len(xml) // 2]})
 
 
-BILLION_LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;'
-                  b'&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'
-                  b'&lol2;&lol2;">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                  b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData>'
-                  b'</worksheet>')
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;'
+    b'&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;'
+    b'&lol2;&lol2;">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&lol3;</t></is></c></row></sheetData>'
+    b"</worksheet>"
+)
 
 
 def patched_zip_flags(data: bytes, member: str, flag: int = 0, method: int | None = None) -> bytes:
@@ -496,12 +577,14 @@ def patched_zip_flags(data: bytes, member: str, flag: int = 0, method: int | Non
 
     out = bytearray(data)
     name = member.encode()
-    for signature, flag_at, method_at, name_len_at, name_at in ((b"PK\x03\x04", 6, 8, 26, 30),
-                                                                (b"PK\x01\x02", 8, 10, 28, 46)):
+    for signature, flag_at, method_at, name_len_at, name_at in (
+        (b"PK\x03\x04", 6, 8, 26, 30),
+        (b"PK\x01\x02", 8, 10, 28, 46),
+    ):
         start = 0
         while (start := out.find(signature, start)) >= 0:
             length = struct.unpack_from("<H", out, start + name_len_at)[0]
-            if bytes(out[start + name_at:start + name_at + length]) == name:
+            if bytes(out[start + name_at : start + name_at + length]) == name:
                 struct.pack_into("<H", out, start + flag_at, struct.unpack_from("<H", out, start + flag_at)[0] | flag)
                 if method is not None:
                     struct.pack_into("<H", out, start + method_at, method)
@@ -569,10 +652,17 @@ def just_above_maximum_csv() -> bytes:
 def hidden_marks_csv() -> bytes:
     """The long English file (the fast path's kind) with names carrying a zero-width space, a combining
     grapheme joiner and a strike-through mark: the names are the same once those are removed."""
-    text = (GOOD / "huyen-2021-long-english.csv").read_text(encoding="utf-8") if (GOOD / "huyen-2021-long-english.csv"
-                                                                                  ).exists() else ""
-    return (text.replace("Bao Lam", "Bao\u200b Lam").replace("Bao Lac", "Ba\u034fo Lac")
-            .replace("Ha Lang", "H\u0336a Lang").encode("utf-8"))
+    text = (
+        (GOOD / "huyen-2021-long-english.csv").read_text(encoding="utf-8")
+        if (GOOD / "huyen-2021-long-english.csv").exists()
+        else ""
+    )
+    return (
+        text.replace("Bao Lam", "Bao\u200b Lam")
+        .replace("Bao Lac", "Ba\u034fo Lac")
+        .replace("Ha Lang", "H\u0336a Lang")
+        .encode("utf-8")
+    )
 
 
 HOSTILE_FILES = {
@@ -584,7 +674,8 @@ HOSTILE_FILES = {
     "xml-cut.xlsx": truncated_sheet_xlsx,
     "doctype-entity.xlsx": lambda: sheet_xml_replaced(BILLION_LAUGHS),
     "ky-tu-esc-trong-xml.xlsx": lambda: sheet_xml_replaced(
-        (SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x1bb</t></is></c></row>' + SHEET_TAIL).encode()),
+        (SHEET_HEAD + '<row r="1"><c r="A1" t="inlineStr"><is><t>a\x1bb</t></is></c></row>' + SHEET_TAIL).encode()
+    ),
     "zip-mat-khau.xlsx": lambda: patched_zip_flags(xlsx_bytes(table_workbook()), XLSX_SHEET, flag=0x1),
     "deflate64.xlsx": lambda: patched_zip_flags(xlsx_bytes(table_workbook()), XLSX_SHEET, method=9),
     "ma-hoa-mat-khau.xlsx": encrypted_ooxml,
@@ -601,12 +692,15 @@ HOSTILE_FILES = {
 def numbered_rows_xlsx(rows: int = 1_048_576) -> bytes:
     """A sheet of `rows` numbered rows, each holding a value: compresses only about fifteen times,
     so it passes the ratio check and meets the row limit while streaming (made at test time, ~2 MB)."""
+
     def chunks():
         yield SHEET_HEAD.encode()
         for start in range(1, rows + 1, 10_000):
-            yield "".join(f'<row r="{r}"><c><v>1</v></c></row>'
-                          for r in range(start, min(start + 10_000, rows + 1))).encode()
+            yield "".join(
+                f'<row r="{r}"><c><v>1</v></c></row>' for r in range(start, min(start + 10_000, rows + 1))
+            ).encode()
         yield SHEET_TAIL.encode()
+
     return replace_parts(xlsx_bytes(table_workbook()), {XLSX_SHEET: chunks()})
 
 
