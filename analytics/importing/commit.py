@@ -68,7 +68,8 @@ UNDO_TASK_SQL = [
     for table, twin in VERSIONED_TASK_TABLES
     for statement in (
         f"DELETE FROM {table} WHERE batch_id = $b",
-        f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_batch_id) FROM {twin} WHERE replaced_by_batch_id = $b",
+        f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_batch_id) FROM {twin} "
+        "WHERE replaced_by_batch_id = $b",
         f"DELETE FROM {twin} WHERE replaced_by_batch_id = $b",
     )
 ] + ["DELETE FROM task_notes WHERE batch_id = $b"]
