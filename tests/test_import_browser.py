@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from analytics.auth import HASH_ENV, hash_password
+from analytics.auth import hash_password
+from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
 from tests.conftest import ROOT, StreamlitServer, free_port, wait_for_script
 
@@ -20,15 +21,15 @@ def editor_server(tmp_path_factory):
     """A server of its own (the upload changes its store) whose editor password hash is set by env."""
     db = tmp_path_factory.mktemp("import-server") / "cchc.duckdb"
     init_store(db)
-    previous = os.environ.get(HASH_ENV)
-    os.environ[HASH_ENV] = hash_password(PASSWORD)
+    previous = os.environ.get(EDITOR_PASSWORD_HASH.name)
+    os.environ[EDITOR_PASSWORD_HASH.name] = hash_password(PASSWORD)
     try:
         server = StreamlitServer(db, free_port())
     finally:
         if previous is None:
-            os.environ.pop(HASH_ENV)
+            os.environ.pop(EDITOR_PASSWORD_HASH.name)
         else:
-            os.environ[HASH_ENV] = previous
+            os.environ[EDITOR_PASSWORD_HASH.name] = previous
     yield server
     server.stop()
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.auth import HASH_ENV, hash_password
+from analytics.auth import hash_password
+from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
 from tests.conftest import ROOT, StreamlitServer, free_port, wait_for_script
 from tests.data.make_corpus import HOSTILE
@@ -24,15 +25,15 @@ MAX_SERVER_PEAK_KB = 1024 * 1024
 def start_server(folder: Path) -> StreamlitServer:
     db = folder / "cchc.duckdb"
     init_store(db)
-    previous = os.environ.get(HASH_ENV)
-    os.environ[HASH_ENV] = hash_password(PASSWORD)
+    previous = os.environ.get(EDITOR_PASSWORD_HASH.name)
+    os.environ[EDITOR_PASSWORD_HASH.name] = hash_password(PASSWORD)
     try:
         return StreamlitServer(db, free_port())
     finally:
         if previous is None:
-            os.environ.pop(HASH_ENV)
+            os.environ.pop(EDITOR_PASSWORD_HASH.name)
         else:
-            os.environ[HASH_ENV] = previous
+            os.environ[EDITOR_PASSWORD_HASH.name] = previous
 
 
 @pytest.fixture(scope="module")

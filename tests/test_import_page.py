@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.auth import FAILURES, HASH_ENV, SESSIONS, Throttle, hash_password
+from analytics.auth import FAILURES, SESSIONS, Throttle, hash_password
+from analytics.settings import EDITOR_PASSWORD_HASH
 from tests.conftest import ROOT, snapshot_of
 from tests.data.make_corpus import table_workbook, xlsx_bytes
 
@@ -33,7 +34,7 @@ def fresh_books():
 @pytest.fixture
 def app(demo_store, monkeypatch):
     monkeypatch.setenv("CCHC_DB", str(demo_store))
-    monkeypatch.setenv(HASH_ENV, PASSWORD_HASH)
+    monkeypatch.setenv(EDITOR_PASSWORD_HASH.name, PASSWORD_HASH)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page("app_pages/data.py").run()
@@ -102,7 +103,7 @@ def test_a_wrong_password_cannot_upload_and_is_slowed_down(app, demo_store):
 
 def test_without_a_configured_hash_nobody_can_sign_in(demo_store, monkeypatch):
     monkeypatch.setenv("CCHC_DB", str(demo_store))
-    monkeypatch.delenv(HASH_ENV, raising=False)
+    monkeypatch.delenv(EDITOR_PASSWORD_HASH.name, raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page("app_pages/data.py").run()
@@ -113,7 +114,7 @@ def test_without_a_configured_hash_nobody_can_sign_in(demo_store, monkeypatch):
 
 def test_the_hash_can_come_from_secrets(demo_store, monkeypatch):
     monkeypatch.setenv("CCHC_DB", str(demo_store))
-    monkeypatch.delenv(HASH_ENV, raising=False)
+    monkeypatch.delenv(EDITOR_PASSWORD_HASH.name, raising=False)
     at = AppTest.from_file(APP, default_timeout=60)
     at.secrets["editor_password_hash"] = PASSWORD_HASH
     at.run()

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from analytics.auth import HASH_ENV, hash_password
+from analytics.auth import hash_password
+from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
 from tests.conftest import StreamlitServer, free_port, wait_for_script
 
@@ -21,15 +22,15 @@ QUERY = "?year=2020&unit=042&level=district"
 def tasks_server(tmp_path_factory):
     db = tmp_path_factory.mktemp("tasks-server") / "cchc.duckdb"
     init_store(db)
-    previous = os.environ.get(HASH_ENV)
-    os.environ[HASH_ENV] = hash_password(PASSWORD)
+    previous = os.environ.get(EDITOR_PASSWORD_HASH.name)
+    os.environ[EDITOR_PASSWORD_HASH.name] = hash_password(PASSWORD)
     try:
         server = StreamlitServer(db, free_port())
     finally:
         if previous is None:
-            os.environ.pop(HASH_ENV)
+            os.environ.pop(EDITOR_PASSWORD_HASH.name)
         else:
-            os.environ[HASH_ENV] = previous
+            os.environ[EDITOR_PASSWORD_HASH.name] = previous
     yield server
     server.stop()
 

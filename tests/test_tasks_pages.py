@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics.auth import HASH_ENV, hash_password
+from analytics.auth import hash_password
+from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import connect
 from tests.conftest import ROOT, snapshot_of
 
@@ -18,7 +19,7 @@ PARAMS = {"year": "2020", "unit": "042", "level": "district"}
 @pytest.fixture
 def app(demo_store, monkeypatch):
     monkeypatch.setenv("CCHC_DB", str(demo_store))
-    monkeypatch.setenv(HASH_ENV, hash_password(PASSWORD))
+    monkeypatch.setenv(EDITOR_PASSWORD_HASH.name, hash_password(PASSWORD))
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in PARAMS.items():
         at.query_params[key] = value
