@@ -110,9 +110,9 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    def __init__(self, db_path: Path, port: int):
+    def __init__(self, db_path: Path, port: int, env: dict[str, str] | None = None):
         self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "CCHC_DB": str(db_path)}
+        env = {**os.environ, "CCHC_DB": str(db_path), **(env or {})}
         self.process = subprocess.Popen(
             [
                 sys.executable,

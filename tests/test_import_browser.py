@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from analytics.auth import hash_password
@@ -21,15 +19,7 @@ def editor_server(tmp_path_factory):
     """A server of its own (the upload changes its store) whose editor password hash is set by env."""
     db = tmp_path_factory.mktemp("import-server") / "cchc.duckdb"
     init_store(db)
-    previous = os.environ.get(EDITOR_PASSWORD_HASH.name)
-    os.environ[EDITOR_PASSWORD_HASH.name] = hash_password(PASSWORD)
-    try:
-        server = StreamlitServer(db, free_port())
-    finally:
-        if previous is None:
-            os.environ.pop(EDITOR_PASSWORD_HASH.name)
-        else:
-            os.environ[EDITOR_PASSWORD_HASH.name] = previous
+    server = StreamlitServer(db, free_port(), env={EDITOR_PASSWORD_HASH.name: hash_password(PASSWORD)})
     yield server
     server.stop()
 

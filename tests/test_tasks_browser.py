@@ -3,7 +3,6 @@ overview's task summary change. Debian chromium, Playwright, a real `streamlit r
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
@@ -22,15 +21,7 @@ QUERY = "?year=2020&unit=042&level=district"
 def tasks_server(tmp_path_factory):
     db = tmp_path_factory.mktemp("tasks-server") / "cchc.duckdb"
     init_store(db)
-    previous = os.environ.get(EDITOR_PASSWORD_HASH.name)
-    os.environ[EDITOR_PASSWORD_HASH.name] = hash_password(PASSWORD)
-    try:
-        server = StreamlitServer(db, free_port())
-    finally:
-        if previous is None:
-            os.environ.pop(EDITOR_PASSWORD_HASH.name)
-        else:
-            os.environ[EDITOR_PASSWORD_HASH.name] = previous
+    server = StreamlitServer(db, free_port(), env={EDITOR_PASSWORD_HASH.name: hash_password(PASSWORD)})
     yield server
     server.stop()
 

@@ -12,7 +12,7 @@ from analytics import tasks
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_pct, fmt_signed
 from analytics.importing.read import MAX_FILE_BYTES
-from analytics.importing.task_file import analyze_tasks, commit_tasks, export_frame, template_frame
+from analytics.importing.task_file import PREVIEW_LABELS, analyze_tasks, commit_tasks, export_frame, template_frame
 from analytics.reports.notice_docx import build_notice
 from analytics.reports.task_files import tasks_csv, tasks_xlsx
 from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
@@ -411,17 +411,7 @@ def upload(con, actor: str) -> None:
         (st.error if problem.severity == "error" else st.warning)(problem.message.translate(MARKDOWN_SPECIALS))
     if analysis.preview is not None and len(analysis.preview):
         st.dataframe(
-            analysis.preview.rename(
-                columns={
-                    "action": "Thay đổi",
-                    "id": "Số",
-                    "year": "Năm",
-                    "unit_code": "Đơn vị",
-                    "office_code": "Cơ quan",
-                    "title": "Nhiệm vụ",
-                    "criteria": "Tiêu chí",
-                }
-            ),
+            analysis.preview.rename(columns=PREVIEW_LABELS),
             hide_index=True,
             key="task_upload_preview",
         )

@@ -10,6 +10,7 @@ import pandas as pd
 from analytics.commands.common import add_db_option, add_format_option, emit, open_store, to_jsonable
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number, fmt_signed
+from analytics.importing.task_file import PREVIEW_LABELS
 from analytics.tasks import STATES
 
 STATE_WORDS = {
@@ -151,17 +152,7 @@ def _report(analysis, batch_id: int | None, args) -> None:
                 print(f"  - {problem.message}", file=out)
     if analysis.preview is not None and len(analysis.preview):
         print(
-            analysis.preview.rename(
-                columns={
-                    "action": "Thay đổi",
-                    "id": "Số",
-                    "year": "Năm",
-                    "unit_code": "Đơn vị",
-                    "office_code": "Cơ quan",
-                    "title": "Nhiệm vụ",
-                    "criteria": "Tiêu chí",
-                }
-            ).to_string(index=False),
+            analysis.preview.rename(columns=PREVIEW_LABELS).to_string(index=False),
             file=out,
         )
     print(_outcome(analysis, batch_id, args.dry_run), file=out)

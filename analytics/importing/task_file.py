@@ -81,6 +81,17 @@ class TaskAnalysis:
         return not self.errors and bool(self.tasks)
 
 
+PREVIEW_LABELS = {
+    "action": "Thay đổi",
+    "id": "Số",
+    "year": "Năm",
+    "unit_code": "Đơn vị",
+    "office_code": "Cơ quan",
+    "title": "Nhiệm vụ",
+    "criteria": "Tiêu chí",
+}  # the preview's columns as the page and the CLI show them
+
+
 def analyze_tasks(con, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> TaskAnalysis:
     """Read and check a task table against the store, and what committing it would do; writes nothing."""
     file_name = safe_file_name(file_name)
