@@ -12,7 +12,7 @@ from analytics.errors import StoreError
 from analytics.sql import scalar
 from analytics.transactions import transaction
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 LEVELS = ("province", "district", "commune")
 
@@ -206,6 +206,97 @@ TABLES_V4 = [
     )""",
 ]
 
+# v5, one migration for the 2025 reform (#12) and reference data from files (#11):
+# - a unit is a version: a GSO code valid over a period. `id` is the code itself for the first
+#   known version, code@valid_from for a later one (01290 is Thị trấn Pác Miầu, 01290@2025-07-01
+#   Xã Bảo Lâm). Rows that name a unit (scores, targets, indicators, tasks) keep the GSO code and
+#   their year; `valid_in_year` says which version a code means in a year: the one in force on
+#   31 December, the day a year's results are assessed for.
+# - unit_lineage links versions many-to-many (merged_into, split_from, renamed, moved) and
+#   replaces units.successor_code.
+# - every reference table carries the batch that wrote it, with a replaced_ twin so that undoing a
+#   batch restores the rows it replaced; batches.content says what a batch holds (scores, tasks,
+#   criteria, bands, offices, ownership, targets, indicators, aliases, units, demo).
+REFERENCE_TABLES = (
+    "unit_aliases",
+    "offices",
+    "criteria_sets",
+    "criteria",
+    "bands",
+    "measures",
+    "targets",
+    "indicators",
+)
+BATCH_CONTENTS = (
+    "demo",
+    "units",
+    "scores",
+    "tasks",
+    "criteria",
+    "bands",
+    "offices",
+    "ownership",
+    "targets",
+    "indicators",
+    "aliases",
+)
+TABLES_V5 = [
+    """CREATE TABLE units_v5 (
+        id VARCHAR PRIMARY KEY,
+        code VARCHAR NOT NULL,
+        name VARCHAR NOT NULL,
+        level VARCHAR NOT NULL CHECK (level IN ('province', 'district', 'commune')),
+        kind VARCHAR NOT NULL,
+        parent_code VARCHAR,
+        valid_from DATE,
+        valid_to DATE,
+        batch_id INTEGER,
+        UNIQUE (code, valid_from)
+    )""",
+    """INSERT INTO units_v5
+        SELECT code, code, name, level, kind, parent_code, valid_from, valid_to,
+               (SELECT min(id) FROM batches)
+        FROM units""",
+    """CREATE TABLE unit_lineage (
+        from_unit_id VARCHAR NOT NULL,
+        to_unit_id VARCHAR NOT NULL,
+        date DATE NOT NULL,
+        kind VARCHAR NOT NULL CHECK (kind IN ('merged_into', 'split_from', 'renamed', 'moved')),
+        batch_id INTEGER,
+        PRIMARY KEY (from_unit_id, to_unit_id)
+    )""",
+    """INSERT INTO unit_lineage
+        SELECT code, successor_code, coalesce(valid_to + INTERVAL 1 DAY, DATE '2025-07-01'), 'merged_into',
+               (SELECT min(id) FROM batches)
+        FROM units WHERE successor_code IS NOT NULL""",
+    "DROP TABLE units",
+    "ALTER TABLE units_v5 RENAME TO units",
+    """CREATE OR REPLACE MACRO valid_in_year(from_day, to_day, in_year) AS (
+        (from_day IS NULL OR from_day <= make_date(in_year, 12, 31))
+        AND (to_day IS NULL OR to_day >= make_date(in_year, 12, 31))
+    )""",
+    "ALTER TABLE batches ADD COLUMN content VARCHAR",
+    """UPDATE batches SET content = CASE
+        WHEN kind = 'demo' THEN 'demo'
+        WHEN EXISTS (SELECT 1 FROM tasks t WHERE t.batch_id = batches.id)
+          OR EXISTS (SELECT 1 FROM task_notes n WHERE n.batch_id = batches.id)
+          OR EXISTS (SELECT 1 FROM replaced_tasks r WHERE r.replaced_by_batch_id = batches.id) THEN 'tasks'
+        ELSE 'scores' END""",
+    *[
+        f"ALTER TABLE {table} ADD COLUMN batch_id INTEGER"
+        for table in ("unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures")
+    ],
+    *[
+        f"UPDATE {table} SET batch_id = (SELECT min(id) FROM batches)"
+        for table in ("unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures")
+    ],
+    *[
+        f"""CREATE TABLE replaced_{table} AS
+            SELECT CAST(NULL AS INTEGER) AS replaced_by_batch_id, * FROM {table} LIMIT 0"""
+        for table in REFERENCE_TABLES
+    ],
+]
+
 # Tables whose full content defines "the state" (used by undo checks and tests).
 DATA_TABLES = (
     "units",
@@ -226,10 +317,12 @@ DATA_TABLES = (
     "task_criteria",
     "replaced_task_criteria",
     "task_notes",
+    "unit_lineage",
+    *(f"replaced_{table}" for table in REFERENCE_TABLES),
 )
 
 # version -> statements that bring a store at version-1 to this version.
-MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2, 3: TABLES_V3, 4: TABLES_V4}
+MIGRATIONS: dict[int, list[str]] = {1: TABLES_V1, 2: TABLES_V2, 3: TABLES_V3, 4: TABLES_V4, 5: TABLES_V5}
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -26,7 +26,7 @@ DEMO_TABLES = [
     (
         "units",
         "units.csv",
-        ["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "successor_code"],
+        ["id", "code", "name", "level", "kind", "parent_code", "valid_from", "valid_to"],
     ),
     ("unit_aliases", "unit_aliases.csv", ["alias", "unit_code", "note"]),
     ("offices", "offices.csv", ["code", "name", "duties"]),
@@ -64,7 +64,7 @@ DEMO_TABLES = [
     ),
     ("task_criteria", "task_criteria.csv", ["task_id", "criterion_code", "planned_gain"]),
 ]
-BATCHED_TABLES = {"scores", "targets", "indicators", "tasks", "task_criteria"}
+BATCHED_TABLES = {table for table, _, _ in DEMO_TABLES}
 INSERT_SQL = {
     table: "INSERT INTO {t} ({c}) VALUES ({p})".format(
         t=table,
@@ -158,10 +158,13 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
             kind="demo",
             mode="demo",
             note="Dữ liệu minh họa dựng từ data/demo",
+            content="demo",
         )
         total = 0
         for table, file_name, columns in DEMO_TABLES:
             rows = _read_csv_rows(demo_dir / file_name, columns)
+            if table == "units":
+                rows = with_version_ids(rows)
             if table in BATCHED_TABLES:
                 rows = [row + [batch_id] for row in rows]
             if rows:
@@ -173,7 +176,21 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
 
 def _read_csv_rows(path: Path, columns: list[str]) -> list[list]:
     with path.open(encoding="utf-8", newline="") as handle:
-        return [[row[c] if row[c] != "" else None for c in columns] for row in csv.DictReader(handle)]
+        return [[row.get(c) or None for c in columns] for row in csv.DictReader(handle)]
+
+
+def unit_version_id(code: str, valid_from: str | None, first_version: bool) -> str:
+    """A unit version's key: its code for the code's first version, code@valid_from for a later one."""
+    return code if first_version or not valid_from else f"{code}@{valid_from}"
+
+
+def with_version_ids(rows: list[list]) -> list[list]:
+    """Unit rows [id, code, name, level, kind, parent, valid_from, valid_to] with their ids filled in."""
+    first_start: dict[str, str] = {}
+    for row in rows:
+        start = row[6] or ""
+        first_start[row[1]] = min(first_start.get(row[1], start), start)
+    return [[unit_version_id(row[1], row[6], (row[6] or "") == first_start[row[1]]), *row[1:]] for row in rows]
 
 
 def new_batch(
@@ -187,12 +204,16 @@ def new_batch(
     mode: str | None = None,
     note: str | None = None,
     undoes_batch_id: int | None = None,
+    content: str = "scores",
 ) -> int:
-    """Insert an audit row and return its id (inside the caller's transaction)."""
+    """Insert an audit row and return its id (inside the caller's transaction).
+
+    kind is the action (demo, import, undo, edit); content what the batch holds (schema.BATCH_CONTENTS).
+    """
     return con.execute(
         """INSERT INTO batches (id, created_at, source_name, sha256, row_count, actor, kind, mode,
-                                undoes_batch_id, note)
-           VALUES (nextval('batch_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                                undoes_batch_id, note, content)
+           VALUES (nextval('batch_id_seq'), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
         [
             datetime.now().replace(microsecond=0),
             source_name,
@@ -203,6 +224,7 @@ def new_batch(
             mode,
             undoes_batch_id,
             note,
+            content,
         ],
     ).fetchone()[0]
 

@@ -42,17 +42,20 @@ UNITS_PER_PROVINCE = 160  # roughly 1 province : 10 districts : 150 communes
 DISTRICTS_PER_PROVINCE = 10
 TARGET_RANK = 5
 
-INSERT_UNITS = "INSERT INTO units SELECT * FROM units_arrow"
-INSERT_CRITERIA = "INSERT INTO criteria SELECT * FROM criteria_arrow"
+INSERT_UNITS = "INSERT INTO units BY NAME SELECT code AS id, * FROM units_arrow"
+INSERT_CRITERIA = "INSERT INTO criteria BY NAME SELECT * FROM criteria_arrow"
 INSERT_SCORES = """
 INSERT INTO scores (year, unit_code, criterion_code, points, self_points, is_demo, source, batch_id)
 SELECT year, unit_code, criterion_code, points, NULL, true, $source, $batch FROM scores_arrow
 ORDER BY year, unit_code, criterion_code
 """
-INSERT_CRITERIA_SET = "INSERT INTO criteria_sets VALUES (?, ?, ?, NULL, ?, ?, true)"
-INSERT_BAND = "INSERT INTO bands VALUES (?, ?, ?, ?, ?)"
-INSERT_OFFICE = "INSERT INTO offices VALUES (?, ?, ?)"
-INSERT_MEASURE = "INSERT INTO measures VALUES (?, ?, ?, ?)"
+INSERT_CRITERIA_SET = (
+    "INSERT INTO criteria_sets (code, level, year_from, year_to, name, legal_source, is_demo) "
+    "VALUES (?, ?, ?, NULL, ?, ?, true)"
+)
+INSERT_BAND = "INSERT INTO bands (set_code, code, name, min_pct, sort_order) VALUES (?, ?, ?, ?, ?)"
+INSERT_OFFICE = "INSERT INTO offices (code, name, duties) VALUES (?, ?, ?)"
+INSERT_MEASURE = "INSERT INTO measures (code, name, kind, unit) VALUES (?, ?, ?, ?)"
 INSERT_TARGET = "INSERT INTO targets VALUES (?, ?, 'rank', '<=', ?, true, ?, ?)"
 INSERT_INDICATORS = """
 INSERT INTO indicators SELECT year, unit_code, indicator, value, true, $source, $batch FROM indicators_arrow
@@ -284,7 +287,6 @@ def _load_units(con: duckdb.DuckDBPyConnection, spec: SynthSpec, tree: dict[str,
             **{k: pa.array(v, pa.string()) for k, v in tree.items()},
             "valid_from": pa.array([f"{spec.first_year}-01-01"] * count, pa.string()).cast(pa.date32()),
             "valid_to": pa.array([None] * count, pa.date32()),
-            "successor_code": pa.array([None] * count, pa.string()),
         }
     )
     con.register("units_arrow", units_arrow)
@@ -304,6 +306,7 @@ def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
             kind="demo",
             mode="synth",
             note=SOURCE,
+            content="demo",
         )
         _load_units(con, spec, tree)
         criteria = _load_reference_tables(con, spec, spec.criteria)
@@ -315,6 +318,8 @@ def fill_store(con: duckdb.DuckDBPyConnection, spec: SynthSpec) -> SynthResult:
         home = home_unit(tree)
         if spec.years:
             con.execute(INSERT_TARGET, [spec.year_list[-1] + 1, home, TARGET_RANK, SOURCE, batch])
+        for table in ("units", "unit_aliases", "offices", "criteria_sets", "criteria", "bands", "measures"):
+            con.execute(f"UPDATE {table} SET batch_id = ? WHERE batch_id IS NULL", [batch])
         con.execute("UPDATE batches SET row_count = ? WHERE id = ?", [scores.num_rows, batch])
         con.execute(SET_META, ["synth_spec", repr(spec)])
         con.execute(SET_META, ["home_unit", home])

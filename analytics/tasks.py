@@ -225,6 +225,7 @@ def save_changes(
             actor=actor,
             kind=kind,
             mode="tasks",
+            content="tasks",
             note=_batch_note(tasks, changes.removed, notes),
         )
         _write(con, Changes(tasks, changes.removed, notes), batch_id, today)

@@ -81,13 +81,27 @@ SCORES = {
 
 
 def insert_units(con, units) -> None:
-    con.executemany("INSERT INTO units (code, name, level, kind, parent_code) VALUES (?, ?, ?, ?, ?)", units)
+    con.executemany(
+        "INSERT INTO units (id, code, name, level, kind, parent_code) VALUES (?, ?, ?, ?, ?, ?)",
+        [(unit[0], *unit) for unit in units],
+    )
 
 
 def insert_set(con, code: str, level: str, year_from: int, rows, bands=BANDS) -> None:
-    con.execute("INSERT INTO criteria_sets VALUES (?, ?, ?, NULL, ?, NULL, false)", [code, level, year_from, code])
-    con.executemany("INSERT INTO criteria VALUES (?, ?, ?, ?, ?, ?, ?)", [(code, *row) for row in rows])
-    con.executemany("INSERT INTO bands VALUES (?, ?, ?, ?, ?)", [(code, *band) for band in bands])
+    con.execute(
+        "INSERT INTO criteria_sets (code, level, year_from, year_to, name, legal_source, is_demo) "
+        "VALUES (?, ?, ?, NULL, ?, NULL, false)",
+        [code, level, year_from, code],
+    )
+    con.executemany(
+        "INSERT INTO criteria (set_code, code, parent_code, name, max_points, office_code, sort_order) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(code, *row) for row in rows],
+    )
+    con.executemany(
+        "INSERT INTO bands (set_code, code, name, min_pct, sort_order) VALUES (?, ?, ?, ?, ?)",
+        [(code, *band) for band in bands],
+    )
 
 
 def insert_scores(con, year: int, by_unit: dict[str, dict[str, float]], is_demo: bool = False) -> None:
@@ -116,14 +130,14 @@ def tiny_store(path: Path):
     con = empty_store(path)
     insert_units(con, [(f"D{i}", f"Huyện Số {i}", "district", "huyện", "P") for i in range(1, 7)])
     insert_units(con, [(f"C{i}", f"Xã Số {i}", "commune", "xã", "D1") for i in range(1, 4)])
-    con.execute("INSERT INTO unit_aliases VALUES ('Huyen Bon', 'D4', NULL)")
+    con.execute("INSERT INTO unit_aliases (alias, unit_code, note) VALUES ('Huyen Bon', 'D4', NULL)")
     insert_set(con, "S1", "district", 2019, S1)
     insert_set(con, "S2", "district", 2021, S2)
     insert_set(con, "SX", "commune", 2019, SX)
     for year, by_unit in SCORES.items():
         insert_scores(con, year, by_unit)
     con.execute(
-        "INSERT INTO measures VALUES ('rank', 'Thứ hạng', 'target', 'rank'), "
+        "INSERT INTO measures (code, name, kind, unit) VALUES ('rank', 'Thứ hạng', 'target', 'rank'), "
         "('has_e_one_stop', 'Có một cửa điện tử', 'indicator', 'bool')"
     )
     con.execute("INSERT INTO targets VALUES (2021, 'D4', 'rank', '<=', 2, false, NULL, 1)")

@@ -10,8 +10,14 @@ from analytics.reports.paragraph import summary_paragraph
 from analytics.reports.wording import superscript
 from tests.stores import empty_store, insert_scores, insert_set, insert_units
 
-NO_BANDS_SET_SQL = "INSERT INTO criteria_sets VALUES (?, ?, ?, NULL, ?, NULL, false)"
-CRITERION_SQL = "INSERT INTO criteria VALUES (?, ?, ?, ?, ?, ?, ?)"
+NO_BANDS_SET_SQL = (
+    "INSERT INTO criteria_sets (code, level, year_from, year_to, name, legal_source, is_demo) "
+    "VALUES (?, ?, ?, NULL, ?, NULL, false)"
+)
+CRITERION_SQL = (
+    "INSERT INTO criteria (set_code, code, parent_code, name, max_points, office_code, sort_order) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
 
 # Footnotes 1–4 of the notice, spelled as the notice spells them.
 NOTICE_FOOTNOTES = {

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
@@ -181,4 +182,47 @@ def test_a_v2_store_is_migrated_to_the_set_in_force_rule(tmp_path):
     assert current_version(con) == SCHEMA_VERSION
     in_force = "SELECT set_in_force('district', ?)"
     assert [con.execute(in_force, [year]).fetchone()[0] for year in (2016, 2021, 2023)] == [None, "OLD", "NEW"]
+    con.close()
+
+
+def test_a_v4_store_is_migrated_to_unit_versions_lineage_and_batched_reference_rows(tmp_path):
+    from analytics.schema import MIGRATIONS, REFERENCE_TABLES, current_version
+
+    path = tmp_path / "v4.duckdb"
+    con = connect(path)
+    for version in (1, 2, 3, 4):
+        for statement in MIGRATIONS[version]:
+            con.execute(statement)
+    con.execute("INSERT INTO meta VALUES ('schema_version', '4'), ('data_version', '1')")
+    con.execute(
+        "INSERT INTO batches (id, created_at, source_name, row_count, actor, kind) VALUES "
+        "(1, TIMESTAMP '2026-01-02 03:04:05', 'demo', 0, 'init', 'demo'), "
+        "(2, TIMESTAMP '2026-01-03 03:04:05', 'a.csv', 1, 'x', 'import')"
+    )
+    con.execute(
+        "INSERT INTO units VALUES ('04', 'Tỉnh Cao Bằng', 'province', 'tỉnh', NULL, NULL, NULL, NULL), "
+        "('01304', 'Xã Thạch Lâm', 'commune', 'xã', '042', NULL, DATE '2025-06-30', '01303')"
+    )
+    con.execute("INSERT INTO offices VALUES ('NV', 'Phòng Nội vụ', NULL)")
+    con.execute("INSERT INTO scores VALUES (2020, '01304', 'TOTAL', 70, NULL, false, NULL, 2)")
+    con.close()
+    init_store(path)
+    con = connect(path)
+    assert current_version(con) == 5
+    assert con.execute("SELECT id, code, name, valid_to FROM units ORDER BY id").fetchall() == [
+        ("01304", "01304", "Xã Thạch Lâm", date(2025, 6, 30)),
+        ("04", "04", "Tỉnh Cao Bằng", None),
+    ]
+    assert con.execute("SELECT * EXCLUDE (batch_id) FROM unit_lineage").fetchall() == [
+        ("01304", "01303", date(2025, 7, 1), "merged_into")
+    ]
+    assert con.execute("SELECT id, content FROM batches ORDER BY id").fetchall() == [(1, "demo"), (2, "scores")]
+    assert con.execute("SELECT code, batch_id FROM offices").fetchall() == [("NV", 1)]
+    for table in REFERENCE_TABLES:
+        assert con.execute(f"SELECT count(*) FROM replaced_{table}").fetchone()[0] == 0
+        twin = [c[0] for c in con.execute(f"DESCRIBE replaced_{table}").fetchall()]
+        assert twin == ["replaced_by_batch_id", *(c[0] for c in con.execute(f"DESCRIBE {table}").fetchall())]
+    assert con.execute("SELECT valid_in_year(NULL, DATE '2025-06-30', 2024)").fetchone()[0] is True
+    assert con.execute("SELECT valid_in_year(NULL, DATE '2025-06-30', 2025)").fetchone()[0] is False
+    assert con.execute("SELECT valid_in_year(DATE '2025-07-01', NULL, 2025)").fetchone()[0] is True
     con.close()

@@ -20,6 +20,7 @@ import pandas as pd
 from analytics import settings
 from analytics.errors import CchcError, NotFoundError
 from analytics.importing.rows import ScoreRows
+from analytics.sql import scalar
 from analytics.store import bump_data_version, new_batch
 from analytics.transactions import transaction
 
@@ -219,6 +220,7 @@ def undo_batch(con, batch_id: int, actor: str) -> int:
             actor=actor,
             kind="undo",
             undoes_batch_id=batch_id,
+            content=scalar(con, "SELECT content FROM batches WHERE id = ?", [batch_id]),
         )
         con.execute(MARK_UNDONE_SQL, [undo_id, batch_id])
         bump_data_version(con)
