@@ -229,3 +229,28 @@ def test_an_output_folder_that_is_a_file_is_one_vietnamese_line_and_exit_2(tmp_p
     assert result.returncode == 2
     assert result.stderr.startswith("Lỗi: không đọc hoặc ghi được") and "Traceback" not in result.stderr
     assert blocker.read_text(encoding="utf-8") == "x"
+
+
+def test_the_register_loads_into_a_store_as_unit_versions_and_lineage():
+    import duckdb
+
+    from analytics.register import load_register
+    from analytics.schema import create_schema
+
+    con = duckdb.connect()
+    create_schema(con)
+    load_register(con, "04", actor="test")
+    in_year = "SELECT count(*) FROM units WHERE level = ? AND valid_in_year(valid_from, valid_to, ?)"
+    assert con.execute(in_year, ["district", 2020]).fetchone()[0] == 10
+    assert con.execute(in_year, ["commune", 2020]).fetchone()[0] == 161
+    assert con.execute(in_year, ["commune", 2025]).fetchone()[0] == 56
+    assert con.execute(in_year, ["district", 2025]).fetchone()[0] == 0
+    names = "SELECT name FROM units WHERE code = ? AND valid_in_year(valid_from, valid_to, ?)"
+    assert con.execute(names, ["01290", 2020]).fetchall() == [("Thị trấn Pác Miầu",)]
+    assert con.execute(names, ["01290", 2025]).fetchall() == [("Xã Bảo Lâm",)]
+    predecessors = con.execute(
+        "SELECT f.name FROM unit_lineage l JOIN units f ON f.id = l.from_unit_id "
+        "JOIN units t ON t.id = l.to_unit_id WHERE t.code = '01290' AND t.valid_from IS NOT NULL ORDER BY f.code"
+    ).fetchall()
+    assert predecessors == [("Thị trấn Pác Miầu",), ("Xã Vĩnh Phong",), ("Xã Mông Ân",)]
+    assert con.execute("SELECT content FROM batches").fetchall() == [("units",)]
