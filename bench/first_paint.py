@@ -1,6 +1,6 @@
 """First paint of the overview beside a minimal Streamlit page, in a cold browser, side by side.
 
-    python bench/first_paint.py [--runs 7] [--json bench/out/first_paint.json]
+    python bench/first_paint.py [--runs 7] [--with-sidebar] [--json bench/out/first_paint.json]
 
 Each run launches a new Debian chromium (cold: no cache, no service worker) for each page in turn,
 the minimal page (bench/minimal_page.py) and the overview, alternating so that load from another job
@@ -37,6 +37,7 @@ from analytics.store import init_store  # noqa: E402
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, StreamlitServer, free_port  # noqa: E402
 
 OVERVIEW_QUERY = "/?year=2020&unit=042&level=district"
+WITH_SIDEBAR = "trang tối thiểu + thanh bên"
 MARKS = {
     "shell": '[data-testid="stApp"]',
     "card": '[data-testid="stMetric"]',
@@ -64,9 +65,9 @@ EVALUATION_TASK_MS = 500  # evaluating Plotly's module takes 1–1,5 s here; dra
 
 
 class MinimalServer(StreamlitServer):
-    """The yardstick page under `streamlit run`, started as the app is (same flags)."""
+    """A yardstick page under `streamlit run`, started as the app is (same flags)."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int, script: str = "minimal_page.py"):
         self.url = f"http://127.0.0.1:{port}"
         self.process = subprocess.Popen(
             [
@@ -74,7 +75,7 @@ class MinimalServer(StreamlitServer):
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "bench" / "minimal_page.py"),
+                str(ROOT / "bench" / script),
                 "--server.port",
                 str(port),
                 "--server.address",
@@ -193,16 +194,22 @@ def _cell(stat: dict, decimals: int, signed: bool = False) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--with-sidebar",
+        action="store_true",
+        help="also measure the minimal page under the dashboard's sidebar (bench/minimal_sidebar_page.py)",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "cchc.duckdb"
         init_store(db)
-        servers = {"trang tối thiểu": MinimalServer(free_port()), "Tổng quan": StreamlitServer(db, free_port())}
-        urls = {
-            "trang tối thiểu": servers["trang tối thiểu"].url + "/",
-            "Tổng quan": servers["Tổng quan"].url + OVERVIEW_QUERY,
-        }
+        servers = {"trang tối thiểu": MinimalServer(free_port())}
+        if args.with_sidebar:
+            servers[WITH_SIDEBAR] = MinimalServer(free_port(), "minimal_sidebar_page.py")
+        servers["Tổng quan"] = StreamlitServer(db, free_port())
+        urls = {name: server.url + "/" for name, server in servers.items()}
+        urls["Tổng quan"] = servers["Tổng quan"].url + OVERVIEW_QUERY
         try:
             with sync_playwright() as pw:
                 for url in urls.values():  # warm the servers (imports, caches) before measuring
