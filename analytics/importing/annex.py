@@ -109,7 +109,8 @@ def read_annex(con, raw: RawFile, options: ReferenceOptions, problems: ProblemLi
         return Parsed()
     check_tree(table, nodes, total, problems)
     code = options.code or f"{LEVEL_PREFIX[level]}-{year_from}"
-    check_collision(con, code, level, year_from, options.year_to, problems)
+    first = {"sheet": table.sheet.name, "row": nodes[0].line, "column": table.labels["number"]}
+    check_collision(con, code, level, year_from, options.year_to, problems, first)
     offices = OfficeBook(con)
     office_codes = {n.code: offices.resolve(n.office, n.line, table, problems) for n in nodes if n.office}
     root_max = total[0] if total and total[0] is not None else sum(n.max_points or 0 for n in nodes if n.parent == ROOT)
@@ -413,14 +414,18 @@ def check_total(table: Table, nodes: list[Node], total, problems: ProblemList) -
         )
 
 
-def check_collision(con, code: str, level: str, year_from: int, year_to: int | None, problems: ProblemList) -> None:
-    """Another set of the level claiming one of the same years: its explicit range, or its first year."""
+def check_collision(
+    con, code: str, level: str, year_from: int, year_to: int | None, problems: ProblemList, place: dict
+) -> None:
+    """Another set of the level claiming one of the same years: its explicit range, or its first year.
+    Reported at the set's first row (the years are the file's as a whole)."""
     end = year_to if year_to is not None else year_from
     for other, other_from, other_to in con.execute(OTHER_SETS_SQL, [level, code]).fetchall():
         other_end = other_to if other_to is not None else other_from
         if year_from <= other_end and other_from <= end:
             span = f"{other_from}–{other_to}" if other_to else f"từ {other_from}"
             problems.add(
+                **place,
                 kind="set_collision",
                 value=f"{year_from}",
                 reason=f"Bộ tiêu chí {LEVEL_WORDS[level]} {other} đã áp dụng cho năm {span}, trùng với bộ mới "

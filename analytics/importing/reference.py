@@ -40,7 +40,7 @@ KIND_LABELS = {
 REFERENCE_KINDS = ("criteria", "bands", "offices", "ownership", "targets", "indicators", "aliases")
 HEADER_SCAN_ROWS = 40
 SAME_FILE_SQL = "SELECT max(id) FROM batches WHERE sha256 = ? AND kind = 'import' AND undone_by_batch_id IS NULL"
-STRANDED_SHOWN = 20
+STRANDED_SHOWN = 10
 # Scores of a level that the set in force for their year does not hold, or hold above its maximum.
 STRANDED_SQL = """
     WITH lv AS (SELECT DISTINCT code, level FROM units WHERE level = $level),

@@ -247,6 +247,48 @@ def good_files() -> dict[str, bytes]:
     }
 
 
+DISTRICTS = [
+    ("040", "Thành phố Cao Bằng"),
+    ("042", "Huyện Bảo Lâm"),
+    ("043", "Huyện Bảo Lạc"),
+    ("045", "Huyện Hà Quảng"),
+    ("047", "Huyện Trùng Khánh"),
+    ("048", "Huyện Hạ Lang"),
+    ("049", "Huyện Quảng Hòa"),
+    ("051", "Huyện Hòa An"),
+    ("052", "Huyện Nguyên Bình"),
+    ("053", "Huyện Thạch An"),
+]
+
+
+def leaves() -> list[tuple[str, float]]:
+    """(code, maximum) of every criterion of the illustrative district set."""
+    return [
+        (f"{f}.{c}", points)
+        for f, (_, _, cs) in enumerate(DISTRICT_FIELDS, 1)
+        for c, (_, points, _) in enumerate(cs, 1)
+    ]
+
+
+def results_csv(year: int) -> bytes:
+    """Illustrative results of the ten districts on that set, one row per unit × criterion, as the
+    province's long table writes them (decimal commas, a title line)."""
+    rows = [
+        [f"KẾT QUẢ CHỈ SỐ CCHC CẤP HUYỆN NĂM {year} (DỮ LIỆU MINH HỌA)"],
+        ["Năm", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Điểm"],
+    ]
+    for i, (code, name) in enumerate(DISTRICTS):
+        for j, (criterion, top) in enumerate(leaves()):
+            share = 0.55 + 0.04 * ((i * 7 + j * 3 + year) % 11) - (0.06 if code == "042" else 0)
+            rows.append([str(year), code, name, criterion, fmt(round(top * min(share, 1.0), 2))])
+    return csv_bytes(rows)
+
+
+def walk_files() -> dict[str, bytes]:
+    """The results a new province loads after its annex (tests/test_reference_walk.py)."""
+    return {"ket-qua-huyen-2022.csv": results_csv(2022), "ket-qua-huyen-2023.csv": results_csv(2023)}
+
+
 def xlsx_of(rows: list[list]) -> bytes:
     from openpyxl import Workbook
 
@@ -300,7 +342,7 @@ def bad_files() -> dict[str, bytes]:
 
 
 def main() -> None:
-    for folder, files in ((GOOD, good_files()), (BAD, bad_files())):
+    for folder, files in ((GOOD, good_files()), (BAD, bad_files()), (HERE / "walk", walk_files())):
         folder.mkdir(parents=True, exist_ok=True)
         for name, data in files.items():
             (folder / name).write_bytes(data)
