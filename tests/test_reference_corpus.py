@@ -119,7 +119,8 @@ GOOD_EXPECTED = {
         lambda con: (
             dict(
                 con.execute(
-                    "SELECT code, office_code FROM criteria WHERE set_code = 'DEMO-HUYEN-2020' AND code IN ('1.4', '6.2')"
+                    "SELECT code, office_code FROM criteria "
+                    "WHERE set_code = 'DEMO-HUYEN-2020' AND code IN ('1.4', '6.2')"
                 ).fetchall()
             )
             == {"1.4": "TTVHTT", "6.2": "TCKH"}

@@ -76,14 +76,15 @@ UNDO_REFERENCE_SQL = [
 BLOCKING_REFERENCE_SQL = " UNION ".join(
     f"SELECT replaced_by_batch_id FROM replaced_{table} WHERE batch_id = $b" for table in REFERENCE_TABLES
 )
-# Stored scores of the years in which a set this batch wrote is in force: undoing it would leave them
-# without their set (or on another one), so the undo is refused while they are there.
+# Scores loaded after a set this batch wrote, in the years it is in force: they were checked against
+# that set, and undoing it would leave them without it (or on another), so the undo is refused while
+# they are there. Scores stored before the set go back to the set they had (and those it removed return).
 SETS_IN_USE_SQL = """
     SELECT cs.code, s.year, count(*) AS rows
     FROM criteria_sets cs
     JOIN (SELECT DISTINCT code, level FROM units) u ON u.level = cs.level
     JOIN scores s ON s.unit_code = u.code
-    WHERE cs.batch_id = $b AND set_in_force(cs.level, s.year) = cs.code
+    WHERE cs.batch_id = $b AND s.batch_id > $b AND set_in_force(cs.level, s.year) = cs.code
     GROUP BY cs.code, s.year ORDER BY cs.code, s.year
 """
 # Task rows (analytics/tasks.py) are versioned like scores: a batch's rows carry its id, the rows it
