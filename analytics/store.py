@@ -282,3 +282,15 @@ def store_info(con: duckdb.DuckDBPyConnection, path: str = "") -> StoreInfo:
         batches=scalar(con, "SELECT count(*) FROM batches"),
         score_rows=scalar(con, "SELECT count(*) FROM scores"),
     )
+
+
+FIRST_MISSING_SQL = """
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM criteria_sets) THEN 'criteria'
+                WHEN NOT EXISTS (SELECT 1 FROM scores) THEN 'scores' END
+"""
+
+
+def first_missing(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What a store must be given before the analyses can answer: 'criteria' (no criteria set yet),
+    'scores' (a set but no results), or None."""
+    return scalar(con, FIRST_MISSING_SQL)

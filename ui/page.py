@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.store import first_missing
 from ui import data
 from ui.sidebar import Selection, current
 from ui.url import stale_notice
@@ -15,4 +16,22 @@ def begin(title: str) -> tuple[Selection, object, str]:
     con = data.connection()
     st.title(title)
     stale_notice()
+    what_to_load_first(con)
     return sel, con, data.version(con)
+
+
+FIRST_STEPS = {
+    "criteria": "Kho dữ liệu chưa có bộ tiêu chí. Hãy nạp trước bộ tiêu chí của tỉnh (phụ lục quyết định: "
+    "lĩnh vực, tiêu chí, điểm tối đa), thang xếp loại, rồi kết quả chấm điểm các năm.",
+    "scores": "Kho dữ liệu đã có bộ tiêu chí nhưng chưa có kết quả chấm điểm nào. Hãy nạp kết quả các năm.",
+}
+
+
+def what_to_load_first(con) -> None:
+    """In a store started empty: say what to load, link to Dữ liệu, and draw nothing else."""
+    missing = first_missing(con)
+    if missing is None:
+        return
+    st.info(FIRST_STEPS[missing], icon=":material/info:")
+    st.page_link("app_pages/data.py", label="Mở trang Dữ liệu để nạp", icon=":material/upload_file:")
+    st.stop()

@@ -318,3 +318,19 @@ class UndoPreview:
 def undo_preview(con, batch_id: int) -> UndoPreview:
     removed, units, years, restored = con.execute(UNDO_PREVIEW_SQL, {"id": batch_id}).fetchone()
     return UndoPreview(int(removed), int(units), [int(y) for y in years], int(restored))
+
+
+REFERENCE_UNDO_SQL = (
+    "SELECT "
+    + " + ".join(f"(SELECT count(*) FROM {table} WHERE batch_id = $id)" for table in REFERENCE_TABLES)
+    + ", "
+    + " + ".join(
+        f"(SELECT count(*) FROM replaced_{table} WHERE replaced_by_batch_id = $id)" for table in REFERENCE_TABLES
+    )
+)
+
+
+def reference_undo_preview(con, batch_id: int) -> tuple[int, int]:
+    """(reference rows the batch wrote, reference rows it replaced): what its undo removes and restores."""
+    removed, restored = con.execute(REFERENCE_UNDO_SQL, {"id": batch_id}).fetchone()
+    return int(removed), int(restored)
