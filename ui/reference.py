@@ -54,7 +54,8 @@ def draw_set_in_force(con, year: int | None) -> None:
     st.markdown(f"**Bộ tiêu chí đang áp dụng:** `{listing.attrs['set_code']}`")
     if listing.attrs["is_demo"]:
         st.caption("Dữ liệu minh họa: điểm tối đa và cơ quan chủ trì không lấy từ quyết định thật.")
-    st.dataframe(tree_frame(listing), hide_index=True, key="criteria_tree")
+    with st.container(key="criteria_tree_box"):  # a place the browser tests and screenshots find
+        st.dataframe(tree_frame(listing), hide_index=True, key="criteria_tree")
 
 
 def options_form(con, kind: str) -> ReferenceOptions:

@@ -157,13 +157,13 @@ def annex_xlsx(
 
 
 def merge_office_cells(ws, first: int, last: int) -> None:
-    """Merge the office cell of each field over the following rows that have none of their own."""
+    """Merge the office cell of each field over the criteria just below it that have none of their own."""
     row = first
     while row <= last:
         end = row
         while end + 1 <= last and ws.cell(end + 1, 4).value is None and "." in str(ws.cell(end + 1, 1).value or ""):
             end += 1
-        if end > row and ws.cell(row, 4).value:
+        if end > row and ws.cell(row, 4).value and "." not in str(ws.cell(row, 1).value):
             ws.merge_cells(start_row=row, start_column=4, end_row=end, end_column=4)
         row = end + 1
 
