@@ -60,7 +60,7 @@ def test_load_an_annex_through_the_page_and_see_its_tree(empty_server, page, tmp
     page.get_by_text("Bộ tiêu chí đang áp dụng: HUYEN-2022").wait_for()
     page.locator(".st-key-criteria_tree_box").scroll_into_view_if_needed()
     page.wait_for_timeout(500)
-    codes, names, maxima = tree_column(page, 1), tree_column(page, 2), tree_column(page, 3)
+    codes, maxima, names = tree_column(page, 1), tree_column(page, 2), tree_column(page, 3)
     assert codes[:3] == ["TOTAL", "1", "1.1"] and maxima[:2] == ["100,00", "9,00"]
     assert "\u2003Công tác chỉ đạo, điều hành cải cách hành chính" in names
     page.screenshot(path=str(tmp_path / "du-lieu-danh-muc.png"))

@@ -10,7 +10,8 @@ import pytest
 
 from analytics.cli import main
 from analytics.criteria import criteria_listing, tree_of_set
-from analytics.importing.reference import ReferenceOptions, analyze_reference
+from analytics.importing.reference import REFERENCE_KINDS, ReferenceOptions, analyze_reference
+from analytics.importing.templates import reference_template_csv, reference_template_xlsx
 from analytics.names import resolve_unit
 from analytics.store import connect
 from analytics.targets import target_rank_after
@@ -268,3 +269,19 @@ def test_the_criteria_command_prints_the_set_in_force(demo_store, capsys):
     code, out, _ = run(["criteria", "--set", "DEMO-HUYEN-2020", "--format", "csv", "--db", str(demo_store)], capsys)
     assert code == 0 and out.splitlines()[0] == "code,parent_code,name,max_points,office_code,office_name,depth"
     assert run(["criteria", "--set", "KHONG-CO", "--db", str(demo_store)], capsys)[0] == 2
+
+
+TEMPLATE_OPTIONS = {
+    "criteria": ReferenceOptions(year_from=2030, code="VI-DU-2030"),
+    "bands": ReferenceOptions(set_code="DEMO-HUYEN-2020"),
+    "ownership": ReferenceOptions(set_code="DEMO-HUYEN-2020"),
+}
+
+
+@pytest.mark.parametrize("kind", REFERENCE_KINDS)
+def test_every_template_reads_back_through_its_importer(demo_con, kind):
+    """What the Tệp mẫu tab offers, opened as the importer opens a user's file: no error, rows to load."""
+    for name, data in ((f"{kind}.csv", reference_template_csv(kind)), (f"{kind}.xlsx", reference_template_xlsx(kind))):
+        analysis = analyze_reference(demo_con, kind, name, data, TEMPLATE_OPTIONS.get(kind, ReferenceOptions()))
+        assert analysis.ok, (name, [p.message for p in analysis.errors])
+        assert analysis.row_count >= 1 and analysis.preview is not None

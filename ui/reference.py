@@ -4,6 +4,8 @@ check → preview → confirm path as results."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -20,6 +22,7 @@ from analytics.importing.reference import (
     commit_reference,
 )
 from ui import data, imports
+from ui.marks import demo_badge
 
 ANALYSIS_KEY = "_reference_analysis"
 COUNTER = "_reference_upload_counter"
@@ -33,8 +36,8 @@ def tree_frame(listing: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Mã": listing.code,
+            "Điểm tối đa": listing.max_points.map(fmt_number),  # before the long names: seen on a phone too
             "Lĩnh vực / tiêu chí": [INDENT * int(d) + str(n) for d, n in zip(listing.depth, listing.name)],
-            "Điểm tối đa": listing.max_points.map(fmt_number),
             "Cơ quan chủ trì": listing.office_name.fillna(""),
         }
     )
@@ -44,7 +47,7 @@ def draw_set_in_force(con, year: int | None) -> None:
     cols = st.columns(2)
     level = cols[0].selectbox("Cấp", list(LEVELS), format_func=LEVELS.get, key="tree_level")
     shown_year = cols[1].number_input(
-        "Năm", min_value=2000, max_value=2100, value=year or 2026, step=1, key="tree_year"
+        "Năm", min_value=2000, max_value=2100, value=year or date.today().year, step=1, key="tree_year"
     )
     try:
         listing = criteria_listing(con, level, int(shown_year))
@@ -52,8 +55,7 @@ def draw_set_in_force(con, year: int | None) -> None:
         st.info(exc.message + " Hãy nạp phụ lục bộ tiêu chí bên dưới.", icon=":material/info:")
         return
     st.markdown(f"**Bộ tiêu chí đang áp dụng:** `{listing.attrs['set_code']}`")
-    if listing.attrs["is_demo"]:
-        st.caption("Dữ liệu minh họa: điểm tối đa và cơ quan chủ trì không lấy từ quyết định thật.")
+    demo_badge(listing.attrs["is_demo"])
     with st.container(key="criteria_tree_box"):  # a place the browser tests and screenshots find
         st.dataframe(tree_frame(listing), hide_index=True, key="criteria_tree")
 
