@@ -9,7 +9,6 @@ replaced rows are copied into the table's replaced_ twin under the new batch, so
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ import pandas as pd
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number
 from analytics.importing.commit import finish_batch
-from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
-from analytics.importing.read import MAX_FILE_BYTES, RawFile, RawSheet, cell_text, read_file, safe_file_name
+from analytics.importing.intake import take_in, warn_if_imported_before
+from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
+from analytics.importing.read import MAX_FILE_BYTES, XLSX_MAGIC, RawFile, RawSheet, cell_text
 from analytics.names import fold
 from analytics.store import new_batch
 from analytics.transactions import transaction, trial
@@ -39,7 +39,6 @@ KIND_LABELS = {
 }
 REFERENCE_KINDS = ("criteria", "bands", "offices", "ownership", "targets", "indicators", "aliases")
 HEADER_SCAN_ROWS = 40
-SAME_FILE_SQL = "SELECT max(id) FROM batches WHERE sha256 = ? AND kind = 'import' AND undone_by_batch_id IS NULL"
 STRANDED_SHOWN = 10
 # Scores of a level that the set in force for their year does not hold, or hold above its maximum.
 STRANDED_SQL = """
@@ -250,14 +249,10 @@ def analyze_reference(
 
 
 def _analyze(con, kind: str, file_name: str, data: bytes, options: ReferenceOptions, recognised: bool):
-    file_name = safe_file_name(file_name)
-    problems = ProblemList(file_name)
-    try:
-        raw = read_file(file_name, data, options.max_bytes)
-    except FileProblem as exc:
-        problems.add(sheet=exc.sheet, reason=exc.reason, suggestion=exc.suggestion, kind=exc.kind)
-        return ReferenceAnalysis(kind, file_name, hashlib.sha256(data).hexdigest(), len(data), problems.sorted())
-    return analyze_raw(con, kind, raw, options, problems, recognised)
+    intake = take_in(file_name, data, options.max_bytes)
+    if intake.raw is None:
+        return ReferenceAnalysis(kind, intake.file_name, intake.sha256, intake.size, intake.problems.sorted())
+    return analyze_raw(con, kind, intake.raw, options, intake.problems, recognised)
 
 
 def analyze_raw(
@@ -350,18 +345,6 @@ def report_stranded(stranded: pd.DataFrame, problems: ProblemList, removing: boo
     )
 
 
-def warn_if_imported_before(con, sha256: str, problems: ProblemList) -> None:
-    batch = con.execute(SAME_FILE_SQL, [sha256]).fetchone()[0]
-    if batch is not None:
-        problems.add(
-            value=sha256[:12],
-            severity=WARNING,
-            kind="already_imported",
-            reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{batch}.",
-            suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.",
-        )
-
-
 # --- writing -----------------------------------------------------------------------------------
 
 
@@ -440,23 +423,37 @@ def analyze_and_commit_reference(
 
 
 def recognise_kind(raw: RawFile) -> str | None:
-    """The reference kind whose header the file clearly has, or None (then it is read as results)."""
+    """The kind other than results whose header the file clearly has, or None (then it is read as results)."""
     from analytics.importing import annex, reference_tables
+    from analytics.importing.task_file import find_task_table
 
     if annex.find_annex_table(raw) is not None:
         return "criteria"
+    if find_task_table(raw.sheets) is not None:
+        return "tasks"
     for kind in reference_tables.RECOGNISED_ORDER:
         if reference_tables.find(raw, kind) is not None:
             return kind
     return None
 
 
+RECOGNISED_TEXT_BYTES = 64 * 1024  # a text file's header is in its first lines
+RECOGNISED_WORKBOOK_BYTES = 1024 * 1024  # reference workbooks are small; a bigger one is results
+
+
 def recognised_from(file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> str | None:
-    """recognise_kind of a file's bytes; None when it cannot be read (the results path then says why)."""
-    try:
-        return recognise_kind(read_file(safe_file_name(file_name), data, max_bytes))
-    except FileProblem:
-        return None
+    """recognise_kind of a file's first lines; None when they cannot be read (the results path then says
+    why). Only a bounded part is read, so that results files, the big ones, are not read twice."""
+    if data.startswith(XLSX_MAGIC):
+        if len(data) > RECOGNISED_WORKBOOK_BYTES:
+            return None
+        head = data
+    else:
+        head = data[:RECOGNISED_TEXT_BYTES]
+        if len(data) > RECOGNISED_TEXT_BYTES:
+            head = head[: head.rfind(b"\n") + 1] or head
+    raw = take_in(file_name, head, max_bytes).raw
+    return None if raw is None else recognise_kind(raw)
 
 
 def text_or_none(value) -> str | None:
