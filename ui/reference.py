@@ -162,7 +162,10 @@ def draw_analysis(analysis: ReferenceAnalysis) -> None:
     if analysis.tree is not None and not analysis.errors:
         st.subheader("Xem trước: cây bộ tiêu chí")
         listing = analysis.tree.assign(office_name=analysis.tree.office)
-        st.dataframe(tree_frame(listing), hide_index=True, key="ref_preview_tree")
+        shown = tree_frame(listing)
+        if analysis.tree["before"].any():  # compared with the set in force until now: '=', its maximum, 'mới'
+            shown.insert(2, "Bộ đang áp dụng", analysis.tree["before"].tolist())
+        st.dataframe(shown, hide_index=True, key="ref_preview_tree")
     elif analysis.preview is not None and not analysis.errors:
         st.subheader("Xem trước: thay đổi")
         st.dataframe(analysis.preview, hide_index=True, key="ref_preview")

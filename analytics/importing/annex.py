@@ -66,6 +66,7 @@ TREE_HEADERS = {
     "code": "Mã",
     "name": "Lĩnh vực / tiêu chí",
     "max_points": "Điểm tối đa",
+    "before": "Bộ đang áp dụng",
     "office": "Cơ quan chủ trì",
     "depth": "Cấp",
 }
@@ -133,17 +134,32 @@ def read_annex(con, raw: RawFile, options: ReferenceOptions, problems: ProblemLi
         offices.write(),
     ]
     tree = tree_frame(criteria, offices)
+    before = previous_maxima(con, level, year_from)
+    tree["before"] = [
+        "" if not before else ("mới" if c not in before else fmt_number(before[c]) if before[c] != m else "=")
+        for c, m in zip(tree.code, tree.max_points)
+    ]
     places = {n.code: n.line for n in nodes}
     header = (table.sheet.name, table.sheet.line_numbers[table.header_index], table.labels["number"])
+    shown = tree.assign(max_points=tree.max_points.map(fmt_number))[list(TREE_HEADERS)]
     return Parsed(
         writes,
-        tree.rename(columns=TREE_HEADERS),
+        shown.rename(columns=TREE_HEADERS),
         summary,
         level,
         code,
         tree,
         anchor=(table.sheet.name, places, table.labels["max"], header),
     )
+
+
+def previous_maxima(con, level: str, year_from: int) -> dict[str, float]:
+    """code -> maximum in the set in force for the level in the new set's first year, before it: what
+    the preview compares the new maxima with ('=' unchanged, the old maximum, or 'mới')."""
+    row = con.execute("SELECT set_in_force(?, ?)", [level, year_from]).fetchone()
+    if row is None or row[0] is None:
+        return {}
+    return dict(con.execute("SELECT code, max_points FROM criteria WHERE set_code = ?", [row[0]]).fetchall())
 
 
 def title_text(table: Table) -> str:
