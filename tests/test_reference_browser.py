@@ -35,7 +35,7 @@ def tree_column(page, column: int) -> list[str]:
 def test_load_an_annex_through_the_page_and_see_its_tree(empty_server, page, tmp_path):
     page.goto(empty_server.url)
     wait_for_script(page)
-    page.get_by_text("Kho dữ liệu chưa có bộ tiêu chí").wait_for()
+    page.get_by_text("Chưa có bộ tiêu chí nào trong kho dữ liệu").wait_for()
     page.get_by_role("link", name="Mở trang Dữ liệu để nạp").click()
     page.get_by_role("heading", name="Dữ liệu").wait_for()
     wait_for_script(page)

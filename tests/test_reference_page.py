@@ -83,6 +83,6 @@ def test_an_empty_store_says_on_each_page_what_to_load_first(tmp_path, monkeypat
     at.run()
     at.switch_page(spec.script).run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("chưa có bộ tiêu chí" in t for t in texts(at.info)), texts(at.info)
+    assert any("Chưa có bộ tiêu chí nào trong kho" in t for t in texts(at.info)), texts(at.info)
     assert [link.proto.page for link in at.get("page_link")] == ["du-lieu"]
     assert not at.get("plotly_chart") and not at.dataframe

@@ -21,9 +21,9 @@ def begin(title: str) -> tuple[Selection, object, str]:
 
 
 FIRST_STEPS = {
-    "criteria": "Kho dữ liệu chưa có bộ tiêu chí. Hãy nạp trước bộ tiêu chí của tỉnh (phụ lục quyết định: "
-    "lĩnh vực, tiêu chí, điểm tối đa), thang xếp loại, rồi kết quả chấm điểm các năm.",
-    "scores": "Kho dữ liệu đã có bộ tiêu chí nhưng chưa có kết quả chấm điểm nào. Hãy nạp kết quả các năm.",
+    "criteria": "Chưa có bộ tiêu chí nào trong kho dữ liệu. Hãy nạp trước bộ tiêu chí của tỉnh (phụ lục quyết "
+    "định: lĩnh vực, tiêu chí, điểm tối đa), thang xếp loại, rồi kết quả chấm điểm các năm.",
+    "scores": "Chưa có kết quả chấm điểm nào trong kho dữ liệu (đã có bộ tiêu chí). Hãy nạp kết quả các năm.",
 }
 
 
