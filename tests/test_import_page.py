@@ -120,7 +120,7 @@ def test_the_hash_can_come_from_secrets(demo_store, monkeypatch):
     at.run()
     at.switch_page("app_pages/data.py").run()
     sign_in(at)
-    assert [u.key for u in at.file_uploader] == ["upload_0", "ref_upload_0"]  # results, and Danh mục
+    assert len(at.file_uploader) == 1
 
 
 def test_a_bad_file_lists_its_problems_and_cannot_be_confirmed(app, demo_store):

@@ -21,7 +21,14 @@ def data_page(store, monkeypatch) -> AppTest:
     monkeypatch.setenv(EDITOR_PASSWORD_HASH.name, PASSWORD_HASH)
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
-    return at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/data.py").run()
+    return open_tab(at, "Danh mục")
+
+
+def open_tab(at: AppTest, label: str) -> AppTest:
+    """The Danh mục tab is drawn only when open: open it as a click does (its keyed state, then a rerun)."""
+    at.session_state["data_tab"] = label
+    return at.run()
 
 
 def upload_reference(at: AppTest, path, mime: str = "text/csv") -> AppTest:
@@ -86,3 +93,18 @@ def test_an_empty_store_says_on_each_page_what_to_load_first(tmp_path, monkeypat
     assert any("Chưa có bộ tiêu chí nào trong kho" in t for t in texts(at.info)), texts(at.info)
     assert [link.proto.page for link in at.get("page_link")] == ["du-lieu"]
     assert not at.get("plotly_chart") and not at.dataframe
+
+
+def test_the_templates_tab_offers_every_reference_kind(demo_store, monkeypatch):
+    at = open_tab(data_page(demo_store, monkeypatch), "Tệp mẫu")
+    assert at.selectbox(key="template_kind").options == [
+        "Bộ tiêu chí",
+        "Thang xếp loại",
+        "Danh mục cơ quan",
+        "Cơ quan chủ trì tiêu chí",
+        "Chỉ tiêu",
+        "Chỉ số hoạt động",
+        "Tên gọi khác của đơn vị",
+    ]
+    keys = [b.proto.id for b in at.get("download_button")]
+    assert any("template_reference_xlsx" in k for k in keys) and any("template_reference_csv" in k for k in keys)

@@ -22,6 +22,7 @@ from analytics.importing.reference import (
     analyze_reference,
     commit_reference,
 )
+from analytics.importing.templates import reference_template_csv, reference_template_xlsx
 from ui import data, imports
 from ui.marks import demo_badge
 
@@ -44,6 +45,17 @@ def tree_frame(listing: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+@st.cache_data(show_spinner=False)
+def template_bytes(kind: str, fmt: str) -> bytes:
+    """A template of the Tệp mẫu tab (they never change: made once per process)."""
+    return reference_template_xlsx(kind) if fmt == "xlsx" else reference_template_csv(kind)
+
+
+@st.cache_data(show_spinner=False)
+def set_listing(_con, data_ver: str, level: str, year: int) -> pd.DataFrame:
+    return criteria_listing(_con, level, year)
+
+
 def draw_set_in_force(con, year: int | None) -> None:
     cols = st.columns(2)
     level = cols[0].selectbox("Cấp", list(LEVELS), format_func=LEVELS.get, key="tree_level")
@@ -51,7 +63,7 @@ def draw_set_in_force(con, year: int | None) -> None:
         "Năm", min_value=2000, max_value=2100, value=year or date.today().year, step=1, key="tree_year"
     )
     try:
-        listing = criteria_listing(con, level, int(shown_year))
+        listing = set_listing(con, data.version(con), level, int(shown_year))
     except CchcError as exc:
         st.info(exc.message + " Hãy nạp phụ lục bộ tiêu chí bên dưới.", icon=":material/info:")
         return
