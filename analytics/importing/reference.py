@@ -40,11 +40,12 @@ KIND_LABELS = {
 REFERENCE_KINDS = ("criteria", "bands", "offices", "ownership", "targets", "indicators", "aliases")
 HEADER_SCAN_ROWS = 40
 STRANDED_SHOWN = 10
-# Scores of a level that the set in force for their year does not hold, or hold above its maximum.
+# Scores of a level, in the years the new set is in force, that it does not hold or holds above its maximum.
 STRANDED_SQL = """
     WITH lv AS (SELECT DISTINCT code, level FROM units WHERE level = $level),
     yrs AS (SELECT DISTINCT year FROM scores),
-    ys AS (SELECT year, set_in_force($level, year) AS set_code FROM yrs)
+    ys AS (SELECT year, set_code FROM (SELECT year, set_in_force($level, year) AS set_code FROM yrs)
+           WHERE set_code = $set)
     SELECT s.year, s.unit_code, s.criterion_code, s.points, c.max_points, ys.set_code
     FROM scores s JOIN lv ON lv.code = s.unit_code JOIN ys USING (year)
     LEFT JOIN criteria c ON c.set_code = ys.set_code AND c.code = s.criterion_code
@@ -284,7 +285,7 @@ def preview_in_trial(
     years_before = sets_by_year(con, parsed.level)
     with trial(con):
         apply_writes(con, parsed.writes, batch_id=-1)
-        stranded = con.execute(STRANDED_SQL, {"level": parsed.level}).df()
+        stranded = con.execute(STRANDED_SQL, {"level": parsed.level, "set": parsed.set_code}).df()
         years_after = sets_by_year(con, parsed.level)
     analysis.affected_years = sorted(y for y, code in years_after.items() if years_before.get(y) != code)
     analysis.stranded = stranded
@@ -388,15 +389,15 @@ def commit_reference(con, analysis: ReferenceAnalysis, actor: str, options: Refe
             note=analysis.summary[:500] or None,
         )
         apply_writes(con, analysis.writes, batch_id)
-        level = next((w.rows[0][1] for w in analysis.writes if w.table == "criteria_sets" and w.rows), None)
-        if level is not None:
-            settle_stranded(con, level, batch_id, options.remove_stranded)
+        new_set = next((w.rows[0] for w in analysis.writes if w.table == "criteria_sets" and w.rows), None)
+        if new_set is not None:
+            settle_stranded(con, new_set[1], new_set[0], batch_id, options.remove_stranded)
         finish_batch(con)
     return batch_id
 
 
-def settle_stranded(con, level: str, batch_id: int, remove: bool) -> None:
-    stranded = con.execute(STRANDED_SQL, {"level": level}).df()
+def settle_stranded(con, level: str, set_code: str, batch_id: int, remove: bool) -> None:
+    stranded = con.execute(STRANDED_SQL, {"level": level, "set": set_code}).df()
     if stranded.empty:
         return
     if not remove:
