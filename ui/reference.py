@@ -95,7 +95,8 @@ def options_form(con, kind: str) -> ReferenceOptions:
         )
     if kind in NEEDS_SET:
         sets = [r[0] for r in con.execute("SELECT code FROM criteria_sets ORDER BY year_from DESC, code").fetchall()]
-        return ReferenceOptions(set_code=st.selectbox("Bộ tiêu chí", sets, key="ref_set"))
+        chosen = st.selectbox("Bộ tiêu chí", sets, key="ref_set", placeholder="Chưa có bộ tiêu chí nào: nạp bộ trước")
+        return ReferenceOptions(set_code=chosen)
     return ReferenceOptions()
 
 
