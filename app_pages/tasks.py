@@ -18,7 +18,7 @@ ver = data.version(con)
 actor = editor()
 today = date.today()
 st.title("Nhiệm vụ")
-what_to_load_first(con)
+what_to_load_first(con, ver)
 tasks_ui.show_result()
 
 all_years = sorted(set(tasks_ui.task_list(con, ver, today, None, sel.unit_code).year.astype(int)))

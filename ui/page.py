@@ -16,8 +16,9 @@ def begin(title: str) -> tuple[Selection, object, str]:
     con = data.connection()
     st.title(title)
     stale_notice()
-    what_to_load_first(con)
-    return sel, con, data.version(con)
+    ver = data.version(con)
+    what_to_load_first(con, ver)
+    return sel, con, ver
 
 
 FIRST_STEPS = {
@@ -27,9 +28,14 @@ FIRST_STEPS = {
 }
 
 
-def what_to_load_first(con) -> None:
+@st.cache_data(show_spinner=False)
+def _first_missing(_con, data_ver: str) -> str | None:
+    return first_missing(_con)
+
+
+def what_to_load_first(con, data_ver: str) -> None:
     """In a store started empty: say what to load, link to Dữ liệu, and draw nothing else."""
-    missing = first_missing(con)
+    missing = _first_missing(con, data_ver)
     if missing is None:
         return
     st.info(FIRST_STEPS[missing], icon=":material/info:")
