@@ -80,3 +80,16 @@ def test_a_new_province_walks_from_an_empty_store_to_its_plan(tmp_path, capsys):
     totals_2022 = {unit: round(sum(by.values()), 2) for unit, by in file_points(2022).items()}
     change = totals["042"] - totals_2022["042"]
     assert f"{'giảm' if change < 0 else 'tăng'} {fmt_number(abs(change))} điểm" in report["text"]
+
+
+def test_init_empty_refuses_what_it_cannot_do_and_leaves_init_as_it_was(tmp_path, capsys):
+    db = ["--db", str(tmp_path / "s.duckdb")]
+    assert main(["init", "--province", "04", *db]) == 2  # --province only with --empty
+    assert main(["init", "--empty", "--province", "99", *db]) == 2
+    assert "Chưa có danh mục đơn vị hành chính của tỉnh mã '99'" in capsys.readouterr().err
+    assert not (tmp_path / "s.duckdb").exists()
+    assert main(["init", *db]) == 0  # without --empty: the demo store, F1–F8 included
+    store = snapshot_of(tmp_path / "s.duckdb")
+    assert {row.code for row in store["criteria_sets"]} == {"DEMO-HUYEN-2020", "DEMO-XA-2020"}
+    assert main(["init", "--empty", *db]) == 0 and "đã có sẵn" in capsys.readouterr().out  # never overwritten
+    assert snapshot_of(tmp_path / "s.duckdb") == store
