@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "analytics.commands.reports",
     "analytics.commands.synth",
     "analytics.commands.tasks",
+    "analytics.commands.reference",
 )
 
 

@@ -128,3 +128,29 @@ def _walk(rows: list[tuple]) -> list[TreeNode]:
 def code_sort_key(code: str) -> tuple:
     """'3.10' after '3.9', deterministic for any code: numbers compare as numbers."""
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(code).split("."))
+
+
+SET_SQL = "SELECT {'code': code, 'is_demo': is_demo} FROM criteria_sets WHERE code = ?"
+LISTING_COLUMNS = ["code", "parent_code", "name", "max_points", "office_code", "office_name", "depth"]
+
+
+def tree_of_set(con: duckdb.DuckDBPyConnection, set_code: str) -> SetTree:
+    """The nodes of one named set, walked as set_tree walks the set in force."""
+    row = con.execute(SET_SQL, [set_code]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Không có bộ tiêu chí {set_code} trong kho.")
+    rows = con.execute(CRITERIA_ROWS_SQL, [set_code]).fetchall()
+    nodes = sorted(_walk(rows), key=lambda node: (node.sort_order, node.criterion_code))
+    return SetTree(set_code, bool(row[0]["is_demo"]), nodes)
+
+
+def criteria_listing(
+    con: duckdb.DuckDBPyConnection, level: str, year: int, set_code: str | None = None
+) -> pd.DataFrame:
+    """One row per node (LISTING_COLUMNS) of the named set, else of the set in force for the level and
+    year: what `python -m analytics criteria` prints and the Dữ liệu page draws as a tree."""
+    found = tree_of_set(con, set_code) if set_code else set_tree(con, level, year)
+    frame = tree_frame(found).rename(columns={"criterion_code": "code", "criterion_name": "name"})
+    listing = frame[LISTING_COLUMNS].copy()
+    listing.attrs.update(frame.attrs)
+    return listing

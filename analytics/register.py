@@ -78,3 +78,12 @@ def load_register(
     con.executemany(INSERT_UNIT_SQL, [[*unit, batch_id] for unit in units])
     con.executemany(INSERT_LINEAGE_SQL, [[*row, batch_id] for row in lineage])
     return batch_id
+
+
+def province_of(unit_code: str, register_dir: Path = REGISTER_DIR) -> str | None:
+    """The province whose register lists `unit_code` (the home unit's province for `init --empty`)."""
+    for folder in sorted(p for p in register_dir.iterdir() if (p / "unit_versions.csv").is_file()):
+        with (folder / "unit_versions.csv").open(encoding="utf-8", newline="") as handle:
+            if any(row["code"] == unit_code for row in csv.DictReader(handle)):
+                return folder.name
+    return None

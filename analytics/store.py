@@ -147,6 +147,22 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
     return True
 
 
+def init_empty_store(path: Path, province_code: str, force: bool = False) -> bool:
+    """A store holding the province's official unit register and nothing else (no criteria set, no
+    results): what a province starts from before loading its own files. False when it already existed."""
+    from analytics.register import load_register
+
+    if is_built(path) and not force:
+        migrate_store(path)
+        return False
+    with built_in_place(path) as con:
+        create_schema(con)
+        with transaction(con):
+            load_register(con, province_code, actor="init")
+            bump_data_version(con)
+    return True
+
+
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
     with transaction(con):
         batch_id = new_batch(
@@ -266,3 +282,15 @@ def store_info(con: duckdb.DuckDBPyConnection, path: str = "") -> StoreInfo:
         batches=scalar(con, "SELECT count(*) FROM batches"),
         score_rows=scalar(con, "SELECT count(*) FROM scores"),
     )
+
+
+FIRST_MISSING_SQL = """
+    SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM criteria_sets) THEN 'criteria'
+                WHEN NOT EXISTS (SELECT 1 FROM scores) THEN 'scores' END
+"""
+
+
+def first_missing(con: duckdb.DuckDBPyConnection) -> str | None:
+    """What a store must be given before the analyses can answer: 'criteria' (no criteria set yet),
+    'scores' (a set but no results), or None."""
+    return scalar(con, FIRST_MISSING_SQL)

@@ -1,4 +1,5 @@
-"""Dữ liệu: load a year's results (upload, check, preview, confirm), the history with undo, templates."""
+"""Dữ liệu: load a year's results (upload, check, preview, confirm), reference data (the criteria set in
+force as a tree, loading each kind), the history with undo, templates."""
 
 import streamlit as st
 
@@ -7,7 +8,9 @@ from analytics.errors import CchcError
 from analytics.formatting import fmt_int
 from analytics.importing import ImportOptions, template_csv, template_xlsx
 from analytics.importing.read import MAX_FILE_BYTES
-from ui import data, imports
+from analytics.importing.reference import REFERENCE_KINDS
+from analytics.importing.templates import REFERENCE_FILE_STEMS
+from ui import data, imports, reference
 from ui.editor import editor, sign_in_panel, signed_in_bar
 from ui.marks import demo_badge, how_to_read
 from ui.sidebar import current
@@ -28,8 +31,8 @@ actor = editor()
 st.title("Dữ liệu")
 imports.show_result()
 # Keyed and tracked, so that a button inside a tab (undo, confirm) keeps that tab open after its rerun.
-upload_tab, history_tab, template_tab = st.tabs(
-    ["Nạp kết quả", "Lịch sử nạp", "Tệp mẫu"], key="data_tab", on_change="rerun"
+upload_tab, reference_tab, history_tab, template_tab = st.tabs(
+    ["Nạp kết quả", "Danh mục", "Lịch sử nạp", "Tệp mẫu"], key="data_tab", on_change="rerun"
 )
 
 
@@ -108,6 +111,21 @@ with upload_tab:
         "được ghi cho đến khi bấm **Xác nhận nạp**; mỗi lần nạp là một lô, có thể hoàn tác."
     )
 
+with reference_tab:
+    if reference_tab.open:  # drawn only when open: the page's other tabs cost nothing more
+        reference.draw_set_in_force(con, sel.year)
+        st.subheader("Nạp danh mục")
+        if actor is None:
+            st.caption("Đăng nhập biên tập viên (thẻ Nạp kết quả) để nạp bộ tiêu chí, xếp loại, cơ quan, chỉ tiêu…")
+        else:
+            reference.draw_loader(con, actor)
+        how_to_read(
+            "Bộ tiêu chí lấy từ phụ lục quyết định của tỉnh (Excel hoặc CSV): đánh số 1, 1.1, 1.1.1; hoặc I, II "
+            "cho lĩnh vực; hoặc a), b) cho cấp thấp nhất. Mỗi mục cha phải bằng tổng các mục con. Bộ mới áp "
+            "dụng cho một cấp từ năm đã chọn; điểm đã lưu không khớp bộ mới sẽ bị nêu tên và chặn lại. Mỗi lần "
+            "nạp là một lô, hoàn tác được ở thẻ Lịch sử nạp."
+        )
+
 with history_tab:
     batches = imports.history_frame(con)
     st.dataframe(
@@ -174,5 +192,28 @@ with template_tab:
             file_name=f"{stem}.csv",
             mime="text/csv",
             key="template_csv",
+            icon=":material/download:",
+        )
+
+    if template_tab.open:  # the reference templates only when the tab is open
+        st.markdown("**Tệp mẫu danh mục** (thay các dòng ví dụ bằng số liệu của tỉnh rồi nạp ở thẻ Danh mục):")
+        cols = st.columns([2, 1, 1], vertical_alignment="bottom")
+        kind = cols[0].selectbox(
+            "Loại danh mục", list(REFERENCE_KINDS), format_func=reference.kind_label, key="template_kind"
+        )
+        cols[1].download_button(
+            "Tải mẫu Excel (.xlsx)",
+            reference.template_bytes(kind, "xlsx"),
+            file_name=f"{REFERENCE_FILE_STEMS[kind]}.xlsx",
+            key="template_reference_xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+        )
+        cols[2].download_button(
+            "Tải mẫu CSV",
+            reference.template_bytes(kind, "csv"),
+            file_name=f"{REFERENCE_FILE_STEMS[kind]}.csv",
+            mime="text/csv",
+            key="template_reference_csv",
             icon=":material/download:",
         )

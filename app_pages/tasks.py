@@ -9,6 +9,7 @@ from ui import task_page as view
 from ui import tasks as tasks_ui
 from ui.editor import editor, sign_in_panel, signed_in_bar
 from ui.marks import demo_badge, empty_state, how_to_read
+from ui.page import what_to_load_first
 from ui.sidebar import current
 
 sel = current()
@@ -17,6 +18,7 @@ ver = data.version(con)
 actor = editor()
 today = date.today()
 st.title("Nhiệm vụ")
+what_to_load_first(con, ver)
 tasks_ui.show_result()
 
 all_years = sorted(set(tasks_ui.task_list(con, ver, today, None, sel.unit_code).year.astype(int)))

@@ -22,7 +22,8 @@ WIDTH, HEIGHT = 1366, 768
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 # suffix of the file name -> (width, height, phone?)
 SIZES = {"": (WIDTH, HEIGHT, False), "-390": (PHONE_WIDTH, PHONE_HEIGHT, True)}
-# name -> path and query: the chairman's view of 2020, plus a commune selected on the commune page.
+# name -> path and query: the chairman's view of 2020, plus a commune selected on the commune page;
+# "#Danh mục" after the query opens that tab of the page.
 SHOTS = {
     "tong-quan": "/?year=2020&unit=042&level=district",
     "xep-hang": "/xep-hang?year=2020&unit=042&level=district",
@@ -31,6 +32,7 @@ SHOTS = {
     "ke-hoach": "/ke-hoach?year=2020&unit=042&level=district",
     "nhiem-vu": "/nhiem-vu?year=2020&unit=042&level=district",
     "du-lieu": "/du-lieu?year=2020&unit=042&level=district",
+    "du-lieu-danh-muc": "/du-lieu?year=2020&unit=042&level=district#Danh mục",
 }
 
 
@@ -66,8 +68,12 @@ def _shoot_one(url: str, stem: Path, browser, width: int, height: int, phone: bo
         viewport={"width": width, "height": height}, locale="vi-VN", is_mobile=phone, has_touch=phone
     )
     page = context.new_page()
+    url, _, tab = url.partition("#")  # "#Tab name": the shot is of that tab, clicked open
     page.goto(url)
     _settle(page)
+    if tab:
+        page.get_by_role("tab", name=tab).click()
+        _settle(page)
     first, full = stem.with_name(stem.name + ".png"), stem.with_name(stem.name + "-full.png")
     page.screenshot(path=first)
     page.set_viewport_size({"width": width, "height": max(height, _content_height(page) + 40)})

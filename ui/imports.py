@@ -16,9 +16,10 @@ from analytics import scope
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
-from analytics.importing.commit import undo_preview
+from analytics.importing.commit import reference_undo_preview, undo_preview
 from analytics.importing.pipeline import Analysis
 from analytics.importing.problems import condensed
+from analytics.importing.reference import KIND_LABELS, REFERENCE_KINDS
 from ui import data
 
 UPLOAD_COUNTER = "_upload_counter"
@@ -92,6 +93,13 @@ def cancel_undo() -> None:
 
 def undo_question(con, batch_id: int, label: str) -> str:
     """'Hoàn tác lô #2 — tệp … sẽ xóa 80 dòng điểm năm 2021 của 10 đơn vị; không có dòng nào được trả lại.'"""
+    content = con.execute("SELECT content FROM batches WHERE id = ?", [batch_id]).fetchone()
+    if content and content[0] in REFERENCE_KINDS:
+        removed, restored = reference_undo_preview(con, batch_id)
+        return (
+            f"{label} ({KIND_LABELS[content[0]]}) sẽ bị hoàn tác: xóa {fmt_int(removed)} dòng lô này đã ghi, "
+            f"trả lại {fmt_int(restored)} dòng lô này đã thay. Bấm Xác nhận hoàn tác để làm, hoặc Hủy."
+        )
     what = undo_preview(con, batch_id)
     years = ", ".join(map(str, what.years)) or "–"
     back = (
@@ -241,6 +249,7 @@ HISTORY_COLUMNS = {
     "id": "Lô",
     "created_at": "Thời điểm",
     "kind": "Loại",
+    "content": "Dữ liệu",
     "source_name": "Tệp / thao tác",
     "note": "Nội dung",
     "row_count": "Số dòng",
@@ -250,6 +259,11 @@ HISTORY_COLUMNS = {
     "status": "Tình trạng",
 }
 KINDS = {"demo": "Dữ liệu minh họa", "import": "Nạp tệp", "undo": "Hoàn tác", "edit": "Sửa nhiệm vụ"}
+CONTENTS = {
+    **{k: v[0].upper() + v[1:] for k, v in KIND_LABELS.items()},
+    "demo": "Bộ dữ liệu minh họa",
+    "units": "Danh mục đơn vị hành chính",
+}
 MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–", "tasks": "Nhiệm vụ"}
 
 
@@ -259,6 +273,7 @@ def history_frame(con) -> pd.DataFrame:
     frame["row_count"] = frame["row_count"].map(fmt_int)
     frame["created_at"] = frame["created_at"].dt.strftime("%d/%m/%Y %H:%M")
     frame["kind"] = frame["kind"].map(KINDS)
+    frame["content"] = frame["content"].map(CONTENTS).fillna("–")
     frame["mode"] = frame["mode"].map(MODES).fillna("–")
     frame["sha256"] = frame["sha256"].fillna("").str[:12]
     frame["status"] = [f"Đã hoàn tác (lô #{u})" if pd.notna(u) else "" for u in frame.undone_by_batch_id]

@@ -24,6 +24,7 @@ from analytics.importing import ImportOptions, analyze, analyze_and_commit, hist
 from analytics.importing.catalog import LEVEL_NAMES
 from analytics.importing.problems import condensed
 from analytics.importing.read import MAX_FILE_BYTES
+from analytics.importing.reference import REFERENCE_KINDS
 from analytics.settings import db_path
 from analytics.store import connect, init_store
 
@@ -49,9 +50,20 @@ def register(subparsers) -> None:
     imp.add_argument("file", help="tệp .xlsx, .csv hoặc .txt")
     imp.add_argument(
         "--kind",
-        choices=("scores", "tasks"),
-        default="scores",
-        help="loại tệp: scores (kết quả chấm điểm, mặc định) hoặc tasks (bảng nhiệm vụ)",
+        choices=("scores", "tasks", *REFERENCE_KINDS),
+        default=None,
+        help="loại tệp: scores (kết quả chấm điểm, mặc định; tệp có tiêu đề rõ của loại khác được tự nhận ra), "
+        "tasks, criteria (phụ lục bộ tiêu chí), bands, offices, ownership, targets, indicators, aliases",
+    )
+    imp.add_argument("--year-from", type=year_value, help="criteria: năm bắt đầu áp dụng bộ tiêu chí")
+    imp.add_argument("--year-to", type=year_value, help="criteria: năm cuối áp dụng (không bắt buộc)")
+    imp.add_argument("--code", help="criteria: mã bộ tiêu chí (mặc định: HUYEN-<năm> hoặc XA-<năm>)")
+    imp.add_argument("--name", help="criteria: tên bộ tiêu chí (mặc định: dòng 'BỘ TIÊU CHÍ …' của tệp)")
+    imp.add_argument("--set", dest="set_code", help="bands, ownership: mã bộ tiêu chí mà tệp thuộc về")
+    imp.add_argument(
+        "--remove-stranded",
+        action="store_true",
+        help="criteria: gỡ cùng lô các dòng điểm đã lưu không khớp bộ mới (hoàn tác được)",
     )
     imp.add_argument("--year", type=year_value, help="năm của số liệu (khi tệp không ghi năm)")
     imp.add_argument("--level", choices=LEVELS, help="cấp đơn vị (mặc định: tự nhận biết)")
@@ -107,7 +119,12 @@ def max_bytes(megabytes: float) -> int:
 
 def run_import(args) -> int:
     data = read_input(args.file)
-    if args.kind == "tasks":
+    from analytics.commands.reference import kind_to_import, run_reference_import
+
+    kind = kind_to_import(args, data, max_bytes(args.max_mb))
+    if kind in REFERENCE_KINDS:
+        return run_reference_import(args, kind, data, max_bytes(args.max_mb))
+    if kind == "tasks":
         from analytics.commands.tasks import run_task_import
 
         return run_task_import(args, data, max_bytes(args.max_mb))

@@ -20,6 +20,7 @@ import pandas as pd
 from analytics import settings
 from analytics.errors import CchcError, NotFoundError
 from analytics.importing.rows import ScoreRows
+from analytics.schema import REFERENCE_TABLES
 from analytics.sql import scalar
 from analytics.store import bump_data_version, new_batch
 from analytics.transactions import transaction
@@ -60,6 +61,31 @@ RESTORE_SQL = """
 FORGET_REPLACED_SQL = "DELETE FROM replaced_scores WHERE replaced_by_batch_id = ?"
 COUNT_BATCH_ROWS_SQL = """
     SELECT (SELECT count(*) FROM scores WHERE batch_id = $b) + (SELECT count(*) FROM tasks WHERE batch_id = $b)
+""" + "".join(f" + (SELECT count(*) FROM {table} WHERE batch_id = $b)" for table in REFERENCE_TABLES)
+# Reference rows (criteria sets, bands, offices, targets…) are versioned the same way, each table with its twin.
+UNDO_REFERENCE_SQL = [
+    statement
+    for table in REFERENCE_TABLES
+    for statement in (
+        f"DELETE FROM {table} WHERE batch_id = $b",
+        f"INSERT INTO {table} BY NAME SELECT * EXCLUDE (replaced_by_batch_id) FROM replaced_{table} "
+        "WHERE replaced_by_batch_id = $b",
+        f"DELETE FROM replaced_{table} WHERE replaced_by_batch_id = $b",
+    )
+]
+BLOCKING_REFERENCE_SQL = " UNION ".join(
+    f"SELECT replaced_by_batch_id FROM replaced_{table} WHERE batch_id = $b" for table in REFERENCE_TABLES
+)
+# Scores loaded after a set this batch wrote, in the years it is in force: they were checked against
+# that set, and undoing it would leave them without it (or on another), so the undo is refused while
+# they are there. Scores stored before the set go back to the set they had (and those it removed return).
+SETS_IN_USE_SQL = """
+    SELECT cs.code, s.year, count(*) AS rows
+    FROM criteria_sets cs
+    JOIN (SELECT DISTINCT code, level FROM units) u ON u.level = cs.level
+    JOIN scores s ON s.unit_code = u.code
+    WHERE cs.batch_id = $b AND s.batch_id > $b AND set_in_force(cs.level, s.year) = cs.code
+    GROUP BY cs.code, s.year ORDER BY cs.code, s.year
 """
 # Task rows (analytics/tasks.py) are versioned like scores: a batch's rows carry its id, the rows it
 # replaced are kept in the replaced_ twin; notes are only ever added.
@@ -80,17 +106,24 @@ BLOCKING_TASK_SQL = """
 """
 UNDOABLE_KINDS = ("import", "edit")
 MARK_UNDONE_SQL = "UPDATE batches SET undone_by_batch_id = ? WHERE id = ?"
-HISTORY_SQL = """
+HISTORY_SQL = (
+    """
     SELECT b.id, b.created_at, b.source_name, b.sha256, b.row_count, b.actor, b.kind, b.mode,
-           b.undoes_batch_id, b.undone_by_batch_id, b.note,
+           b.undoes_batch_id, b.undone_by_batch_id, b.note, b.content,
            (SELECT string_agg(DISTINCT CAST(s.year AS VARCHAR), ', ' ORDER BY CAST(s.year AS VARCHAR))
               FROM scores s WHERE s.batch_id = b.id) AS years,
            b.kind IN ('import', 'edit') AND b.undone_by_batch_id IS NULL
              AND NOT EXISTS (SELECT 1 FROM replaced_scores r WHERE r.batch_id = b.id)
              AND NOT EXISTS (SELECT 1 FROM replaced_tasks r WHERE r.batch_id = b.id)
-             AND NOT EXISTS (SELECT 1 FROM replaced_task_criteria r WHERE r.batch_id = b.id) AS can_undo
+             AND NOT EXISTS (SELECT 1 FROM replaced_task_criteria r WHERE r.batch_id = b.id)
+             """
+    + "".join(
+        f"AND NOT EXISTS (SELECT 1 FROM replaced_{table} r WHERE r.batch_id = b.id) " for table in REFERENCE_TABLES
+    )
+    + """AS can_undo
     FROM batches b ORDER BY b.id DESC
 """
+)
 
 
 def write_rows(con, rows: ScoreRows, batch_id: int, is_demo: bool, source: str, save_replaced: bool) -> int:
@@ -210,7 +243,7 @@ def undo_batch(con, batch_id: int, actor: str) -> int:
         con.execute(DELETE_BATCH_ROWS_SQL, [batch_id])
         con.execute(RESTORE_SQL, [batch_id])
         con.execute(FORGET_REPLACED_SQL, [batch_id])
-        for statement in UNDO_TASK_SQL:
+        for statement in UNDO_TASK_SQL + UNDO_REFERENCE_SQL:
             con.execute(statement, {"b": batch_id})
         undo_id = new_batch(
             con,
@@ -239,16 +272,28 @@ def check_undoable(con, batch_id: int) -> None:
     later = sorted(
         {r[0] for r in con.execute(BLOCKING_SQL, [batch_id]).fetchall()}
         | {r[0] for r in con.execute(BLOCKING_TASK_SQL, {"b": batch_id}).fetchall()}
+        | {r[0] for r in con.execute(BLOCKING_REFERENCE_SQL, {"b": batch_id}).fetchall()}
     )
     if later:
         raise CchcError(
             f"Dữ liệu của lô #{batch_id} đã bị lô #{later[-1]} thay thế; hãy hoàn tác lô #{later[-1]} trước."
         )
+    refuse_set_in_use(con, batch_id)
+
+
+def refuse_set_in_use(con, batch_id: int) -> None:
+    used = con.execute(SETS_IN_USE_SQL, {"b": batch_id}).fetchall()
+    if used:
+        years = ", ".join(f"năm {year} ({rows} dòng)" for _, year, rows in used)
+        raise CchcError(
+            f"Không hoàn tác được lô #{batch_id}: bộ tiêu chí {used[0][0]} đang được dùng bởi điểm đã lưu: {years}. "
+            "Hãy hoàn tác (hoặc nạp lại theo bộ khác) các lô điểm đó trước."
+        )
 
 
 def history(con) -> pd.DataFrame:
     """Every batch, newest first: id, created_at, source_name, sha256, row_count, actor, kind, mode,
-    undoes_batch_id, undone_by_batch_id, note, years, can_undo."""
+    undoes_batch_id, undone_by_batch_id, note, content, years, can_undo."""
     return con.execute(HISTORY_SQL).df()
 
 
@@ -273,3 +318,19 @@ class UndoPreview:
 def undo_preview(con, batch_id: int) -> UndoPreview:
     removed, units, years, restored = con.execute(UNDO_PREVIEW_SQL, {"id": batch_id}).fetchone()
     return UndoPreview(int(removed), int(units), [int(y) for y in years], int(restored))
+
+
+REFERENCE_UNDO_SQL = (
+    "SELECT "
+    + " + ".join(f"(SELECT count(*) FROM {table} WHERE batch_id = $id)" for table in REFERENCE_TABLES)
+    + ", "
+    + " + ".join(
+        f"(SELECT count(*) FROM replaced_{table} WHERE replaced_by_batch_id = $id)" for table in REFERENCE_TABLES
+    )
+)
+
+
+def reference_undo_preview(con, batch_id: int) -> tuple[int, int]:
+    """(reference rows the batch wrote, reference rows it replaced): what its undo removes and restores."""
+    removed, restored = con.execute(REFERENCE_UNDO_SQL, {"id": batch_id}).fetchone()
+    return int(removed), int(restored)

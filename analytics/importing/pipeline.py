@@ -8,17 +8,15 @@ from dataclasses import dataclass, field
 
 from analytics.importing.commit import commit_import, finish_batch, transaction, write_batch
 from analytics.importing.fastlong import analyze_fast
+from analytics.importing.intake import read_reporting, warn_if_imported_before
 from analytics.importing.preview import Preview, preview
-from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
-from analytics.importing.read import read_file, safe_file_name
+from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
+from analytics.importing.read import safe_file_name
 from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import ImportOptions, validate_file
 from analytics.names import fold
 
 DEMO_PHRASES = ("du lieu minh hoa", "so lieu minh hoa")
-SAME_FILE_SQL = """
-    SELECT id FROM batches WHERE sha256 = ? AND kind = 'import' AND undone_by_batch_id IS NULL ORDER BY id
-"""
 # Errors that a preview can still be computed with (it shows what replacing would do).
 PREVIEWABLE = {"exists"}
 
@@ -81,11 +79,10 @@ def _analyze(con, file_name: str, data: bytes, options: ImportOptions, actor: st
     if fast is not None:
         raw, parsed, rows = fast.raw, fast.parsed, fast.rows
     else:
-        try:
-            raw = read_file(file_name, data, options.max_bytes)
-        except FileProblem as exc:
-            problems.add(sheet=exc.sheet, reason=exc.reason, suggestion=exc.suggestion, kind=exc.kind)
+        read = read_reporting(file_name, data, options.max_bytes, problems)
+        if read is None:
             return Analysis(file_name, hashlib.sha256(data).hexdigest(), len(data), options, problems.sorted()), None
+        raw = read
         parsed = validate_file(con, raw, options, problems)
         rows = ScoreRows.from_tuples(parsed.rows())
     is_demo = options.demo if options.demo is not None else looks_illustrative(parsed.texts)
@@ -145,15 +142,3 @@ def looks_illustrative(texts: list[str]) -> bool:
     """Files that say of themselves "dữ liệu minh họa" are stored flagged as illustrative."""
     folded = fold(" ".join(texts))
     return any(phrase in folded for phrase in DEMO_PHRASES)
-
-
-def warn_if_imported_before(con, sha256: str, problems: ProblemList) -> None:
-    ids = [r[0] for r in con.execute(SAME_FILE_SQL, [sha256]).fetchall()]
-    if ids:
-        problems.add(
-            value=sha256[:12],
-            severity=WARNING,
-            kind="already_imported",
-            reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{ids[-1]}.",
-            suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.",
-        )

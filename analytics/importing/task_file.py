@@ -17,8 +17,9 @@ import pandas as pd
 from analytics.criteria import set_tree
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number
-from analytics.importing.problems import ERROR, WARNING, FileProblem, Problem, ProblemList
-from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number, read_file, safe_file_name
+from analytics.importing.intake import take_in, warn_if_imported_before
+from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
+from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number
 from analytics.names import fold
 from analytics.sql import scalar
 from analytics.tasks import (
@@ -55,7 +56,6 @@ LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
 OFFICES_SQL = "SELECT code, name FROM offices"
 UNIT_SQL = "SELECT level FROM units WHERE code = ?"
-SAME_FILE_SQL = "SELECT max(id) FROM batches WHERE sha256 = ? AND kind = 'import' AND undone_by_batch_id IS NULL"
 ACTIONS = {"new": "Thêm mới", "changed": "Sửa", "same": "Không đổi"}
 
 
@@ -94,14 +94,11 @@ PREVIEW_LABELS = {
 
 def analyze_tasks(con, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BYTES) -> TaskAnalysis:
     """Read and check a task table against the store, and what committing it would do; writes nothing."""
-    file_name = safe_file_name(file_name)
-    problems = ProblemList(file_name)
-    try:
-        raw = read_file(file_name, data, max_bytes)
-    except FileProblem as exc:
-        problems.add(sheet=exc.sheet, reason=exc.reason, suggestion=exc.suggestion, kind=exc.kind)
+    intake = take_in(file_name, data, max_bytes)
+    file_name, problems, raw = intake.file_name, intake.problems, intake.raw
+    if raw is None:
         return TaskAnalysis(file_name, "", len(data), problems.sorted())
-    found = _find_table(raw.sheets)
+    found = find_task_table(raw.sheets)
     if found is None:
         problems.add(
             reason="Không tìm thấy dòng tiêu đề của bảng nhiệm vụ (cần các cột "
@@ -113,7 +110,7 @@ def analyze_tasks(con, file_name: str, data: bytes, max_bytes: int = MAX_FILE_BY
     sheet, header_index, columns = found
     _warn_unknown_columns(sheet, header_index, columns, problems)
     tasks = _RowReader(con, sheet, columns, problems).read(header_index)
-    _warn_imported_before(con, raw.sha256, problems)
+    warn_if_imported_before(con, raw.sha256, problems)
     preview = _preview(con, tasks) if not problems.errors else None
     return TaskAnalysis(
         file_name, raw.sha256, raw.size, problems.sorted(), tasks if not problems.errors else [], preview
@@ -139,7 +136,7 @@ def analyze_and_commit_tasks(
 # --- finding the table -----------------------------------------------------------------------
 
 
-def _find_table(sheets: list[RawSheet]) -> tuple[RawSheet, int, dict[str, int]] | None:
+def find_task_table(sheets: list[RawSheet]) -> tuple[RawSheet, int, dict[str, int]] | None:
     for sheet in sheets:
         for index, row in enumerate(sheet.rows[:30]):
             columns = _header_columns(row)
@@ -170,18 +167,6 @@ def _warn_unknown_columns(sheet: RawSheet, header_index: int, columns: dict[str,
                 kind="ignored_column",
                 reason="Cột này không thuộc bảng nhiệm vụ, được bỏ qua.",
             )
-
-
-def _warn_imported_before(con, sha256: str, problems: ProblemList) -> None:
-    batch = scalar(con, SAME_FILE_SQL, [sha256])
-    if batch is not None:
-        problems.add(
-            value=sha256[:12],
-            severity=WARNING,
-            kind="already_imported",
-            reason=f"Tệp này (cùng nội dung) đã được nạp ở lô #{batch}.",
-            suggestion="Kiểm tra lịch sử nạp trước khi nạp lại.",
-        )
 
 
 # --- reading the rows ------------------------------------------------------------------------

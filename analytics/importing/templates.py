@@ -91,3 +91,78 @@ def template_xlsx(con, year: int, level: str, parent: str | None = None) -> byte
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+# --- reference data: one small table per kind, with an example row or two to overwrite ----------
+
+REFERENCE_TEMPLATES: dict[str, list[list]] = {
+    "criteria": [
+        ["PHỤ LỤC"],
+        ["BỘ TIÊU CHÍ XÁC ĐỊNH CHỈ SỐ CẢI CÁCH HÀNH CHÍNH CẤP HUYỆN (VÍ DỤ)"],
+        ["(Kèm theo Quyết định số …/QĐ-UBND ngày … của UBND tỉnh …)"],
+        ["STT", "Lĩnh vực/Tiêu chí/Tiêu chí thành phần", "Điểm tối đa", "Cơ quan chủ trì", "Ghi chú"],
+        ["1", "Công tác chỉ đạo, điều hành cải cách hành chính", 40, "Phòng Nội vụ", ""],
+        ["1.1", "Kế hoạch cải cách hành chính năm", 20, "", ""],
+        ["1.2", "Báo cáo cải cách hành chính", 20, "", ""],
+        ["2", "Cải cách thủ tục hành chính", 60, "Văn phòng HĐND và UBND", ""],
+        ["2.1", "Công khai thủ tục hành chính", 30, "", ""],
+        ["2.2", "Tỷ lệ hồ sơ giải quyết đúng hạn", 30, "", ""],
+        ["", "TỔNG ĐIỂM", 100, "", ""],
+    ],
+    "bands": [
+        ["Mã", "Xếp loại", "Từ (%)", "Đến dưới (%)"],
+        ["XS", "Xuất sắc", 90, ""],
+        ["TOT", "Tốt", 80, 90],
+        ["KHA", "Khá", 65, 80],
+        ["TB", "Trung bình", 50, 65],
+        ["YEU", "Yếu", 0, 50],
+    ],
+    "offices": [["Mã cơ quan", "Tên cơ quan", "Nhiệm vụ"], ["NV", "Phòng Nội vụ", "Chỉ đạo, điều hành CCHC"]],
+    "ownership": [["Mã tiêu chí", "Cơ quan chủ trì"], ["1.1", "NV"], ["2.1", "Văn phòng HĐND và UBND"]],
+    "targets": [
+        ["Năm", "Mã đơn vị", "Chỉ tiêu", "So sánh", "Giá trị", "Nguồn"],
+        [2026, "042", "Xếp hạng", "<=", 5, "Thông báo kết luận số …"],
+    ],
+    "indicators": [
+        ["Năm", "Mã đơn vị", "Chỉ số hoạt động", "Giá trị", "Nguồn"],
+        [2025, "042", "on_time_pct", 97, "Báo cáo CCHC năm"],
+    ],
+    "aliases": [["Tên gọi khác", "Mã đơn vị", "Ghi chú"], ["H. Bảo Lâm", "042", "Cách viết tắt"]],
+}
+REFERENCE_FILE_STEMS = {
+    "criteria": "mau-bo-tieu-chi",
+    "bands": "mau-xep-loai",
+    "offices": "mau-co-quan",
+    "ownership": "mau-co-quan-chu-tri",
+    "targets": "mau-chi-tieu",
+    "indicators": "mau-chi-so-hoat-dong",
+    "aliases": "mau-ten-goi-khac",
+}
+
+
+def reference_template_csv(kind: str) -> bytes:
+    """UTF-8 with BOM; decimals written with a comma, as the importer reads them."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in REFERENCE_TEMPLATES[kind]:
+        writer.writerow([str(c).replace(".", ",") if isinstance(c, float) else c for c in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def reference_template_xlsx(kind: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = REFERENCE_FILE_STEMS[kind].removeprefix("mau-")[:31]
+    for row in REFERENCE_TEMPLATES[kind]:
+        ws.append([None if c == "" else c for c in row])
+    header = 4 if kind == "criteria" else 1
+    for cell in ws[header]:
+        cell.font = Font(bold=True)
+    for column, width in zip("ABCDEF", (10, 48, 14, 28, 16, 28)):
+        ws.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
