@@ -275,6 +275,12 @@ TABLES_V5 = [
         (from_day IS NULL OR from_day <= make_date(in_year, 12, 31))
         AND (to_day IS NULL OR to_day >= make_date(in_year, 12, 31))
     )""",
+    # A set with a year_to is no longer in force after it (a newer set of the level still takes over from
+    # its own year_from).
+    """CREATE OR REPLACE MACRO set_in_force(set_level, in_year) AS (
+        SELECT arg_max(code, (year_from, code)) FROM criteria_sets
+        WHERE level = set_level AND year_from <= in_year AND (year_to IS NULL OR year_to >= in_year)
+    )""",
     "ALTER TABLE batches ADD COLUMN content VARCHAR",
     """UPDATE batches SET content = CASE
         WHEN kind = 'demo' THEN 'demo'

@@ -226,3 +226,16 @@ def test_a_v4_store_is_migrated_to_unit_versions_lineage_and_batched_reference_r
     assert con.execute("SELECT valid_in_year(NULL, DATE '2025-06-30', 2025)").fetchone()[0] is False
     assert con.execute("SELECT valid_in_year(DATE '2025-07-01', NULL, 2025)").fetchone()[0] is True
     con.close()
+
+
+def test_a_set_with_an_end_year_is_not_in_force_after_it_unless_a_newer_set_takes_over(tmp_path):
+    con = connect(tmp_path / "sets.duckdb")
+    create_schema(con)
+    con.execute(
+        "INSERT INTO criteria_sets (code, level, year_from, year_to, name, is_demo) VALUES "
+        "('OLD', 'district', 2017, 2020, 'cũ', false), ('NEW', 'district', 2023, NULL, 'mới', false)"
+    )
+    in_force = "SELECT set_in_force('district', ?)"
+    years = (2016, 2017, 2020, 2021, 2023, 2030)
+    assert [con.execute(in_force, [y]).fetchone()[0] for y in years] == [None, "OLD", "OLD", None, "NEW", "NEW"]
+    con.close()
