@@ -22,12 +22,8 @@ DATA_DIR = ROOT / "data"
 DEMO_DIR = DATA_DIR / "demo"
 
 # table -> (csv file, columns); the order respects references between tables.
+DEMO_PROVINCE = "04"  # the demo's units are the official register of Cao Bằng (data/register/04/)
 DEMO_TABLES = [
-    (
-        "units",
-        "units.csv",
-        ["id", "code", "name", "level", "kind", "parent_code", "valid_from", "valid_to"],
-    ),
     ("unit_aliases", "unit_aliases.csv", ["alias", "unit_code", "note"]),
     ("offices", "offices.csv", ["code", "name", "duties"]),
     (
@@ -148,7 +144,11 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
+    """The register of the demo province (its own batch), then the demo CSVs as one batch."""
+    from analytics.register import load_register  # register.py builds on this module
+
     with transaction(con):
+        load_register(con, DEMO_PROVINCE, actor="init")
         batch_id = new_batch(
             con,
             source_name=str(demo_dir.name),
@@ -163,8 +163,6 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
         total = 0
         for table, file_name, columns in DEMO_TABLES:
             rows = _read_csv_rows(demo_dir / file_name, columns)
-            if table == "units":
-                rows = with_version_ids(rows)
             if table in BATCHED_TABLES:
                 rows = [row + [batch_id] for row in rows]
             if rows:
