@@ -73,7 +73,7 @@ def get_unit(con: duckdb.DuckDBPyConnection, unit_code: str, year: int | None = 
         return unit
     versions = unit_versions(con, unit_code)
     if versions and year is not None:
-        raise NotFoundError(f"{versions[-1].name} (mã {unit_code}) không tồn tại năm {year}: {validity_words(versions)}.")
+        raise NotFoundError(f"Mã {unit_code} không ứng với đơn vị nào năm {year} ({validity_words(versions)}).")
     raise NotFoundError(f"Không có đơn vị mã '{unit_code}' trong kho dữ liệu.")
 
 

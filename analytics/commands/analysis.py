@@ -13,6 +13,7 @@ from analytics.communes import commune_summary, commune_table, district_indicato
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
 from analytics.gaps import gaps, parse_reference
+from analytics.lineage import lineage, lineage_payload
 from analytics.names import resolve_unit
 from analytics.plan import CAPS, PlanStep, plan_summary, plan_to_target
 from analytics.rankings import rankings
@@ -26,6 +27,7 @@ from analytics.scope import (
     get_unit,
     home_unit,
     latest_year,
+    period_words,
     require_year,
 )
 
@@ -68,6 +70,16 @@ def register(subparsers) -> None:
         "chỉ số vận hành (một cửa điện tử, VNPT-iGATE…) của một huyện và các xã",
         run_indicators,
     )
+    _lineage_command(subparsers)
+
+
+def _lineage_command(subparsers) -> None:
+    parser = subparsers.add_parser("lineage", help="đơn vị tiền thân và đơn vị kế thừa của một đơn vị (sắp xếp 2025)")
+    add_db_option(parser)
+    parser.add_argument("--unit", required=True, help="mã đơn vị")
+    parser.add_argument("--year", type=_year, help="năm chọn phiên bản của mã (mặc định: phiên bản mới nhất)")
+    add_format_option(parser)
+    parser.set_defaults(func=run_lineage)
 
 
 def _command(subparsers, name: str, help_text: str, func) -> argparse.ArgumentParser:
@@ -321,6 +333,44 @@ def run_indicators(args) -> int:
     ]
     _print_table(rows, ["Mã", "Đơn vị", "Chỉ số", "Giá trị"])
     return 0
+
+
+def run_lineage(args) -> int:
+    with open_store(args) as con:
+        found = lineage(con, args.unit.strip(), args.year)
+    if args.format == "json":
+        emit(lineage_payload(found), "json")
+        return 0
+    rows = _lineage_rows(found)
+    if args.format == "csv":
+        emit(pd.DataFrame(rows, columns=LINEAGE_HEADERS), "csv")
+        return 0
+    unit = found.unit
+    print(
+        f"{unit.name} (mã {unit.code}, {LEVEL_WORDS[unit.level]}, {period_words(unit)})"
+        + (f" {DEMO_NOTE}" if found.is_demo else "")
+    )
+    if not rows:
+        print("Không có đơn vị tiền thân hay đơn vị kế thừa.")
+        return 0
+    _print_table(rows, LINEAGE_HEADERS)
+    return 0
+
+
+LINEAGE_HEADERS = ["Quan hệ", "Mã", "Đơn vị", "Hiệu lực", "Năm", "Tổng điểm", "Hạng", "Xếp loại"]
+
+
+def _lineage_rows(found) -> list[list[str]]:
+    """One row per linked unit and year with results (one row with dashes when it has none)."""
+    rows = []
+    for relation, linked_units in (("Tiền thân", found.predecessors), ("Kế thừa", found.successors)):
+        for linked in linked_units:
+            head = [relation, linked.unit.code, linked.unit.name, period_words(linked.unit)]
+            results = [
+                [str(r.year), fmt_number(r.total), fmt_rank(r.rank, r.rank_of), r.band or "–"] for r in linked.results
+            ]
+            rows += [head + result for result in results or [["–", "–", "–", "–"]]]
+    return rows
 
 
 def _indicator_year(con, district: str, year: int | None) -> int:

@@ -1,0 +1,152 @@
+"""Where a unit version came from and what it became (unit_lineage, schema v5), with the results of the
+units it is linked to.
+
+A merged commune's predecessors ("đơn vị tiền thân") keep their own results, each in its own scope
+and years: they are shown beside the new unit, never added into its line or its ranking. A district
+has no lineage of its own (the reform dissolved it); its successors are those of its communes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from analytics.rankings import rankings_by_year, years_with_data
+from analytics.scope import Unit, fmt_day, get_unit
+
+LINKED_COLUMNS = "u.code, u.name, u.level, u.parent_code, u.id, u.valid_from, u.valid_to, l.kind, l.date"
+PREDECESSORS_SQL = f"""
+SELECT {LINKED_COLUMNS} FROM unit_lineage l JOIN units u ON u.id = l.from_unit_id
+WHERE l.to_unit_id = ? ORDER BY u.code, u.valid_from NULLS FIRST
+"""
+SUCCESSORS_SQL = f"""
+SELECT {LINKED_COLUMNS} FROM unit_lineage l JOIN units u ON u.id = l.to_unit_id
+WHERE l.from_unit_id = ? ORDER BY u.code, u.valid_from NULLS FIRST
+"""
+# The units the communes of a dissolved district went to (each once, at its earliest change).
+AREA_SUCCESSORS_SQL = f"""
+SELECT DISTINCT ON (u.id) {LINKED_COLUMNS}
+FROM units child
+JOIN unit_lineage l ON l.from_unit_id = child.id
+JOIN units u ON u.id = l.to_unit_id
+WHERE child.parent_code = $code AND child.level = 'commune'
+  AND (child.valid_from IS NULL OR child.valid_from <= $until) AND (child.valid_to IS NULL OR child.valid_to >= $since)
+ORDER BY u.id, l.date
+"""
+KIND_WORDS = {
+    "merged_into": "sáp nhập vào",
+    "split_from": "chia tách từ",
+    "renamed": "đổi tên thành",
+    "moved": "chuyển về",
+}
+
+
+@dataclass(frozen=True)
+class YearResult:
+    year: int
+    total: float
+    rank: int
+    rank_of: int
+    band: str | None
+    is_demo: bool
+
+
+@dataclass(frozen=True)
+class LinkedUnit:
+    unit: Unit
+    kind: str  # unit_lineage.kind, as written on the predecessor's row
+    date: dt.date
+    results: tuple[YearResult, ...]  # in its own scope, in the years it was in force
+
+
+@dataclass(frozen=True)
+class Lineage:
+    unit: Unit
+    predecessors: tuple[LinkedUnit, ...]
+    successors: tuple[LinkedUnit, ...]
+
+    @property
+    def is_demo(self) -> bool:
+        return any(r.is_demo for linked in (*self.predecessors, *self.successors) for r in linked.results)
+
+
+def lineage(con: duckdb.DuckDBPyConnection, unit_code: str, year: int | None = None) -> Lineage:
+    """The version of `unit_code` in force in the year (its latest without one), its predecessors and its
+    successors, each with its totals and bands."""
+    unit = get_unit(con, unit_code, year)
+    predecessors = _linked(con, PREDECESSORS_SQL, [unit.id])
+    successors = _linked(con, SUCCESSORS_SQL, [unit.id])
+    if not successors and unit.level == "district" and unit.valid_to is not None:
+        successors = _linked(con, AREA_SUCCESSORS_SQL, _area_params(unit))
+    return Lineage(unit, tuple(_with_results(con, predecessors)), tuple(_with_results(con, successors)))
+
+
+def successor_words(linked: LinkedUnit) -> str:
+    """'Xã Thạch Lâm đã sáp nhập vào Xã Quảng Lâm từ 01/7/2025' is said by the caller; this gives
+    'sáp nhập vào Xã Quảng Lâm từ 01/7/2025'."""
+    return f"{KIND_WORDS.get(linked.kind, linked.kind)} {linked.unit.name} từ {fmt_day(linked.date)}"
+
+
+def _area_params(unit: Unit) -> dict:
+    return {
+        "code": unit.code,
+        "since": unit.valid_from or dt.date(1, 1, 1),
+        "until": unit.valid_to or dt.date(9999, 12, 31),
+    }
+
+
+def _linked(con, sql: str, params) -> list[tuple[Unit, str, dt.date]]:
+    return [(Unit(*row[:7]), row[7], row[8]) for row in con.execute(sql, params).fetchall()]
+
+
+def _with_results(con, linked: list[tuple[Unit, str, dt.date]]) -> list[LinkedUnit]:
+    """Each unit's results in its own scope (one ranking query per scope, shared by units of the same scope)."""
+    by_scope: dict[tuple[str, str | None], dict[int, pd.DataFrame]] = {}
+    out = []
+    for unit, kind, day in linked:
+        scope = (unit.level, unit.parent_code)
+        if scope not in by_scope:
+            by_scope[scope] = rankings_by_year(con, years_with_data(con, *scope), *scope)
+        out.append(LinkedUnit(unit, kind, day, _results(unit, by_scope[scope])))
+    return out
+
+
+def _results(unit: Unit, ranked: dict[int, pd.DataFrame]) -> tuple[YearResult, ...]:
+    results = []
+    for year, frame in sorted(ranked.items()):
+        row = frame[(frame.unit_code == unit.code) & frame.has_data]
+        if unit.valid_in(year) and not row.empty:
+            r = row.iloc[0]
+            band = r.band if isinstance(r.band, str) else None
+            results.append(YearResult(year, float(r.total), int(r["rank"]), int(r.rank_of), band, bool(r.is_demo)))
+    return tuple(results)
+
+
+def lineage_payload(found: Lineage) -> dict:
+    """The lineage as plain values (dates as ISO text), for JSON."""
+    return {
+        "unit": _unit_payload(found.unit),
+        "predecessors": [_linked_payload(linked) for linked in found.predecessors],
+        "successors": [_linked_payload(linked) for linked in found.successors],
+        "is_demo": found.is_demo,
+    }
+
+
+def _unit_payload(unit: Unit) -> dict:
+    return {
+        "id": unit.id,
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "parent_code": unit.parent_code,
+        "valid_from": unit.valid_from.isoformat() if unit.valid_from else None,
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+    }
+
+
+def _linked_payload(linked: LinkedUnit) -> dict:
+    results = [vars(r) | {"total": round(r.total, 2)} for r in linked.results]
+    return _unit_payload(linked.unit) | {"kind": linked.kind, "date": linked.date.isoformat(), "results": results}
