@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
+from analytics.formatting import fmt_number
 from analytics.rankings import rankings_by_year, years_with_data
-from analytics.scope import Unit, fmt_day, get_unit
+from analytics.scope import Unit, fmt_day, get_unit, period_words
 
 LINKED_COLUMNS = "u.code, u.name, u.level, u.parent_code, u.id, u.valid_from, u.valid_to, l.kind, l.date"
 PREDECESSORS_SQL = f"""
@@ -88,6 +89,34 @@ def successor_words(linked: LinkedUnit) -> str:
     """'Xã Thạch Lâm đã sáp nhập vào Xã Quảng Lâm từ 01/7/2025' is said by the caller; this gives
     'sáp nhập vào Xã Quảng Lâm từ 01/7/2025'."""
     return f"{KIND_WORDS.get(linked.kind, linked.kind)} {linked.unit.name} từ {fmt_day(linked.date)}"
+
+
+def end_sentence(found: Lineage) -> str:
+    """'Huyện Bảo Lâm không còn từ 01/7/2025 (giải thể khi sắp xếp đơn vị hành chính); địa bàn nay thuộc 6 xã,
+    phường:' for a unit whose period ended; '' for one still in force."""
+    unit = found.unit
+    if unit.valid_to is None:
+        return ""
+    day = fmt_day(unit.valid_to + dt.timedelta(days=1))
+    if unit.level == "district":
+        return f"{unit.name} đã giải thể từ {day} khi sắp xếp đơn vị hành chính (bỏ cấp huyện)" + (
+            f"; địa bàn nay thuộc {len(found.successors)} xã, phường:" if found.successors else "."
+        )
+    targets = ", ".join(linked.unit.name for linked in found.successors)
+    return f"{unit.name} đã sáp nhập vào {targets} từ {day}." if targets else f"{unit.name} không còn từ {day}."
+
+
+def predecessors_frame(found: Lineage) -> pd.DataFrame:
+    """One row per predecessor: code, name, period, then per year its 'total · rank · band' (None without data),
+    side by side; never summed or ranked with the new unit."""
+    years = sorted({r.year for linked in found.predecessors for r in linked.results})
+    rows = []
+    for linked in found.predecessors:
+        by_year = {
+            r.year: f"{fmt_number(r.total)} điểm · hạng {r.rank}/{r.rank_of} · {r.band or '–'}" for r in linked.results
+        }
+        rows.append([linked.unit.code, linked.unit.name, period_words(linked.unit), *(by_year.get(y) for y in years)])
+    return pd.DataFrame(rows, columns=["Mã", "Đơn vị tiền thân", "Thời gian tồn tại", *map(str, years)])
 
 
 def _area_params(unit: Unit) -> dict:

@@ -17,6 +17,7 @@ import pandas as pd
 from analytics import settings
 from analytics.errors import NotFoundError
 from analytics.rankings import HAS_SCORES_SQL, unit_totals, years_with_data
+from analytics.sql import scalar
 
 UNIT_COLUMNS = "code, name, level, parent_code, id, valid_from, valid_to"
 # A year picks the version in force then; without one, the code's latest version.
@@ -31,10 +32,10 @@ UNITS_SQL = f"""
 SELECT {UNIT_COLUMNS} FROM units
 WHERE $year IS NULL OR valid_in_year(valid_from, valid_to, $year) ORDER BY level, code
 """
-# The parents, in a year, of the units a dissolved unit's area went to: its own successors, or (for a
-# district) its communes' successors.
-SUCCESSOR_PARENTS_SQL = """
-SELECT DISTINCT t.parent_code FROM units f
+# The units of a level in force in a year that a dissolved unit's area went to: its own successors, or
+# (for a district) its communes' successors.
+SUCCESSORS_IN_YEAR_SQL = """
+SELECT DISTINCT t.code, t.parent_code FROM units f
 JOIN unit_lineage l ON l.from_unit_id = f.id
 JOIN units t ON t.id = l.to_unit_id
 WHERE (f.code = $code OR f.parent_code = $code) AND t.level = $level
@@ -146,9 +147,24 @@ def default_parent_in(con: duckdb.DuckDBPyConnection, level: str, year: int) -> 
     home = home_unit(con, year)
     if home is not None:
         return default_parent(level, home)
+    parents = {parent for _, parent in home_successors(con, level, year)}
+    return parents.pop() if len(parents) == 1 else None
+
+
+def home_successors(con: duckdb.DuckDBPyConnection, level: str, year: int) -> list[tuple[str, str | None]]:
+    """(code, parent) of the units of a level in force in the year that the home unit's area went to."""
     params = {"code": settings.home_unit_code(), "level": level, "year": year}
-    parents = [row[0] for row in con.execute(SUCCESSOR_PARENTS_SQL, params).fetchall()]
-    return parents[0] if len(parents) == 1 else None
+    return [(code, parent) for code, parent in con.execute(SUCCESSORS_IN_YEAR_SQL, params).fetchall()]
+
+
+def default_unit_in(con: duckdb.DuckDBPyConnection, level: str, year: int) -> str | None:
+    """The unit a level shows by default in the year: the home unit, or after it was dissolved the first
+    unit its area went to (Xã Bảo Lâm for Huyện Bảo Lâm in 2025); None when neither is of the level."""
+    home = home_unit(con, year)
+    if home is not None:
+        return home.code if home.level == level else None
+    successors = home_successors(con, level, year)
+    return successors[0][0] if successors else None
 
 
 def offered_years(con: duckdb.DuckDBPyConnection, level: str) -> list[int]:
@@ -156,9 +172,7 @@ def offered_years(con: duckdb.DuckDBPyConnection, level: str) -> list[int]:
     return [
         year
         for year in years_with_data(con, level)
-        if con.execute(
-            HAS_SCORES_SQL, {"year": year, "level": level, "parent": default_parent_in(con, level, year)}
-        ).fetchone()[0]
+        if scalar(con, HAS_SCORES_SQL, {"year": year, "level": level, "parent": default_parent_in(con, level, year)})
     ]
 
 
@@ -167,7 +181,7 @@ def default_year(con: duckdb.DuckDBPyConnection, level: str) -> int | None:
     Huyện Bảo Lâm, whose area only has commune results after 2025), else the latest offered year."""
     years = offered_years(con, level)
     own = [year for year in years if home_unit(con, year) is not None]
-    return (own or years or [None])[-1]
+    return (own or years)[-1] if years else None
 
 
 def require_year(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: str | None = None) -> None:

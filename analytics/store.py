@@ -144,11 +144,10 @@ def init_store(path: Path, demo_dir: Path = DEMO_DIR, force: bool = False) -> bo
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
-    """The register of the demo province (its own batch), then the demo CSVs as one batch."""
+    """The register of the demo province and the demo CSVs, as one batch."""
     from analytics.register import load_register  # register.py builds on this module
 
     with transaction(con):
-        load_register(con, DEMO_PROVINCE, actor="init")
         batch_id = new_batch(
             con,
             source_name=str(demo_dir.name),
@@ -160,7 +159,8 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
             note="Dữ liệu minh họa dựng từ data/demo",
             content="demo",
         )
-        total = 0
+        load_register(con, DEMO_PROVINCE, actor="init", batch_id=batch_id)
+        total = scalar(con, "SELECT count(*) FROM units") + scalar(con, "SELECT count(*) FROM unit_lineage")
         for table, file_name, columns in DEMO_TABLES:
             rows = _read_csv_rows(demo_dir / file_name, columns)
             if table in BATCHED_TABLES:

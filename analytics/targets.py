@@ -53,7 +53,8 @@ def resolve_target_rank(con: duckdb.DuckDBPyConnection, year: int, unit_code: st
     rank = target_rank if target_rank is not None else target_rank_after(con, unit_code, year)
     if rank is None:
         raise NotFoundError(
-            f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code, year)} sau kết quả năm {year}; hãy nhập hạng mục tiêu."
+            f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code, year)} sau kết quả năm {year}; "
+            "hãy nhập hạng mục tiêu."
         )
     return int(rank)
 

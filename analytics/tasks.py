@@ -58,7 +58,9 @@ LIST_SQL = """
              WHERE c.task_id = t.id) AS criteria,
            (SELECT sum(c.planned_gain) FROM task_criteria c WHERE c.task_id = t.id) AS planned_gain,
            (SELECT count(*) FROM task_notes n WHERE n.task_id = t.id) AS notes
-    FROM tasks t JOIN units u ON u.code = t.unit_code AND valid_in_year(u.valid_from, u.valid_to, t.year) LEFT JOIN offices o ON o.code = t.office_code
+    FROM tasks t
+    JOIN units u ON u.code = t.unit_code AND valid_in_year(u.valid_from, u.valid_to, t.year)
+    LEFT JOIN offices o ON o.code = t.office_code
     LEFT JOIN batches b ON b.id = t.batch_id
     WHERE ($year IS NULL OR t.year = $year) AND ($unit IS NULL OR t.unit_code = $unit)
       AND ($office IS NULL OR t.office_code = $office)

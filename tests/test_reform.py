@@ -22,6 +22,7 @@ from analytics.rankings import rankings
 from analytics.reports.paragraph import summary_paragraph
 from analytics.reports.workbook import analytics_workbook
 from analytics.trend import trend
+from tests.conftest import open_page
 from tests.test_cli_analysis import cli_json, run_cli
 
 BAO_LAM_PREDECESSORS = {"01290": "Thị trấn Pác Miầu", "01309": "Xã Vĩnh Phong", "01312": "Xã Mông Ân"}
@@ -157,3 +158,48 @@ def test_json_of_the_lineage_is_plain_text_and_numbers(demo_store):
     payload = json.loads(out)
     assert {s["code"] for s in payload["successors"]} == BAO_LAM_SUCCESSORS
     assert all(r["year"] == 2025 for s in payload["successors"] for r in s["results"])
+
+
+# --- the pages (AppTest) --------------------------------------------------------------------------------
+
+
+def page_text(app) -> str:
+    return " ".join(str(e.value) for e in [*app.markdown, *app.caption, *app.info, *app.subheader])
+
+
+def test_the_first_screen_stays_2020_for_huyen_bao_lam(app):
+    open_page(app, "app_pages/overview.py")
+    assert app.sidebar.selectbox[1].value == 2020 and app.sidebar.selectbox[2].value == "042"
+    assert 2025 not in app.sidebar.selectbox[1].options  # no district results after the reform
+
+
+def test_the_dissolved_district_links_to_its_successor_communes(app):
+    open_page(app, "app_pages/overview.py", level="commune", year=2025)
+    text = page_text(app)
+    assert "Huyện Bảo Lâm đã giải thể từ 01/7/2025" in text and "6 xã, phường" in text
+    assert len(app.sidebar.selectbox[2].options) == 56  # the communes of the province that year
+    assert app.sidebar.selectbox[2].value == "01290"  # the first of its successors, Xã Bảo Lâm
+
+
+def test_a_merged_communes_page_shows_its_predecessors_apart(app, monkeypatch):
+    monkeypatch.setenv("CCHC_HOME_UNIT", "01290")
+    open_page(app, "app_pages/overview.py", level="commune", year=2025, unit="01290")
+    assert "Xã Bảo Lâm — năm 2025" in page_text(app) and "đã giải thể" not in page_text(app)
+    table = next(df.value for df in app.dataframe if "Đơn vị tiền thân" in df.value.columns)
+    assert list(table["Đơn vị tiền thân"]) == list(BAO_LAM_PREDECESSORS.values())
+    assert list(table.columns[-2:]) == ["2019", "2020"]
+    assert table.set_index("Mã").loc["01290", "2020"] == "78,40 điểm · hạng 2/13 · Khá"
+    metrics = {m.label: m.value for m in app.metric}
+    assert metrics["Xếp hạng"].endswith("/56")  # ranked among the province's communes, predecessors not counted
+
+
+def test_the_home_unit_can_be_a_commune_after_the_reform(app, monkeypatch):
+    monkeypatch.setenv("CCHC_HOME_UNIT", "01290")
+    open_page(app, "app_pages/overview.py", level="commune")
+    assert app.sidebar.selectbox[1].value == 2025 and app.sidebar.selectbox[2].value == "01290"
+    assert "Xã Bảo Lâm" in page_text(app)
+
+
+def test_the_ranking_page_of_2025_draws_new_communes_apart_from_old(app):
+    open_page(app, "app_pages/ranking.py", level="commune", year=2025, unit="01304")
+    assert "Xã Quảng Lâm" in page_text(app) or any("Xã Quảng Lâm" in str(df.value) for df in app.dataframe)

@@ -9,7 +9,7 @@ from analytics import settings
 from analytics.commands.common import add_db_option, open_store
 from analytics.errors import CchcError
 from analytics.names import resolve_unit
-from analytics.scope import find_unit, get_unit
+from analytics.scope import default_year, find_unit, get_unit, home_unit
 
 DEMO_LINE = "(Dữ liệu minh họa: các số điểm chưa phải kết quả chính thức.)"
 
@@ -39,13 +39,17 @@ def _common(parser) -> None:
     parser.add_argument("--unit", default=None, help=f"mã hoặc tên đơn vị (mặc định ${home.name} hoặc {home.default})")
 
 
-def unit_code(con, text: str | None, year: int) -> str:
+def unit_code(con, text: str | None, year: int | None = None) -> str:
     """A code as given, else the unit a name designates in the year; the home unit when nothing is given.
-    A code whose units did not exist that year is an error naming when they did."""
+    A code whose units did not exist that year is an error naming when they did. Without a year, a name
+    means a unit of the year the dashboard opens on (scope.default_year), as "Bảo Lâm" means the district
+    there and Xã Bảo Lâm only from 2025."""
     text = text or settings.home_unit_code()
     if find_unit(con, text) is not None:
-        return get_unit(con, text, year).code
-    return resolve_unit(con, text, year=year)
+        return text if year is None else get_unit(con, text, year).code
+    home = home_unit(con)
+    in_year = year if year is not None or home is None else default_year(con, home.level)
+    return resolve_unit(con, text, year=in_year)
 
 
 def run_report(args) -> int:

@@ -24,7 +24,6 @@ from analytics import communes, gaps
 from analytics.errors import NotFoundError
 from analytics.formatting import fmt_number, fmt_pct
 from analytics.rankings import rankings
-from analytics.scope import get_unit
 from analytics.reports.wording import (
     change_clause,
     count_change,
@@ -37,6 +36,7 @@ from analytics.reports.wording import (
     running_name,
     superscript,
 )
+from analytics.scope import get_unit
 
 # The version of a code in force in the year (schema v5: the 2025 reform reused codes).
 UNIT_SQL = """
