@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from analytics.formatting import fmt_number
+from analytics.names import fold, name_key, nfc
 from analytics.rankings import rankings_by_year, years_with_data
 from analytics.scope import Unit, fmt_day, get_unit, period_words
 
@@ -36,6 +37,13 @@ JOIN units u ON u.id = l.to_unit_id
 WHERE child.parent_code = $code AND child.level = 'commune'
   AND (child.valid_from IS NULL OR child.valid_from <= $until) AND (child.valid_to IS NULL OR child.valid_to >= $since)
 ORDER BY u.id, l.date
+"""
+VERSIONS_OF_LEVEL_SQL = """
+SELECT u.code, u.name, u.level, u.parent_code, u.id, u.valid_from, u.valid_to,
+       list(a.alias) FILTER (a.alias IS NOT NULL)
+FROM units u LEFT JOIN unit_aliases a ON a.unit_code = u.id
+WHERE u.level = ?
+GROUP BY ALL ORDER BY u.code, u.valid_from NULLS FIRST
 """
 KIND_WORDS = {
     "merged_into": "sáp nhập vào",
@@ -104,6 +112,45 @@ def end_sentence(found: Lineage) -> str:
         )
     targets = ", ".join(linked.unit.name for linked in found.successors)
     return f"{unit.name} đã sáp nhập vào {targets} từ {day}." if targets else f"{unit.name} không còn từ {day}."
+
+
+def out_of_year_sentence(con: duckdb.DuckDBPyConnection, unit: Unit, year: int) -> str:
+    """Why a unit version cannot hold results of `year`, naming what it became or came from:
+    'Xã Thạch Lâm đã sáp nhập vào Xã Quảng Lâm từ 01/7/2025.' or
+    'Xã Bảo Lâm chỉ có từ 01/7/2025 (hình thành từ Thị trấn Pác Miầu, Xã Vĩnh Phong, Xã Mông Ân).'"""
+    if unit.valid_from is not None and unit.valid_from > dt.date(year, 12, 31):
+        sources = ", ".join(u.name for u, _, _ in _linked(con, PREDECESSORS_SQL, [unit.id]))
+        return f"{unit.name} chỉ có từ {fmt_day(unit.valid_from)}" + (
+            f" (hình thành từ {sources})." if sources else "."
+        )
+    successors = [LinkedUnit(u, kind, day, ()) for u, kind, day in _linked(con, SUCCESSORS_SQL, [unit.id])]
+    if unit.level == "district" or not successors:
+        return end_sentence(Lineage(unit, (), ())).removesuffix(":").rstrip(";") or f"{unit.name} không có năm {year}."
+    by_kind: dict[tuple[str, dt.date], list[str]] = {}
+    for linked in successors:
+        by_kind.setdefault((linked.kind, linked.date), []).append(linked.unit.name)
+    return (
+        "; ".join(
+            f"{unit.name} đã {KIND_WORDS.get(kind, kind)} {', '.join(names)} từ {fmt_day(day)}"
+            for (kind, day), names in by_kind.items()
+        )
+        + "."
+    )
+
+
+def versions_named(con: duckdb.DuckDBPyConnection, text: str, level: str) -> list[Unit]:
+    """Every version of the level, in any year and under any parent, that `text` names (code, name or alias)."""
+    key = name_key(nfc(text))
+    code = text.strip()
+    found = []
+    for row in con.execute(VERSIONS_OF_LEVEL_SQL, [level]).fetchall():
+        unit, aliases = Unit(*row[:7]), row[7]
+        spellings = [unit.name, *(aliases or [])]
+        if code == unit.code or (code.isdecimal() and code.zfill(len(unit.code)) == unit.code):
+            found.append(unit)
+        elif any(name_key(spelling) == key or fold(spelling) == fold(nfc(text)) for spelling in spellings):
+            found.append(unit)
+    return found
 
 
 def predecessors_frame(found: Lineage) -> pd.DataFrame:
