@@ -11,16 +11,25 @@ import io
 
 import duckdb
 
-from analytics.importing.catalog import Catalog, CriteriaSet, Scope
-from analytics.sql import scalar
+from analytics.errors import NotFoundError
+from analytics.importing.catalog import LEVEL_NAMES, Catalog, CriteriaSet, Scope
 
 HEADER = ["Năm", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm"]
 POINTS_COLUMN = "G"
 MAX_COLUMN = "F"
 FIRST_DATA_ROW = 4  # title, note, header, then data
 DEFAULT_PARENT_SQL = """
-    SELECT parent_code FROM units WHERE level = ? GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1
+    SELECT parent_code FROM units WHERE level = ? AND valid_in_year(valid_from, valid_to, ?)
+    GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1
 """
+
+
+def _default_parent(con, level: str, year: int) -> str:
+    """The parent with the most units of the level in force in the year (none after a level was abolished)."""
+    row = con.execute(DEFAULT_PARENT_SQL, [level, year]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Năm {year} không có đơn vị {LEVEL_NAMES.get(level, level)} nào.")
+    return row[0]
 
 
 def template_rows(
@@ -29,7 +38,7 @@ def template_rows(
     """(criteria set, scope, rows): every unit valid that year × every lowest criterion."""
     catalog = Catalog(con)
     cs = catalog.required_criteria(level, year)
-    parent = parent or scalar(con, DEFAULT_PARENT_SQL, [level])
+    parent = parent or _default_parent(con, level, year)
     scope = catalog.scope(level, parent)
     leaves = [c for c in cs.nodes if not cs.children.get(c)]
     rows = [
