@@ -11,7 +11,7 @@ from ui.marks import escape_markdown as esc
 
 
 def dissolved_notice(con, ver: str, sel) -> None:
-    """When the home unit no longer existed in the chosen year: when it ended, with links to its successors."""
+    """When the home unit no longer existed in the chosen year: when it ended, and a button per successor."""
     if not sel.home_gone:
         return
     found = data.lineage(con, ver, sel.home_code, None)
@@ -19,8 +19,19 @@ def dissolved_notice(con, ver: str, sel) -> None:
     in_year = [linked for linked in found.successors if linked.unit.valid_in(sel.year)]
     with st.container(horizontal=True, key="successor_links"):
         for linked in in_year:
-            params = {"level": linked.unit.level, "year": str(sel.year), "unit": linked.unit.code}
-            st.page_link("app_pages/overview.py", label=esc(linked.unit.name), query_params=params)
+            st.button(
+                esc(linked.unit.name),
+                key=f"successor_{linked.unit.id}",
+                type="tertiary",
+                icon=":material/arrow_forward:",
+                on_click=_choose,
+                args=(linked.unit.level, linked.unit.code),
+            )
+
+
+def _choose(level: str, unit_code: str) -> None:
+    """Open a successor: the sidebar's widgets (kept in the URL) take its level and code on the next run."""
+    st.session_state["level"], st.session_state["unit"] = level, unit_code
 
 
 def predecessors_section(con, ver: str, sel) -> None:
