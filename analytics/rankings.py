@@ -22,7 +22,9 @@ CRITERIA_SET_SQL = "SELECT set_in_force(?, ?)"
 # analytics/nodes.py applies the same rule to one scope's rows in Python (tests/test_nodes.py
 # checks both agree).
 # The units in scope are the versions in force each year (the store's macro valid_in_year), so a
-# code reused by the 2025 reform counts for the unit it named that year.
+# code reused by the 2025 reform counts for the unit it named that year. The rows are read by code
+# (a one-column filter DuckDB pushes into the scan) and each (year, unit) total is kept only if a
+# version of the scope was in force that year: a check on thousands of totals, not millions of rows.
 # Parameters: $years, $level, $parent (NULL = any parent).
 TOTALS_BY_YEAR_CTES = """
 WITH RECURSIVE
@@ -34,6 +36,9 @@ scope_units AS MATERIALIZED (
     SELECT y.year, u.code FROM year_set y
     JOIN units u ON valid_in_year(u.valid_from, u.valid_to, y.year)
     WHERE u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+),
+scope_codes AS MATERIALIZED (
+    SELECT DISTINCT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
 ),
 walk(set_code, code, path) AS (
     SELECT set_code, code, [code] FROM criteria
@@ -53,14 +58,14 @@ leaf_sums AS (
     SELECT s.year, s.unit_code, sum(s.points) AS points, bool_or(s.is_demo) AS is_demo
     FROM scores s JOIN set_nodes n ON n.year = s.year AND n.code = s.criterion_code AND NOT n.is_inner
     WHERE s.year IN (SELECT year FROM year_set)
-      AND (s.year, s.unit_code) IN (SELECT year, code FROM scope_units)
+      AND s.unit_code IN (SELECT code FROM scope_codes)
     GROUP BY s.year, s.unit_code
 ),
 inner_rows AS MATERIALIZED (
     SELECT s.year, n.set_code, s.unit_code, s.criterion_code, s.points, s.is_demo
     FROM scores s JOIN set_nodes n ON n.year = s.year AND n.code = s.criterion_code AND n.is_inner
     WHERE s.year IN (SELECT year FROM year_set)
-      AND (s.year, s.unit_code) IN (SELECT year, code FROM scope_units)
+      AND s.unit_code IN (SELECT code FROM scope_codes)
 ),
 overridden AS (
     SELECT DISTINCT i.year, i.unit_code, i.criterion_code
@@ -73,11 +78,12 @@ counted_inner AS (
     FROM inner_rows ANTI JOIN overridden USING (year, unit_code, criterion_code)
     GROUP BY year, unit_code
 ),
-totals AS (
+summed AS (
     SELECT year, unit_code, round(sum(points), 6) AS total, bool_or(is_demo) AS is_demo
     FROM (SELECT * FROM leaf_sums UNION ALL SELECT * FROM counted_inner)
     GROUP BY year, unit_code
-)
+),
+totals AS (SELECT * FROM summed SEMI JOIN scope_units u ON u.year = summed.year AND u.code = summed.unit_code)
 """
 
 TOTALS_BY_YEAR_SQL = TOTALS_BY_YEAR_CTES + "SELECT year, unit_code, total, is_demo FROM totals"

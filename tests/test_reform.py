@@ -203,3 +203,12 @@ def test_the_home_unit_can_be_a_commune_after_the_reform(app, monkeypatch):
 def test_the_ranking_page_of_2025_draws_new_communes_apart_from_old(app):
     open_page(app, "app_pages/ranking.py", level="commune", year=2025, unit="01304")
     assert "Xã Quảng Lâm" in page_text(app) or any("Xã Quảng Lâm" in str(df.value) for df in app.dataframe)
+
+
+def test_unit_valid_in_is_the_stores_macro_valid_in_year(demo_readonly):
+    units = [scope.Unit(*row) for row in demo_readonly.execute(f"SELECT {scope.UNIT_COLUMNS} FROM units").fetchall()]
+    for year in range(2018, 2028):
+        sql = "SELECT id FROM units WHERE valid_in_year(valid_from, valid_to, ?)"
+        in_sql = {row[0] for row in demo_readonly.execute(sql, [year]).fetchall()}
+        assert {unit.id for unit in units if unit.valid_in(year)} == in_sql, year
+    assert len(in_sql) == 1 + 56  # 2027: the province and its communes and wards

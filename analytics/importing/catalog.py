@@ -274,10 +274,8 @@ class Scope:
         return [c for c in self.units if self.in_force(c, year)]
 
     def in_force(self, code: str, year: int) -> bool:
-        """The unit is in force on 31 December of the year (the store's macro valid_in_year)."""
-        _, start, end, _ = self.units[code]
-        last_day = date(year, 12, 31)
-        return (start is None or start <= last_day) and (end is None or end >= last_day)
+        """The unit is in force on 31 December of the year (Unit.valid_in, the store's macro valid_in_year)."""
+        return self.version(code).valid_in(year)
 
     def version(self, code: str) -> Unit:
         name, start, end, unit_id = self.units[code]
