@@ -17,7 +17,7 @@ import pandas as pd
 from analytics.formatting import fmt_number
 from analytics.names import fold, name_key, nfc
 from analytics.rankings import rankings_by_year, years_with_data
-from analytics.scope import Unit, fmt_day, get_unit, period_words
+from analytics.scope import Unit, fmt_day, get_unit
 
 LINKED_COLUMNS = "u.code, u.name, u.level, u.parent_code, u.id, u.valid_from, u.valid_to, l.kind, l.date"
 PREDECESSORS_SQL = f"""
@@ -154,16 +154,21 @@ def versions_named(con: duckdb.DuckDBPyConnection, text: str, level: str) -> lis
 
 
 def predecessors_frame(found: Lineage) -> pd.DataFrame:
-    """One row per predecessor: code, name, period, then per year its 'total · rank · band' (None without data),
-    side by side; never summed or ranked with the new unit."""
+    """One row per predecessor: code, name, then per year its 'total (rank/of, band)' (None without data),
+    side by side; never summed or ranked with the new unit. Kept narrow enough for a phone."""
     years = sorted({r.year for linked in found.predecessors for r in linked.results})
     rows = []
     for linked in found.predecessors:
-        by_year = {
-            r.year: f"{fmt_number(r.total)} điểm · hạng {r.rank}/{r.rank_of} · {r.band or '–'}" for r in linked.results
-        }
-        rows.append([linked.unit.code, linked.unit.name, period_words(linked.unit), *(by_year.get(y) for y in years)])
-    return pd.DataFrame(rows, columns=["Mã", "Đơn vị tiền thân", "Thời gian tồn tại", *map(str, years)])
+        by_year = {r.year: f"{fmt_number(r.total)} ({r.rank}/{r.rank_of}, {r.band or '–'})" for r in linked.results}
+        rows.append([linked.unit.code, linked.unit.name, *(by_year.get(y) for y in years)])
+    return pd.DataFrame(rows, columns=["Mã", "Đơn vị tiền thân", *map(str, years)])
+
+
+def merger_words(found: Lineage) -> str:
+    """'Hình thành từ 01/7/2025 do sáp nhập 3 đơn vị' for a unit with predecessors."""
+    days = sorted({linked.date for linked in found.predecessors})
+    since = f" từ {fmt_day(days[0])}" if days else ""
+    return f"Hình thành{since} từ {len(found.predecessors)} đơn vị tiền thân."
 
 
 def _area_params(unit: Unit) -> dict:

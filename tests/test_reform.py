@@ -188,7 +188,7 @@ def test_a_merged_communes_page_shows_its_predecessors_apart(app, monkeypatch):
     table = next(df.value for df in app.dataframe if "Đơn vị tiền thân" in df.value.columns)
     assert list(table["Đơn vị tiền thân"]) == list(BAO_LAM_PREDECESSORS.values())
     assert list(table.columns[-2:]) == ["2019", "2020"]
-    assert table.set_index("Mã").loc["01290", "2020"] == "78,40 điểm · hạng 2/13 · Khá"
+    assert table.set_index("Mã").loc["01290", "2020"] == "78,40 (2/13, Khá)"
     metrics = {m.label: m.value for m in app.metric}
     assert metrics["Xếp hạng"].endswith("/56")  # ranked among the province's communes, predecessors not counted
 

@@ -47,7 +47,7 @@ def test_the_lineage_of_xa_bao_lam_shows_its_three_predecessors(app_server, page
         assert name in text
     titles = table.locator("table thead th").all_text_contents()
     assert titles[-2:] == ["2019", "2020"]
-    assert "78,40 điểm · hạng 2/13 · Khá" in text and "55,10 điểm · hạng 13/13 · Trung bình" in text
+    assert "78,40 (2/13, Khá)" in text and "55,10 (13/13, Trung bình)" in text
     assert not page.get_by_test_id("stException").count()
 
 

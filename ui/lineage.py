@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.lineage import end_sentence, predecessors_frame
+from analytics.lineage import end_sentence, merger_words, predecessors_frame
 from ui import data
 from ui.marks import demo_badge, how_to_read
 from ui.marks import escape_markdown as esc
@@ -41,6 +41,7 @@ def predecessors_section(con, ver: str, sel) -> None:
         return
     st.subheader("Đơn vị tiền thân")
     demo_badge(found.is_demo)
+    st.caption(esc(merger_words(found)) + " Mỗi ô: tổng điểm (hạng/số đơn vị, xếp loại) của năm đó.")
     st.dataframe(predecessors_frame(found), hide_index=True, key="predecessors_table")
     how_to_read(
         f"{esc(sel.unit_name)} được hình thành từ {len(found.predecessors)} đơn vị trên. Mỗi ô là kết quả của đơn vị "
