@@ -180,10 +180,11 @@ def offered_years(con: duckdb.DuckDBPyConnection, level: str) -> list[int]:
     ]
 
 
-def default_year(con: duckdb.DuckDBPyConnection, level: str) -> int | None:
+def default_year(con: duckdb.DuckDBPyConnection, level: str, offered: list[int] | None = None) -> int | None:
     """The year a level opens on: the latest offered year in which the home unit itself exists (2020 for
-    Huyện Bảo Lâm, whose area only has commune results after 2025), else the latest offered year."""
-    years = offered_years(con, level)
+    Huyện Bảo Lâm, whose area only has commune results after 2025), else the latest offered year.
+    `offered`: offered_years, when the caller has them already."""
+    years = offered_years(con, level) if offered is None else offered
     own = [year for year in years if home_unit(con, year) is not None]
     return (own or years)[-1] if years else None
 

@@ -76,7 +76,7 @@ def offered_years(_con, data_ver: str, level: str, home: str) -> list[int]:
 
 @st.cache_data(show_spinner=False)
 def default_year(_con, data_ver: str, level: str, home: str) -> int | None:
-    return scope.default_year(_con, level)
+    return scope.default_year(_con, level, offered_years(_con, data_ver, level, home))
 
 
 @st.cache_data(show_spinner=False)
