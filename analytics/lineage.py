@@ -140,17 +140,26 @@ def out_of_year_sentence(con: duckdb.DuckDBPyConnection, unit: Unit, year: int) 
 
 def versions_named(con: duckdb.DuckDBPyConnection, text: str, level: str) -> list[Unit]:
     """Every version of the level, in any year and under any parent, that `text` names (code, name or alias)."""
-    key = name_key(nfc(text))
-    code = text.strip()
-    found = []
+    return named_in(level_versions(con, level), text)
+
+
+def level_versions(con: duckdb.DuckDBPyConnection, level: str) -> list[tuple[Unit, set[str]]]:
+    """Every version of the level with the keys of its spellings (name and aliases), for named_in."""
+    versions = []
     for row in con.execute(VERSIONS_OF_LEVEL_SQL, [level]).fetchall():
-        unit, aliases = Unit(*row[:7]), row[7]
-        spellings = [unit.name, *(aliases or [])]
-        if code == unit.code or (code.isdecimal() and code.zfill(len(unit.code)) == unit.code):
-            found.append(unit)
-        elif any(name_key(spelling) == key or fold(spelling) == fold(nfc(text)) for spelling in spellings):
-            found.append(unit)
-    return found
+        spellings = [row[1], *(row[7] or [])]
+        versions.append((Unit(*row[:7]), {key for s in spellings for key in (fold(s), name_key(s))}))
+    return versions
+
+
+def named_in(versions: list[tuple[Unit, set[str]]], text: str) -> list[Unit]:
+    """The versions (of level_versions) that `text` names by code, name or alias."""
+    code, keys = text.strip(), {fold(nfc(text)), name_key(nfc(text))}
+    return [
+        unit
+        for unit, spellings in versions
+        if code == unit.code or (code.isdecimal() and code.zfill(len(unit.code)) == unit.code) or keys & spellings
+    ]
 
 
 def predecessors_frame(found: Lineage) -> pd.DataFrame:

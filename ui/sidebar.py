@@ -35,7 +35,8 @@ class Selection:
 def _scope(units_of_year, parent: str | None, level: str) -> list[str]:
     """The unit codes a level offers in the year's scope (scope.default_parent_in)."""
     in_level = units_of_year[units_of_year.level == level]
-    return (in_level if parent is None else in_level[in_level.parent_code == parent]).code.tolist()
+    codes = (in_level if parent is None else in_level[in_level.parent_code == parent]).code.tolist()
+    return list(dict.fromkeys(codes))  # without a year every version is listed, and codes were reused
 
 
 def render_sidebar(con) -> Selection:

@@ -20,7 +20,7 @@ from analytics.importing.formats import Column, DataRow, Layout, find_layout, is
 from analytics.importing.problems import WARNING, ProblemList, beyond
 from analytics.importing.read import MAX_FILE_BYTES, RawFile, cell_text, parse_number
 from analytics.importing.sheet_checks import check_sheet
-from analytics.lineage import out_of_year_sentence, versions_named
+from analytics.lineage import level_versions, named_in, out_of_year_sentence
 from analytics.names import fold
 from analytics.scope import Unit
 
@@ -182,6 +182,7 @@ class SheetValidator:
         self.last_unit: str | None = None
         self.last_year: int | None = None
         self.named: dict[str, list[Unit]] = {}
+        self.versions: list[tuple[Unit, set[str]]] | None = None  # lineage.level_versions, read once
 
     # --- set-up -------------------------------------------------------------------------------
 
@@ -396,7 +397,9 @@ class SheetValidator:
         """The unit versions of the sheet's level `text` names in any year (once per text, for the first
         SUGGESTED texts: a file may repeat one unknown name 100 000 times)."""
         if text not in self.named and len(self.named) < SUGGESTED:
-            self.named[text] = versions_named(self.con, text, self.scope.level)
+            if self.versions is None:
+                self.versions = level_versions(self.con, self.scope.level)
+            self.named[text] = named_in(self.versions, text)
         return self.named.get(text, [])
 
     def row_year(self, row: DataRow) -> int | None:
