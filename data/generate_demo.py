@@ -15,6 +15,11 @@ fields 7, 6, 5 and 3 below the provincial mean) are real facts, but the numbers 
 published: every commune point, every other district's point and every criterion-level point is
 illustrative, invented here to fit those facts, and stored with is_demo = true.
 
+After the 2025 reform (issue #12): the criteria set DEMO-XA-2025 and the 2025 results of the 56 communes
+and wards of Cao Bằng are illustrative too (is_demo = true), drawn from a seeded generator; no district or
+Bảo Lâm commune results are written for 2021-2024. The units themselves are not written here: the store
+loads the official register data/register/04/ (analytics/register.py).
+
 Method: each unit-year gets a total (hand-picked below), which is split into fields and
 then into criteria in whole hundredths of a point, using a seeded random profile per unit
 and a final exact correction so that the parts always add up to the total.
