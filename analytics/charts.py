@@ -107,10 +107,12 @@ def ranking_bar(
 # --- over the years -------------------------------------------------------------------------
 
 
-def _units_home_last(trend: pd.DataFrame, home_code: str) -> list[str]:
-    """Unit codes with the home unit last, so its line is drawn on top."""
-    codes = sorted(trend["unit_code"].unique())
-    return [c for c in codes if c != home_code] + ([home_code] if home_code in codes else [])
+def _lines_home_last(trend: pd.DataFrame, home_code: str) -> list[tuple[str, pd.DataFrame]]:
+    """(unit code, its rows by year) per line, the home unit last so its line is drawn on top. A line is
+    one unit version (trend's unit_id): a code the 2025 reform reused for a merged unit starts a new line."""
+    key = "unit_id" if "unit_id" in trend.columns else "unit_code"
+    lines = [(str(rows["unit_code"].iloc[0]), rows.sort_values("year")) for _, rows in trend.groupby(key, sort=True)]
+    return [line for line in lines if line[0] != home_code] + [line for line in lines if line[0] == home_code]
 
 
 def _year_axis(fig: go.Figure, years: list[int]) -> None:
@@ -141,8 +143,7 @@ def _end_labels(rows: pd.DataFrame) -> list[str]:
 def bump_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) -> go.Figure:
     """Rank of every unit over the years (1 on top); the home unit thick, in HOME."""
     fig = go.Figure()
-    for code in _units_home_last(trend, home_code):
-        rows = trend[trend["unit_code"] == code].sort_values("year")
+    for code, rows in _lines_home_last(trend, home_code):
         custom = [
             [n, fmt_rank(r, o), fmt_number(t)]
             for n, r, o, t in zip(rows["unit_name"], rows["rank"], rows["rank_of"], rows["total"])
@@ -185,8 +186,7 @@ def totals_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) 
     """Total points of every unit over the years; the home unit thick, in HOME; names beside the last year."""
     fig = go.Figure()
     last_points = []
-    for code in _units_home_last(trend, home_code):
-        rows = trend[trend["unit_code"] == code].sort_values("year")
+    for code, rows in _lines_home_last(trend, home_code):
         custom = [
             [n, fmt_number(t), fmt_rank(r, o)]
             for n, t, r, o in zip(rows["unit_name"], rows["total"], rows["rank"], rows["rank_of"])
@@ -234,8 +234,11 @@ def _name_labels(fig: go.Figure, points: list[tuple[int, float, str, bool]], hei
 
 
 def unit_history(trend: pd.DataFrame, unit_code: str, title: str | None = None) -> go.Figure:
-    """One unit's total per year as bars, each labelled with its points and rank."""
+    """One unit's total per year as bars, each labelled with its points and rank; only the years of the
+    unit's latest version in the trend (never the unit that had its code before a merger)."""
     rows = trend[trend["unit_code"] == unit_code].sort_values("year")
+    if "unit_id" in rows.columns and len(rows):
+        rows = rows[rows["unit_id"] == rows["unit_id"].iloc[-1]]
     text = [
         f"{fmt_number(t)} điểm<br>hạng {fmt_rank(r, o)}"
         for t, r, o in zip(rows["total"], rows["rank"], rows["rank_of"])

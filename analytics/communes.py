@@ -20,7 +20,7 @@ INDICATORS_SQL = """
 SELECT i.unit_code, u.name AS unit_name, i.indicator, coalesce(m.name, i.indicator) AS indicator_name,
        i.value, i.is_demo
 FROM indicators i
-JOIN units u ON u.code = i.unit_code
+JOIN units u ON u.code = i.unit_code AND valid_in_year(u.valid_from, u.valid_to, i.year)
 LEFT JOIN measures m ON m.code = i.indicator
 WHERE i.year = $year AND u.level = $level AND u.parent_code = $parent
 ORDER BY i.unit_code, i.indicator
@@ -35,7 +35,8 @@ ORDER BY i.indicator
 
 
 INDICATOR_YEARS_SQL = """
-SELECT DISTINCT i.year FROM indicators i JOIN units u ON u.code = i.unit_code
+SELECT DISTINCT i.year FROM indicators i
+JOIN units u ON u.code = i.unit_code AND valid_in_year(u.valid_from, u.valid_to, i.year)
 WHERE i.unit_code = $district OR u.parent_code = $district ORDER BY i.year
 """
 
@@ -142,7 +143,7 @@ def indicator_table(con: duckdb.DuckDBPyConnection, year: int, parent: str) -> p
 def unit_indicators_frame(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> pd.DataFrame:
     """The unit's own indicators in the shape of indicator_table."""
     own = unit_indicators(con, year, unit_code)
-    own.insert(0, "unit_name", unit_name(con, unit_code))
+    own.insert(0, "unit_name", unit_name(con, unit_code, year))
     own.insert(0, "unit_code", unit_code)
     return own[["unit_code", "unit_name", "indicator", "indicator_name", "value", "is_demo"]]
 

@@ -123,7 +123,7 @@ def gaps(
     Worked out in Python over the scope's few hundred rows (see analytics/nodes.py).
     """
     kind, threshold = parse_reference(reference)
-    unit = get_unit(con, unit_code)
+    unit = get_unit(con, unit_code, year)
     nodes = unit_nodes(con, year, unit)
     target = _target_unit(con, year, unit, target_rank, nodes.totals()) if kind == "target" else None
     stats = node_stats(nodes, unit.code, target)
@@ -213,7 +213,7 @@ def field_matrix(con: duckdb.DuckDBPyConnection, year: int, level: str, parent: 
         ((unit, fields[code], value, demo) for (unit, code), (value, demo) in nodes.values.items() if code in fields),
         key=lambda cell: (cell[0], cell[1].sort_order),
     )
-    names = unit_names(con, sorted({cell[0] for cell in cells}))
+    names = unit_names(con, sorted({cell[0] for cell in cells}), year)
     name_of = dict(zip(names.unit_code, names.unit_name))
     frame = pd.DataFrame(
         [

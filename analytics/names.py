@@ -65,19 +65,25 @@ def name_key(text: str) -> str:
     return key
 
 
+# An alias names one unit version: unit_aliases.unit_code holds the version's id, which is the code
+# itself for a code's first version (so "TT Pác Miều" -> 01290 is Thị trấn Pác Miầu, never the Xã Bảo
+# Lâm that reused the code in 2025) and code@valid_from for a later one.
 UNITS_IN_SCOPE_SQL = """
     SELECT u.code, u.name, a.alias
-    FROM units u LEFT JOIN unit_aliases a ON a.unit_code = u.code
-    WHERE (? IS NULL OR u.level = ?) AND (? IS NULL OR u.parent_code = ?)
+    FROM units u LEFT JOIN unit_aliases a ON a.unit_code = u.id
+    WHERE ($level IS NULL OR u.level = $level) AND ($parent IS NULL OR u.parent_code = $parent)
+      AND ($year IS NULL OR valid_in_year(u.valid_from, u.valid_to, $year))
 """
 
 
 def unit_lookup(
-    con: duckdb.DuckDBPyConnection, level: str | None = None, parent: str | None = None
+    con: duckdb.DuckDBPyConnection, level: str | None = None, parent: str | None = None, year: int | None = None
 ) -> dict[str, set[str]]:
-    """Map every accepted spelling key (code, full name, name without prefix, alias) to codes."""
+    """Map every accepted spelling key (code, full name, name without prefix, alias) to codes, among the
+    units in force in the year (every version without one)."""
     lookup: dict[str, set[str]] = {}
-    for code, name, alias in con.execute(UNITS_IN_SCOPE_SQL, [level, level, parent, parent]).fetchall():
+    params = {"level": level, "parent": parent, "year": year}
+    for code, name, alias in con.execute(UNITS_IN_SCOPE_SQL, params).fetchall():
         for spelling in {code, name, alias} - {None}:
             for key in {fold(spelling), name_key(spelling)}:
                 lookup.setdefault(key, set()).add(code)
@@ -89,11 +95,17 @@ def lookup_codes(lookup: dict[str, set[str]], text: str) -> set[str]:
     return lookup.get(fold(nfc(text))) or lookup.get(name_key(nfc(text))) or set()
 
 
-def resolve_unit(con: duckdb.DuckDBPyConnection, text: str, level: str | None = None, parent: str | None = None) -> str:
-    """Return the unit code that `text` names within the scope, or raise NotFoundError. Hidden marks are
-    removed first, as the importer removes them from every cell."""
+def resolve_unit(
+    con: duckdb.DuckDBPyConnection,
+    text: str,
+    level: str | None = None,
+    parent: str | None = None,
+    year: int | None = None,
+) -> str:
+    """Return the unit code that `text` names within the scope (in force in the year, when given), or
+    raise NotFoundError. Hidden marks are removed first, as the importer removes them from every cell."""
     text = HIDDEN_MARKS.sub("", text)
-    lookup = unit_lookup(con, level, parent)
+    lookup = unit_lookup(con, level, parent, year)
     codes = lookup_codes(lookup, text)
     if len(codes) == 1:
         return next(iter(codes))

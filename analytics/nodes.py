@@ -25,7 +25,8 @@ from analytics.scope import Unit
 SCOPE_ROWS_SQL = """
 SELECT unit_code, criterion_code, points, is_demo FROM scores
 WHERE year = $year
-  AND unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
+  AND unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
+                    AND valid_in_year(valid_from, valid_to, $year))
 """
 
 VALUE_COLUMNS = ["unit_code", "criterion_code", "value", "is_demo"]

@@ -112,7 +112,7 @@ def improvement_rooms(con: duckdb.DuckDBPyConnection, year: int, unit_code: str,
     """The unit's counted criteria with cap_points and room (cap − points), most room first, by code."""
     if cap not in CAPS:
         raise CchcError(f"Mức trần không hợp lệ: '{cap}'. Dùng best hoặc max.")
-    frame = criterion_headroom(con, year, get_unit(con, unit_code))
+    frame = criterion_headroom(con, year, get_unit(con, unit_code, year))
     frame["cap_points"] = frame.max_points if cap == "max" else frame.best_peer_points.fillna(frame.points)
     frame["room"] = (frame.cap_points - frame.points).clip(lower=0).round(6)
     frame["_code_key"] = frame.criterion_code.map(code_sort_key)
@@ -188,7 +188,7 @@ def what_if(con: duckdb.DuckDBPyConnection, year: int, unit_code: str, changes: 
     Each changed node is clipped to [0, its maximum]; the deepest codes are applied first and a
     change moves every ancestor by what it actually added.
     """
-    unit = get_unit(con, unit_code)
+    unit = get_unit(con, unit_code, year)
     total, others = own_and_peer_totals(con, year, unit)
     tree = criteria_tree(con, unit.level, year).set_index("criterion_code")
     values = _unit_node_values(con, year, unit)

@@ -21,12 +21,24 @@ CRITERIA_SET_SQL = "SELECT set_in_force(?, ?)"
 # summed in one pass, inner rows are checked apart. That keeps the rule cheap on millions of rows.
 # analytics/nodes.py applies the same rule to one scope's rows in Python (tests/test_nodes.py
 # checks both agree).
+# The units in scope are the versions in force each year (the store's macro valid_in_year), so a
+# code reused by the 2025 reform counts for the unit it named that year. The rows are read by code
+# (a one-column filter DuckDB pushes into the scan) and each (year, unit) total is kept only if a
+# version of the scope was in force that year: a check on thousands of totals, not millions of rows.
 # Parameters: $years, $level, $parent (NULL = any parent).
 TOTALS_BY_YEAR_CTES = """
 WITH RECURSIVE
 year_set(year, set_code) AS (
     SELECT y.year, set_in_force($level, y.year)
     FROM (SELECT DISTINCT unnest($years) AS year) y
+),
+scope_units AS MATERIALIZED (
+    SELECT y.year, u.code FROM year_set y
+    JOIN units u ON valid_in_year(u.valid_from, u.valid_to, y.year)
+    WHERE u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
+),
+scope_codes AS MATERIALIZED (
+    SELECT DISTINCT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
 ),
 walk(set_code, code, path) AS (
     SELECT set_code, code, [code] FROM criteria
@@ -46,14 +58,14 @@ leaf_sums AS (
     SELECT s.year, s.unit_code, sum(s.points) AS points, bool_or(s.is_demo) AS is_demo
     FROM scores s JOIN set_nodes n ON n.year = s.year AND n.code = s.criterion_code AND NOT n.is_inner
     WHERE s.year IN (SELECT year FROM year_set)
-      AND s.unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
+      AND s.unit_code IN (SELECT code FROM scope_codes)
     GROUP BY s.year, s.unit_code
 ),
 inner_rows AS MATERIALIZED (
     SELECT s.year, n.set_code, s.unit_code, s.criterion_code, s.points, s.is_demo
     FROM scores s JOIN set_nodes n ON n.year = s.year AND n.code = s.criterion_code AND n.is_inner
     WHERE s.year IN (SELECT year FROM year_set)
-      AND s.unit_code IN (SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent))
+      AND s.unit_code IN (SELECT code FROM scope_codes)
 ),
 overridden AS (
     SELECT DISTINCT i.year, i.unit_code, i.criterion_code
@@ -66,49 +78,70 @@ counted_inner AS (
     FROM inner_rows ANTI JOIN overridden USING (year, unit_code, criterion_code)
     GROUP BY year, unit_code
 ),
-totals AS (
+summed AS (
     SELECT year, unit_code, round(sum(points), 6) AS total, bool_or(is_demo) AS is_demo
     FROM (SELECT * FROM leaf_sums UNION ALL SELECT * FROM counted_inner)
     GROUP BY year, unit_code
-)
+),
+totals AS (SELECT * FROM summed SEMI JOIN scope_units u ON u.year = summed.year AND u.code = summed.unit_code)
 """
 
 TOTALS_BY_YEAR_SQL = TOTALS_BY_YEAR_CTES + "SELECT year, unit_code, total, is_demo FROM totals"
 
 # For each year shown ($shown) and the year it is compared with ($previous, same order; NULL for
-# none): one row per unit of the scope with its total that year and the year before (NULL
-# without data), ordered by year and code. Units with data either year, and units that existed
-# in the year shown by their validity dates; `listed` says which rows the ranking shows.
-# $years lists every year of both lists.
+# none): one row per unit version of the scope in force in either year, with its total that year
+# and the year before (NULL without data or when the version was not in force then), ordered by
+# year and code. `listed` (in force in the year shown) says which rows the ranking shows; the
+# others only rank the year before. A code reused for another unit is thus never compared with
+# the unit it named before. $years lists every year of both lists.
 RANKING_ROWS_SQL = (
     TOTALS_BY_YEAR_CTES
     + """,
 pairs AS (SELECT unnest($shown) AS year, unnest($previous) AS previous),
-rows AS (
-    SELECT p.year, u.code AS unit_code, u.name AS unit_name, cur.total, coalesce(cur.is_demo, false) AS is_demo,
-           prev.total AS total_previous,
-           cur.total IS NOT NULL OR ((u.valid_from IS NULL OR year(u.valid_from) <= p.year)
-                                     AND (u.valid_to IS NULL OR year(u.valid_to) >= p.year)) AS listed
+versions AS (
+    SELECT p.year, p.previous, u.code, u.name,
+           valid_in_year(u.valid_from, u.valid_to, p.year) AS listed,
+           p.previous IS NOT NULL AND valid_in_year(u.valid_from, u.valid_to, p.previous) AS was_in_force
     FROM pairs p
     JOIN units u ON u.level = $level AND ($parent IS NULL OR u.parent_code = $parent)
-    LEFT JOIN totals cur ON cur.year = p.year AND cur.unit_code = u.code
-    LEFT JOIN totals prev ON prev.year = p.previous AND prev.unit_code = u.code
+),
+rows AS (
+    SELECT v.year, v.code AS unit_code, v.name AS unit_name, cur.total, coalesce(cur.is_demo, false) AS is_demo,
+           prev.total AS total_previous, v.listed
+    FROM versions v
+    LEFT JOIN totals cur ON v.listed AND cur.year = v.year AND cur.unit_code = v.code
+    LEFT JOIN totals prev ON v.was_in_force AND prev.year = v.previous AND prev.unit_code = v.code
+    WHERE v.listed OR v.was_in_force
 )
 SELECT * FROM rows WHERE listed OR total_previous IS NOT NULL ORDER BY year, unit_code
 """
 )
 
-UNIT_NAMES_SQL = "SELECT code AS unit_code, name AS unit_name FROM units WHERE code IN (SELECT unnest(?))"
+# The names of codes as in force in a year (NULL: each code's latest version).
+UNIT_NAMES_SQL = """
+SELECT code AS unit_code, arg_max(name, coalesce(valid_from, DATE '0001-01-01')) AS unit_name FROM units
+WHERE code IN (SELECT unnest($codes)) AND ($year IS NULL OR valid_in_year(valid_from, valid_to, $year))
+GROUP BY code
+"""
+# The version (id, name) each code names in each year.
+UNIT_VERSIONS_IN_YEARS_SQL = """
+SELECT y.year, u.code AS unit_code, u.id AS unit_id, u.name AS unit_name
+FROM (SELECT DISTINCT unnest($years) AS year) y
+JOIN units u ON valid_in_year(u.valid_from, u.valid_to, y.year)
+WHERE u.code IN (SELECT unnest($codes))
+"""
 BANDS_SQL = "SELECT code, name, min_pct FROM bands WHERE set_code = ? ORDER BY min_pct DESC"
 ROOT_SQL = "SELECT code, max_points FROM criteria WHERE set_code = ? AND parent_code IS NULL"
 YEARS_BEFORE_SQL = "SELECT DISTINCT year FROM scores WHERE year < ? ORDER BY year DESC"
 # EXISTS stops at the first matching row, where max(year) over a join would read every score.
 HAS_SCORES_SQL = """
 SELECT EXISTS (SELECT 1 FROM scores WHERE year = $year AND unit_code IN (
-    SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)))
+    SELECT code FROM units WHERE level = $level AND ($parent IS NULL OR parent_code = $parent)
+    AND valid_in_year(valid_from, valid_to, $year)))
 """
 YEARS_SQL = """
-SELECT DISTINCT s.year FROM scores s JOIN units u ON u.code = s.unit_code
+SELECT DISTINCT s.year FROM scores s
+JOIN units u ON u.code = s.unit_code AND valid_in_year(u.valid_from, u.valid_to, s.year)
 WHERE u.level = ? AND (? IS NULL OR u.parent_code = ?) ORDER BY s.year
 """
 
@@ -206,9 +239,16 @@ def bands_of(pcts: pd.Series, bands: list[tuple[str, str, float]]) -> tuple[list
     return ([bands[i][0] if i >= 0 else None for i in position], [bands[i][1] if i >= 0 else None for i in position])
 
 
-def unit_names(con: duckdb.DuckDBPyConnection, codes) -> pd.DataFrame:
-    """unit_code, unit_name of the given codes only (a national store has ten thousand units)."""
-    return con.execute(UNIT_NAMES_SQL, [list(codes)]).df()
+def unit_names(con: duckdb.DuckDBPyConnection, codes, year: int | None = None) -> pd.DataFrame:
+    """unit_code, unit_name of the given codes only (a national store has ten thousand units), as named
+    in the year (each code's latest name without one)."""
+    return con.execute(UNIT_NAMES_SQL, {"codes": list(codes), "year": year}).df()
+
+
+def unit_versions_in_years(con: duckdb.DuckDBPyConnection, years, codes) -> pd.DataFrame:
+    """year, unit_code, unit_id, unit_name: the version each code names in each year."""
+    params = {"years": [int(y) for y in years], "codes": list(codes)}
+    return con.execute(UNIT_VERSIONS_IN_YEARS_SQL, params).df()
 
 
 def ranking_rows(con, previous: dict[int, int | None], level: str, parent: str | None = None) -> pd.DataFrame:

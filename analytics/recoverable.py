@@ -48,7 +48,7 @@ def recoverable_by_office(
     con: duckdb.DuckDBPyConnection, year: int, unit_code: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(summary per office, most reachable first; the criteria behind each sum)."""
-    frame = criterion_headroom(con, year, get_unit(con, unit_code))
+    frame = criterion_headroom(con, year, get_unit(con, unit_code, year))
     detail = frame.sort_values(["reachable_points", "lost_points", "sort_order"], ascending=[False, False, True])
     detail = detail[DETAIL_COLUMNS].reset_index(drop=True)
     summary = (

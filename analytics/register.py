@@ -60,11 +60,16 @@ def read_register(province_code: str, register_dir: Path = REGISTER_DIR) -> tupl
 
 
 def load_register(
-    con: duckdb.DuckDBPyConnection, province_code: str, actor: str, register_dir: Path = REGISTER_DIR
+    con: duckdb.DuckDBPyConnection,
+    province_code: str,
+    actor: str,
+    register_dir: Path = REGISTER_DIR,
+    batch_id: int | None = None,
 ) -> int:
-    """Inside the caller's transaction: the province's units and lineage as one batch; returns its id."""
+    """Inside the caller's transaction: the province's units and lineage as one batch (or as part of the
+    caller's batch `batch_id`, as the demo store does); returns the batch id."""
     units, lineage = read_register(province_code, register_dir)
-    batch_id = new_batch(
+    batch_id = batch_id or new_batch(
         con,
         source_name=f"data/register/{province_code}",
         sha256=None,

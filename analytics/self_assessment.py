@@ -42,7 +42,7 @@ UNASSIGNED = "Chưa giao cơ quan"
 
 def criterion_cuts(con, year: int, unit_code: str) -> pd.DataFrame:
     """CUT_COLUMNS, one row per lowest criterion with self points, the largest cut first."""
-    unit = get_unit(con, unit_code)
+    unit = get_unit(con, unit_code, year)
     rows = con.execute(SELF_ROWS_SQL, [year, unit.code]).fetchall()
     if not rows:
         return pd.DataFrame(columns=CUT_COLUMNS)

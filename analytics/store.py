@@ -22,12 +22,8 @@ DATA_DIR = ROOT / "data"
 DEMO_DIR = DATA_DIR / "demo"
 
 # table -> (csv file, columns); the order respects references between tables.
+DEMO_PROVINCE = "04"  # the demo's units are the official register of Cao Bằng (data/register/04/)
 DEMO_TABLES = [
-    (
-        "units",
-        "units.csv",
-        ["id", "code", "name", "level", "kind", "parent_code", "valid_from", "valid_to"],
-    ),
     ("unit_aliases", "unit_aliases.csv", ["alias", "unit_code", "note"]),
     ("offices", "offices.csv", ["code", "name", "duties"]),
     (
@@ -164,6 +160,9 @@ def init_empty_store(path: Path, province_code: str, force: bool = False) -> boo
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
+    """The register of the demo province and the demo CSVs, as one batch."""
+    from analytics.register import load_register  # register.py builds on this module
+
     with transaction(con):
         batch_id = new_batch(
             con,
@@ -176,11 +175,10 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
             note="Dữ liệu minh họa dựng từ data/demo",
             content="demo",
         )
-        total = 0
+        load_register(con, DEMO_PROVINCE, actor="init", batch_id=batch_id)
+        total = scalar(con, "SELECT count(*) FROM units") + scalar(con, "SELECT count(*) FROM unit_lineage")
         for table, file_name, columns in DEMO_TABLES:
             rows = _read_csv_rows(demo_dir / file_name, columns)
-            if table == "units":
-                rows = with_version_ids(rows)
             if table in BATCHED_TABLES:
                 rows = [row + [batch_id] for row in rows]
             if rows:

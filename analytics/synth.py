@@ -63,7 +63,7 @@ INSERT INTO indicators SELECT year, unit_code, indicator, value, true, $source, 
 SET_META = "INSERT OR REPLACE INTO meta VALUES (?, ?)"
 LONG_SCORES_SQL = """
 SELECT s.year, s.unit_code AS unit, s.criterion_code AS criterion, s.points
-FROM scores s JOIN units u ON u.code = s.unit_code
+FROM scores s JOIN units u ON u.code = s.unit_code AND valid_in_year(u.valid_from, u.valid_to, s.year)
 WHERE $level IS NULL OR u.level = $level
 ORDER BY s.year, s.unit_code, s.criterion_code
 """

@@ -53,7 +53,8 @@ def resolve_target_rank(con: duckdb.DuckDBPyConnection, year: int, unit_code: st
     rank = target_rank if target_rank is not None else target_rank_after(con, unit_code, year)
     if rank is None:
         raise NotFoundError(
-            f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code)} sau kết quả năm {year}; hãy nhập hạng mục tiêu."
+            f"Chưa có chỉ tiêu xếp hạng cho {unit_name(con, unit_code, year)} sau kết quả năm {year}; "
+            "hãy nhập hạng mục tiêu."
         )
     return int(rank)
 
@@ -73,7 +74,7 @@ def target_gap_with_peers(
 ) -> tuple[TargetGap, pd.DataFrame]:
     """target_gap and the other units' unit_code/total it was computed from (for callers that
     need both, so the totals are read once)."""
-    unit = get_unit(con, unit_code)
+    unit = get_unit(con, unit_code, year)
     rank = resolve_target_rank(con, year, unit_code, target_rank)
     total, others = own_and_peer_totals(con, year, unit)
     rank_of = len(others) + 1
@@ -91,7 +92,7 @@ def target_gap_with_peers(
         current_rank=current_rank,
         current_total=total,
         target_unit_code=None if holder is None else holder.unit_code,
-        target_unit_name=None if holder is None else unit_name(con, holder.unit_code),
+        target_unit_name=None if holder is None else unit_name(con, holder.unit_code, year),
         target_total=target_total,
         points_needed=needed,
         reached=current_rank <= rank,

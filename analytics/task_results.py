@@ -100,7 +100,7 @@ def measure(con, unit_code: str, year: int | None) -> Measure | None:
     """The unit's node values that year; None when it has none (or no year is given)."""
     if year is None:
         return None
-    unit = get_unit(con, unit_code)
+    unit = get_unit(con, unit_code, year)
     try:
         nodes = unit_nodes(con, year, unit)
     except NotFoundError:
@@ -130,7 +130,7 @@ class _Years:
 
     def pair(self, unit_code: str, year: int) -> tuple[Measure | None, Measure | None]:
         if (unit_code, year) not in self.cache:
-            unit = get_unit(self.con, unit_code)
+            unit = get_unit(self.con, unit_code, year)
             before_year = previous_year(self.con, year, unit.level, unit.parent_code)
             self.cache[(unit_code, year)] = (
                 measure(self.con, unit_code, before_year),

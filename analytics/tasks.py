@@ -58,7 +58,9 @@ LIST_SQL = """
              WHERE c.task_id = t.id) AS criteria,
            (SELECT sum(c.planned_gain) FROM task_criteria c WHERE c.task_id = t.id) AS planned_gain,
            (SELECT count(*) FROM task_notes n WHERE n.task_id = t.id) AS notes
-    FROM tasks t JOIN units u ON u.code = t.unit_code LEFT JOIN offices o ON o.code = t.office_code
+    FROM tasks t
+    JOIN units u ON u.code = t.unit_code AND valid_in_year(u.valid_from, u.valid_to, t.year)
+    LEFT JOIN offices o ON o.code = t.office_code
     LEFT JOIN batches b ON b.id = t.batch_id
     WHERE ($year IS NULL OR t.year = $year) AND ($unit IS NULL OR t.unit_code = $unit)
       AND ($office IS NULL OR t.office_code = $office)
@@ -165,7 +167,7 @@ def clean_text(text: str | None) -> str | None:
 def check_task(con, task: Task) -> Task:
     """The task with clean text, or a CchcError naming what is wrong (in Vietnamese)."""
     label = f"Nhiệm vụ '{task.title}'" if task.title else "Nhiệm vụ"
-    unit = get_unit(con, task.unit_code)
+    unit = get_unit(con, task.unit_code, task.year)
     title, description = clean_text(task.title), clean_text(task.description)
     if not title:
         raise CchcError(f"{label}: chưa có tên nhiệm vụ.")
@@ -452,7 +454,7 @@ def task_for_criterion(
 ) -> Task:
     """A draft task for one weak criterion of `results_year`, serving the next year, owned by the
     criterion's office."""
-    unit = get_unit(con, unit_code)
+    unit = get_unit(con, unit_code, results_year)
     year = results_year + 1
     node = next((n for n in set_tree(con, unit.level, year).nodes if n.criterion_code == criterion_code), None)
     if node is None:

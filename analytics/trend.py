@@ -10,11 +10,13 @@ import pandas as pd
 from analytics.criteria import criteria_tree
 from analytics.errors import NotFoundError
 from analytics.formatting import fmt_number
-from analytics.rankings import competition_rank, holder_of_rank, totals_by_year, unit_names, years_with_data
+from analytics.rankings import competition_rank, holder_of_rank, totals_by_year, unit_versions_in_years, years_with_data
 from analytics.scope import get_unit
 from analytics.targets import check_rank, resolve_target_rank
 
-TREND_COLUMNS = ["year", "unit_code", "unit_name", "total", "rank", "rank_of", "is_demo"]
+# unit_id is the unit version (schema v5): a line through the years follows one id, so a code the
+# 2025 reform reused for a merged commune starts a new line.
+TREND_COLUMNS = ["year", "unit_code", "unit_id", "unit_name", "total", "rank", "rank_of", "is_demo"]
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class Projection:
 
 
 def trend(con: duckdb.DuckDBPyConnection, level: str = "district", parent: str | None = None) -> pd.DataFrame:
-    """year, unit_code, unit_name, total, rank, rank_of, is_demo for every year and unit with data.
+    """year, unit_code, unit_id, unit_name, total, rank, rank_of, is_demo for every year and unit with data.
 
     One query for all the years (totals_by_year), ranked per year here, instead of one ranking
     per year: a national store has ten years of four million rows.
@@ -38,10 +40,11 @@ def trend(con: duckdb.DuckDBPyConnection, level: str = "district", parent: str |
     result = totals_by_year(con, years, level, parent) if years else pd.DataFrame()
     if result.empty:
         return pd.DataFrame(columns=TREND_COLUMNS)
-    result = result.merge(unit_names(con, result.unit_code.unique()), on="unit_code", how="left")
+    result["year"] = result["year"].astype("int64")
+    versions = unit_versions_in_years(con, years, result.unit_code.unique())
+    result = result.merge(versions.astype({"year": "int64"}), on=["year", "unit_code"], how="left")
     result["rank"] = result.groupby("year").total.transform(competition_rank).astype("Int64")
     result["rank_of"] = result.groupby("year").unit_code.transform("size")
-    result["year"] = result["year"].astype("int64")
     result["is_demo"] = result["is_demo"].fillna(False).astype(bool)
     return result.sort_values(["year", "rank", "unit_code"])[TREND_COLUMNS].reset_index(drop=True)
 
@@ -82,9 +85,11 @@ def target_projection(
 
 
 def _projected_totals(others: pd.DataFrame, last_year: int) -> pd.DataFrame:
-    """unit_code, total: each unit's last total plus its last change (units with data in last_year)."""
+    """unit_code, total: each unit's last total plus its last change (units with data in last_year); the
+    change of one unit version, never across a merger that reused its code."""
     rows = []
-    for code, unit_history in others.sort_values("year").groupby("unit_code"):
+    for _, unit_history in others.sort_values("year").groupby("unit_id"):
+        code = unit_history.unit_code.iloc[-1]
         if int(unit_history.year.iloc[-1]) != last_year:
             continue
         change = unit_history.total.iloc[-1] - unit_history.total.iloc[-2] if len(unit_history) > 1 else 0.0

@@ -13,10 +13,11 @@ from ui.url import url_selectbox
 
 sel, con, ver = begin("Cấp xã")
 
-# The district whose communes are shown: the unit chosen at district level, or the chosen commune's district.
+# The unit whose communes are shown: the unit chosen at district level, or the chosen commune's parent (its
+# district; from 2025 the province).
 district = sel.unit_code if sel.level == "district" else sel.parent_code
 selected_commune = sel.unit_code if sel.level == "commune" else None
-district_name = data.units(con, ver).set_index("code").name.get(district, district)
+district_name = data.unit_name(con, ver, district, sel.year)
 years = data.years(con, ver, "commune", district)
 if not years:
     empty_state(f"Chưa có kết quả cấp xã của {district_name}. Hãy nạp kết quả chấm điểm các xã ở trang Dữ liệu.")
@@ -31,7 +32,7 @@ year = sel.year
 summary = data.commune_summary(con, ver, year, district)
 table = data.commune_table(con, ver, year, district)
 band_names = data.bands(con, ver, "commune", year)
-st.subheader(f"Các xã, thị trấn của {district_name} — năm {year}")
+st.subheader(f"Các xã, phường, thị trấn của {district_name} — năm {year}")
 demo_badge(True)
 
 since = f"so với {summary.previous_year}" if summary.previous_year else None

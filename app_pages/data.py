@@ -169,7 +169,7 @@ with template_tab:
     template_level = cols[1].selectbox(
         "Cấp", ["district", "commune"], key="template_level", format_func=imports.LEVEL_CHOICES.get
     )
-    parent = scope.default_parent(template_level, scope.home_unit(con))
+    parent = scope.default_parent_in(con, template_level, int(template_year))
     try:
         xlsx = template_xlsx(con, int(template_year), template_level, parent)
         text = template_csv(con, int(template_year), template_level, parent)

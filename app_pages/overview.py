@@ -4,12 +4,13 @@ import streamlit as st
 
 from analytics.charts import office_bars, ranking_bar, unit_history
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
-from ui import analyses, data, exports
+from ui import analyses, data, exports, lineage
 from ui import tasks as tasks_ui
 from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.page import begin
 
 sel, con, ver = begin("Tổng quan chỉ số CCHC")
+lineage.dissolved_notice(con, ver, sel)
 stop_without_data(sel)
 
 ranking = data.rankings(con, ver, sel.year, sel.level, sel.parent_code)
@@ -83,6 +84,8 @@ with right:
         "overview_history",
         f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.",
     )
+
+lineage.predecessors_section(con, ver, sel)
 
 # --- where the points are ------------------------------------------------------------------------
 st.subheader("Ba cơ quan có nhiều điểm có thể lấy lại nhất")

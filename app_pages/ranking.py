@@ -23,19 +23,26 @@ if not ranking.set_index("unit_code").has_data.get(sel.unit_code, False):
         "đơn vị đã có kết quả."
     )
 
-chart(
-    bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"),
-    "ranking_bump",
-    "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "
-    f"Đường màu cam, đậm là {sel.unit_name}. Đường đi xuống nghĩa là tụt hạng. "
-    "Di chuột lên một điểm để xem điểm và thứ hạng năm đó.",
-)
-chart(
-    totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"),
-    "ranking_totals",
-    f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
-    "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.",
-)
+years_shown = sorted(int(y) for y in trend.year.unique())
+if len(years_shown) == 1:  # one point per unit is no line (the communes of a province in 2025, say)
+    empty_state(
+        f"Phạm vi này mới có kết quả năm {years_shown[0]}: biểu đồ thứ hạng và tổng điểm qua các năm "
+        "sẽ có khi có kết quả năm thứ hai."
+    )
+else:
+    chart(
+        bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"),
+        "ranking_bump",
+        "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "
+        f"Đường màu cam, đậm là {sel.unit_name}. Đường đi xuống nghĩa là tụt hạng. "
+        "Di chuột lên một điểm để xem điểm và thứ hạng năm đó.",
+    )
+    chart(
+        totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"),
+        "ranking_totals",
+        f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
+        "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.",
+    )
 
 # --- the year's table ---------------------------------------------------------------------------
 previous = ranking.attrs.get("previous_year")

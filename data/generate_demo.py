@@ -15,6 +15,11 @@ fields 7, 6, 5 and 3 below the provincial mean) are real facts, but the numbers 
 published: every commune point, every other district's point and every criterion-level point is
 illustrative, invented here to fit those facts, and stored with is_demo = true.
 
+After the 2025 reform (issue #12): the criteria set DEMO-XA-2025 and the 2025 results of the 56 communes
+and wards of Cao Bằng are illustrative too (is_demo = true), drawn from a seeded generator; no district or
+Bảo Lâm commune results are written for 2021-2024. The units themselves are not written here: the store
+loads the official register data/register/04/ (analytics/register.py).
+
 Method: each unit-year gets a total (hand-picked below), which is split into fields and
 then into criteria in whole hundredths of a point, using a seeded random profile per unit
 and a final exact correction so that the parts always add up to the total.
@@ -36,7 +41,8 @@ SEED = 20210423  # the day of the conference in the notice
 NOTICE = "Thông báo kết luận của Chủ tịch UBND huyện Bảo Lâm, tháng 4/2021"
 ILLUSTRATIVE = "Minh họa (data/generate_demo.py)"
 
-PROVINCE = ("04", "Tỉnh Cao Bằng", "province", "tỉnh", "", "", "", "")
+PROVINCE_CODE = "04"  # Cao Bằng: its units are the official register in data/register/04/, not written here
+REGISTER_VERSIONS = HERE / "register" / PROVINCE_CODE / "unit_versions.csv"
 DISTRICTS = [
     ("040", "Thành phố Cao Bằng", "thành phố"),
     ("042", "Huyện Bảo Lâm", "huyện"),
@@ -49,10 +55,7 @@ DISTRICTS = [
     ("052", "Huyện Nguyên Bình", "huyện"),
     ("053", "Huyện Thạch An", "huyện"),
 ]
-# Hà Quảng and Quảng Hòa took their current shape on 1 March 2020; all ten ended on
-# 30 June 2025 when the district level was abolished (no district-level successor).
-DISTRICT_VALID_FROM = {"045": "2020-03-01", "049": "2020-03-01"}
-DISTRICT_VALID_TO = "2025-06-30"
+REFORM_DAY = "2025-07-01"  # communes merged, districts dissolved; from 2025 the province ranks its communes
 
 COMMUNES = [
     ("01290", "Thị trấn Pác Miầu", "thị trấn"),
@@ -170,10 +173,24 @@ COMMUNE_CRITERIA = {
     "7": [("7.1", "Ứng dụng CNTT, văn bản điện tử", 8, "XA"), ("7.2", "Một cửa điện tử", 8, "XA")],
     "8": [("8.1", "Sự hài lòng của người dân", 10, "XA")],
 }
+# The communes of a province after the 2025 reform (illustrative too): the same fields and maxima, with
+# the digital-government criteria of the new two-tier administration.
+COMMUNE_CRITERIA_2025 = {
+    **COMMUNE_CRITERIA,
+    "7": [("7.1", "Chuyển đổi số, văn bản điện tử", 8, "XA"), ("7.2", "Dịch vụ công trực tuyến toàn trình", 8, "XA")],
+}
 BANDS = [("XS", "Xuất sắc", 90), ("TOT", "Tốt", 80), ("KHA", "Khá", 65), ("TB", "Trung bình", 50), ("YEU", "Yếu", 0)]
 CRITERIA_SETS = [
     ("DEMO-HUYEN-2020", "district", 2019, "", "Bộ tiêu chí cấp huyện (minh họa)", DISTRICT_CRITERIA),
     ("DEMO-XA-2020", "commune", 2019, "", "Bộ tiêu chí cấp xã (minh họa)", COMMUNE_CRITERIA),
+    (
+        "DEMO-XA-2025",
+        "commune",
+        2025,
+        "",
+        "Bộ tiêu chí cấp xã sau sắp xếp đơn vị hành chính (minh họa)",
+        COMMUNE_CRITERIA_2025,
+    ),
 ]
 LEGAL_SOURCE = "Không có nguồn công khai về thang điểm của tỉnh Cao Bằng: số liệu minh họa"
 
@@ -326,6 +343,23 @@ def build_scores(rng: random.Random) -> list[dict]:
     return rows
 
 
+def new_communes() -> list[str]:
+    """The codes of the communes and wards of the province from the 2025 reform on, from the register."""
+    with REGISTER_VERSIONS.open(encoding="utf-8", newline="") as handle:
+        rows = csv.DictReader(handle)
+        return [r["code"] for r in rows if r["level"] == "commune" and r["valid_from"] == REFORM_DAY]
+
+
+def build_scores_2025(rng: random.Random) -> list[dict]:
+    """Illustrative 2025 results of every commune and ward of the province (no real one is published)."""
+    rows = []
+    for code in new_communes():
+        total = rng.randint(5500, 9200) / 100
+        pts = unit_year_scores(code, total, COMMUNE_CRITERIA_2025, {code: unit_profile(rng, 8)}, rng)
+        rows += [_score(2025, code, crit, p, True) for crit, p in pts.items()]
+    return rows
+
+
 F6_WEAK_FIELDS = {"3", "5", "6", "7"}
 
 
@@ -354,41 +388,6 @@ def _score(year, unit, criterion, points_c, is_demo) -> dict:
         "is_demo": str(is_demo).lower(),
         "source": ILLUSTRATIVE if is_demo else NOTICE,
     }
-
-
-def build_units() -> list[dict]:
-    rows = [
-        dict(
-            zip(["code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "successor_code"], PROVINCE)
-        )
-    ]
-    for code, name, kind in DISTRICTS:
-        rows.append(
-            {
-                "code": code,
-                "name": name,
-                "level": "district",
-                "kind": kind,
-                "parent_code": "04",
-                "valid_from": DISTRICT_VALID_FROM.get(code, ""),
-                "valid_to": DISTRICT_VALID_TO,
-                "successor_code": "",
-            }
-        )
-    for code, name, kind in COMMUNES:
-        rows.append(
-            {
-                "code": code,
-                "name": name,
-                "level": "commune",
-                "kind": kind,
-                "parent_code": "042",
-                "valid_from": "",
-                "valid_to": "",
-                "successor_code": "",
-            }
-        )
-    return rows
 
 
 def build_criteria() -> tuple[list[dict], list[dict], list[dict]]:
@@ -555,11 +554,10 @@ def sample_xlsx(rows: list[dict], path: Path) -> None:
 def build_all() -> dict[str, str]:
     rng = random.Random(SEED)
     sets, criteria, bands = build_criteria()
-    scores = build_scores(rng)
+    scores = build_scores(rng) + build_scores_2025(random.Random(SEED + 2025))
     if fields_below_mean(scores) != F6_WEAK_FIELDS:
         raise AssertionError(f"F6: Bảo Lâm 2020 is below the mean on {sorted(fields_below_mean(scores))}")
     files = {
-        "units.csv": to_csv(build_units()),
         "unit_aliases.csv": to_csv([{"alias": a, "unit_code": c, "note": n} for a, c, n in ALIASES]),
         "offices.csv": to_csv([{"code": c, "name": n, "duties": d} for c, n, d in OFFICES]),
         "criteria_sets.csv": to_csv(sets),

@@ -33,6 +33,9 @@ SHOTS = {
     "nhiem-vu": "/nhiem-vu?year=2020&unit=042&level=district",
     "du-lieu": "/du-lieu?year=2020&unit=042&level=district",
     "du-lieu-danh-muc": "/du-lieu?year=2020&unit=042&level=district#Danh mục",
+    # after the 2025 reform: Cao Bằng's communes ranked together, Xã Bảo Lâm beside its predecessors
+    "tong-quan-2025-xa": "/?year=2025&unit=01290&level=commune",
+    "xep-hang-2025-xa": "/xep-hang?year=2025&unit=01290&level=commune",
 }
 
 

@@ -52,8 +52,10 @@ def test_the_default_scope_is_the_home_units_peers_and_its_communes(demo_readonl
     assert scope.default_parent("district", home) == home.parent_code == "04"
     assert scope.default_parent("commune", home) == "042"
     assert scope.default_parent("district", None) is None
-    commune = scope.get_unit(demo_readonly, "01290")
+    commune = scope.get_unit(demo_readonly, "01290", 2020)  # Thị trấn Pác Miầu
     assert scope.default_parent("commune", commune) == "042"
+    merged = scope.get_unit(demo_readonly, "01290", 2025)  # Xã Bảo Lâm, ranked by the province
+    assert merged.name == "Xã Bảo Lâm" and scope.default_parent("commune", merged) == "04"
 
 
 def test_an_empty_home_unit_means_the_default_in_the_app_and_the_cli(monkeypatch, demo_store):

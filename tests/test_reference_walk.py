@@ -90,6 +90,6 @@ def test_init_empty_refuses_what_it_cannot_do_and_leaves_init_as_it_was(tmp_path
     assert not (tmp_path / "s.duckdb").exists()
     assert main(["init", *db]) == 0  # without --empty: the demo store, F1–F8 included
     store = snapshot_of(tmp_path / "s.duckdb")
-    assert {row.code for row in store["criteria_sets"]} == {"DEMO-HUYEN-2020", "DEMO-XA-2020"}
+    assert {row.code for row in store["criteria_sets"]} == {"DEMO-HUYEN-2020", "DEMO-XA-2020", "DEMO-XA-2025"}
     assert main(["init", "--empty", *db]) == 0 and "đã có sẵn" in capsys.readouterr().out  # never overwritten
     assert snapshot_of(tmp_path / "s.duckdb") == store

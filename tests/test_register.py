@@ -153,13 +153,15 @@ def test_names_are_nfc_and_codes_keep_their_leading_zeros(units):
     assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
 
 
-def test_the_demo_units_have_the_official_codes_names_and_parents(units):
-    """data/demo/units.csv (another engineer's) names each unit as the register version in force at its start does."""
-    for demo in read_csv(ROOT / "data" / "demo" / "units.csv"):
-        official = version(units, demo["code"], demo["valid_from"] or LAST_DAY_BEFORE)
-        assert [demo[k] for k in ("name", "level", "kind", "parent_code")] == [
-            official[k] for k in ("name", "level", "kind", "parent_code")
-        ], demo["code"]
+def test_every_unit_the_demo_data_names_is_a_register_version_in_force_in_its_year(units):
+    """data/demo names units by code and year only; the store's units are this register (store.load_demo)."""
+    scored = {(int(r["year"]), r["unit_code"]) for r in read_csv(ROOT / "data" / "demo" / "scores.csv")}
+    named = {(year, version(units, code, f"{year}-12-31")["name"]) for year, code in scored}
+    assert (2020, "Thị trấn Pác Miầu") in named and (2020, "Xã Thạch Lâm") in named
+    assert (2025, "Xã Bảo Lâm") in named and (2025, "Xã Quảng Lâm") in named
+    new_communes = {c["code"] for c in in_force(units, FIRST_DAY_AFTER, "commune")}
+    assert {code for year, code in scored if year == 2025} == new_communes and len(new_communes) == 56
+    assert {year for year, _ in scored} == {2019, 2020, 2025}  # none for 2021-2024 (issue #12, point 6)
 
 
 def test_the_app_never_imports_the_source_package():

@@ -42,7 +42,7 @@ def test_thirteen_communes_under_bao_lam(demo_con):
 
 def test_every_alias_resolves_to_its_unit(demo_con):
     aliases = demo_con.execute(
-        "SELECT a.alias, a.unit_code, u.level, u.parent_code FROM unit_aliases a JOIN units u ON u.code = a.unit_code"
+        "SELECT a.alias, a.unit_code, u.level, u.parent_code FROM unit_aliases a JOIN units u ON u.id = a.unit_code"
     ).fetchall()
     assert len(aliases) >= 5
     for alias, code, level, parent in aliases:
@@ -112,9 +112,10 @@ def test_schema_version_recorded_and_create_is_idempotent(demo_con):
     assert current_version(demo_con) == SCHEMA_VERSION
     assert create_schema(demo_con) == SCHEMA_VERSION
     info = store_info(demo_con)
-    assert info.years == [2019, 2020]
-    assert info.units_per_level == {"commune": 13, "district": 10, "province": 1}
-    assert info.criteria_sets == ["DEMO-HUYEN-2020", "DEMO-XA-2020"]
+    assert info.years == [2019, 2020, 2025]
+    # the register of Cao Bằng: 161 communes until 30/6/2025 and 56 from 01/7/2025
+    assert info.units_per_level == {"commune": 161 + 56, "district": 10, "province": 1}
+    assert info.criteria_sets == ["DEMO-HUYEN-2020", "DEMO-XA-2020", "DEMO-XA-2025"]
 
 
 def test_every_score_row_belongs_to_a_batch_and_stays_within_its_maximum(demo_con):

@@ -12,6 +12,7 @@ import streamlit as st
 
 from analytics import communes as cm
 from analytics import gaps as gp
+from analytics import lineage as ln
 from analytics import plan as pl
 from analytics import rankings as rk
 from analytics import recoverable as rec
@@ -57,8 +58,40 @@ def years(_con, data_ver: str, level: str, parent: str | None) -> list[int]:
 
 
 @st.cache_data(show_spinner=False)
-def units(_con, data_ver: str) -> pd.DataFrame:
-    return scope.all_units(_con)
+def units(_con, data_ver: str, year: int | None = None) -> pd.DataFrame:
+    """The unit versions in force in the year (every version without one)."""
+    return scope.all_units(_con, year)
+
+
+@st.cache_data(show_spinner=False)
+def unit_name(_con, data_ver: str, code: str, year: int | None = None) -> str:
+    return scope.unit_name(_con, code, year)
+
+
+# The default scope and year follow the home unit (settings), so its code is part of these cache keys.
+@st.cache_data(show_spinner=False)
+def offered_years(_con, data_ver: str, level: str, home: str) -> list[int]:
+    return scope.offered_years(_con, level)
+
+
+@st.cache_data(show_spinner=False)
+def default_year(_con, data_ver: str, level: str, home: str) -> int | None:
+    return scope.default_year(_con, level, offered_years(_con, data_ver, level, home))
+
+
+@st.cache_data(show_spinner=False)
+def default_parent_in(_con, data_ver: str, level: str, year: int, home: str) -> str | None:
+    return scope.default_parent_in(_con, level, year)
+
+
+@st.cache_data(show_spinner=False)
+def default_unit_in(_con, data_ver: str, level: str, year: int, home: str) -> str | None:
+    return scope.default_unit_in(_con, level, year)
+
+
+@st.cache_data(show_spinner=False)
+def lineage(_con, data_ver: str, unit_code: str, year: int | None):
+    return ln.lineage(_con, unit_code, year)
 
 
 # --- the analytics calls the pages make, cached by data version ------------------------------

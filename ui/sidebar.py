@@ -25,38 +25,48 @@ class Selection:
     unit_name: str
     parent_code: str | None
     home_code: str
+    home_gone: bool = False  # the home unit no longer existed in the year (Huyện Bảo Lâm after 30/6/2025)
 
     @property
     def level_label(self) -> str:
         return LEVEL_LABELS[self.level]
 
 
-def _scope(all_units, home_code: str, level: str) -> tuple[str | None, list[str]]:
-    """(parent, unit codes) a level offers by default (scope.default_parent)."""
-    home_rows = all_units[all_units.code == home_code]
-    home = None if home_rows.empty else scope.Unit(*home_rows.iloc[0][["code", "name", "level", "parent_code"]])
-    parent = scope.default_parent(level, home)
-    in_level = all_units[all_units.level == level]
+def _scope(units_of_year, parent: str | None, level: str) -> list[str]:
+    """The unit codes a level offers in the year's scope (scope.default_parent_in)."""
+    in_level = units_of_year[units_of_year.level == level]
     codes = (in_level if parent is None else in_level[in_level.parent_code == parent]).code.tolist()
-    return parent, codes
+    return list(dict.fromkeys(codes))  # without a year every version is listed, and codes were reused
 
 
 def render_sidebar(con) -> Selection:
     ver = data.version(con)
-    all_units = data.units(con, ver)
-    names = dict(zip(all_units.code, all_units.name))
     home = data.home_unit()
     compact_page()
     with st.sidebar:
-        st.markdown(f"**Đơn vị chủ quản:** {names.get(home, home)}")
+        home_name = st.empty()
         level = url_selectbox("Cấp", list(LEVEL_LABELS), "level", format_func=LEVEL_LABELS.get, notice_here=False)
-        parent, codes = _scope(all_units, home, level)
-        years = sorted(data.years(con, ver, level, parent), reverse=True)
-        year = url_selectbox("Năm", years, "year", parse=int, placeholder="Chưa có dữ liệu", notice_here=False)
-        unit = url_selectbox(
-            "Đơn vị", codes, "unit", default=home, format_func=lambda c: names.get(c, c), notice_here=False
+        years = sorted(data.offered_years(con, ver, level, home), reverse=True)
+        default_year = data.default_year(con, ver, level, home)
+        year = url_selectbox(
+            "Năm", years, "year", default=default_year, parse=int, placeholder="Chưa có dữ liệu", notice_here=False
         )
-    selection = Selection(level, year, unit, names.get(unit, unit), parent, home)
+        parent = data.default_parent_in(con, ver, level, year, home) if year is not None else None
+        units_of_year = data.units(con, ver, year)
+        names = dict(zip(units_of_year.code, units_of_year.name))
+        codes = _scope(units_of_year, parent, level)
+        default_unit = data.default_unit_in(con, ver, level, year, home) if year is not None else None
+        unit = url_selectbox(
+            "Đơn vị",
+            codes,
+            "unit",
+            default=default_unit or home,
+            format_func=lambda c: names.get(c, c),
+            notice_here=False,
+        )
+        home_gone = year is not None and home not in names
+        home_name.markdown(f"**Đơn vị chủ quản:** {names.get(home) or data.unit_name(con, ver, home)}")
+    selection = Selection(level, year, unit, names.get(unit, unit), parent, home, home_gone)
     st.session_state[SELECTION_KEY] = selection
     return selection
 

@@ -13,17 +13,21 @@ from analytics.communes import commune_summary, commune_table, district_indicato
 from analytics.errors import CchcError, NotFoundError
 from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed
 from analytics.gaps import gaps, parse_reference
+from analytics.lineage import lineage, lineage_payload
 from analytics.names import resolve_unit
 from analytics.plan import CAPS, PlanStep, plan_summary, plan_to_target
 from analytics.rankings import rankings
 from analytics.scope import (
     LEVEL_WORDS,
-    PARENT_LEVEL,
+    PARENT_LEVELS,
     RANKED_LEVELS,
     default_parent,
+    default_parent_in,
+    default_year,
     get_unit,
     home_unit,
     latest_year,
+    period_words,
     require_year,
 )
 
@@ -66,6 +70,16 @@ def register(subparsers) -> None:
         "chỉ số vận hành (một cửa điện tử, VNPT-iGATE…) của một huyện và các xã",
         run_indicators,
     )
+    _lineage_command(subparsers)
+
+
+def _lineage_command(subparsers) -> None:
+    parser = subparsers.add_parser("lineage", help="đơn vị tiền thân và đơn vị kế thừa của một đơn vị (sắp xếp 2025)")
+    add_db_option(parser)
+    parser.add_argument("--unit", required=True, help="mã đơn vị")
+    parser.add_argument("--year", type=_year, help="năm chọn phiên bản của mã (mặc định: phiên bản mới nhất)")
+    add_format_option(parser)
+    parser.set_defaults(func=run_lineage)
 
 
 def _command(subparsers, name: str, help_text: str, func) -> argparse.ArgumentParser:
@@ -115,34 +129,59 @@ def _reference(text: str) -> str:
 
 # --- scope: level, parent, unit and year from the options and their defaults ---
 
-UNIT_OF_LEVEL_SQL = "SELECT count(*) FROM units WHERE code = ? AND level = ?"
+UNIT_OF_LEVEL_SQL = """
+SELECT count(*) FROM units WHERE code = ? AND level = ? AND (? IS NULL OR valid_in_year(valid_from, valid_to, ?))
+"""
 
 
 def resolve_scope(con, args, level: str, need_unit: bool) -> Scope:
-    home = home_unit(con)
-    parent: str | None = (
-        resolve_unit(con, args.parent, PARENT_LEVEL[level]) if args.parent else default_parent(level, home)
-    )
+    """The year first (a year decides which unit a code names and which scopes exist), then the parent
+    (--parent, else the home unit's default scope that year), the unit, and a check that there is data."""
+    parent = _resolve_parent(con, args.parent, level, args.year) if args.parent else None
+    year = args.year
+    if year is None:
+        year = latest_year(con, level, parent) if args.parent else _default_year(con, level)
+    if not args.parent:
+        parent = default_parent_in(con, level, year)
     unit: str | None
     if args.unit:
-        unit = _resolve_in_scope(con, args.unit, level, parent, any_parent_code=not args.parent)
+        unit = _resolve_in_scope(con, args.unit, level, parent, year, any_parent_code=not args.parent)
     else:
+        home = home_unit(con, year)
         unit = home.code if home and home.level == level and home.parent_code == parent else None
     if unit is not None and not args.parent:
-        parent = get_unit(con, unit).parent_code
+        parent = get_unit(con, unit, year).parent_code
     if need_unit and unit is None:
         raise CchcError(f"Hãy chọn đơn vị {LEVEL_WORDS[level]} bằng --unit.")
-    year = args.year if args.year is not None else latest_year(con, level, parent)
     require_year(con, year, level, parent)
     return Scope(level, parent, unit, year)
 
 
-def _resolve_in_scope(con, text: str, level: str, parent: str | None, any_parent_code: bool) -> str:
-    """A code, name or alias within the level and parent; without --parent, an exact code of the level."""
+def _default_year(con, level: str) -> int:
+    year = default_year(con, level)
+    if year is None:
+        raise NotFoundError(f"Chưa có dữ liệu {LEVEL_WORDS[level]} trong kho.")
+    return year
+
+
+def _resolve_parent(con, text: str, level: str, year: int | None) -> str:
+    """--parent: a unit of a level above `level` (a district, or from 2025 the province for communes)."""
+    error: NotFoundError | None = None
+    for parent_level in PARENT_LEVELS[level]:
+        try:
+            return resolve_unit(con, text, parent_level, None, year)
+        except NotFoundError as exc:
+            error = error or exc
+    assert error is not None
+    raise error
+
+
+def _resolve_in_scope(con, text: str, level: str, parent: str | None, year: int, any_parent_code: bool) -> str:
+    """A code, name or alias within the level and parent that year; without --parent, an exact code of the level."""
     try:
-        return resolve_unit(con, text, level, parent)
+        return resolve_unit(con, text, level, parent, year)
     except NotFoundError:
-        if any_parent_code and con.execute(UNIT_OF_LEVEL_SQL, [text.strip(), level]).fetchone()[0]:
+        if any_parent_code and con.execute(UNIT_OF_LEVEL_SQL, [text.strip(), level, year, year]).fetchone()[0]:
             return text.strip()
         raise
 
@@ -185,7 +224,7 @@ def run_gaps(args) -> int:
     with open_store(args) as con:
         scope = resolve_scope(con, args, args.level, need_unit=True)
         frame = gaps(con, scope.year, scope.chosen_unit, args.reference, args.depth, args.target_rank)
-        name = get_unit(con, scope.chosen_unit).name
+        name = get_unit(con, scope.chosen_unit, scope.year).name
     if args.format != "table":
         emit(frame, args.format)
         return 0
@@ -255,11 +294,11 @@ def run_communes(args) -> int:
         require_year(con, year, "commune", parent)
         table = commune_table(con, year, parent)
         summary = commune_summary(con, year, parent)
-        name = get_unit(con, parent).name
+        name = get_unit(con, parent, year).name
     if args.format != "table":
         emit(table, args.format)
         return 0
-    print(f"Xếp loại các xã, thị trấn của {name} năm {year}" + (f" {DEMO_NOTE}" if table.is_demo.any() else ""))
+    print(f"Xếp loại các xã, phường, thị trấn của {name} năm {year}" + (f" {DEMO_NOTE}" if table.is_demo.any() else ""))
     rows = [
         [
             r.unit_code,
@@ -296,6 +335,44 @@ def run_indicators(args) -> int:
     return 0
 
 
+def run_lineage(args) -> int:
+    with open_store(args) as con:
+        found = lineage(con, args.unit.strip(), args.year)
+    if args.format == "json":
+        emit(lineage_payload(found), "json")
+        return 0
+    rows = _lineage_rows(found)
+    if args.format == "csv":
+        emit(pd.DataFrame(rows, columns=LINEAGE_HEADERS), "csv")
+        return 0
+    unit = found.unit
+    print(
+        f"{unit.name} (mã {unit.code}, {LEVEL_WORDS[unit.level]}, {period_words(unit)})"
+        + (f" {DEMO_NOTE}" if found.is_demo else "")
+    )
+    if not rows:
+        print("Không có đơn vị tiền thân hay đơn vị kế thừa.")
+        return 0
+    _print_table(rows, LINEAGE_HEADERS)
+    return 0
+
+
+LINEAGE_HEADERS = ["Quan hệ", "Mã", "Đơn vị", "Hiệu lực", "Năm", "Tổng điểm", "Hạng", "Xếp loại"]
+
+
+def _lineage_rows(found) -> list[list[str]]:
+    """One row per linked unit and year with results (one row with dashes when it has none)."""
+    rows = []
+    for relation, linked_units in (("Tiền thân", found.predecessors), ("Kế thừa", found.successors)):
+        for linked in linked_units:
+            head = [relation, linked.unit.code, linked.unit.name, period_words(linked.unit)]
+            results = [
+                [str(r.year), fmt_number(r.total), fmt_rank(r.rank, r.rank_of), r.band or "–"] for r in linked.results
+            ]
+            rows += [head + result for result in results or [["–", "–", "–", "–"]]]
+    return rows
+
+
 def _indicator_year(con, district: str, year: int | None) -> int:
     """The asked year if it has indicators, else the latest one that has."""
     years = indicator_years(con, district)
@@ -310,10 +387,11 @@ def _indicator_year(con, district: str, year: int | None) -> int:
 
 
 def _commune_parent(con, args) -> str:
-    """The district whose communes are listed: --parent, else --unit, else the home unit."""
+    """The unit whose communes are listed (a district; from 2025 the province): --parent, else --unit, else
+    the home unit."""
     text = args.parent or args.unit
     if text:
-        return resolve_unit(con, text, "district")
+        return _resolve_parent(con, text, "commune", args.year)
     parent = default_parent("commune", home_unit(con))
     if parent is None:
         raise CchcError("Hãy chọn huyện bằng --parent.")

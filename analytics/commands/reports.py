@@ -9,7 +9,7 @@ from analytics import settings
 from analytics.commands.common import add_db_option, open_store
 from analytics.errors import CchcError
 from analytics.names import resolve_unit
-from analytics.scope import find_unit
+from analytics.scope import default_year, find_unit, get_unit, home_unit
 
 DEMO_LINE = "(Dữ liệu minh họa: các số điểm chưa phải kết quả chính thức.)"
 
@@ -39,18 +39,23 @@ def _common(parser) -> None:
     parser.add_argument("--unit", default=None, help=f"mã hoặc tên đơn vị (mặc định ${home.name} hoặc {home.default})")
 
 
-def unit_code(con, text: str | None) -> str:
-    """A code as given, else the unit a name designates; the home unit when nothing is given."""
+def unit_code(con, text: str | None, year: int | None = None) -> str:
+    """A code as given, else the unit a name designates in the year; the home unit when nothing is given.
+    A code whose units did not exist that year is an error naming when they did. Without a year, a name
+    means a unit of the year the dashboard opens on (scope.default_year), as "Bảo Lâm" means the district
+    there and Xã Bảo Lâm only from 2025."""
     text = text or settings.home_unit_code()
     if find_unit(con, text) is not None:
-        return text
-    return resolve_unit(con, text)
+        return text if year is None else get_unit(con, text, year).code
+    home = home_unit(con)
+    in_year = year if year is not None or home is None else default_year(con, home.level)
+    return resolve_unit(con, text, year=in_year)
 
 
 def run_report(args) -> int:
     con = open_store(args)
     try:
-        code = unit_code(con, args.unit)
+        code = unit_code(con, args.unit, args.year)
         if args.notice_docx:
             from analytics.reports.notice_docx import build_notice
 
@@ -98,7 +103,7 @@ def run_export(args) -> int:
 
     con = open_store(args)
     try:
-        _write(args.out, analytics_workbook(con, args.year, unit_code(con, args.unit)))
+        _write(args.out, analytics_workbook(con, args.year, unit_code(con, args.unit, args.year)))
     finally:
         con.close()
     print(f"Đã ghi sổ Excel: {args.out}")

@@ -17,6 +17,7 @@ from analytics.importing.folding import quick_fold
 from analytics.importing.formats import classify, header_key
 from analytics.names import UNIT_PREFIXES, nfc, suggest_unit, unit_lookup
 from analytics.rankings import criteria_set_for
+from analytics.scope import Unit
 
 LEVEL_NAMES = {"district": "cấp huyện", "commune": "cấp xã"}
 CRITERIA_SQL = """
@@ -24,16 +25,26 @@ CRITERIA_SQL = """
 """
 SET_SQL = "SELECT level, is_demo FROM criteria_sets WHERE code = ?"
 ALL_CRITERION_NAMES_SQL = "SELECT DISTINCT name FROM criteria"
+# A file's year, when known before its rows are read (the form, --year, the title or the file name), limits
+# the scopes and spellings to the unit versions in force that year: in a 2025 file 01304 is Xã Quảng Lâm of
+# the province, in a 2020 file Xã Thạch Lâm of Huyện Bảo Lâm (schema v5, valid_in_year).
 SCOPES_SQL = """
     SELECT level, parent_code, count(*) AS units FROM units
-    WHERE level IN ('district', 'commune') AND (? IS NULL OR level = ?) AND (? IS NULL OR parent_code = ?)
+    WHERE level IN ('district', 'commune') AND ($level IS NULL OR level = $level)
+      AND ($parent IS NULL OR parent_code = $parent)
+      AND ($year IS NULL OR valid_in_year(valid_from, valid_to, $year))
     GROUP BY level, parent_code ORDER BY level DESC, parent_code
 """
+# Every version under the parent, the latest last (so it names the code in the dict built from it).
 UNITS_SQL = """
-    SELECT code, name, valid_from, valid_to FROM units WHERE level = ? AND parent_code = ? ORDER BY code
+    SELECT code, name, valid_from, valid_to, id FROM units WHERE level = ? AND parent_code = ?
+    ORDER BY code, valid_from NULLS FIRST
 """
-UNIT_NAME_SQL = "SELECT name FROM units WHERE code = ?"
-UNIT_PARENTS_SQL = "SELECT DISTINCT code, parent_code FROM units WHERE level = ?"
+UNIT_NAME_SQL = "SELECT name FROM units WHERE code = ? ORDER BY valid_from DESC NULLS LAST LIMIT 1"
+UNIT_PARENTS_SQL = """
+    SELECT DISTINCT code, parent_code FROM units
+    WHERE level = $level AND ($year IS NULL OR valid_in_year(valid_from, valid_to, $year))
+"""
 SUGGESTED = 100  # unknown unit names given a close spelling, per scope and file
 TOTAL_WORDS = {"total", "tong", "tong diem", "tong diem chi so", "chi so", "chi so cchc"}
 
@@ -109,7 +120,7 @@ class Catalog:
         self.con = con
         self._sets: dict[tuple[str, int], CriteriaSet | None] = {}
         self._scopes: dict[tuple[str, str], Scope] = {}
-        self._levels: dict[str, LevelIndex] = {}
+        self._levels: dict[tuple[str, int | None], LevelIndex] = {}
         self.criterion_names = {header_key(r[0]) for r in con.execute(ALL_CRITERION_NAMES_SQL).fetchall()}
 
     def criteria(self, level: str, year: int) -> CriteriaSet | None:
@@ -130,22 +141,28 @@ class Catalog:
             self._scopes[(level, parent)] = Scope.load(self.con, level, parent)
         return self._scopes[(level, parent)]
 
-    def candidate_scopes(self, level: str | None, parent: str | None) -> list[tuple[str, str]]:
-        return [(lv, p) for lv, p, _ in self.con.execute(SCOPES_SQL, [level, level, parent, parent]).fetchall()]
+    def candidate_scopes(self, level: str | None, parent: str | None, year: int | None = None) -> list[tuple[str, str]]:
+        params = {"level": level, "parent": parent, "year": year}
+        return [(lv, p) for lv, p, _ in self.con.execute(SCOPES_SQL, params).fetchall()]
 
-    def infer_scope(self, texts: list[str], level: str | None, parent: str | None) -> tuple[list[tuple[str, str]], int]:
-        """The scopes (level, parent) naming the most of `texts`, and how many they name."""
-        counts = self.scope_counts(Counter(texts), level, parent)
+    def infer_scope(
+        self, texts: list[str], level: str | None, parent: str | None, year: int | None = None
+    ) -> tuple[list[tuple[str, str]], int]:
+        """The scopes (level, parent) naming the most of `texts` (among the units in force in the year, when
+        known), and how many they name."""
+        counts = self.scope_counts(Counter(texts), level, parent, year)
         best = max(counts.values(), default=0)
         return [s for s, n in counts.items() if n == best], best
 
-    def scope_counts(self, texts: Counter, level: str | None, parent: str | None) -> dict[tuple[str, str], int]:
+    def scope_counts(
+        self, texts: Counter, level: str | None, parent: str | None, year: int | None = None
+    ) -> dict[tuple[str, str], int]:
         """How many of `texts` (text -> occurrences) each candidate scope names, as Scope.match decides.
 
         Each distinct text is looked up once in an index of its whole level, so the time grows with
         the texts, not with texts × scopes (a national file has hundreds of candidate districts)."""
-        counts = dict.fromkeys(self.candidate_scopes(level, parent), 0)
-        indexes = [(lv, self.level_index(lv)) for lv in sorted({lv for lv, _ in counts})]
+        counts = dict.fromkeys(self.candidate_scopes(level, parent, year), 0)
+        indexes = [(lv, self.level_index(lv, year)) for lv in sorted({lv for lv, _ in counts})]
         for text, occurrences in texts.items():
             for lv, index in indexes:
                 for found in index.parents_naming(text):
@@ -153,10 +170,10 @@ class Catalog:
                         counts[(lv, found)] += occurrences
         return counts
 
-    def level_index(self, level: str) -> LevelIndex:
-        if level not in self._levels:
-            self._levels[level] = LevelIndex.load(self.con, level)
-        return self._levels[level]
+    def level_index(self, level: str, year: int | None = None) -> LevelIndex:
+        if (level, year) not in self._levels:
+            self._levels[(level, year)] = LevelIndex.load(self.con, level, year)
+        return self._levels[(level, year)]
 
 
 @lru_cache(maxsize=1 << 18)
@@ -177,11 +194,11 @@ class LevelIndex:
     parents: dict[str, set[str]]
 
     @classmethod
-    def load(cls, con, level: str) -> LevelIndex:
+    def load(cls, con, level: str, year: int | None = None) -> LevelIndex:
         parents: dict[str, set[str]] = {}
-        for code, parent in con.execute(UNIT_PARENTS_SQL, [level]).fetchall():
+        for code, parent in con.execute(UNIT_PARENTS_SQL, {"level": level, "year": year}).fetchall():
             parents.setdefault(code, set()).add(parent)
-        return cls(unit_lookup(con, level, None), parents)
+        return cls(unit_lookup(con, level, None, year), parents)
 
     def parents_naming(self, text: str) -> set[str]:
         """The parents under which `text` names exactly one unit (Scope.match, for every scope at once)."""
@@ -207,7 +224,7 @@ class LevelIndex:
 class Scope:
     level: str
     parent: str
-    units: dict[str, tuple[str, date | None, date | None]]  # code -> (name, valid_from, valid_to)
+    units: dict[str, tuple[str, date | None, date | None, str]]  # code -> (name, valid_from, valid_to, id)
     parent_name: str
     con: duckdb.DuckDBPyConnection = field(repr=False, compare=False)
     _lookup: dict[str, set[str]] | None = field(default=None, repr=False, compare=False)
@@ -215,7 +232,7 @@ class Scope:
 
     @classmethod
     def load(cls, con, level: str, parent: str) -> Scope:
-        units = {c: (n, f, t) for c, n, f, t in con.execute(UNITS_SQL, [level, parent]).fetchall()}
+        units = {c: (n, f, t, i) for c, n, f, t, i in con.execute(UNITS_SQL, [level, parent]).fetchall()}
         row = con.execute(UNIT_NAME_SQL, [parent]).fetchone()
         return cls(level, parent, units, row[0] if row else parent, con)
 
@@ -254,8 +271,12 @@ class Scope:
         return self._suggestions[text]
 
     def valid_in(self, year: int) -> list[str]:
-        return [
-            c
-            for c, (_, start, end) in self.units.items()
-            if (start is None or start.year <= year) and (end is None or end.year >= year)
-        ]
+        return [c for c in self.units if self.in_force(c, year)]
+
+    def in_force(self, code: str, year: int) -> bool:
+        """The unit is in force on 31 December of the year (Unit.valid_in, the store's macro valid_in_year)."""
+        return self.version(code).valid_in(year)
+
+    def version(self, code: str) -> Unit:
+        name, start, end, unit_id = self.units[code]
+        return Unit(code, name, self.level, self.parent, unit_id, start, end)

@@ -83,6 +83,8 @@ def analyze_fast(con, file_name: str, data: bytes, options: ImportOptions, probl
     if coded is None:
         return None
     parsed = _parsed(scope, coded, layout.sheet.name or raw.name, file_name)
+    if not all(scope.in_force(unit, year) for year, unit in parsed.groups):
+        return None  # a unit outside its period (the 2025 reform): the row-by-row path says which row
     check_missing_units(catalog, parsed, problems)
     check_existing(con, catalog, parsed, options, problems)
     return FastResult(raw, parsed, _rows(coded))
@@ -219,7 +221,8 @@ def _scope(catalog: Catalog, units: Texts, options: ImportOptions) -> tuple[Scop
     counts = units.counts().tolist()
     if any(clean(t) != t or is_summary_row(t) for t in units.values):
         return None
-    named = catalog.scope_counts(Counter(dict(zip(units.values, counts))), options.level, options.parent)
+    texts = Counter(dict(zip(units.values, counts)))
+    named = catalog.scope_counts(texts, options.level, options.parent, options.year)
     best = max(named.values(), default=0)
     winners = [s for s, n in named.items() if n == best]
     if len(winners) != 1 or best != len(units.index):

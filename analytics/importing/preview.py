@@ -57,7 +57,7 @@ CHANGES_SQL = f"""
            d.old_points, d.new_points
     FROM (SELECT year, unit_code, criterion_code, old.points AS old_points, new.points AS new_points
           FROM old FULL OUTER JOIN new USING (year, unit_code, criterion_code)) d
-    LEFT JOIN units u ON u.code = d.unit_code
+    LEFT JOIN units u ON u.code = d.unit_code AND valid_in_year(u.valid_from, u.valid_to, d.year)
     WHERE d.old_points IS NULL OR d.new_points IS NULL OR abs(d.new_points - d.old_points) > 1e-9
     ORDER BY d.year, d.unit_code, d.criterion_code
 """
@@ -67,7 +67,10 @@ COUNTS_SQL = f"""
            count(*) FILTER (new_points IS NULL) AS rows_removed
     FROM {CHANGES} GROUP BY year, unit_code
 """
-UNIT_NAMES_SQL = "SELECT code, name FROM units WHERE code IN (SELECT unnest(?))"
+# The names of codes in one year: the unit version in force then (schema v5).
+UNIT_NAMES_SQL = """
+SELECT code, name FROM units WHERE code IN (SELECT unnest(?)) AND valid_in_year(valid_from, valid_to, ?)
+"""
 STORED_PAIRS_SQL = f"SELECT DISTINCT s.year, s.unit_code FROM scores s SEMI JOIN {PAIRS} p USING (year, unit_code)"
 
 
@@ -161,20 +164,31 @@ def _diff(con, rows: ScoreRows, pairs: list[tuple[int, str]]) -> Diff:
 def _all_added(con, rows: ScoreRows) -> Diff:
     """The diff when none of the file's units has data stored: rows as they are, with unit names."""
     table = rows.table
-    codes = pc.unique(table["unit_code"])
-    names = dict(con.execute(UNIT_NAMES_SQL, [codes.to_pylist()]).fetchall())
-    unit_names = pa.array([names.get(c, c) for c in codes.to_pylist()], pa.string())
     changes = pa.table(
         {
             "year": table["year"],
             "unit_code": table["unit_code"],
-            "unit_name": unit_names.take(pc.index_in(table["unit_code"], value_set=codes)),
+            "unit_name": _names_in_their_years(con, table),
             "criterion_code": table["criterion_code"],
             "old_points": pa.nulls(len(rows), pa.float64()),
             "new_points": table["points"],
         }
     )
     return Diff(changes, _rows_per_pair(table), set())
+
+
+def _names_in_their_years(con, table: pa.Table) -> pa.ChunkedArray:
+    """Each row's unit name as in force in the row's year; rows are sorted by year, so each year is one run."""
+    pieces = []
+    years = table["year"].to_numpy()
+    starts = np.r_[0, np.flatnonzero(years[1:] != years[:-1]) + 1, len(years)]
+    for start, end in zip(starts[:-1], starts[1:]):
+        run = table["unit_code"].slice(start, end - start)
+        codes = pc.unique(run)
+        names = dict(con.execute(UNIT_NAMES_SQL, [codes.to_pylist(), int(years[start])]).fetchall())
+        unit_names = pa.array([names.get(c, c) for c in codes.to_pylist()], pa.string())
+        pieces.append(unit_names.take(pc.index_in(run, value_set=codes)))
+    return pa.chunked_array(pieces, pa.string())
 
 
 def _rows_per_pair(table: pa.Table) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from analytics.importing.reference import (
 )
 from analytics.importing.reference_offices import OfficeBook
 from analytics.names import fold, resolve_unit
-from analytics.scope import find_unit
+from analytics.scope import Unit, get_unit, unit_versions, validity_words
 
 ADDED, CHANGED, SAME = "Thêm mới", "Sửa", "Không đổi"
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -113,6 +113,7 @@ SPECS = {
         {
             "alias": one_of("ten goi khac", "ten khac", "cach viet khac", "alias"),
             "unit": UNIT_WORDS,
+            "year": YEAR_WORDS,
             "note": one_of("ghi chu", "note"),
         },
         ("alias", "unit"),
@@ -198,21 +199,39 @@ def year_of(table: Table, cells: list) -> int:
     return int(value)
 
 
-def unit_of(con, table: Table, cells: list) -> str:
-    """The unit a cell names: its code (zeros restored: 42 → 042) or its name or alias in the register."""
-    # After #12: pass the row's year so a reused code or name means the unit of that year.
+def unit_of(con, table: Table, cells: list, year: int | None) -> Unit:
+    """The unit version a cell names in the year: by code (zeros restored: 42 → 042), name or alias.
+
+    Without a year (an aliases file without a year column), a code that named several units over time
+    is refused: 01290 is Thị trấn Pác Miầu until 30/6/2025 and Xã Bảo Lâm after."""
     text = table.text(cells, "unit")
     if not text:
         raise BadCell("unit", None, "Thiếu đơn vị.", kind="missing_value")
-    for code in (text, text.zfill(2), text.zfill(3), text.zfill(5)) if text.isdigit() else (text,):
-        if find_unit(con, code) is not None:
-            return code
     try:
-        return resolve_unit(con, text)
+        return version_in(con, code_of(con, text, year), year)
     except NotFoundError as exc:
         raise BadCell(
             "unit", text, exc.message, "Ghi mã đơn vị (ví dụ 042) hoặc tên như trong danh mục.", kind="unknown_unit"
         ) from None
+
+
+def code_of(con, text: str, year: int | None) -> str:
+    for code in (text, text.zfill(2), text.zfill(3), text.zfill(5)) if text.isdigit() else (text,):
+        if unit_versions(con, code):
+            return code
+    return resolve_unit(con, text, year=year)
+
+
+def version_in(con, code: str, year: int | None) -> Unit:
+    if year is not None:
+        return get_unit(con, code, year)
+    versions = unit_versions(con, code)
+    if len(versions) > 1:
+        raise NotFoundError(
+            f"Mã {code} ứng với nhiều đơn vị qua các thời kỳ ({validity_words(versions)}); "
+            "hãy thêm cột Năm để chỉ rõ đơn vị của năm nào."
+        )
+    return versions[0]
 
 
 def action(existing: dict, key: tuple, values: tuple) -> str:
@@ -497,7 +516,8 @@ def read_targets(con, raw: RawFile, options: ReferenceOptions, problems: Problem
     measures = MeasureBook(con, "target")
 
     def parse(table: Table, line: int, cells: list):
-        year, unit = year_of(table, cells), unit_of(con, table, cells)
+        year = year_of(table, cells)
+        unit = unit_of(con, table, cells, year).code
         metric = measures.resolve(table.text(cells, "metric"), line, table, "metric", problems)
         word = table.text(cells, "comparator")
         comparator = COMPARATORS.get(word) or COMPARATORS.get(fold(word))
@@ -529,7 +549,8 @@ def read_indicators(con, raw: RawFile, options: ReferenceOptions, problems: Prob
     measures = MeasureBook(con, "indicator")
 
     def parse(table: Table, line: int, cells: list):
-        year, unit = year_of(table, cells), unit_of(con, table, cells)
+        year = year_of(table, cells)
+        unit = unit_of(con, table, cells, year).code
         indicator = measures.resolve(table.text(cells, "indicator"), line, table, "indicator", problems)
         return (year, unit, indicator, number(table, cells, "value"), False, source_of(table, cells, raw.name))
 
@@ -569,7 +590,9 @@ def read_aliases(con, raw: RawFile, options: ReferenceOptions, problems: Problem
         alias = table.text(cells, "alias")
         if not alias:
             raise BadCell("alias", None, "Thiếu tên gọi khác.", kind="missing_value")
-        return (alias, unit_of(con, table, cells), text_or_none(table.cell(cells, "note")))
+        year = year_of(table, cells) if "year" in table.columns else None
+        # An alias names one unit version (schema v5): its id, so "TT Pác Miều" never means Xã Bảo Lâm.
+        return (alias, unit_of(con, table, cells, year).id, text_or_none(table.cell(cells, "note")))
 
     table, rows = rows_of(con, raw, "aliases", problems, parse)
     check_unique(table, rows, lambda r: r[:2], problems)

@@ -21,6 +21,7 @@ from analytics.importing.intake import take_in, warn_if_imported_before
 from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
 from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number
 from analytics.names import fold
+from analytics.scope import get_unit
 from analytics.sql import scalar
 from analytics.tasks import (
     STATUSES,
@@ -56,6 +57,8 @@ LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S", "%d-%m-%Y", "%d.%m.%Y")
 OFFICES_SQL = "SELECT code, name FROM offices"
 UNIT_SQL = "SELECT level FROM units WHERE code = ?"
+# The task serves the results of its year: the unit version in force then (schema v5).
+UNIT_IN_YEAR_SQL = "SELECT level FROM units WHERE code = ? AND valid_in_year(valid_from, valid_to, ?)"
 ACTIONS = {"new": "Thêm mới", "changed": "Sửa", "same": "Không đổi"}
 
 
@@ -214,6 +217,7 @@ class _RowReader:
 
     def task(self, row: list) -> Task:
         year, unit_code = self.year(row), self.unit(row)
+        self.check_unit_in_year(unit_code, year)
         criteria = self.criteria(row, unit_code, year)
         task_id = self.task_id(row)
         return Task(
@@ -311,8 +315,15 @@ class _RowReader:
             raise self.bad("planned_gain", value, f"Có {count} mã tiêu chí nhưng {len(gains)} số điểm cần tăng.")
         return gains
 
+    def check_unit_in_year(self, unit_code: str, year: int) -> None:
+        if self.con.execute(UNIT_IN_YEAR_SQL, [unit_code, year]).fetchone() is None:
+            try:
+                get_unit(self.con, unit_code, year)
+            except CchcError as exc:
+                raise self.bad("unit_code", unit_code, exc.message, "Ghi mã của đơn vị có trong năm đó.") from None
+
     def criteria_maxima(self, unit_code: str, year: int) -> dict[str, float]:
-        level = scalar(self.con, UNIT_SQL, [unit_code])
+        level = scalar(self.con, UNIT_IN_YEAR_SQL, [unit_code, year])
         if (level, year) not in self.maxima:
             try:
                 nodes = set_tree(self.con, level, year).nodes

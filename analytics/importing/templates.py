@@ -11,16 +11,25 @@ import io
 
 import duckdb
 
-from analytics.importing.catalog import Catalog, CriteriaSet, Scope
-from analytics.sql import scalar
+from analytics.errors import NotFoundError
+from analytics.importing.catalog import LEVEL_NAMES, Catalog, CriteriaSet, Scope
 
 HEADER = ["Năm", "Mã đơn vị", "Tên đơn vị", "Mã tiêu chí", "Tên tiêu chí", "Điểm tối đa", "Điểm"]
 POINTS_COLUMN = "G"
 MAX_COLUMN = "F"
 FIRST_DATA_ROW = 4  # title, note, header, then data
 DEFAULT_PARENT_SQL = """
-    SELECT parent_code FROM units WHERE level = ? GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1
+    SELECT parent_code FROM units WHERE level = ? AND valid_in_year(valid_from, valid_to, ?)
+    GROUP BY parent_code ORDER BY count(*) DESC, parent_code LIMIT 1
 """
+
+
+def _default_parent(con, level: str, year: int) -> str:
+    """The parent with the most units of the level in force in the year (none after a level was abolished)."""
+    row = con.execute(DEFAULT_PARENT_SQL, [level, year]).fetchone()
+    if row is None:
+        raise NotFoundError(f"Năm {year} không có đơn vị {LEVEL_NAMES.get(level, level)} nào.")
+    return row[0]
 
 
 def template_rows(
@@ -29,7 +38,7 @@ def template_rows(
     """(criteria set, scope, rows): every unit valid that year × every lowest criterion."""
     catalog = Catalog(con)
     cs = catalog.required_criteria(level, year)
-    parent = parent or scalar(con, DEFAULT_PARENT_SQL, [level])
+    parent = parent or _default_parent(con, level, year)
     scope = catalog.scope(level, parent)
     leaves = [c for c in cs.nodes if not cs.children.get(c)]
     rows = [
@@ -121,13 +130,18 @@ REFERENCE_TEMPLATES: dict[str, list[list]] = {
     "ownership": [["Mã tiêu chí", "Cơ quan chủ trì"], ["1.1", "NV"], ["2.1", "Văn phòng HĐND và UBND"]],
     "targets": [
         ["Năm", "Mã đơn vị", "Chỉ tiêu", "So sánh", "Giá trị", "Nguồn"],
-        [2026, "042", "Xếp hạng", "<=", 5, "Thông báo kết luận số …"],
+        [2026, "01290", "Xếp hạng", "<=", 20, "Thông báo kết luận số …"],
     ],
     "indicators": [
         ["Năm", "Mã đơn vị", "Chỉ số hoạt động", "Giá trị", "Nguồn"],
-        [2025, "042", "on_time_pct", 97, "Báo cáo CCHC năm"],
+        [2025, "01290", "on_time_pct", 97, "Báo cáo CCHC năm"],
     ],
-    "aliases": [["Tên gọi khác", "Mã đơn vị", "Ghi chú"], ["H. Bảo Lâm", "042", "Cách viết tắt"]],
+    # A year says which unit a reused code means (01290: Thị trấn Pác Miầu in 2020, Xã Bảo Lâm in 2025).
+    "aliases": [
+        ["Tên gọi khác", "Mã đơn vị", "Năm", "Ghi chú"],
+        ["H. Bảo Lâm", "042", 2020, "Cách viết tắt"],
+        ["TT Pác Miều", "01290", 2020, "Cách viết trong Thông báo 4/2021"],
+    ],
 }
 REFERENCE_FILE_STEMS = {
     "criteria": "mau-bo-tieu-chi",

@@ -15,12 +15,14 @@ import duckdb
 
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number
-from analytics.importing.catalog import Catalog, CriteriaSet, Scope
+from analytics.importing.catalog import SUGGESTED, Catalog, CriteriaSet, Scope
 from analytics.importing.formats import Column, DataRow, Layout, find_layout, is_summary_row
 from analytics.importing.problems import WARNING, ProblemList, beyond
 from analytics.importing.read import MAX_FILE_BYTES, RawFile, cell_text, parse_number
 from analytics.importing.sheet_checks import check_sheet
+from analytics.lineage import level_versions, named_in, out_of_year_sentence
 from analytics.names import fold
+from analytics.scope import Unit
 
 MIN_YEAR = 2010
 TOLERANCE = 0.01  # points; tables round every cell to two decimals
@@ -179,6 +181,8 @@ class SheetValidator:
         self.reported: set = set()
         self.last_unit: str | None = None
         self.last_year: int | None = None
+        self.named: dict[str, list[Unit]] = {}
+        self.versions: list[tuple[Unit, set[str]]] | None = None  # lineage.level_versions, read once
 
     # --- set-up -------------------------------------------------------------------------------
 
@@ -193,10 +197,10 @@ class SheetValidator:
                 suggestion="Điền điểm của các đơn vị vào bảng rồi nạp lại.",
             )
             return
+        self.sheet_year = self.fallback_year()
         self._scope = self.resolve_scope()
         if self._scope is None:
             return
-        self.sheet_year = self.fallback_year()
         self.warn_ignored_columns()
         read_row = {"long": self.read_long_row, "table": self.read_table_row, "totals": self.read_totals_row}
         for row in self.layout.rows:
@@ -219,7 +223,7 @@ class SheetValidator:
 
     def resolve_scope(self) -> Scope | None:
         level, parent = self.options.level, self.options.parent
-        scopes, matched = self.catalog.infer_scope(self.unit_texts(), level, parent)
+        scopes, matched = self.catalog.infer_scope(self.unit_texts(), level, parent, self.sheet_year)
         if not scopes:
             self.problems.add(
                 sheet=self.sheet,
@@ -366,6 +370,20 @@ class SheetValidator:
                 "Ghi mã đơn vị để phân biệt.",
             )
             return
+        year = self.sheet_year
+        elsewhere = [u for u in self.versions_named(text) if year is not None and not u.valid_in(year)]
+        if elsewhere:
+            assert year is not None
+            reasons = " ".join(out_of_year_sentence(self.con, unit, year) for unit in elsewhere)
+            self.add(
+                row,
+                col,
+                text,
+                f"Năm {year} không có đơn vị '{text}': {reasons}",
+                "unit_not_in_year",
+                f"Ghi mã hoặc tên của đơn vị có trong năm {year}.",
+            )
+            return
         self.add(
             row,
             col,
@@ -374,6 +392,15 @@ class SheetValidator:
             "unknown_unit",
             self.scope.suggestion(self.con, text) or "Ghi mã đơn vị hoặc tên chính thức của đơn vị.",
         )
+
+    def versions_named(self, text: str) -> list[Unit]:
+        """The unit versions of the sheet's level `text` names in any year (once per text, for the first
+        SUGGESTED texts: a file may repeat one unknown name 100 000 times)."""
+        if text not in self.named and len(self.named) < SUGGESTED:
+            if self.versions is None:
+                self.versions = level_versions(self.con, self.scope.level)
+            self.named[text] = named_in(self.versions, text)
+        return self.named.get(text, [])
 
     def row_year(self, row: DataRow) -> int | None:
         raw = self.raw_cell(row, self.year_col)
@@ -460,8 +487,22 @@ class SheetValidator:
                 )
             return None
         year = self.row_year(row)
+        if year is not None and not self.scope.in_force(unit, year):
+            self.report_out_of_year(row, self.scope.version(unit), year)
+            return None
         cs = self.criteria(row, year) if year is not None else None
         return (unit, year, cs) if year is not None and cs is not None else None
+
+    def report_out_of_year(self, row: DataRow, unit: Unit, year: int) -> None:
+        """A unit that did not exist in the row's year (the 2025 reform): say what it became or came from."""
+        self.add(
+            row,
+            self.name_col or self.code_col,
+            unit.name,
+            f"Năm {year} không có {unit.name} (mã {unit.code}): {out_of_year_sentence(self.con, unit, year)}",
+            "unit_not_in_year",
+            f"Ghi mã hoặc tên của đơn vị có trong năm {year}.",
+        )
 
     def read_table_row(self, row: DataRow) -> None:
         nodes = self.layout.of("node", "node_name")

@@ -56,7 +56,7 @@ class ReportData:
 def collect(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> ReportData:
     """Run every analysis the reports need (the paragraph first: it checks the unit has data)."""
     summary = summary_paragraph(con, year, unit_code)
-    unit = unit_info(con, unit_code)
+    unit = unit_info(con, unit_code, year)
     office_summary, office_detail = recoverable.recoverable_by_office(con, year, unit_code)
     the_plan = _optional(lambda: plan.plan_to_target(con, year, unit_code))
     return ReportData(
@@ -72,7 +72,7 @@ def collect(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> Report
         target=_optional(lambda: targets.target_gap(con, year, unit_code)),
         plan=the_plan,
         plan_steps=plan_steps_frame(the_plan),
-        kinds=dict(con.execute(KINDS_SQL).fetchall()),
+        kinds=dict(con.execute(KINDS_SQL, [year]).fetchall()),
     )
 
 

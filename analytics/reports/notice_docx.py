@@ -71,7 +71,7 @@ class NoticeContent:
 
 def notice_content(con, year: int, unit_code: str) -> NoticeContent:
     """Everything the notice says, for a unit's results of `year` and its tasks serving year + 1."""
-    unit = unit_info(con, unit_code)
+    unit = unit_info(con, unit_code, year)
     summary = summary_paragraph(con, year, unit.code)
     tasks = list_tasks(con, year + 1, unit.code)
     place = (

@@ -36,9 +36,13 @@ from analytics.reports.wording import (
     running_name,
     superscript,
 )
+from analytics.scope import get_unit
 
-UNIT_SQL = "SELECT code, name, level, kind, parent_code FROM units WHERE code = ?"
-KINDS_SQL = "SELECT code, kind FROM units"
+# The version of a code in force in the year (schema v5: the 2025 reform reused codes).
+UNIT_SQL = """
+SELECT code, name, level, kind, parent_code FROM units WHERE code = ? AND valid_in_year(valid_from, valid_to, ?)
+"""
+KINDS_SQL = "SELECT code, kind FROM units WHERE valid_in_year(valid_from, valid_to, ?)"
 
 
 @dataclass(frozen=True)
@@ -91,17 +95,19 @@ class _Writer:
         self.pieces.append(len(self.footnotes))
 
 
-def unit_info(con: duckdb.DuckDBPyConnection, unit_code: str) -> UnitInfo:
-    row = con.execute(UNIT_SQL, [unit_code]).fetchone()
+def unit_info(con: duckdb.DuckDBPyConnection, unit_code: str, year: int) -> UnitInfo:
+    """The unit as in force in the year; NotFoundError naming its periods when it did not exist then."""
+    row = con.execute(UNIT_SQL, [unit_code, year]).fetchone()
     if row is None:
+        get_unit(con, unit_code, year)  # raises the message naming when the code's units existed
         raise NotFoundError(f"Không có đơn vị mã '{unit_code}' trong kho dữ liệu.")
     return UnitInfo(*row)
 
 
 def summary_paragraph(con: duckdb.DuckDBPyConnection, year: int, unit_code: str) -> Summary:
     """The "Đánh giá chung" paragraph of a unit for a year, with its footnotes."""
-    unit = unit_info(con, unit_code)
-    kinds = dict(con.execute(KINDS_SQL).fetchall())
+    unit = unit_info(con, unit_code, year)
+    kinds = dict(con.execute(KINDS_SQL, [year]).fetchall())
     ranking = rankings(con, year, unit.level, unit.parent_code)
     row = _unit_row(ranking, unit, year)
     writer = _Writer()
@@ -109,7 +115,7 @@ def summary_paragraph(con: duckdb.DuckDBPyConnection, year: int, unit_code: str)
     if unit.level == "district":
         _write_communes(writer, con, year, unit, kinds)
     writer.add(".")
-    _write_weak_fields(writer, con, year, unit, _peers_phrase(con, ranking, unit, kinds))
+    _write_weak_fields(writer, con, year, unit, _peers_phrase(con, year, ranking, unit, kinds))
     return Summary(
         year, unit.code, unit.name, tuple(writer.pieces), tuple(writer.footnotes), bool(ranking["is_demo"].any())
     )
@@ -244,12 +250,12 @@ def _write_without_bands(writer: _Writer, table: pd.DataFrame, kinds: dict[str, 
     )
 
 
-def _peers_phrase(con, ranking: pd.DataFrame, unit: UnitInfo, kinds: dict[str, str]) -> str:
+def _peers_phrase(con, year: int, ranking: pd.DataFrame, unit: UnitInfo, kinds: dict[str, str]) -> str:
     """'bình quân chung của các huyện, thành phố trong tỉnh Cao Bằng'."""
     phrase = f"bình quân chung của các {_ranked_kinds(ranking, kinds)}"
     if unit.parent_code is None:
         return phrase
-    parent = unit_info(con, unit.parent_code)
+    parent = unit_info(con, unit.parent_code, year)
     return f"{phrase} trong {running_name(parent.name, parent.kind)}"
 
 
