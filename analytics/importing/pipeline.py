@@ -10,7 +10,7 @@ from analytics.importing.commit import commit_import, finish_batch, transaction,
 from analytics.importing.fastlong import analyze_fast
 from analytics.importing.intake import read_reporting, warn_if_imported_before
 from analytics.importing.preview import Preview, preview
-from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
+from analytics.importing.problems import HasProblems, Problem, ProblemList
 from analytics.importing.read import safe_file_name
 from analytics.importing.rows import ScoreRows
 from analytics.importing.validate import ImportOptions, validate_file
@@ -22,7 +22,7 @@ PREVIEWABLE = {"exists"}
 
 
 @dataclass
-class Analysis:
+class Analysis(HasProblems):
     file_name: str
     sha256: str
     size: int
@@ -34,14 +34,6 @@ class Analysis:
     sheets: list[str] = field(default_factory=list)
     encoding: str | None = None
     separator: str | None = None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
 
     @property
     def ok(self) -> bool:

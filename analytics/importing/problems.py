@@ -45,6 +45,20 @@ class Problem:
         return {**asdict(self), "message": self.message}
 
 
+class HasProblems:
+    """The errors and warnings of an analysis that keeps its problems in `problems` (every import kind)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
 @dataclass
 class ProblemList:
     """Problems of one file; `at` is a factory bound to the file so callers only name the place."""

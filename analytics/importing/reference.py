@@ -20,7 +20,7 @@ from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number
 from analytics.importing.commit import finish_batch
 from analytics.importing.intake import take_in, warn_if_imported_before
-from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
+from analytics.importing.problems import ERROR, WARNING, HasProblems, Problem, ProblemList
 from analytics.importing.read import MAX_FILE_BYTES, XLSX_MAGIC, RawFile, RawSheet, cell_text
 from analytics.names import fold
 from analytics.store import new_batch
@@ -89,7 +89,7 @@ class TableWrite:
 
 
 @dataclass
-class ReferenceAnalysis:
+class ReferenceAnalysis(HasProblems):
     kind: str
     file_name: str
     sha256: str
@@ -102,14 +102,6 @@ class ReferenceAnalysis:
     affected_years: list[int] = field(default_factory=list)
     stranded: pd.DataFrame | None = None
     recognised: bool = False  # the kind was recognised from the header, not asked for
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
 
     @property
     def ok(self) -> bool:

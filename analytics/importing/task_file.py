@@ -18,7 +18,7 @@ from analytics.criteria import set_tree
 from analytics.errors import CchcError
 from analytics.formatting import fmt_number
 from analytics.importing.intake import take_in, warn_if_imported_before
-from analytics.importing.problems import ERROR, WARNING, Problem, ProblemList
+from analytics.importing.problems import WARNING, HasProblems, Problem, ProblemList
 from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_number
 from analytics.names import fold
 from analytics.scope import get_unit
@@ -63,21 +63,13 @@ ACTIONS = {"new": "Thêm mới", "changed": "Sửa", "same": "Không đổi"}
 
 
 @dataclass
-class TaskAnalysis:
+class TaskAnalysis(HasProblems):
     file_name: str
     sha256: str
     size: int
     problems: list[Problem]
     tasks: list[Task] = field(default_factory=list)
     preview: pd.DataFrame | None = None  # line, action, id, title, office, criteria
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
 
     @property
     def ok(self) -> bool:
