@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+MISSING = "–"  # what an empty value shows, in text and in every table cell
+
 MINUS = "−"  # U+2212, reads better than a hyphen in cards
 
 

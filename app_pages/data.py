@@ -5,7 +5,7 @@ import streamlit as st
 
 from analytics import scope
 from analytics.errors import CchcError
-from analytics.formatting import fmt_int
+from analytics.formatting import MISSING, fmt_int
 from analytics.importing import ImportOptions, template_csv, template_xlsx
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import REFERENCE_KINDS
@@ -48,7 +48,7 @@ def draw_analysis(analysis) -> None:
                 st.caption(
                     f"{fmt_int(imports.SHOWN_PROBLEMS_TABLE)} vấn đề đầu tiên; các dòng phía trên tóm tắt phần còn lại."
                 )
-            st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems")
+            st.dataframe(imports.problems_frame(analysis), hide_index=True, key="import_problems", placeholder=MISSING)
     if analysis.preview is not None:
         draw_preview(analysis.preview)
 
@@ -57,12 +57,14 @@ def draw_preview(preview) -> None:
     st.subheader("Xem trước: thay đổi theo đơn vị")
     if preview.new_years:
         st.info(f"Năm mới trong kho: {', '.join(map(str, preview.new_years))}", icon=":material/event:")
-    st.dataframe(imports.units_frame(preview.units), hide_index=True, key="import_units")
+    st.dataframe(imports.units_frame(preview.units), hide_index=True, key="import_units", placeholder=MISSING)
     for (year, level, _), frame in preview.rankings.items():
         st.markdown(f"**Xếp hạng năm {year} sau khi nạp** ({'cấp huyện' if level == 'district' else 'cấp xã'})")
-        st.dataframe(imports.ranking_frame(frame), hide_index=True, key=f"import_ranking_{year}_{level}")
+        st.dataframe(
+            imports.ranking_frame(frame), hide_index=True, key=f"import_ranking_{year}_{level}", placeholder=MISSING
+        )
     with st.expander(f"Điểm thêm hoặc thay đổi ({len(preview.changes)} dòng)"):
-        st.dataframe(imports.changes_frame(preview.changes), hide_index=True, key="import_changes")
+        st.dataframe(imports.changes_frame(preview.changes), hide_index=True, key="import_changes", placeholder=MISSING)
 
 
 with upload_tab:
@@ -132,6 +134,7 @@ with history_tab:
         batches[list(imports.HISTORY_COLUMNS)].rename(columns=imports.HISTORY_COLUMNS),
         hide_index=True,
         key="import_history",
+        placeholder=MISSING,
     )
     choices = imports.undoable(batches)
     if actor is None:

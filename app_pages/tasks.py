@@ -4,6 +4,7 @@ from datetime import date
 
 import streamlit as st
 
+from analytics.formatting import MISSING
 from ui import data
 from ui import task_page as view
 from ui import tasks as tasks_ui
@@ -69,6 +70,7 @@ with tabs[1]:
             view.scorecard_table(tasks_ui.scorecard(con, ver, today, year, sel.unit_code)),
             hide_index=True,
             key="tasks_scorecard",
+            placeholder=MISSING,
         )
         view.office_lists(frame, office_names)
 
@@ -81,7 +83,7 @@ with tabs[2]:
         )
     else:
         st.markdown(view.follow_summary(rows))
-        st.dataframe(view.follow_table(rows), hide_index=True, key="tasks_follow")
+        st.dataframe(view.follow_table(rows), hide_index=True, key="tasks_follow", placeholder=MISSING)
         how_to_read(
             "So sánh theo % điểm tối đa giữa năm kết quả trước khi giao nhiệm vụ và năm nhiệm vụ hướng tới. "
             "Khi một năm chỉ có điểm theo lĩnh vực, tiêu chí được đo ở lĩnh vực chứa nó (cột **Đo ở**); "

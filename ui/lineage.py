@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from analytics.formatting import MISSING
 from analytics.lineage import end_sentence, merger_words, predecessors_frame
 from ui import data
 from ui.marks import demo_badge, how_to_read
@@ -42,7 +43,7 @@ def predecessors_section(con, ver: str, sel) -> None:
     st.subheader("Đơn vị tiền thân")
     demo_badge(found.is_demo)
     st.caption(esc(merger_words(found)) + " Mỗi ô: tổng điểm (hạng/số đơn vị, xếp loại) của năm đó.")
-    st.dataframe(predecessors_frame(found), hide_index=True, key="predecessors_table")
+    st.dataframe(predecessors_frame(found), hide_index=True, key="predecessors_table", placeholder=MISSING)
     how_to_read(
         f"{esc(sel.unit_name)} được hình thành từ {len(found.predecessors)} đơn vị trên. Mỗi ô là kết quả của đơn vị "
         "tiền thân trong năm đó, xếp hạng trong phạm vi của chính nó (các xã của huyện cũ); các số này không "

@@ -12,7 +12,7 @@ import streamlit as st
 from analytics import scope
 from analytics.criteria import criteria_listing
 from analytics.errors import CchcError
-from analytics.formatting import fmt_int, fmt_number
+from analytics.formatting import MISSING, fmt_int, fmt_number
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import (
     KIND_LABELS,
@@ -70,7 +70,7 @@ def draw_set_in_force(con, year: int | None) -> None:
     st.markdown(f"**Bộ tiêu chí đang áp dụng:** `{listing.attrs['set_code']}`")
     demo_badge(listing.attrs["is_demo"])
     with st.container(key="criteria_tree_box"):  # a place the browser tests and screenshots find
-        st.dataframe(tree_frame(listing), hide_index=True, key="criteria_tree")
+        st.dataframe(tree_frame(listing), hide_index=True, key="criteria_tree", placeholder=MISSING)
 
 
 def options_form(con, kind: str) -> ReferenceOptions:
@@ -179,7 +179,7 @@ def draw_analysis(analysis: ReferenceAnalysis) -> None:
         shown = tree_frame(listing)
         if analysis.tree["before"].any():  # compared with the set in force until now: '=', its maximum, 'mới'
             shown.insert(2, "Bộ đang áp dụng", analysis.tree["before"].tolist())
-        st.dataframe(shown, hide_index=True, key="ref_preview_tree")
+        st.dataframe(shown, hide_index=True, key="ref_preview_tree", placeholder=MISSING)
     elif analysis.preview is not None and not analysis.errors:
         st.subheader("Xem trước: thay đổi")
-        st.dataframe(analysis.preview, hide_index=True, key="ref_preview")
+        st.dataframe(analysis.preview, hide_index=True, key="ref_preview", placeholder=MISSING)

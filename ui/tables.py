@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from analytics.formatting import fmt_number, fmt_pct, fmt_rank, fmt_signed, rank_change_words
+from analytics.formatting import MISSING, fmt_number, fmt_pct, fmt_rank, fmt_signed, rank_change_words
 
 HOME_ROW = "background-color: #FBE3D6; font-weight: 600"
 
@@ -22,12 +22,12 @@ def show(
     widths: dict[str, str] | None = None,
 ) -> None:
     """A table with Vietnamese display formats; `highlight` = (column, value) tints the unit in focus."""
-    style = table.style.format(formats, na_rep="–")
+    style = table.style.format(formats, na_rep=MISSING)
     if highlight:
         column, value = highlight
         style = style.apply(lambda r: [HOME_ROW if r[column] == value else ""] * len(r), axis=1)
     config = {name: st.column_config.Column(width=width) for name, width in (widths or {}).items()}
-    st.dataframe(style, hide_index=True, key=key, column_config=config)
+    st.dataframe(style, hide_index=True, key=key, column_config=config, placeholder=MISSING)
 
 
 def _rank_of(rank_of: int) -> Callable:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics import tasks
 from analytics.errors import CchcError
-from analytics.formatting import fmt_number, fmt_pct, fmt_signed
+from analytics.formatting import MISSING, fmt_number, fmt_pct, fmt_signed
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.task_file import PREVIEW_LABELS, analyze_tasks, commit_tasks, export_frame, template_frame
 from analytics.reports.notice_docx import build_notice
@@ -90,7 +90,7 @@ def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[s
     config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
     config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=95)
     if actor is None:  # the stored status is in the state, but for overdue
-        st.dataframe(shown.drop(columns="Trạng thái"), key="tasks_table", column_config=config)
+        st.dataframe(shown.drop(columns="Trạng thái"), key="tasks_table", column_config=config, placeholder=MISSING)
         return
     edited = st.data_editor(
         shown,
@@ -248,6 +248,7 @@ def office_lists(frame: pd.DataFrame, office_names: dict[str, str]) -> None:
                 ),
                 hide_index=True,
                 key=f"office_list_{group.office_code.iloc[0]}",
+                placeholder=MISSING,
             )
 
 
@@ -319,6 +320,7 @@ def self_assessment(con, year: int, unit_code: str, unit_name: str) -> None:
         ),
         hide_index=True,
         key="cuts_top",
+        placeholder=MISSING,
     )
     per_office = office_cuts(cuts)
     st.markdown("**Điểm bị trừ theo cơ quan**")
@@ -334,6 +336,7 @@ def self_assessment(con, year: int, unit_code: str, unit_name: str) -> None:
         ),
         hide_index=True,
         key="cuts_office",
+        placeholder=MISSING,
     )
 
 
@@ -414,6 +417,7 @@ def upload(con, actor: str) -> None:
             analysis.preview.rename(columns=PREVIEW_LABELS),
             hide_index=True,
             key="task_upload_preview",
+            placeholder=MISSING,
         )
     st.button(
         "Xác nhận nạp nhiệm vụ",
@@ -461,6 +465,7 @@ def history(con, frame: pd.DataFrame) -> None:
         ),
         hide_index=True,
         key="history_versions",
+        placeholder=MISSING,
     )
     notes = tasks.task_notes(con, int(task_id))
     st.markdown("**Ghi chú tiến độ**")
@@ -471,4 +476,5 @@ def history(con, frame: pd.DataFrame) -> None:
             pd.DataFrame({"Ngày": [_date(d) for d in notes.noted_on], "Ghi chú": notes.note, "Người ghi": notes.actor}),
             hide_index=True,
             key="history_notes",
+            placeholder=MISSING,
         )
