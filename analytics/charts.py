@@ -354,28 +354,33 @@ def _code_key(codes: pd.Series) -> pd.Series:
 def field_comparison(
     matrix: pd.DataFrame, unit_codes: list[str], home_code: str, title: str | None = None
 ) -> go.Figure:
-    """Side-by-side bars, field by field, in % of the field's maximum; one colour per unit, home in HOME."""
+    """Bars side by side, field by field, in % of the field's maximum; one colour per unit, home in HOME.
+
+    Horizontal, so the fields' names stay readable on a phone (upright labels under eight fields overlap)."""
     fig = go.Figure()
     others = iter(COMPARE * 3)
+    fields = 0
     for code in unit_codes:
         rows = matrix[matrix["unit_code"] == code].sort_values("field_code", key=_code_key)
         if rows.empty:
             continue
+        fields = max(fields, len(rows))
         custom = [[fmt_number(p), fmt_number(m)] for p, m in zip(rows["points"], rows["max_points"])]
         fig.add_trace(
             go.Bar(
-                x=[wrap(f"{c}. {n}", 14) for c, n in zip(rows["field_code"], rows["field_name"])],
-                y=rows["pct"],
+                y=[wrap(f"{c}. {n}", 22) for c, n in zip(rows["field_code"], rows["field_name"])],
+                x=rows["pct"],
+                orientation="h",
                 name=rows["unit_name"].iloc[0],
                 marker_color=HOME if code == home_code else next(others),
                 customdata=custom,
-                hovertemplate="%{fullData.name}<br>%{x}<br>%{customdata[0]}/%{customdata[1]} "
-                "điểm (%{y:.1f}%)<extra></extra>",
+                hovertemplate="%{fullData.name}<br>%{y}<br>%{customdata[0]}/%{customdata[1]} "
+                "điểm (%{x:.1f}%)<extra></extra>",
             )
         )
-    fig.update_yaxes(range=[0, 105], title="% điểm tối đa")
-    fig.update_xaxes(tickangle=0)
-    fig = base_layout(fig, title, height=460)
+    fig.update_xaxes(range=[0, 105], title="% điểm tối đa")
+    fig.update_yaxes(autorange="reversed", ticklabelstandoff=8)
+    fig = base_layout(fig, title, height=max(360, fields * (18 * len(fig.data) + 22) + 170))
     legend_on_top(fig)
     fig.update_layout(barmode="group")
     return fig

@@ -84,6 +84,6 @@ else:
     chart(
         field_comparison(matrix, chosen, sel.unit_code, title=f"Tỷ lệ điểm đạt theo lĩnh vực, năm {sel.year}"),
         "ranking_fields",
-        "Mỗi nhóm cột là một lĩnh vực; chiều cao cột là phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt được, "
-        f"nên các lĩnh vực có thang điểm khác nhau vẫn so sánh được. Cột màu cam là {sel.unit_name}.",
+        "Mỗi nhóm thanh là một lĩnh vực; độ dài thanh là phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt được, "
+        f"nên các lĩnh vực có thang điểm khác nhau vẫn so sánh được. Thanh màu cam là {sel.unit_name}.",
     )

@@ -132,7 +132,8 @@ def test_field_heatmap_orders_units_and_fields(matrix):
 def test_field_comparison_one_trace_per_unit(matrix):
     fig = charts.field_comparison(matrix, ["040", "042"], "042")
     assert [t.name for t in fig.data] == ["Thành phố Cao Bằng", "Huyện Bảo Lâm"]
-    assert list(fig.data[1].y) == [50, 80] and fig.data[1].marker.color == HOME
+    assert list(fig.data[1].x) == [50, 80] and fig.data[1].marker.color == HOME
+    assert fig.data[1].orientation == "h" and fig.data[1].y[0].startswith("1.")  # field 1 first, read on top
     assert fig.data[0].marker.color not in (HOME, OTHERS)
     assert fig.layout.barmode == "group"
 

@@ -166,7 +166,9 @@ def test_ranking_compares_chosen_units_field_by_field(app, demo_readonly):
     traces = figures(app)[title]["data"]
     assert [t["name"] for t in traces] == ["Huyện Bảo Lâm", "Thành phố Cao Bằng", "Huyện Hà Quảng"]
     expected = matrix[matrix.unit_code == "045"].sort_values("field_code").pct.tolist()
-    assert traces[2]["y"] == pytest.approx(expected)
+    assert traces[2]["orientation"] == "h" and traces[2]["x"] == pytest.approx(
+        expected
+    )  # bars lie down: names fit a phone
 
 
 # --- Tiêu chí ---------------------------------------------------------------------------------
