@@ -154,3 +154,8 @@ def criteria_listing(
     listing = frame[LISTING_COLUMNS].copy()
     listing.attrs.update(frame.attrs)
     return listing
+
+
+def set_codes(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Every stored criteria set, the newest first (the choice a bands or ownership file is for)."""
+    return [code for (code,) in con.execute("SELECT code FROM criteria_sets ORDER BY year_from DESC, code").fetchall()]

@@ -499,3 +499,8 @@ def gains_text(criteria: tuple[TaskCriterion, ...]) -> str:
     return "; ".join(
         "" if c.planned_gain is None else fmt_number(c.planned_gain).rstrip("0").rstrip(",") for c in criteria
     )
+
+
+def office_names(con) -> dict[str, str]:
+    """code → name of every office, in the order they were registered."""
+    return dict(con.execute("SELECT code, name FROM offices ORDER BY rowid").fetchall())

@@ -108,3 +108,25 @@ def test_the_templates_tab_offers_every_reference_kind(demo_store, monkeypatch):
     ]
     keys = [b.proto.id for b in at.get("download_button")]
     assert any("template_reference_xlsx" in k for k in keys) and any("template_reference_csv" in k for k in keys)
+
+
+def test_the_page_names_a_new_set_as_the_command_line_does(tmp_path, monkeypatch):
+    from analytics.store import connect
+
+    store = tmp_path / "tinh.duckdb"
+    init_empty_store(store, "04")
+    at = data_page(store, monkeypatch)
+    sign_in(at)
+    at.selectbox(key="ref_kind").set_value("criteria").run()
+    at.text_input(key="ref_code").input("HUYEN-2022").run()
+    at.text_input(key="ref_name").input("  Bộ tiêu chí cấp huyện theo Quyết định 1234  ").run()
+    upload_reference(at, GOOD / "phu-luc-huyen-so-a-rap.xlsx", XLSX)
+    at.button(key="ref_confirm").click().run()
+    assert any("Đã nạp lô #2 (bộ tiêu chí)" in t for t in texts(at.success))
+    con = connect(store)  # the app holds the file in this process: a second handle of the same kind
+    try:
+        assert con.execute("SELECT code, name FROM criteria_sets").fetchall() == [
+            ("HUYEN-2022", "Bộ tiêu chí cấp huyện theo Quyết định 1234")
+        ]
+    finally:
+        con.close()

@@ -16,7 +16,7 @@ from analytics import scope
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
-from analytics.importing.commit import reference_undo_preview, undo_preview
+from analytics.importing.commit import batch_content, reference_undo_preview, undo_preview
 from analytics.importing.pipeline import Analysis
 from analytics.importing.problems import condensed
 from analytics.importing.reference import KIND_LABELS, REFERENCE_KINDS
@@ -93,11 +93,11 @@ def cancel_undo() -> None:
 
 def undo_question(con, batch_id: int, label: str) -> str:
     """'Hoàn tác lô #2 — tệp … sẽ xóa 80 dòng điểm năm 2021 của 10 đơn vị; không có dòng nào được trả lại.'"""
-    content = con.execute("SELECT content FROM batches WHERE id = ?", [batch_id]).fetchone()
-    if content and content[0] in REFERENCE_KINDS:
+    content = batch_content(con, batch_id)
+    if content in REFERENCE_KINDS:
         removed, restored = reference_undo_preview(con, batch_id)
         return (
-            f"{label} ({KIND_LABELS[content[0]]}) sẽ bị hoàn tác: xóa {fmt_int(removed)} dòng lô này đã ghi, "
+            f"{label} ({KIND_LABELS[content]}) sẽ bị hoàn tác: xóa {fmt_int(removed)} dòng lô này đã ghi, "
             f"trả lại {fmt_int(restored)} dòng lô này đã thay. Bấm Xác nhận hoàn tác để làm, hoặc Hủy."
         )
     what = undo_preview(con, batch_id)

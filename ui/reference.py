@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import scope
-from analytics.criteria import criteria_listing
+from analytics.criteria import criteria_listing, set_codes
 from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_int, fmt_number
 from analytics.importing.read import MAX_FILE_BYTES
@@ -83,6 +83,7 @@ def options_form(con, kind: str) -> ReferenceOptions:
         )
         year_to = cols[2].number_input("Đến năm", min_value=2000, max_value=2100, value=None, step=1, key="ref_year_to")
         code = cols[3].text_input("Mã bộ (để trống: tự đặt)", key="ref_code") or None
+        name = st.text_input("Tên bộ (để trống: lấy từ dòng tiêu đề của phụ lục)", key="ref_name").strip() or None
         remove = st.checkbox(
             "Gỡ cùng lô các dòng điểm đã lưu không khớp bộ mới (hoàn tác được)", key="ref_remove_stranded"
         )
@@ -91,11 +92,13 @@ def options_form(con, kind: str) -> ReferenceOptions:
             year_from=int(year_from) if year_from else None,
             year_to=int(year_to) if year_to else None,
             code=code,
+            name=name,
             remove_stranded=remove,
         )
     if kind in NEEDS_SET:
-        sets = [r[0] for r in con.execute("SELECT code FROM criteria_sets ORDER BY year_from DESC, code").fetchall()]
-        chosen = st.selectbox("Bộ tiêu chí", sets, key="ref_set", placeholder="Chưa có bộ tiêu chí nào: nạp bộ trước")
+        chosen = st.selectbox(
+            "Bộ tiêu chí", set_codes(con), key="ref_set", placeholder="Chưa có bộ tiêu chí nào: nạp bộ trước"
+        )
         return ReferenceOptions(set_code=chosen)
     return ReferenceOptions()
 

@@ -27,7 +27,7 @@ TASK_UPLOAD_COUNTER = "_task_upload_counter"
 
 
 def offices(con) -> dict[str, str]:
-    return dict(con.execute("SELECT code, name FROM offices ORDER BY rowid").fetchall())
+    return tasks.office_names(con)
 
 
 def fields_of(criteria: str | None) -> set[str]:

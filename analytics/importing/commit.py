@@ -334,3 +334,9 @@ def reference_undo_preview(con, batch_id: int) -> tuple[int, int]:
     """(reference rows the batch wrote, reference rows it replaced): what its undo removes and restores."""
     removed, restored = con.execute(REFERENCE_UNDO_SQL, {"id": batch_id}).fetchone()
     return int(removed), int(restored)
+
+
+def batch_content(con, batch_id: int) -> str | None:
+    """What a batch holds (schema.BATCH_CONTENTS), None for an unknown batch."""
+    row = con.execute("SELECT content FROM batches WHERE id = ?", [batch_id]).fetchone()
+    return None if row is None else row[0]
