@@ -7,6 +7,7 @@ from analytics import scope
 from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_int
 from analytics.importing import ImportOptions, template_csv, template_xlsx
+from analytics.importing.history_view import HISTORY_COLUMNS, readable_history
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import REFERENCE_KINDS
 from analytics.importing.templates import REFERENCE_FILE_STEMS
@@ -129,9 +130,9 @@ with reference_tab:
         )
 
 with history_tab:
-    batches = imports.history_frame(con)
+    batches = readable_history(con)
     st.dataframe(
-        batches[list(imports.HISTORY_COLUMNS)].rename(columns=imports.HISTORY_COLUMNS),
+        batches[list(HISTORY_COLUMNS)].rename(columns=HISTORY_COLUMNS),
         hide_index=True,
         key="import_history",
         placeholder=MISSING,

@@ -64,3 +64,19 @@ def test_an_empty_home_unit_means_the_default_in_the_app_and_the_cli(monkeypatch
     status, out, err = run_cli(demo_store, "report", "--year", "2020", env={"CCHC_HOME_UNIT": ""})
     assert status == 0, err
     assert "huyện Bảo Lâm đạt 73,79 điểm" in out
+
+
+def test_the_history_reads_the_same_on_the_data_page_and_in_the_cli(app, demo_store_template):
+    from tests.test_reference_page import table_with
+
+    open_page(app, "app_pages/data.py")
+    app.session_state["data_tab"] = "Lịch sử nạp"
+    app.run()
+    page = table_with(app, "Tệp / thao tác")
+    status, out, _ = run_cli(demo_store_template, "history")
+    assert status == 0
+    header, *rows = out.splitlines()
+    assert header.split()[:3] == ["Lô", "Thời", "điểm"] and "Tệp / thao tác" in header
+    assert len(rows) == len(page)
+    first = page.iloc[-1]  # the demo batch, oldest
+    assert first["Thời điểm"] in rows[-1] and first["Loại"] in rows[-1] and first["Dữ liệu"] in rows[-1]

@@ -15,7 +15,7 @@ import streamlit as st
 from analytics import scope
 from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
-from analytics.importing import ImportOptions, analyze, commit_import, history, undo_batch
+from analytics.importing import ImportOptions, analyze, commit_import, undo_batch
 from analytics.importing.commit import batch_content, reference_undo_preview, undo_preview
 from analytics.importing.pipeline import Analysis
 from analytics.importing.problems import condensed
@@ -243,41 +243,6 @@ def changes_frame(changes: pd.DataFrame) -> pd.DataFrame:
             "Điểm mới": changes.new_points.map(fmt_number),
         }
     )
-
-
-HISTORY_COLUMNS = {
-    "id": "Lô",
-    "created_at": "Thời điểm",
-    "kind": "Loại",
-    "content": "Dữ liệu",
-    "source_name": "Tệp / thao tác",
-    "note": "Nội dung",
-    "row_count": "Số dòng",
-    "actor": "Người thực hiện",
-    "mode": "Cách nạp",
-    "sha256": "SHA-256",
-    "status": "Tình trạng",
-}
-KINDS = {"demo": "Dữ liệu minh họa", "import": "Nạp tệp", "undo": "Hoàn tác", "edit": "Sửa nhiệm vụ"}
-CONTENTS = {
-    **{k: v[0].upper() + v[1:] for k, v in KIND_LABELS.items()},
-    "demo": "Bộ dữ liệu minh họa",
-    "units": "Danh mục đơn vị hành chính",
-}
-MODES = {"insert": "Thêm mới", "replace": "Thay thế", "demo": "–", "tasks": "Nhiệm vụ"}
-
-
-def history_frame(con) -> pd.DataFrame:
-    """The history as people read it: 1.165 rows, 30/11/2026 12:20."""
-    frame = history(con)
-    frame["row_count"] = frame["row_count"].map(fmt_int)
-    frame["created_at"] = frame["created_at"].dt.strftime("%d/%m/%Y %H:%M")
-    frame["kind"] = frame["kind"].map(KINDS)
-    frame["content"] = frame["content"].map(CONTENTS).fillna("–")
-    frame["mode"] = frame["mode"].map(MODES).fillna("–")
-    frame["sha256"] = frame["sha256"].fillna("").str[:12]
-    frame["status"] = [f"Đã hoàn tác (lô #{u})" if pd.notna(u) else "" for u in frame.undone_by_batch_id]
-    return frame
 
 
 def undoable(frame: pd.DataFrame) -> dict[int, str]:

@@ -22,6 +22,7 @@ from analytics.errors import CchcError
 from analytics.formatting import fmt_int, fmt_number, fmt_rank, fmt_signed
 from analytics.importing import ImportOptions, analyze, analyze_and_commit, history, undo_batch
 from analytics.importing.catalog import LEVEL_NAMES
+from analytics.importing.history_view import history_table
 from analytics.importing.problems import condensed
 from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import REFERENCE_KINDS
@@ -268,10 +269,11 @@ def run_history(args) -> int:
     init_store(path)
     con = connect(path, read_only=True)
     try:
-        frame = history(con)
+        frame = history(con) if args.format == "json" else history_table(con)
     finally:
         con.close()
-    frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
+    if args.format == "json":
+        frame["created_at"] = frame["created_at"].dt.strftime("%Y-%m-%d %H:%M:%S")
     emit(frame, args.format)
     return 0
 
