@@ -285,3 +285,28 @@ def test_every_template_reads_back_through_its_importer(demo_con, kind):
         analysis = analyze_reference(demo_con, kind, name, data, TEMPLATE_OPTIONS.get(kind, ReferenceOptions()))
         assert analysis.ok, (name, [p.message for p in analysis.errors])
         assert analysis.row_count >= 1 and analysis.preview is not None
+
+
+def test_control_characters_in_a_criterion_name_never_reach_the_store(tmp_path):
+    import re
+
+    from analytics.importing.reference import analyze_and_commit_reference
+    from analytics.store import connect, init_empty_store
+
+    store = tmp_path / "s.duckdb"
+    init_empty_store(store, "04")
+    annex = (
+        "PHỤ LỤC\nBỘ TIÊU CHÍ CẤP HUYỆN\n\n"
+        "STT,Lĩnh vực/Tiêu chí/Tiêu chí thành phần,Điểm tối đa,Cơ quan chủ trì,Ghi chú\n"
+        '1,"Lĩnh vực\x00 A",50,,\n2,\x1b[31mLĩnh vực B\x1b[0m,50,,\n'
+    ).encode()
+    con = connect(store)
+    try:
+        options = ReferenceOptions(level="district", year_from=2026)
+        analysis, batch_id = analyze_and_commit_reference(con, "criteria", "pl.csv", annex, options, "pytest")
+        assert batch_id is not None, [p.message for p in analysis.errors]
+        names = [n for (n,) in con.execute("SELECT name FROM criteria ORDER BY sort_order").fetchall()]
+    finally:
+        con.close()
+    assert not [n for n in names if re.search("[\x00-\x1f\x7f-\x9f]", n)], names
+    assert "Lĩnh vực A" in names and "[31mLĩnh vực B[0m" in names

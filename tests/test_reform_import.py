@@ -122,3 +122,26 @@ def test_an_alias_names_the_unit_version_of_its_year_and_a_reused_code_without_a
     assert "Bảo Lâm mới" not in {
         a for (a,) in demo_con.execute("SELECT alias FROM unit_aliases WHERE unit_code = '01290'").fetchall()
     }
+
+
+def test_an_alias_that_is_another_units_name_or_names_two_units_is_refused(demo_con):
+    from analytics.importing.reference import ReferenceOptions, analyze_and_commit_reference
+
+    before = snapshot(demo_con)
+    data = "Tên gọi khác,Mã đơn vị,Ghi chú\nHuyện Hà Quảng,042,x\nBL,042,x\nBL,043,y\n".encode()
+    analysis, batch_id = analyze_and_commit_reference(
+        demo_con, "aliases", "ten-khac.csv", data, ReferenceOptions(), "pytest"
+    )
+    assert batch_id is None and snapshot(demo_con) == before
+    found = {(p.row, p.column, p.kind) for p in analysis.errors}
+    assert found == {(2, "Tên gọi khác", "alias_is_a_unit_name"), (4, "Tên gọi khác", "alias_names_two_units")}
+    taken = "TP Cao Bằng,042,x\n".encode()  # a stored alias of Thành phố Cao Bằng (040)
+    analysis, batch_id = analyze_and_commit_reference(
+        demo_con,
+        "aliases",
+        "ten-khac.csv",
+        "Tên gọi khác,Mã đơn vị,Ghi chú\n".encode() + taken,
+        ReferenceOptions(),
+        "pytest",
+    )
+    assert batch_id is None and "040" in analysis.errors[0].message

@@ -27,7 +27,9 @@ SEPARATORS = ("\t", ";", ",")  # in order of preference when two fit equally wel
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 SPACES = "\u00a0\u2007\u202f\ufeff"
-NEEDS_CLEANING = re.compile(f"[{SPACES}]|{HIDDEN_MARKS.pattern}|^\\s|\\s$|\\s\\s|[^\\S ]")
+# Control characters that are not white space (NUL, ESC of a terminal colour…): never part of a name.
+NON_SPACE_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
+NEEDS_CLEANING = re.compile(f"[{SPACES}]|{HIDDEN_MARKS.pattern}|^\\s|\\s$|\\s\\s|[^\\S ]|{NON_SPACE_CONTROLS.pattern}")
 
 Cell = str | float | int | None
 
@@ -203,7 +205,7 @@ def clean(value) -> Cell:
     text = HIDDEN_MARKS.sub("", unicodedata.normalize("NFC", text))
     for space in SPACES:
         text = text.replace(space, " ")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = NON_SPACE_CONTROLS.sub("", re.sub(r"\s+", " ", text)).strip()
     return text or None
 
 

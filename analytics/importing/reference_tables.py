@@ -585,6 +585,27 @@ def keyed_parsed(
     return Parsed(writes, preview, f"{len(values)} {noun} năm {', '.join(map(str, years))}")
 
 
+UNIT_NAMES_SQL = "SELECT id, name FROM units"
+STORED_ALIASES_SQL = "SELECT alias, unit_code FROM unit_aliases"
+
+
+def check_alias_meanings(con, table: Table, rows: list, problems: ProblemList) -> None:
+    """An alias may not be another unit's registered name, nor name two units (in the file or the store):
+    either would make every later file naming it ambiguous."""
+    names = {fold(name): unit_id for unit_id, name in con.execute(UNIT_NAMES_SQL).fetchall()}
+    meanings = {fold(alias): {unit_id} for alias, unit_id in con.execute(STORED_ALIASES_SQL).fetchall()}
+    for line, (alias, unit_id, _) in rows:
+        key = fold(alias)
+        if key in names and names[key] != unit_id:
+            reason = f"'{alias}' là tên của một đơn vị khác trong danh mục (mã {names[key].split('@')[0]})."
+            report(problems, table, line, BadCell("alias", alias, reason, kind="alias_is_a_unit_name"))
+        elif meanings.get(key, {unit_id}) != {unit_id}:
+            others = ", ".join(sorted(u.split("@")[0] for u in meanings[key] - {unit_id}))
+            reason = f"Tên gọi khác '{alias}' đã dùng cho đơn vị {others}; một tên chỉ được chỉ một đơn vị."
+            report(problems, table, line, BadCell("alias", alias, reason, kind="alias_names_two_units"))
+        meanings.setdefault(key, set()).add(unit_id)
+
+
 def read_aliases(con, raw: RawFile, options: ReferenceOptions, problems: ProblemList) -> Parsed:
     def parse(table: Table, line: int, cells: list):
         alias = table.text(cells, "alias")
@@ -596,6 +617,8 @@ def read_aliases(con, raw: RawFile, options: ReferenceOptions, problems: Problem
 
     table, rows = rows_of(con, raw, "aliases", problems, parse)
     check_unique(table, rows, lambda r: r[:2], problems)
+    if table is not None:
+        check_alias_meanings(con, table, rows, problems)
     values = [r for _, r in rows]
     keys = [f"{r[0]}|{r[1]}" for r in values]
     key_sql = "list_contains(?, alias || '|' || unit_code)"
