@@ -23,6 +23,7 @@ from analytics.importing.intake import take_in, warn_if_imported_before
 from analytics.importing.problems import ERROR, WARNING, HasProblems, Problem, ProblemList
 from analytics.importing.read import MAX_FILE_BYTES, XLSX_MAGIC, RawFile, RawSheet, cell_text
 from analytics.names import fold
+from analytics.schema import REFERENCE_TABLES
 from analytics.store import new_batch
 from analytics.transactions import transaction, trial
 
@@ -341,10 +342,23 @@ def report_stranded(stranded: pd.DataFrame, problems: ProblemList, removing: boo
 # --- writing -----------------------------------------------------------------------------------
 
 
+def table_columns(con, table: str) -> set[str]:
+    return {
+        name
+        for (name,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+
+
 def apply_writes(con, writes: list[TableWrite], batch_id: int) -> int:
     """Inside a transaction: each table's replaced rows into its twin, then the new rows; rows replaced."""
     replaced = 0
     for write in writes:
+        # Table, columns and condition are identifiers and SQL written in this package (never from a
+        # file); every value is a bound parameter. Checked here, the one place they are spliced.
+        if write.table not in REFERENCE_TABLES or not set(write.columns) <= table_columns(con, write.table):
+            raise ValueError(f"not a reference table write: {write.table} {write.columns}")
         condition = f"SELECT * FROM {write.table} WHERE {write.where}"
         replaced += con.execute(f"SELECT count(*) FROM ({condition})", write.params).fetchone()[0]
         con.execute(
