@@ -152,6 +152,8 @@ def test_undo_asks_for_confirmation_saying_what_it_removes(server, page):
     question = page.get_by_text("sẽ bị hoàn tác: xóa 80 dòng điểm năm 2021 của 10 đơn vị")
     question.wait_for()
     page.get_by_role("button", name="Hủy").click()
+    # The click's rerun may not have started when wait_for_script first looks, so wait for its effect.
+    page.get_by_role("button", name="Xác nhận hoàn tác").wait_for(state="detached")
     wait_for_script(page)
     page.get_by_role("button", name="Hoàn tác lô đã chọn…").wait_for()
     assert not question.is_visible() and page.get_by_role("button", name="Xác nhận hoàn tác").count() == 0
