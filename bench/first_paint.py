@@ -1,6 +1,6 @@
 """First paint of the overview beside a minimal Streamlit page, in a cold browser, side by side.
 
-    python bench/first_paint.py [--runs 7] [--with-sidebar] [--json bench/out/first_paint.json]
+    python bench/first_paint.py [--runs 7] [--with-sidebar] [--variant DIR] [--json bench/out/first_paint.json]
 
 Each run launches a new Debian chromium (cold: no cache, no service worker) for each page in turn,
 the minimal page (bench/minimal_page.py) and the overview, alternating so that load from another job
@@ -15,6 +15,9 @@ browser began evaluating the Plotly module (the first long task of at least 0,5 
 the main thread can draw nothing else meanwhile), in how many runs the first card came before that
 evaluation, and the differences to the minimal page taken run by run (both pages of a run load
 alternately, so the machine's load weighs on both alike). Each run notes the 1-minute load average.
+
+`--variant DIR` adds the overview of another checkout (a git worktree holding a candidate change) to
+every run, so a change is measured against the current code in the same run, not across runs.
 """
 
 from __future__ import annotations
@@ -199,6 +202,13 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="also measure the minimal page under the dashboard's sidebar (bench/minimal_sidebar_page.py)",
     )
+    parser.add_argument(
+        "--variant",
+        type=Path,
+        action="append",
+        default=[],
+        help="also measure the overview of the checkout in DIR (repeatable)",
+    )
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,8 +218,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.with_sidebar:
             servers[WITH_SIDEBAR] = MinimalServer(free_port(), "minimal_sidebar_page.py")
         servers["Tổng quan"] = StreamlitServer(db, free_port())
+        for variant in args.variant:
+            servers[f"Tổng quan ({variant.name})"] = StreamlitServer(db, free_port(), root=variant.resolve())
         urls = {name: server.url + "/" for name, server in servers.items()}
-        urls["Tổng quan"] = servers["Tổng quan"].url + OVERVIEW_QUERY
+        for name, server in servers.items():
+            if name.startswith("Tổng quan"):
+                urls[name] = server.url + OVERVIEW_QUERY
         try:
             with sync_playwright() as pw:
                 for url in urls.values():  # warm the servers (imports, caches) before measuring

@@ -110,7 +110,8 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    def __init__(self, db_path: Path, port: int, env: dict[str, str] | None = None):
+    def __init__(self, db_path: Path, port: int, env: dict[str, str] | None = None, root: Path = ROOT):
+        """`streamlit run app.py` of the checkout at `root` (bench/first_paint.py --variant measures another)."""
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "CCHC_DB": str(db_path), **(env or {})}
         self.process = subprocess.Popen(
@@ -119,7 +120,7 @@ class StreamlitServer:
                 "-m",
                 "streamlit",
                 "run",
-                str(ROOT / "app.py"),
+                str(root / "app.py"),
                 "--server.port",
                 str(port),
                 "--server.address",
@@ -131,7 +132,7 @@ class StreamlitServer:
                 "--server.fileWatcherType",
                 "none",
             ],
-            cwd=ROOT,
+            cwd=root,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
