@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -218,8 +219,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.with_sidebar:
             servers[WITH_SIDEBAR] = MinimalServer(free_port(), "minimal_sidebar_page.py")
         servers["Tổng quan"] = StreamlitServer(db, free_port())
-        for variant in args.variant:
-            servers[f"Tổng quan ({variant.name})"] = StreamlitServer(db, free_port(), root=variant.resolve())
+        for number, variant in enumerate(args.variant):
+            variant_db = Path(tmp) / f"variant-{number}.duckdb"  # a DuckDB file is opened by one process
+            shutil.copyfile(db, variant_db)
+            servers[f"Tổng quan ({variant.name})"] = StreamlitServer(variant_db, free_port(), root=variant.resolve())
         urls = {name: server.url + "/" for name, server in servers.items()}
         for name, server in servers.items():
             if name.startswith("Tổng quan"):

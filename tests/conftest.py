@@ -190,7 +190,11 @@ def page(browser):
 
 
 def wait_for_script(page, timeout: float = 30_000) -> None:
-    """Wait until the app is connected and the script run has finished (as Streamlit's e2e suite does)."""
+    """Wait until the app is connected and the script run has finished (as Streamlit's e2e suite does).
+
+    A click's rerun reaches the page's state a moment after the click returns; the short pause first
+    keeps this from seeing the previous run as finished (a busy CI machine showed that race)."""
+    page.wait_for_timeout(100)
     page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]', timeout=timeout)
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout)
     page.wait_for_function(
