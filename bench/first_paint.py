@@ -27,7 +27,6 @@ import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -66,36 +65,6 @@ MODULE_ARRIVALS = """(prefixes) => Object.fromEntries(Object.entries(prefixes).m
   return [name, entry ? entry.responseEnd : null];
 }))"""
 EVALUATION_TASK_MS = 500  # evaluating Plotly's module takes 1–1,5 s here; drawing a page's elements less
-
-
-class MinimalServer(StreamlitServer):
-    """A yardstick page under `streamlit run`, started as the app is (same flags)."""
-
-    def __init__(self, port: int, script: str = "minimal_page.py"):
-        self.url = f"http://127.0.0.1:{port}"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(ROOT / "bench" / script),
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_healthy()
 
 
 def measure(playwright, url: str) -> dict:
@@ -215,9 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "cchc.duckdb"
         init_store(db)
-        servers = {"trang tối thiểu": MinimalServer(free_port())}
+        servers = {"trang tối thiểu": StreamlitServer(db, free_port(), script="bench/minimal_page.py")}
         if args.with_sidebar:
-            servers[WITH_SIDEBAR] = MinimalServer(free_port(), "minimal_sidebar_page.py")
+            servers[WITH_SIDEBAR] = StreamlitServer(db, free_port(), script="bench/minimal_sidebar_page.py")
         servers["Tổng quan"] = StreamlitServer(db, free_port())
         for number, variant in enumerate(args.variant):
             variant_db = Path(tmp) / f"variant-{number}.duckdb"  # a DuckDB file is opened by one process

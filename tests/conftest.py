@@ -110,8 +110,11 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    def __init__(self, db_path: Path, port: int, env: dict[str, str] | None = None, root: Path = ROOT):
-        """`streamlit run app.py` of the checkout at `root` (bench/first_paint.py --variant measures another)."""
+    def __init__(
+        self, db_path: Path, port: int, env: dict[str, str] | None = None, root: Path = ROOT, script: str = "app.py"
+    ):
+        """`streamlit run` of `script` in the checkout at `root` (bench/first_paint.py runs another
+        checkout's app and its yardstick pages this way)."""
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "CCHC_DB": str(db_path), **(env or {})}
         self.process = subprocess.Popen(
@@ -120,7 +123,7 @@ class StreamlitServer:
                 "-m",
                 "streamlit",
                 "run",
-                str(root / "app.py"),
+                str(root / script),
                 "--server.port",
                 str(port),
                 "--server.address",
