@@ -12,26 +12,32 @@ signatures below. Codes are stable whatever the style: `1`, `1.1`, `1.1.1`.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
-from analytics.formatting import fmt_number
+from analytics.formatting import fmt_int, fmt_number
 from analytics.importing.formats import is_numbering_row
 from analytics.importing.problems import WARNING, ProblemList, beyond
-from analytics.importing.read import RawFile, cell_text, parse_number
+from analytics.importing.read import RawFile, cell_text
 from analytics.importing.reference import (
+    NAME_MAX_CHARS,
     BadCell,
     Parsed,
     ReferenceOptions,
     Table,
     TableWrite,
+    capped_name,
+    cell_number,
     find_table,
     no_table,
     one_of,
     report,
 )
+from analytics.importing.reference_codes import numbering_text, without_leading_zeros
 from analytics.importing.reference_offices import OfficeBook
 from analytics.names import fold
 from analytics.scope import LEVEL_WORDS
@@ -39,6 +45,10 @@ from analytics.scope import LEVEL_WORDS
 ROOT = "TOTAL"
 TOLERANCE = 0.01
 TOTAL_POINTS = 100.0
+MAX_POINTS = 1000.0  # a set's maxima are on a 100-point scale; 1 000 leaves room for other scales, not for 1e22
+BOUND_SUGGESTION = (
+    "Điểm tối đa của một lĩnh vực, tiêu chí hay dòng tổng: từ trên 0 đến 1.000, nhiều nhất 2 chữ số thập phân."
+)
 LEVEL_PREFIX = {"district": "HUYEN", "commune": "XA"}
 ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
 ARABIC = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){0,3})\.?$")
@@ -92,7 +102,7 @@ def find_annex_table(raw: RawFile) -> Table | None:
 def read_annex(con, raw: RawFile, options: ReferenceOptions, problems: ProblemList) -> Parsed:
     table = find_annex_table(raw)
     if table is None:
-        no_table(problems, "criteria", NEEDED)
+        no_table(raw, problems, "criteria", NEEDED)
         return Parsed()
     title = title_text(table)
     level, year_from = options.level or level_in(title), options.year_from or year_in(title)
@@ -116,6 +126,7 @@ def read_annex(con, raw: RawFile, options: ReferenceOptions, problems: ProblemLi
     office_codes = {n.code: offices.resolve(n.office, n.line, table, problems) for n in nodes if n.office}
     root_max = total[0] if total and total[0] is not None else sum(n.max_points or 0 for n in nodes if n.parent == ROOT)
     name = options.name or set_name(title, level, year_from)
+    check_set_name(table, name, given=options.name is not None, problems=problems)
     set_row = (code, level, year_from, options.year_to, name, legal_source(title), "minh hoa" in fold(title))
     criteria = [(code, ROOT, None, total[2] if total else "Tổng điểm", root_max, None, 1)] + [
         (code, n.code, n.parent, n.name, n.max_points, office_codes.get(n.code), i)
@@ -209,6 +220,30 @@ def set_name(title: str, level: str, year_from: int) -> str:
     return line.strip() if line else f"Bộ tiêu chí {LEVEL_WORDS[level]} từ năm {year_from}"
 
 
+def check_set_name(table: Table, name: str, given: bool, problems: ProblemList) -> None:
+    """capped_name for the set's name: from --name (the option named), else its title cell (row, column)."""
+    try:
+        capped_name("set_name", name)
+    except BadCell as bad:
+        place = {"column": "--name"} if given else title_cell(table, name)
+        problems.add(
+            **place, value=name[:80], reason=f"Tên bộ tiêu chí: {bad.reason}", suggestion=bad.suggestion, kind=bad.kind
+        )
+
+
+def title_cell(table: Table, text: str) -> dict:
+    """Sheet, row and column letter of the title cell holding `text` (the set's name line)."""
+    for index, cells in enumerate(table.sheet.rows[: table.header_index]):
+        for position, cell in enumerate(cells):
+            if cell_text(cell).strip() and cell_text(cell).strip() in text:
+                return {
+                    "sheet": table.sheet.name,
+                    "row": table.sheet.line_numbers[index],
+                    "column": get_column_letter(position + 1),
+                }
+    return {"sheet": table.sheet.name}
+
+
 def legal_source(title: str) -> str | None:
     match = re.search(r"(quyết định\s+số[^)\n]*)", title, flags=re.IGNORECASE)
     return match.group(1).strip() if match else None
@@ -227,11 +262,11 @@ class AnnexReader:
         nodes: list[Node] = []
         for line, cells in self.rows():
             name = self.table.text(cells, "name")
-            number = fold(self.table.text(cells, "number"))
+            number = numbering_text(self.table.text(cells, "number"))
             if {fold(name).strip(" :."), number.strip(" :.")} & SUMMARY or (
                 not number and fold(name).startswith("tong")
             ):
-                return nodes, (self.max_of(line, cells, required=False), line, name)
+                return nodes, (self.total_max(line, cells), line, name)
             try:
                 node = self.node(line, cells, number, name)
             except BadCell as bad:
@@ -262,13 +297,22 @@ class AnnexReader:
             raise BadCell("name", None, f"Tiêu chí số {number} không có tên.", kind="missing_value")
         code = self.code_of(number)
         parent = code.rsplit(".", 1)[0] if "." in code else ROOT
-        office = self.table.text(cells, "office") or None
+        name = self.capped(line, "name", name)
+        office = self.capped(line, "office", self.table.text(cells, "office")) or None
         try:
-            points = self.max_of(line, cells)
+            points = self.max_of(cells)
         except BadCell as bad:  # reported; the node stays, so its parent's sum is not reported as well
             report(self.problems, self.table, line, bad)
             points = None
         return Node(code, parent, self.table.text(cells, "number"), name, points, office, line)
+
+    def capped(self, line: int, key: str, text: str) -> str:
+        """capped_name; a name too long is reported and the node kept, so that no sum is reported too."""
+        try:
+            return capped_name(key, text)
+        except BadCell as bad:
+            report(self.problems, self.table, line, bad)
+            return text[:NAME_MAX_CHARS]
 
     def code_of(self, number: str) -> str:
         letter = LETTER.match(number)
@@ -288,7 +332,8 @@ class AnnexReader:
                 "Dùng 1, 1.1, 1.1.1; hoặc I, II cho lĩnh vực; hoặc a), b) cho cấp thấp nhất.",
                 kind="bad_number",
             )
-        code = f"{self.field}.{arabic.group(1)}" if self.field else arabic.group(1)
+        written = without_leading_zeros(arabic.group(1))
+        code = f"{self.field}.{written}" if self.field else written
         self.last_numbered, self.last_letter = code, ""
         return code
 
@@ -301,31 +346,47 @@ class AnnexReader:
         self.last_letter = letter
         return f"{self.last_numbered}.{ord(letter) - ord('a') + 1}"
 
-    def max_of(self, line: int, cells: list, required: bool = True) -> float | None:
-        value = self.table.cell(cells, "max")
-        try:
-            points = parse_number(value, self.table.sheet.decimal)
-        except ValueError:
-            raise_or_report = BadCell(
-                "max",
-                value,
-                f"Điểm tối đa '{cell_text(value)}' không phải là số.",
-                "Ghi số, ví dụ 2 hoặc 1,5.",
-                kind="not_a_number",
-            )
-            if not required:
-                report(self.problems, self.table, line, raise_or_report)
-                return None
-            raise raise_or_report from None
+    def max_of(self, cells: list) -> float | None:
+        """A criterion's maximum: a number within the bound (check_maximum)."""
+        points = cell_number(self.table, cells, "max", "2 hoặc 1,5")
         if points is None:
-            if required:
-                raise BadCell("max", None, "Thiếu điểm tối đa.", kind="missing_value")
+            raise BadCell("max", None, "Thiếu điểm tối đa.", kind="missing_value")
+        return check_maximum(points, self.table.cell(cells, "max"))
+
+    def total_max(self, line: int, cells: list) -> float | None:
+        """The total row's maximum, None when blank or bad (a bad one reported)."""
+        try:
+            points = cell_number(self.table, cells, "max", "100")
+            return None if points is None else check_maximum(points, self.table.cell(cells, "max"))
+        except BadCell as bad:
+            report(self.problems, self.table, line, bad)
             return None
-        if points <= 0:
-            raise BadCell(
-                "max", value, f"Điểm tối đa phải là số dương (đang ghi {fmt_number(points)}).", kind="not_positive"
-            )
-        return points
+
+
+def check_maximum(points: float, value) -> float:
+    """A maximum is finite, above 0, at most MAX_POINTS and written with at most two decimals."""
+    if not math.isfinite(points) or points > MAX_POINTS:
+        shown = fmt_number(points) if math.isfinite(points) and points < 1e9 else cell_text(value)[:24]
+        raise BadCell(
+            "max",
+            value,
+            f"Điểm tối đa {shown} vượt giới hạn {fmt_int(MAX_POINTS)} điểm.",
+            BOUND_SUGGESTION,
+            kind="out_of_range",
+        )
+    if points <= 0:
+        raise BadCell(
+            "max", value, f"Điểm tối đa phải là số dương (đang ghi {fmt_number(points)}).", kind="not_positive"
+        )
+    if abs(points * 100 - round(points * 100)) > 1e-6:
+        raise BadCell(
+            "max",
+            value,
+            f"Điểm tối đa {cell_text(value)} có quá 2 chữ số thập phân.",
+            BOUND_SUGGESTION,
+            kind="too_many_decimals",
+        )
+    return points
 
 
 def roman_value(text: str) -> int:

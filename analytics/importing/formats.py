@@ -238,9 +238,22 @@ def data_rows(sheet: RawSheet, start: int, layout: Layout) -> list[DataRow]:
 
 
 def is_numbering_row(cells: list[Cell]) -> bool:
-    """A row under the header that numbers the columns: '(1) (2) (3)…' or 'A B 1 2…'."""
-    texts = [fold(cell_text(c)) for c in cells if c is not None]
-    return len(texts) >= 3 and all(NUMBERING_CELL.match(t) for t in texts)
+    """A row under the header that numbers the columns: '(1) (2) (3)…', '1 2 3…' or 'A B 1 2…'.
+
+    Every non-empty cell (at least three) is a column label, and the labels run in sequence: letters
+    from A, then numbers from 1, each the next one ('(4)=(2)+(3)' counts as 4). A first data row such
+    as '1 | A | 50' (number 1, name "A", maximum 50) is not in sequence, so it stays data."""
+    labels = [NUMBERING_CELL.match(fold(cell_text(c))) for c in cells if cell_text(c).strip()]
+    if len(labels) < 3 or not all(labels):
+        return False
+    leads = [m.group(1) for m in labels if m]
+    letters = [x for x in leads if not x.isdigit()]
+    numbers = [int(x) for x in leads[len(letters) :] if x.isdigit()]
+    return (
+        len(letters) + len(numbers) == len(leads)
+        and letters == [chr(ord("a") + i) for i in range(len(letters))]
+        and numbers == list(range(1, len(numbers) + 1))
+    )
 
 
 @lru_cache(maxsize=1 << 18)  # asked twice per row; a hostile file has 100 000 distinct names

@@ -19,10 +19,17 @@ from datetime import date, datetime
 
 from analytics.formatting import fmt_number
 from analytics.importing.problems import FileProblem
-from analytics.importing.workbook import SheetCells, merged_bounds, read_workbook, refuse_encrypted
+from analytics.importing.workbook import (
+    KEEP_ONLY_THE_TABLE,
+    SheetCells,
+    merged_bounds,
+    read_workbook,
+    refuse_encrypted,
+)
 from analytics.names import HIDDEN_MARKS
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
+LAST_RESORT_ENCODING = "cp1258"
 SEPARATORS = ("\t", ";", ",")  # in order of preference when two fit equally well
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -32,6 +39,10 @@ NON_SPACE_CONTROLS = re.compile("[\x00-\x08\x0e-\x1b\x7f-\x9f]")
 NEEDS_CLEANING = re.compile(f"[{SPACES}]|{HIDDEN_MARKS.pattern}|^\\s|\\s$|\\s\\s|[^\\S ]|{NON_SPACE_CONTROLS.pattern}")
 
 Cell = str | float | int | None
+RESAVE_AS_UTF8 = (
+    "Trong Excel chọn Tệp › Lưu thành…, kiểu «CSV UTF-8 (Comma delimited) (*.csv)» hoặc «Excel Workbook "
+    "(*.xlsx)», rồi nạp lại tệp mới."
+)
 
 
 @dataclass
@@ -42,6 +53,7 @@ class RawSheet:
     decimal: str  # "," or "."
     cells: SheetCells | None = None  # a workbook sheet's hidden rows, merged ranges, formulas
     altered: list[tuple[int, int, str]] = field(default_factory=list)  # (line, column, text) cleaned of marks
+    decimal_shown: bool = True  # the sheet's own numbers show its decimal mark (else `decimal` is a default)
 
 
 @dataclass
@@ -75,7 +87,7 @@ def check_size(data: bytes, max_bytes: int) -> None:
             f"Tệp dung lượng {fmt_number(len(data) / 1048576, 1)} MB, vượt giới hạn "
             f"{fmt_number(max_bytes / 1048576, 1)} MB.",
             "too_large",
-            "Chỉ giữ lại trang kết quả chỉ số CCHC rồi nạp lại.",
+            KEEP_ONLY_THE_TABLE,
         )
 
 
@@ -107,14 +119,21 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if sample.count(0) > len(sample) // 4:  # UTF-16 without BOM: every other byte of ASCII is NUL
         encoding = "utf-16-le" if sample[1::2].count(0) > sample[0::2].count(0) else "utf-16-be"
         return _decode(data, encoding), encoding
-    for encoding in ("utf-8", "cp1258"):
+    for encoding in ("utf-8", LAST_RESORT_ENCODING):
         try:
             return unicodedata.normalize("NFC", data.decode(encoding)), encoding
         except UnicodeDecodeError:
             continue
-    raise FileProblem(
-        "Không nhận ra bảng mã của tệp văn bản.", "encoding", "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx)."
-    )
+    raise FileProblem("Không nhận ra bảng mã của tệp văn bản.", "encoding", RESAVE_AS_UTF8)
+
+
+def encoding_hint(raw: RawFile) -> str:
+    """What to add when a text file's table was not found and the file is not UTF-8 / UTF-16: read as
+    Windows-1258, the last resort, its headers may be garbled (a TCVN3 or VNI file decodes without error
+    but into other letters)."""
+    if raw.encoding != LAST_RESORT_ENCODING:
+        return ""
+    return f" Tệp không ở bảng mã UTF-8 (đã thử đọc theo Windows-1258, chữ có dấu có thể bị sai). {RESAVE_AS_UTF8}"
 
 
 def _decode(data: bytes, encoding: str) -> str:
@@ -124,7 +143,7 @@ def _decode(data: bytes, encoding: str) -> str:
         raise FileProblem(
             f"Tệp hỏng: không giải mã được theo {encoding}.",
             "encoding",
-            "Lưu lại tệp dưới dạng CSV UTF-8 hoặc Excel (.xlsx).",
+            RESAVE_AS_UTF8,
         ) from exc
 
 
@@ -160,7 +179,9 @@ def read_text_sheet(text: str, separator: str) -> RawSheet:
             "unreadable",
             'Kiểm tra dấu ngoặc kép (") trong tệp, hoặc lưu lại từ Excel.',
         ) from exc
-    return RawSheet(None, rows, lines, detect_decimal(rows, default="." if separator == "," else ","), altered=altered)
+    shown = shown_decimal(rows)
+    default = "." if separator == "," else ","
+    return RawSheet(None, rows, lines, shown or default, altered=altered, decimal_shown=shown is not None)
 
 
 # --- workbooks ----------------------------------------------------------------------------------
@@ -174,7 +195,9 @@ def read_worksheet(sheet: SheetCells) -> RawSheet:
     altered: list[tuple[int, int, str]] = []
     rows = [[clean_noting(v, r, c, altered) for c, v in enumerate(row)] for r, row in enumerate(sheet.rows, 1)]
     fill_merged(sheet.merged, rows)
-    return RawSheet(sheet.name, rows, list(range(1, len(rows) + 1)), detect_decimal(rows, default=","), sheet, altered)
+    shown = shown_decimal(rows)
+    lines = list(range(1, len(rows) + 1))
+    return RawSheet(sheet.name, rows, lines, shown or ",", sheet, altered, decimal_shown=shown is not None)
 
 
 def fill_merged(merged: list[str], rows: list[list[Cell]]) -> None:
@@ -230,8 +253,9 @@ POINT_DECIMAL = re.compile(r"^[-−]?\d+\.\d+$")
 GROUPED = re.compile(r"^[-−]?\d{1,3}([.,])\d{3}$")
 
 
-def detect_decimal(rows: list[list[Cell]], default: str) -> str:
-    """',' when text numbers are written "73,79", '.' when "73.79"; `default` when nothing tells."""
+def shown_decimal(rows: list[list[Cell]]) -> str | None:
+    """',' when the sheet's text numbers are written "73,79", '.' when "73.79"; None when they do not
+    tell (no decimals, or as many of each)."""
     commas = points = 0
     for row in rows:
         for cell in row:
@@ -239,7 +263,7 @@ def detect_decimal(rows: list[list[Cell]], default: str) -> str:
                 commas += bool(COMMA_DECIMAL.match(cell))
                 points += bool(POINT_DECIMAL.match(cell))
     if commas == points:
-        return default
+        return None
     return "," if commas > points else "."
 
 
@@ -257,6 +281,33 @@ def parse_number(value: Cell, decimal: str = ",") -> float | None:
     if not PLAIN_NUMBER.match(text):
         raise ValueError(value)
     return float(text)
+
+
+class AmbiguousNumber(ValueError):
+    """A text number whose value depends on a decimal mark the sheet does not show."""
+
+
+def read_number(value: Cell, sheet: RawSheet) -> float | None:
+    """A number cell of a sheet, the one rule of every importer (results, tasks aside, and reference data):
+    parse_number with the sheet's decimal mark. "1.000" or "2,500" (one mark, three digits after it) is
+    one thousand in Vietnamese and one in English: read by the decimal mark the sheet's other numbers
+    show ("73,79" → 1.000 is 1 000), else AmbiguousNumber rather than a guess."""
+    if isinstance(value, str) and not sheet.decimal_shown and GROUPED.match(value.replace(" ", "")):
+        raise AmbiguousNumber(value)
+    return parse_number(value, sheet.decimal)
+
+
+def ambiguous_reason(value: Cell) -> tuple[str, str]:
+    """(reason, suggestion) for an AmbiguousNumber, the same words on every importer."""
+    text = cell_text(value).replace(" ", "").replace("−", "-")
+    mark = "." if "." in text else ","
+    thousands = text.replace(mark, "")
+    decimal = f"{float(text.replace(mark, '.')):g}".replace(".", ",")
+    return (
+        f"'{text}' là {thousands} nếu dấu '{mark}' phân cách hàng nghìn (cách viết Việt Nam), là {decimal} nếu "
+        "đó là dấu thập phân; các số khác trong tệp không cho biết tệp dùng cách nào.",
+        f"Ghi {thousands} (không dấu phân cách) hoặc {decimal} (dấu phẩy thập phân).",
+    )
 
 
 def _normalise_separators(text: str, decimal: str) -> str:

@@ -21,7 +21,17 @@ from analytics.formatting import fmt_int, fmt_number
 from analytics.importing.commit import finish_batch
 from analytics.importing.intake import take_in, warn_if_imported_before
 from analytics.importing.problems import ERROR, WARNING, HasProblems, Problem, ProblemList
-from analytics.importing.read import MAX_FILE_BYTES, XLSX_MAGIC, RawFile, RawSheet, cell_text
+from analytics.importing.read import (
+    MAX_FILE_BYTES,
+    XLSX_MAGIC,
+    AmbiguousNumber,
+    RawFile,
+    RawSheet,
+    ambiguous_reason,
+    cell_text,
+    encoding_hint,
+    read_number,
+)
 from analytics.names import fold
 from analytics.schema import REFERENCE_TABLES
 from analytics.store import new_batch
@@ -40,6 +50,7 @@ KIND_LABELS = {
 }
 REFERENCE_KINDS = ("criteria", "bands", "offices", "ownership", "targets", "indicators", "aliases")
 HEADER_SCAN_ROWS = 40
+NAME_MAX_CHARS = 300  # a criterion, office, set, band, metric, indicator or alias name; a decision's longest is ~250
 STRANDED_SHOWN = 10
 # Scores of a level, in the years the new set is in force, that it does not hold or holds above its maximum.
 STRANDED_SQL = """
@@ -165,6 +176,38 @@ class Table:
     def text(self, cells: list, key: str) -> str:
         return cell_text(self.cell(cells, key)).strip()
 
+    def name(self, cells: list, key: str) -> str:
+        """A name cell (criterion, office, band, metric, indicator, alias): its text, refused when longer
+        than NAME_MAX_CHARS (BadCell at its column)."""
+        return capped_name(key, self.text(cells, key))
+
+
+def cell_number(table: Table, cells: list, key: str, example: str = "70 hoặc 97,5") -> float | None:
+    """A number cell of a reference table (read.read_number, the results importer's rule); blank -> None."""
+    value = table.cell(cells, key)
+    try:
+        return read_number(value, table.sheet)
+    except AmbiguousNumber:
+        reason, suggestion = ambiguous_reason(value)
+        raise BadCell(key, value, reason, suggestion, kind="ambiguous_number") from None
+    except ValueError:
+        raise BadCell(
+            key, value, f"'{cell_text(value)}' không phải là số.", f"Ghi số, ví dụ {example}.", kind="not_a_number"
+        ) from None
+
+
+def capped_name(key: str, text: str) -> str:
+    """The one rule for the length of every name a reference file (or --name) gives."""
+    if len(text) > NAME_MAX_CHARS:
+        raise BadCell(
+            key,
+            text,
+            f"Tên dài {fmt_int(len(text))} ký tự, vượt giới hạn {fmt_int(NAME_MAX_CHARS)} ký tự.",
+            "Rút gọn tên; phần giải thích dài ghi vào cột Ghi chú hoặc văn bản kèm theo.",
+            kind="too_long",
+        )
+    return text
+
 
 def match_columns(cells: list, spellings: dict[str, Callable[[str], bool]]) -> tuple[dict[str, int], dict[str, str]]:
     columns: dict[str, int] = {}
@@ -218,9 +261,9 @@ def report(problems: ProblemList, table: Table, line: int, bad: BadCell, severit
     )
 
 
-def no_table(problems: ProblemList, kind: str, needed: str) -> None:
+def no_table(raw: RawFile, problems: ProblemList, kind: str, needed: str) -> None:
     problems.add(
-        reason=f"Không tìm thấy dòng tiêu đề của bảng {KIND_LABELS[kind]} (cần các cột {needed}).",
+        reason=f"Không tìm thấy dòng tiêu đề của bảng {KIND_LABELS[kind]} (cần các cột {needed})." + encoding_hint(raw),
         kind="no_table",
         suggestion="Tải tệp mẫu ở thẻ Tệp mẫu của trang Dữ liệu để xem cách trình bày.",
     )

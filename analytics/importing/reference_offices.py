@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 from analytics.importing.problems import WARNING, ProblemList
+from analytics.importing.reference_codes import derived_code
 from analytics.names import fold
 
 OFFICES_SQL = "SELECT code, name FROM offices"
-SKIPPED_WORDS = {"phong", "va", "cac", "-", "&"}
 
 
 class OfficeBook:
@@ -39,13 +37,7 @@ class OfficeBook:
         return self.known[key]
 
     def new_code(self, name: str) -> str:
-        words = [w for w in re.split(r"[\s,/]+", fold(name)) if w and w not in SKIPPED_WORDS]
-        base = "".join(w[0] for w in words).upper() or "CQ"
-        taken = set(self.known.values()) | set(self.new)
-        code, n = base, 2
-        while code in taken:
-            code, n = f"{base}{n}", n + 1
-        return code
+        return derived_code(name, set(self.known.values()) | set(self.new), fallback="CQ")
 
     def names(self) -> dict[str, str]:
         return {**self.stored_names, **self.new}

@@ -15,19 +15,21 @@ import pandas as pd
 from analytics.errors import NotFoundError
 from analytics.formatting import fmt_number
 from analytics.importing.problems import WARNING, ProblemList
-from analytics.importing.read import RawFile, cell_text, parse_number
+from analytics.importing.read import RawFile
 from analytics.importing.reference import (
     BadCell,
     Parsed,
     ReferenceOptions,
     Table,
     TableWrite,
+    cell_number,
     find_table,
     no_table,
     one_of,
     report,
     text_or_none,
 )
+from analytics.importing.reference_codes import criterion_code, derived_code
 from analytics.importing.reference_offices import OfficeBook
 from analytics.names import fold, resolve_unit
 from analytics.scope import Unit, get_unit, unit_versions, validity_words
@@ -158,7 +160,7 @@ def rows_of(con, raw: RawFile, kind: str, problems: ProblemList, parse) -> tuple
     """The table of the kind and parse(line, cells) of each data row; bad cells reported, rows skipped."""
     table = find(raw, kind)
     if table is None:
-        no_table(problems, kind, SPECS[kind].needed)
+        no_table(raw, problems, kind, SPECS[kind].needed)
         return None, []
     parsed = []
     for line, cells in table.data_rows():
@@ -177,13 +179,7 @@ def rows_of(con, raw: RawFile, kind: str, problems: ProblemList, parse) -> tuple
 
 
 def number(table: Table, cells: list, key: str, required: bool = True) -> float | None:
-    value = table.cell(cells, key)
-    try:
-        parsed = parse_number(value, table.sheet.decimal)
-    except ValueError:
-        raise BadCell(
-            key, value, f"'{cell_text(value)}' không phải là số.", "Ghi số, ví dụ 70 hoặc 97,5.", kind="not_a_number"
-        ) from None
+    parsed = cell_number(table, cells, key)
     if parsed is None and required:
         raise BadCell(key, None, "Ô này còn trống.", kind="missing_value")
     return parsed
@@ -244,8 +240,8 @@ def action(existing: dict, key: tuple, values: tuple) -> str:
 
 
 def band_code(name: str) -> str:
-    words = fold(name).split()
-    return (words[0] if len(words) == 1 else "".join(w[0] for w in words)).upper()
+    """'Xuất sắc' -> XS, 'Tốt' -> TOT; a name with no letter or digit -> XL01."""
+    return derived_code(name, (), fallback="XL", single_word_whole=True)
 
 
 def read_bands(con, raw: RawFile, options: ReferenceOptions, problems: ProblemList) -> Parsed:
@@ -295,7 +291,7 @@ def read_bands(con, raw: RawFile, options: ReferenceOptions, problems: ProblemLi
 
 
 def parse_band(table: Table, line: int, cells: list):
-    name = table.text(cells, "name")
+    name = table.name(cells, "name")
     if not name:
         raise BadCell("name", None, "Thiếu tên xếp loại.", kind="missing_value")
     lower = number(table, cells, "lower")
@@ -383,7 +379,7 @@ def require_set(con, options: ReferenceOptions, problems: ProblemList) -> str | 
 
 def read_offices(con, raw: RawFile, options: ReferenceOptions, problems: ProblemList) -> Parsed:
     def parse(table: Table, line: int, cells: list):
-        code, name = table.text(cells, "code"), table.text(cells, "name")
+        code, name = table.text(cells, "code"), table.name(cells, "name")
         if not code or not name:
             raise BadCell("code" if not code else "name", None, "Thiếu mã hoặc tên cơ quan.", kind="missing_value")
         return (code, name, text_or_none(table.cell(cells, "duties")))
@@ -429,10 +425,10 @@ def read_ownership(con, raw: RawFile, options: ReferenceOptions, problems: Probl
     offices = OfficeBook(con)
 
     def parse(table: Table, line: int, cells: list):
-        code = table.text(cells, "criterion").rstrip(".")
+        code = criterion_code(table.text(cells, "criterion"))
         if code not in nodes:
             raise BadCell("criterion", code, f"Bộ {set_code} không có tiêu chí '{code}'.", kind="unknown_criterion")
-        office = offices.resolve(table.text(cells, "office"), line, table, problems)
+        office = offices.resolve(table.name(cells, "office"), line, table, problems)
         if office is None:
             raise BadCell("office", None, "Thiếu cơ quan chủ trì.", kind="missing_value")
         return (code, office)
@@ -518,7 +514,7 @@ def read_targets(con, raw: RawFile, options: ReferenceOptions, problems: Problem
     def parse(table: Table, line: int, cells: list):
         year = year_of(table, cells)
         unit = unit_of(con, table, cells, year).code
-        metric = measures.resolve(table.text(cells, "metric"), line, table, "metric", problems)
+        metric = measures.resolve(table.name(cells, "metric"), line, table, "metric", problems)
         word = table.text(cells, "comparator")
         comparator = COMPARATORS.get(word) or COMPARATORS.get(fold(word))
         if comparator is None:
@@ -551,7 +547,7 @@ def read_indicators(con, raw: RawFile, options: ReferenceOptions, problems: Prob
     def parse(table: Table, line: int, cells: list):
         year = year_of(table, cells)
         unit = unit_of(con, table, cells, year).code
-        indicator = measures.resolve(table.text(cells, "indicator"), line, table, "indicator", problems)
+        indicator = measures.resolve(table.name(cells, "indicator"), line, table, "indicator", problems)
         return (year, unit, indicator, number(table, cells, "value"), False, source_of(table, cells, raw.name))
 
     table, rows = rows_of(con, raw, "indicators", problems, parse)
@@ -580,9 +576,9 @@ def keyed_parsed(
             "Giá trị": [(f"{r[3]} " if table_name == "targets" else "") + fmt_number(r[-3]) for r in values],
         }
     )
-    years = sorted({r[0] for r in values})
+    years = ", ".join(map(str, sorted({r[0] for r in values})))
     writes = [TableWrite(table_name, key_sql, [keys], columns, values), measures.write()]
-    return Parsed(writes, preview, f"{len(values)} {noun} năm {', '.join(map(str, years))}")
+    return Parsed(writes, preview, f"{len(values)} {noun} năm {years}" if values else "")
 
 
 UNIT_NAMES_SQL = "SELECT id, name FROM units"
@@ -608,7 +604,7 @@ def check_alias_meanings(con, table: Table, rows: list, problems: ProblemList) -
 
 def read_aliases(con, raw: RawFile, options: ReferenceOptions, problems: ProblemList) -> Parsed:
     def parse(table: Table, line: int, cells: list):
-        alias = table.text(cells, "alias")
+        alias = table.name(cells, "alias")
         if not alias:
             raise BadCell("alias", None, "Thiếu tên gọi khác.", kind="missing_value")
         year = year_of(table, cells) if "year" in table.columns else None

@@ -18,7 +18,16 @@ from analytics.formatting import fmt_number
 from analytics.importing.catalog import SUGGESTED, Catalog, CriteriaSet, Scope
 from analytics.importing.formats import Column, DataRow, Layout, find_layout, is_summary_row
 from analytics.importing.problems import WARNING, ProblemList, beyond
-from analytics.importing.read import MAX_FILE_BYTES, RawFile, cell_text, parse_number
+from analytics.importing.read import (
+    MAX_FILE_BYTES,
+    AmbiguousNumber,
+    RawFile,
+    ambiguous_reason,
+    cell_text,
+    encoding_hint,
+    parse_number,
+    read_number,
+)
 from analytics.importing.sheet_checks import check_sheet
 from analytics.lineage import level_versions, named_in, out_of_year_sentence
 from analytics.names import fold
@@ -138,7 +147,7 @@ def report_no_table(raw: RawFile, problems: ProblemList) -> None:
     what = "Không có trang tính nào dùng được" if raw.kind == "xlsx" else "Không tìm thấy dòng tiêu đề của bảng"
     problems.add(
         reason=f"{what}: cần một dòng tiêu đề có cột đơn vị (mã hoặc tên) và cột điểm "
-        "(lĩnh vực 1–8, tổng điểm, hoặc tiêu chí và điểm).",
+        "(lĩnh vực 1–8, tổng điểm, hoặc tiêu chí và điểm)." + encoding_hint(raw),
         kind="no_table",
         suggestion="Tải tệp mẫu ở trang Dữ liệu để xem cách trình bày.",
     )
@@ -173,7 +182,6 @@ class SheetValidator:
         self.con, self.catalog, self.raw, self.layout = con, catalog, raw, layout
         self.options, self.problems, self.parsed = options, problems, parsed
         self.sheet = layout.sheet.name
-        self.decimal = layout.sheet.decimal
         self.code_col, self.name_col = layout.first("unit_code"), layout.first("unit")
         self.year_col = layout.first("year")
         self._scope: Scope | None = None
@@ -301,7 +309,11 @@ class SheetValidator:
         """The cell as points within [0, max], None when blank, BAD when reported."""
         raw = self.raw_cell(row, col)
         try:
-            value = parse_number(raw, self.decimal)
+            value = read_number(raw, self.layout.sheet)
+        except AmbiguousNumber:
+            reason, suggestion = ambiguous_reason(raw)
+            self.add(row, col, raw, reason, "ambiguous_number", suggestion)
+            return BAD
         except ValueError:
             self.add(
                 row, col, raw, f"'{cell_text(raw)}' không phải là số.", "not_a_number", "Ghi điểm bằng số, ví dụ 73,79."

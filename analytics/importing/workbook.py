@@ -25,6 +25,8 @@ from analytics.formatting import fmt_int
 from analytics.importing.problems import FileProblem
 
 MB = 1024 * 1024
+# The page the file is loaded on is unknown here (results, tasks, criteria, bands…): neutral wording.
+KEEP_ONLY_THE_TABLE = "Chỉ giữ lại bảng cần nạp (xóa các trang tính, ô và dòng thừa), lưu lại rồi nạp tệp mới."
 MAX_PART_BYTES = 48 * MB  # uncompressed, any one part of the workbook
 MAX_TOTAL_BYTES = 128 * MB  # uncompressed, all parts together
 MAX_STYLES_BYTES = 4 * MB  # styles.xml: cell formats are all parsed into objects
@@ -174,9 +176,7 @@ def scan_for_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
 
 
 def too_big(reason: str) -> FileProblem:
-    return FileProblem(
-        reason, "too_large", "Chỉ giữ lại trang kết quả chỉ số CCHC (xóa các ô, dòng thừa) rồi lưu lại và nạp."
-    )
+    return FileProblem(reason, "too_large", KEEP_ONLY_THE_TABLE)
 
 
 def mb(size: float) -> str:
