@@ -5,6 +5,7 @@ table of the store unchanged (snapshot of schema.DATA_TABLES)."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -185,7 +186,31 @@ BAD_EXPECTED = {
     ),
     "chi-tieu-so-sanh-sai.csv": ([], "bad_comparator", ["dòng 2", "cột 'So sánh'", "Không hiểu phép so sánh 'khoảng'"]),
     "chi-so-khong-phai-so.csv": ([], "not_a_number", ["dòng 2", "cột 'Giá trị'", "'97 %x' không phải là số"]),
+    "phu-luc-diem-qua-lon.csv": (
+        [],
+        "out_of_range",
+        ["dòng 8", "cột 'Điểm tối đa'", "Điểm tối đa 1.000.000,00 vượt giới hạn 1.000 điểm", "từ trên 0 đến 1.000"],
+    ),
+    "phu-luc-diem-le.csv": ([], "too_many_decimals", ["dòng 9", "cột 'Điểm tối đa'", "2,0001 có quá 2 chữ số"]),
+    "phu-luc-so-mo-ho.csv": (
+        ["--year-from", "2026"],
+        "ambiguous_number",
+        ["dòng 8", "cột 'Điểm tối đa'", "'6.000' là 6000 nếu dấu '.' phân cách hàng nghìn", "là 6 nếu", "Ghi 6000"],
+    ),
+    "phu-luc-ten-qua-dai.csv": (
+        [],
+        "too_long",
+        ["dòng 10", "cột 'Lĩnh vực/Tiêu chí/Tiêu chí thành phần'", "Tên dài 341 ký tự, vượt giới hạn 300 ký tự"],
+    ),
+    "phu-luc-windows-1258.csv": (
+        ["--kind", "criteria"],
+        "no_table",
+        ["Không tìm thấy dòng tiêu đề", "không ở bảng mã UTF-8", "CSV UTF-8 (Comma delimited)"],
+    ),
+    "chi-tieu-nam-sai.csv": ([], "not_a_number", ["dòng 2", "cột 'Năm'", "'2O24' không phải là số"]),
 }
+# A summary printed as "{summary}." never shows an empty value: no "năm ." nor ": ." (issue #11's probe).
+EMPTY_VALUE = re.compile(r"(năm|bộ|của|:)\s*$|\s[.,;:]|^\s|\s$")
 
 
 def test_the_reference_corpus_is_complete_and_committed():
@@ -216,6 +241,7 @@ def test_a_bad_reference_file_is_refused_naming_row_and_column_and_changes_nothi
     messages = [p["message"] for p in result["problems"] if p["kind"] == kind and p["severity"] == "error"]
     assert messages, [p["message"] for p in result["problems"]]
     assert all(fragment in messages[0] for fragment in fragments), messages[0]
+    assert not EMPTY_VALUE.search(result["summary"]), result["summary"]
     assert snapshot_of(demo_store) == before
 
 

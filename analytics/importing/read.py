@@ -287,14 +287,14 @@ class AmbiguousNumber(ValueError):
     """A text number whose value depends on a decimal mark the sheet does not show."""
 
 
-def read_number(value: Cell, sheet: RawSheet) -> float | None:
-    """A number cell of a sheet, the one rule of every importer (results, tasks aside, and reference data):
-    parse_number with the sheet's decimal mark. "1.000" or "2,500" (one mark, three digits after it) is
-    one thousand in Vietnamese and one in English: read by the decimal mark the sheet's other numbers
-    show ("73,79" → 1.000 is 1 000), else AmbiguousNumber rather than a guess."""
-    if isinstance(value, str) and not sheet.decimal_shown and GROUPED.match(value.replace(" ", "")):
+def read_number(value: Cell, decimal: str, decimal_shown: bool) -> float | None:
+    """A number cell, the one rule of the results and reference importers: parse_number with the decimal
+    mark of the cells around it. "1.000" or "2,500" (one mark, three digits after it) is one thousand in
+    Vietnamese and one in English: read by the decimal mark the other numbers show (`decimal_shown`:
+    "73,79" elsewhere makes 1.000 one thousand), else AmbiguousNumber rather than a guess."""
+    if isinstance(value, str) and not decimal_shown and GROUPED.match(value.replace(" ", "")):
         raise AmbiguousNumber(value)
-    return parse_number(value, sheet.decimal)
+    return parse_number(value, decimal)
 
 
 def ambiguous_reason(value: Cell) -> tuple[str, str]:

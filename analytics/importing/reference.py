@@ -31,6 +31,7 @@ from analytics.importing.read import (
     cell_text,
     encoding_hint,
     read_number,
+    shown_decimal,
 )
 from analytics.names import fold
 from analytics.schema import REFERENCE_TABLES
@@ -155,6 +156,7 @@ class Table:
     header_index: int
     columns: dict[str, int]  # key -> position
     labels: dict[str, str]  # key -> the header as written
+    decimals: dict[str, tuple[str, bool]] = field(default_factory=dict)  # decimal_of, once per column
 
     def data_rows(self) -> list[tuple[int, list]]:
         """(line, cells) of every non-blank row under the header, up to a blank line after data."""
@@ -168,6 +170,14 @@ class Table:
             seen = True
             rows.append((self.sheet.line_numbers[index], cells))
         return rows
+
+    def decimal_of(self, key: str) -> tuple[str, bool]:
+        """(decimal mark, shown) of a value column: what its own cells show, not the whole sheet's, whose
+        criterion numbers ("1.1", "3.2") would count as decimal points. Unshown: the sheet's default."""
+        if key not in self.decimals:
+            shown = shown_decimal([[self.cell(cells, key)] for _, cells in self.data_rows()])
+            self.decimals[key] = (shown or self.sheet.decimal, shown is not None)
+        return self.decimals[key]
 
     def cell(self, cells: list, key: str):
         position = self.columns.get(key)
@@ -186,7 +196,7 @@ def cell_number(table: Table, cells: list, key: str, example: str = "70 hoặc 9
     """A number cell of a reference table (read.read_number, the results importer's rule); blank -> None."""
     value = table.cell(cells, key)
     try:
-        return read_number(value, table.sheet)
+        return read_number(value, *table.decimal_of(key))
     except AmbiguousNumber:
         reason, suggestion = ambiguous_reason(value)
         raise BadCell(key, value, reason, suggestion, kind="ambiguous_number") from None

@@ -309,7 +309,7 @@ class SheetValidator:
         """The cell as points within [0, max], None when blank, BAD when reported."""
         raw = self.raw_cell(row, col)
         try:
-            value = read_number(raw, self.layout.sheet)
+            value = read_number(raw, self.layout.sheet.decimal, self.layout.sheet.decimal_shown)
         except AmbiguousNumber:
             reason, suggestion = ambiguous_reason(raw)
             self.add(row, col, raw, reason, "ambiguous_number", suggestion)

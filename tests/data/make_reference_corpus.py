@@ -338,6 +338,23 @@ def bad_files() -> dict[str, bytes]:
         "chi-so-khong-phai-so.csv": csv_bytes(
             [["Năm", "Mã đơn vị", "Chỉ số hoạt động", "Giá trị"], ["2022", "042", "on_time_pct", "97 %x"]]
         ),
+        **hostile_bad_files(rows),
+    }
+
+
+def hostile_bad_files(rows: list[list]) -> dict[str, bytes]:
+    """What a hostile-input probe tried (issue #11): absurd maxima, a number whose decimal mark the file
+    does not show, a name of a whole page, a file not in UTF-8, a year that is not one."""
+    integers = annex_rows("arabic", COMMUNE_FIELDS)  # whole maxima only: the file shows no decimal mark
+    return {
+        "phu-luc-diem-qua-lon.csv": annex_csv(with_row(rows, 1, max="1000000")),
+        "phu-luc-diem-le.csv": annex_csv(with_row(rows, 2, max="2,0001")),
+        "phu-luc-so-mo-ho.csv": annex_csv(with_row(integers, 1, max="6.000"), COMMUNE_TITLE),
+        "phu-luc-ten-qua-dai.csv": annex_csv(with_row(rows, 3, name="Kiểm tra công tác cải cách hành chính " * 9)),
+        "phu-luc-windows-1258.csv": annex_csv(rows).decode("utf-8-sig").encode("cp1258", errors="replace"),
+        "chi-tieu-nam-sai.csv": csv_bytes(
+            [["Năm", "Đơn vị", "Chỉ tiêu", "So sánh", "Giá trị"], ["2O24", "042", "Xếp hạng", "<=", "5"]]
+        ),
     }
 
 
