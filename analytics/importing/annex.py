@@ -323,7 +323,7 @@ class AnnexReader:
             self.field = str(roman_value(roman.group(1)))
             self.last_numbered, self.last_letter = self.field, ""
             return self.field
-        arabic = ARABIC.match(number)
+        arabic = ARABIC.match(without_leading_zeros(number.rstrip(".")))
         if not arabic:
             raise BadCell(
                 "number",
@@ -332,8 +332,7 @@ class AnnexReader:
                 "Dùng 1, 1.1, 1.1.1; hoặc I, II cho lĩnh vực; hoặc a), b) cho cấp thấp nhất.",
                 kind="bad_number",
             )
-        written = without_leading_zeros(arabic.group(1))
-        code = f"{self.field}.{written}" if self.field else written
+        code = f"{self.field}.{arabic.group(1)}" if self.field else arabic.group(1)
         self.last_numbered, self.last_letter = code, ""
         return code
 
