@@ -305,7 +305,7 @@ def ambiguous_reason(value: Cell) -> tuple[str, str]:
     decimal = f"{float(text.replace(mark, '.')):g}".replace(".", ",")
     return (
         f"'{text}' là {thousands} nếu dấu '{mark}' phân cách hàng nghìn (cách viết Việt Nam), là {decimal} nếu "
-        "đó là dấu thập phân; các số khác trong tệp không cho biết tệp dùng cách nào.",
+        "đó là dấu thập phân; các số khác của bảng không cho biết bảng dùng cách nào.",
         f"Ghi {thousands} (không dấu phân cách) hoặc {decimal} (dấu phẩy thập phân).",
     )
 
