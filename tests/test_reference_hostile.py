@@ -321,7 +321,9 @@ def test_a_set_name_given_on_the_command_line_is_capped_too(empty_con):
     analysis, batch_id = load(empty_con, "criteria", [["1", "A", "100"]], options)
     assert batch_id is None
     (problem,) = errors_of(analysis, "too_long")
-    assert problem.column == "--name" and f"Tên bộ tiêu chí: Tên dài {len(options.name)} ký tự" in problem.message
+    assert (
+        problem.column == "Tên bộ (--name)" and f"Tên bộ tiêu chí: Tên dài {len(options.name)} ký tự" in problem.message
+    )
 
 
 def test_a_name_of_exactly_the_cap_loads(empty_con):

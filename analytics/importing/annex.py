@@ -225,7 +225,7 @@ def check_set_name(table: Table, name: str, given: bool, problems: ProblemList) 
     try:
         capped_name("set_name", name)
     except BadCell as bad:
-        place = {"column": "--name"} if given else title_cell(table, name)
+        place = {"column": "Tên bộ (--name)"} if given else title_cell(table, name)
         problems.add(
             **place, value=name[:80], reason=f"Tên bộ tiêu chí: {bad.reason}", suggestion=bad.suggestion, kind=bad.kind
         )
