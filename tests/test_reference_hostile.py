@@ -23,6 +23,7 @@ from analytics.importing.reference import (
     analyze_and_commit_reference,
     analyze_reference,
 )
+from analytics.importing.reference_codes import criterion_code, derived_code
 from analytics.reports.workbook import analytics_workbook
 from analytics.store import connect, init_empty_store
 from tests.conftest import snapshot, snapshot_of
@@ -401,3 +402,33 @@ def test_a_targets_file_with_a_bad_year_prints_no_empty_summary(demo_store, tmp_
     err = capsys.readouterr().err
     assert "(chỉ tiêu, SHA-256" in err and "): chưa đọc được." in err
     assert "năm ." not in err and "dòng 2, cột 'Năm': 'năm sau' không phải là số" in err
+
+
+@pytest.mark.parametrize(
+    "written, code",
+    [
+        ("０１.０２", "1.2"),
+        ("01.02.", "1.2"),
+        ("3.1", "3.1"),
+        ("10.10", "10.10"),
+        ("TOTAL", "TOTAL"),
+        ("ＴＯＴＡＬ", "TOTAL"),
+    ],
+)
+def test_a_criterion_code_as_written_in_an_ownership_file(written, code):
+    assert criterion_code(written) == code
+
+
+@pytest.mark.parametrize(
+    "name, taken, code",
+    [
+        ("Phòng Tài chính - Kế hoạch", set(), "TCKH"),
+        ("Văn phòng HĐND và UBND", set(), "VHU"),
+        ("Đội Đặc biệt", {"DDB"}, "DDB2"),
+        ("=", {"CQ01"}, "CQ02"),
+        ("@SUM(A1)", set(), "SA"),
+        ("Phòng", set(), "CQ01"),
+    ],
+)
+def test_a_derived_code_is_initials_or_a_number(name, taken, code):
+    assert derived_code(name, taken) == code

@@ -35,8 +35,9 @@ def without_leading_zeros(code: str) -> str:
 
 
 def criterion_code(text: str) -> str:
-    """A criterion code as a file writes it ('０１.２.', '01.02') -> the stored code ('1.2')."""
-    return without_leading_zeros(numbering_text(text).rstrip("."))
+    """A criterion code as a file writes it ('０１.２.', '01.02') -> the stored code ('1.2'); a code that is
+    not numbers (TOTAL) keeps its case."""
+    return without_leading_zeros(unicodedata.normalize("NFKC", text).strip().rstrip("."))
 
 
 def derived_code(name: str, taken: Collection[str], fallback: str = "CQ", single_word_whole: bool = False) -> str:
