@@ -93,6 +93,11 @@ OFFICES = [
     ("VHTT", "Phòng Văn hóa và Thông tin", "Ứng dụng CNTT; hòm thư công vụ"),
     ("TTVHTT", "Trung tâm Văn hóa và Truyền thông", "Tuyên truyền CCHC"),
     ("XA", "UBND các xã, thị trấn", "Các tiêu chí cấp xã"),
+    # The offices of a commune after the 2025 reform (two-tier local government), owners of DEMO-XA-2025.
+    ("XA_VP", "Văn phòng HĐND và UBND xã", "Chỉ đạo, điều hành CCHC; văn bản; bộ máy, công chức; chuyển đổi số"),
+    ("XA_KT", "Phòng Kinh tế xã", "Tài chính, ngân sách xã"),
+    ("XA_VHXH", "Phòng Văn hóa - Xã hội xã", "Tuyên truyền CCHC"),
+    ("XA_HCC", "Trung tâm Phục vụ hành chính công xã", "TTHC; một cửa; dịch vụ công trực tuyến; sự hài lòng"),
 ]
 
 FIELD_NAMES = {
@@ -175,9 +180,30 @@ COMMUNE_CRITERIA = {
 }
 # The communes of a province after the 2025 reform (illustrative too): the same fields and maxima, with
 # the digital-government criteria of the new two-tier administration.
+COMMUNE_OFFICES_2025 = {
+    "1.1": "XA_VP",
+    "1.2": "XA_VHXH",
+    "2.1": "XA_VP",
+    "2.2": "XA_VP",
+    "3.1": "XA_HCC",
+    "3.2": "XA_HCC",
+    "3.3": "XA_HCC",
+    "4.1": "XA_VP",
+    "5.1": "XA_VP",
+    "5.2": "XA_VP",
+    "5.3": "XA_VP",
+    "6.1": "XA_KT",
+    "6.2": "XA_KT",
+    "7.1": "XA_VP",
+    "7.2": "XA_HCC",
+    "8.1": "XA_HCC",
+}
 COMMUNE_CRITERIA_2025 = {
-    **COMMUNE_CRITERIA,
-    "7": [("7.1", "Chuyển đổi số, văn bản điện tử", 8, "XA"), ("7.2", "Dịch vụ công trực tuyến toàn trình", 8, "XA")],
+    field: [(code, name, points, COMMUNE_OFFICES_2025[code]) for code, name, points, _ in items]
+    for field, items in {
+        **COMMUNE_CRITERIA,
+        "7": [("7.1", "Chuyển đổi số, văn bản điện tử", 8, ""), ("7.2", "Dịch vụ công trực tuyến toàn trình", 8, "")],
+    }.items()
 }
 BANDS = [("XS", "Xuất sắc", 90), ("TOT", "Tốt", 80), ("KHA", "Khá", 65), ("TB", "Trung bình", 50), ("YEU", "Yếu", 0)]
 CRITERIA_SETS = [
@@ -415,7 +441,7 @@ def build_criteria() -> tuple[list[dict], list[dict], list[dict]]:
                     "TOTAL",
                     FIELD_NAMES[field],
                     fmax,
-                    FIELD_OFFICE[field] if level == "district" else "XA",
+                    FIELD_OFFICE[field] if level == "district" else _main_office(items),
                     next(order),
                 )
             )
@@ -425,6 +451,14 @@ def build_criteria() -> tuple[list[dict], list[dict], list[dict]]:
             for i, (c, n, p) in enumerate(BANDS, 1)
         ]
     return sets, criteria, bands
+
+
+def _main_office(items) -> str:
+    """The office that owns most of a field's points (the first of equals)."""
+    points: dict[str, float] = {}
+    for _, _, max_points, office in items:
+        points[office] = points.get(office, 0) + max_points
+    return max(points, key=points.get)
 
 
 def _criterion(set_code, code, parent, name, max_points, office, order) -> dict:

@@ -12,7 +12,7 @@ import zipfile
 import docx
 import pytest
 
-from analytics.reports.notice_docx import MOTTO, SECTION_I, SECTION_II, SIGNATURE, build_notice
+from analytics.reports.notice_docx import DISTRICT_ADDRESSEES, MOTTO, SECTION_I, SIGNATURE, build_notice
 from analytics.reports.paragraph import summary_paragraph
 from analytics.tasks import list_tasks
 from tests.conftest import ROOT
@@ -50,14 +50,14 @@ def test_header_block_has_the_issuing_body_the_motto_the_number_and_the_date_lin
 
 def test_sections_in_order_and_section_one_is_the_report_paragraph(document, demo_readonly):
     texts = body_texts(document)
-    one, two = texts.index(SECTION_I), texts.index(SECTION_II)
+    one, two = texts.index(SECTION_I), texts.index(DISTRICT_ADDRESSEES.section_ii)
     assert one < two
     assert texts[one + 1] == summary_paragraph(demo_readonly, 2020, "042").plain_text
 
 
 def test_section_two_lists_each_office_in_the_notice_order_with_its_tasks(document, demo_readonly):
     texts = body_texts(document)
-    start = texts.index(SECTION_II)
+    start = texts.index(DISTRICT_ADDRESSEES.section_ii)
     tasks = list_tasks(demo_readonly, 2021, "042")
     order = [r[0] for r in demo_readonly.execute("SELECT code FROM offices ORDER BY rowid").fetchall()]
     offices = [c for c in order if c in set(tasks.office_code)]
@@ -117,4 +117,16 @@ def test_command_line_writes_the_same_notice(tmp_path, demo_store):
     )
     assert result.returncode == 0, result.stderr
     texts = body_texts(docx.Document(str(out)))
-    assert SECTION_I in texts and SECTION_II in texts and "Đã ghi dự thảo" in result.stdout
+    assert SECTION_I in texts and DISTRICT_ADDRESSEES.section_ii in texts and "Đã ghi dự thảo" in result.stdout
+
+
+def test_a_commune_after_the_reform_assigns_its_own_offices_not_the_communes_and_townships(demo_readonly):
+    """Xã Bảo Lâm in 2025 is the last tier: its notice goes to its own offices and has no "thị trấn"."""
+    document = docx.Document(io.BytesIO(build_notice(demo_readonly, 2025, "01290")))
+    texts = body_texts(document)
+    footer = [line for table in document.tables for cell in table._cells for line in cell_lines(cell)]
+    everything = " ".join(texts + footer)
+    assert "II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM GIAO CÁC PHÒNG, ĐƠN VỊ THUỘC UBND XÃ TRONG THỜI GIAN TỚI" in texts
+    assert "- Thường trực Đảng ủy xã;" in footer and "- Các phòng, đơn vị thuộc UBND xã;" in footer
+    assert "thị trấn" not in everything and "Huyện ủy" not in everything
+    assert "giao các phòng, đơn vị thuộc Ủy ban nhân dân xã nghiêm túc" in everything

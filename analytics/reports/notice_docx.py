@@ -31,18 +31,61 @@ FONT = "Times New Roman"
 BODY_PT, HEADER_PT, RECIPIENTS_PT = 14, 13, 11
 MARGINS_CM = {"top": 2.0, "bottom": 2.0, "left": 3.0, "right": 1.5}
 SECTION_I = "I. ĐÁNH GIÁ CHUNG"
-SECTION_II = "II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM GIAO CÁC PHÒNG, BAN, NGÀNH VÀ UBND CÁC XÃ, THỊ TRẤN TRONG THỜI GIAN TỚI"
 MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 SIGNATURE = ("TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG")
-RECIPIENTS = (
-    "Thường trực Huyện ủy;",
-    "Thường trực HĐND huyện;",
-    "Chủ tịch, các PCT UBND huyện;",
-    "UBMTTQ huyện;",
-    "Các phòng, ban, đơn vị thuộc UBND huyện;",
-    "UBND các xã, thị trấn;",
-    "Lưu: VT.",
+
+
+@dataclass(frozen=True)
+class Addressees:
+    """Whom the notice assigns and is sent to: a district's offices and communes, or (after the 2025
+    reform, when the commune is the last tier) the commune's own offices."""
+
+    section_ii: str
+    assigned: str  # "... Ủy ban nhân dân giao {assigned} nghiêm túc thực hiện ..."
+    informed: str  # "... để {informed} biết, triển khai thực hiện"
+    recipients: tuple[str, ...]
+
+
+DISTRICT_ADDRESSEES = Addressees(
+    section_ii="II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM GIAO CÁC PHÒNG, BAN, NGÀNH VÀ UBND CÁC XÃ, THỊ TRẤN TRONG THỜI GIAN TỚI",
+    assigned="các cơ quan chuyên môn, đơn vị và UBND các xã, thị trấn",
+    informed="các cơ quan chuyên môn, UBND các xã, thị trấn và các đơn vị liên quan",
+    recipients=(
+        "Thường trực Huyện ủy;",
+        "Thường trực HĐND huyện;",
+        "Chủ tịch, các PCT UBND huyện;",
+        "UBMTTQ huyện;",
+        "Các phòng, ban, đơn vị thuộc UBND huyện;",
+        "UBND các xã, thị trấn;",
+        "Lưu: VT.",
+    ),
 )
+
+
+def commune_addressees(kind: str) -> Addressees:
+    """A commune or ward ("xã", "phường", "đặc khu") issuing to its own offices."""
+    return Addressees(
+        section_ii=f"II. MỘT SỐ NHIỆM VỤ TRỌNG TÂM GIAO CÁC PHÒNG, ĐƠN VỊ THUỘC UBND {kind.upper()} "
+        "TRONG THỜI GIAN TỚI",
+        assigned=f"các phòng, đơn vị thuộc Ủy ban nhân dân {kind}",
+        informed=f"các phòng, đơn vị thuộc UBND {kind} và các đơn vị liên quan",
+        recipients=(
+            f"Thường trực Đảng ủy {kind};",
+            f"Thường trực HĐND {kind};",
+            f"Chủ tịch, các PCT UBND {kind};",
+            f"UBMTTQ {kind};",
+            f"Các phòng, đơn vị thuộc UBND {kind};",
+            "Lưu: VT.",
+        ),
+    )
+
+
+def addressees_of(unit) -> Addressees:
+    if unit.level == "commune":
+        return commune_addressees((unit.kind or "xã").lower())
+    return DISTRICT_ADDRESSEES
+
+
 DEMO_NOTE = (
     "Dự thảo lập từ bảng điều khiển chỉ số CCHC ngày {today}. Dữ liệu minh họa: có số liệu và nhiệm vụ "
     "minh họa, chưa phải kết quả hay nội dung chính thức."
@@ -67,6 +110,7 @@ class NoticeContent:
     offices: tuple[OfficeTasks, ...]
     closing: str
     is_demo: bool
+    addressees: Addressees = DISTRICT_ADDRESSEES
 
 
 def notice_content(con, year: int, unit_code: str) -> NoticeContent:
@@ -88,6 +132,7 @@ def notice_content(con, year: int, unit_code: str) -> NoticeContent:
         offices=_offices(con, tasks, unit.name),
         closing=_closing(unit, year),
         is_demo=summary.is_demo or bool(tasks.is_demo.any()),
+        addressees=addressees_of(unit),
     )
 
 
@@ -104,8 +149,8 @@ def _lead(con, year: int, unit) -> str:
         ranks = ""
     return (
         f"Trong thời gian tới, để tạo chuyển biến tích cực, đồng bộ, phấn đấu cải thiện thứ bậc điểm chỉ số CCHC "
-        f"năm {year + 1} của {unit.name[:1].lower()}{unit.name[1:]}{ranks}, Ủy ban nhân dân giao các cơ quan "
-        "chuyên môn, đơn vị và UBND các xã, thị trấn nghiêm túc thực hiện một số nhiệm vụ trọng tâm sau đây:"
+        f"năm {year + 1} của {unit.name[:1].lower()}{unit.name[1:]}{ranks}, Ủy ban nhân dân giao "
+        f"{addressees_of(unit).assigned} nghiêm túc thực hiện một số nhiệm vụ trọng tâm sau đây:"
     )
 
 
@@ -138,7 +183,7 @@ def _closing(unit, year: int) -> str:
     return (
         f"Thừa lệnh Chủ tịch Ủy ban nhân dân, Văn phòng HĐND và UBND thông báo kết luận của đồng chí Chủ tịch "
         f"UBND {unit.name[:1].lower()}{unit.name[1:]} về nâng cao chỉ số cải cách hành chính năm {year + 1} để "
-        "các cơ quan chuyên môn, UBND các xã, thị trấn và các đơn vị liên quan biết, triển khai thực hiện./."
+        f"{addressees_of(unit).informed} biết, triển khai thực hiện./."
     )
 
 
@@ -164,7 +209,7 @@ def notice_docx(content: NoticeContent, today: date | None = None) -> bytes:
     _section_one(document, content.summary)
     _section_two(document, content)
     _paragraph(document, content.closing)
-    _footer(document)
+    _footer(document, content.addressees.recipients)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -256,7 +301,7 @@ def _section_one(document, summary: Summary) -> None:
 
 
 def _section_two(document, content: NoticeContent) -> None:
-    _paragraph(document, SECTION_II, bold=True)
+    _paragraph(document, content.addressees.section_ii, bold=True)
     _paragraph(document, content.lead)
     if not content.offices:
         _paragraph(document, NO_TASKS.format(year=content.year + 1), italic=True)
@@ -266,10 +311,10 @@ def _section_two(document, content: NoticeContent) -> None:
             _paragraph(document, text)
 
 
-def _footer(document) -> None:
+def _footer(document, recipients: tuple[str, ...]) -> None:
     left, right = _grid(document, (8.0, 8.5))
     _line(left, "Nơi nhận:", bold=True, italic=True, size=12, align="left")
-    for recipient in RECIPIENTS:
+    for recipient in recipients:
         _line(left, f"- {recipient}", size=RECIPIENTS_PT, align="left")
     for text in SIGNATURE:
         _line(right, text, bold=True, size=BODY_PT)
