@@ -181,6 +181,20 @@ def test_the_dissolved_district_links_to_its_successor_communes(app):
     assert app.sidebar.selectbox[2].value == "01290"  # the first of its successors, Xã Bảo Lâm
 
 
+def test_a_link_to_the_district_in_2025_opens_that_year_and_says_the_district_is_gone(app):
+    """?level=district&year=2025&unit=042 (a link kept from before the reform): 2025 has no district
+    level, so the link opens the level that has 2025, says why, and the dissolution with its successors."""
+    for key, value in {"level": "district", "year": "2025", "unit": "042"}.items():
+        app.query_params[key] = value
+    app.run()  # the link's one run: its notices are said once
+    assert not app.exception
+    assert app.sidebar.selectbox[0].value == "commune" and app.sidebar.selectbox[1].value == 2025
+    text = page_text(app)
+    assert "Liên kết có cấp “cấp huyện năm 2025” nay không còn" in text
+    assert "Huyện Bảo Lâm đã giải thể từ 01/7/2025" in text
+    assert app.query_params["level"] == "commune" and app.query_params["year"] == "2025"
+
+
 def test_a_merged_communes_page_shows_its_predecessors_apart(app, monkeypatch):
     monkeypatch.setenv("CCHC_HOME_UNIT", "01290")
     open_page(app, "app_pages/overview.py", level="commune", year=2025, unit="01290")

@@ -11,7 +11,7 @@ import streamlit as st
 from analytics import scope
 from ui import data
 from ui.marks import compact_page
-from ui.url import url_selectbox
+from ui.url import remember_stale, url_selectbox
 
 LEVEL_LABELS = {level: scope.LEVEL_LABELS[level] for level in scope.RANKED_LEVELS}
 SELECTION_KEY = "_selection"
@@ -43,6 +43,7 @@ def render_sidebar(con) -> Selection:
     ver = data.version(con)
     home = data.home_unit()
     compact_page()
+    level_of_linked_year(con, ver, home)
     with st.sidebar:
         home_name = st.empty()
         level = url_selectbox("Cấp", list(LEVEL_LABELS), "level", format_func=LEVEL_LABELS.get, notice_here=False)
@@ -69,6 +70,26 @@ def render_sidebar(con) -> Selection:
     selection = Selection(level, year, unit, names.get(unit, unit), parent, home, home_gone)
     st.session_state[SELECTION_KEY] = selection
     return selection
+
+
+def level_of_linked_year(con, ver: str, home: str) -> None:
+    """A link's year that its level no longer has (?level=district&year=2025: districts were dissolved on
+    1/7/2025) opens the level that has that year, saying so, instead of the level's default year."""
+    if "level" in st.session_state or "year" not in st.query_params:
+        return
+    linked = st.query_params.get("level")
+    try:
+        year = int(st.query_params["year"])
+    except ValueError:
+        return
+    if linked in LEVEL_LABELS and year in data.offered_years(con, ver, linked, home):
+        return
+    for level in LEVEL_LABELS:
+        if year in data.offered_years(con, ver, level, home):
+            if linked in LEVEL_LABELS:
+                remember_stale("level", f"{LEVEL_LABELS[linked].lower()} năm {year}")
+            st.query_params["level"] = level
+            return
 
 
 def current() -> Selection:

@@ -50,7 +50,7 @@ def seed(key: str, options: Sequence, default, parse: Callable[[str], object] = 
     # Only a link's first value is news: later, the URL holds the last choice, which a change of level
     # (say) may leave out of the new options without the link having been wrong.
     if key not in st.session_state and from_url is not None and from_url not in options:
-        _remember_stale(key, st.query_params.get(key))
+        remember_stale(key, st.query_params.get(key))
     st.session_state[key] = from_url if from_url in options else default
 
 
@@ -64,7 +64,7 @@ def to_url(key: str, value) -> None:
         st.query_params[key] = str(text)
 
 
-def _remember_stale(key: str, raw: str) -> None:
+def remember_stale(key: str, raw: str) -> None:
     st.session_state.setdefault(STALE_KEY, []).append((key, raw))
 
 
@@ -135,7 +135,7 @@ def url_multiselect(label: str, options: list, key: str, default: list, **kwargs
         codes = [c for c in st.query_params[key].split(LIST_SEPARATOR) if c]
         gone = [c for c in codes if c not in options]
         if gone:
-            _remember_stale(key, LIST_SEPARATOR.join(gone))
+            remember_stale(key, LIST_SEPARATOR.join(gone))
         st.session_state[key] = [c for c in codes if c in options] or default
     elif key not in st.session_state:
         st.session_state[key] = default
