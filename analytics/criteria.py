@@ -20,7 +20,8 @@ FROM criteria c LEFT JOIN offices o ON o.code = c.office_code
 WHERE c.set_code = ?
 """
 # The set in force for a level and year (the store's macro set_in_force, schema.py) with its flag.
-SET_IN_FORCE_SQL = "SELECT {'code': code, 'is_demo': is_demo} FROM criteria_sets WHERE code = set_in_force(?, ?)"
+SET_COLUMNS = "{'code': code, 'is_demo': is_demo, 'name': name, 'year_from': year_from, 'year_to': year_to}"
+SET_IN_FORCE_SQL = f"SELECT {SET_COLUMNS} FROM criteria_sets WHERE code = set_in_force(?, ?)"
 
 TREE_COLUMNS = [
     "criterion_code",
@@ -52,6 +53,9 @@ class SetTree:
     code: str
     is_demo: bool
     nodes: list[TreeNode]  # ordered by sort_order, then code
+    name: str = ""
+    year_from: int | None = None
+    year_to: int | None = None
 
     @cached_property
     def parent_of(self) -> dict[str, str | None]:
@@ -92,7 +96,7 @@ def set_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> SetTree:
             "một gốc là tổng điểm. Sửa cột tiêu chí cha trong bộ tiêu chí."
         )
     nodes = sorted(_walk(rows), key=lambda node: (node.sort_order, node.criterion_code))
-    return SetTree(found["code"], bool(found["is_demo"]), nodes)
+    return _set_tree(found, nodes)
 
 
 def criteria_tree(con: duckdb.DuckDBPyConnection, level: str, year: int) -> pd.DataFrame:
@@ -104,6 +108,8 @@ def tree_frame(found: SetTree) -> pd.DataFrame:
     tree = pd.DataFrame(found.nodes, columns=TREE_COLUMNS)
     tree.attrs["set_code"] = found.code
     tree.attrs["is_demo"] = found.is_demo
+    tree.attrs["set_name"] = found.name
+    tree.attrs["set_years"] = (found.year_from, found.year_to)
     return tree
 
 
@@ -130,7 +136,7 @@ def code_sort_key(code: str) -> tuple:
     return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in str(code).split("."))
 
 
-SET_SQL = "SELECT {'code': code, 'is_demo': is_demo} FROM criteria_sets WHERE code = ?"
+SET_SQL = f"SELECT {SET_COLUMNS} FROM criteria_sets WHERE code = ?"
 LISTING_COLUMNS = ["code", "parent_code", "name", "max_points", "office_code", "office_name", "depth"]
 
 
@@ -141,7 +147,11 @@ def tree_of_set(con: duckdb.DuckDBPyConnection, set_code: str) -> SetTree:
         raise NotFoundError(f"Không có bộ tiêu chí {set_code} trong kho.")
     rows = con.execute(CRITERIA_ROWS_SQL, [set_code]).fetchall()
     nodes = sorted(_walk(rows), key=lambda node: (node.sort_order, node.criterion_code))
-    return SetTree(set_code, bool(row[0]["is_demo"]), nodes)
+    return _set_tree(row[0], nodes)
+
+
+def _set_tree(found: dict, nodes: list[TreeNode]) -> SetTree:
+    return SetTree(found["code"], bool(found["is_demo"]), nodes, found["name"], found["year_from"], found["year_to"])
 
 
 def criteria_listing(

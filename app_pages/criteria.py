@@ -71,8 +71,9 @@ with controls[2]:
 # --- fields against the reference ---------------------------------------------------------------
 weak = fields[fields.gap_points < 0].sort_values("gap_points")
 if len(weak):
-    names = escape_markdown(", ".join(f"{c} ({fmt_signed(g)})" for c, g in zip(weak.criterion_code, weak.gap_points)))
-    st.markdown(f"Thấp hơn {reference_words} ở **{len(weak)}** lĩnh vực: {names} điểm.")
+    named = zip(weak.criterion_code, weak.criterion_name, weak.gap_points)
+    names = escape_markdown("; ".join(f"{c}. {n} ({fmt_signed(g)} điểm)" for c, n, g in named))
+    st.markdown(f"Thấp hơn {reference_words} ở **{len(weak)}** lĩnh vực: {names}.")
 else:
     st.markdown(f"Không có lĩnh vực nào thấp hơn {reference_words}.")
 

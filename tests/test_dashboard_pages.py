@@ -191,11 +191,13 @@ def test_criteria_weakest_fields_against_the_province_mean(app):
 def test_criteria_page_and_paragraph_count_the_same_weak_fields(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
     shown = re.search(r"Thấp hơn trung bình các đơn vị cùng cấp ở \*\*(\d+)\*\* lĩnh vực: ([^\n]*)", markdown_text(app))
-    listed = {item.split(" (")[0] for item in shown.group(2).split(", ")}
+    items = shown.group(2).rstrip(".").split("; ")  # "7. Hiện đại hóa hành chính (−2,93 điểm)"
+    listed = {item.split(". ")[0] for item in items}
     weak = gaps.weak_fields(demo_readonly, 2020, "042")
     paragraph = summary_paragraph(demo_readonly, 2020, "042")
     assert int(shown.group(1)) == len(weak) == len(listed)
     assert listed == set(weak.criterion_code)
+    assert all(f"{c}. {n} (" in shown.group(2) for c, n in zip(weak.criterion_code, weak.criterion_name))
     assert f"điểm chỉ số của {count_words(len(weak), 'lĩnh vực')} còn thấp" in paragraph.text
     assert all(name.lower() in " ".join(paragraph.footnotes).lower() for name in weak.criterion_name)
 

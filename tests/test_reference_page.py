@@ -39,7 +39,10 @@ def upload_reference(at: AppTest, path, mime: str = "text/csv") -> AppTest:
 def test_the_set_in_force_is_shown_as_a_tree_to_everyone(demo_store, monkeypatch):
     at = data_page(demo_store, monkeypatch)
     tree = table_with(at, "Lĩnh vực / tiêu chí")
-    assert tree["Mã"].iloc[0] == "TOTAL" and tree["Điểm tối đa"].iloc[0] == "100,00"
+    assert tree["Mã"].iloc[0] == "" and tree["Điểm tối đa"].iloc[0] == "100,00"  # the root: no store code
+    shown = " ".join(str(h.proto.body) for h in at.get("html"))
+    set_line = "đang áp dụng:</b> Bộ tiêu chí cấp huyện (minh họa) (mã DEMO-HUYEN-2020, áp dụng từ năm 2019)"
+    assert set_line in shown
     fields = tree[tree["Mã"].isin([str(f) for f in range(1, 9)])]
     assert fields["Điểm tối đa"].tolist() == ["10,00", "6,00", "14,00", "8,00", "10,00", "7,00", "15,00", "30,00"]
     assert tree.set_index("Mã").loc["3.1", "Cơ quan chủ trì"] == "Văn phòng HĐND và UBND"

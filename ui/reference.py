@@ -37,7 +37,7 @@ def tree_frame(listing: pd.DataFrame) -> pd.DataFrame:
     """The set as people read it: names indented by depth, maxima the Vietnamese way, owners."""
     return pd.DataFrame(
         {
-            "Mã": listing.code,
+            "Mã": listing.code.mask(listing.depth == 0, ""),  # the root's code (TOTAL) is the store's, not the annex's
             "Điểm tối đa": listing.max_points.map(fmt_number),  # before the long names: seen on a phone too
             "Lĩnh vực / tiêu chí": [INDENT * int(d) + str(n) for d, n in zip(listing.depth, listing.name)],
             "Cơ quan chủ trì": listing.office_name.fillna(""),
@@ -67,7 +67,12 @@ def draw_set_in_force(con, year: int | None) -> None:
     except CchcError as exc:
         st.info(exc.message + " Hãy nạp phụ lục bộ tiêu chí bên dưới.", icon=":material/info:")
         return
-    st.markdown(f"**Bộ tiêu chí đang áp dụng:** `{listing.attrs['set_code']}`")
+    year_from, year_to = listing.attrs["set_years"]
+    span = f"từ năm {year_from}" + (f" đến năm {year_to}" if year_to else "")
+    st.html(  # the set's name and code come from a file: inert text, never Markdown
+        f"<p><b>Bộ tiêu chí đang áp dụng:</b> {imports.inert(listing.attrs['set_name'])} "
+        f"(mã {imports.inert(listing.attrs['set_code'])}, áp dụng {span})</p>"
+    )
     demo_badge(listing.attrs["is_demo"])
     with st.container(key="criteria_tree_box"):  # a place the browser tests and screenshots find
         st.dataframe(tree_frame(listing), hide_index=True, key="criteria_tree", placeholder=MISSING)
