@@ -29,7 +29,7 @@ LOST = "#D9DEE3"
 HEAT_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 FONT = dict(family="Inter, 'Noto Sans', 'DejaVu Sans', sans-serif", size=14, color="#31333F")
 NO_BAND = "Chưa xếp loại"
-BAR_FLOOR = 12
+SHORTEST_BAR_SHARE = 0.3
 LINE_LABEL_PX = 26
 
 
@@ -112,8 +112,9 @@ def ranking_bar(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    # The axis starts BAR_FLOOR points below the lowest total, so even the shortest bar holds its label.
-    low = max(0.0, float(ranked["total"].min()) - BAR_FLOOR) if len(ranked) else 0.0
+    # The axis starts where the shortest bar still spans SHORTEST_BAR_SHARE of it and so holds its label.
+    lowest = float(ranked["total"].min()) if len(ranked) else 0.0
+    low = max(0.0, (lowest - SHORTEST_BAR_SHARE * 100) / (1 - SHORTEST_BAR_SHARE))
     fig.update_xaxes(range=[low, 100], title="Điểm")
     target = ranked[ranked["rank"] == target_rank] if target_rank else ranked.iloc[0:0]
     if len(target):
