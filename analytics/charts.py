@@ -30,6 +30,7 @@ HEAT_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 FONT = dict(family="Inter, 'Noto Sans', 'DejaVu Sans', sans-serif", size=14, color="#31333F")
 NO_BAND = "Chưa xếp loại"
 SHORTEST_BAR_SHARE = 0.3
+LABEL_ROOM_SHARE = 0.25
 LINE_LABEL_PX = 26
 
 
@@ -384,7 +385,9 @@ def _heat_labels(matrix: pd.DataFrame, home_code: str) -> tuple[list[str], dict[
 
 
 HEAT_ROW_PX = 34
-FIELD_KEY_WIDTH = 36
+# The key under the heat map starts at the plot's left edge, after the unit names: the longer the names, the
+# narrower the key, so that at 390 px (about 52 characters of 12 px text in all) it still ends inside the chart.
+FIELD_KEY_CHARS = 52
 FIELD_KEY_LINE_PX = 17
 
 
@@ -417,7 +420,9 @@ def field_heatmap(matrix: pd.DataFrame, home_code: str, title: str | None = None
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, side="top", type="category", title="Lĩnh vực (% điểm tối đa)")
-    key = "<br>".join(wrap(name, FIELD_KEY_WIDTH) for name in field_names)
+    longest = max((len(short_name(names[c])) for c in order), default=0)
+    key_width = max(16, FIELD_KEY_CHARS - round(1.5 * longest))
+    key = "<br>".join(wrap(name, key_width) for name in field_names)
     fig.add_annotation(
         text=key,
         x=0,
@@ -506,7 +511,9 @@ def office_bars(summary: pd.DataFrame, title: str | None = None) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Điểm", rangemode="tozero")
+    # Room right of the longest green bar for its label: it is written outside the bar.
+    longest = max([*rows["lost_points"], *(v / (1 - LABEL_ROOM_SHARE) for v in rows["reachable_points"]), 1.0])
+    fig.update_xaxes(title="Điểm", range=[0, longest])
     fig = base_layout(fig, title, height=max(220, 56 * len(rows) + 110))
     legend_on_top(fig)
     fig.update_layout(barmode="overlay")

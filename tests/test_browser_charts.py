@@ -12,7 +12,16 @@ from tests.test_browser_views import PHONE
 pytestmark = pytest.mark.browser
 
 VIEW = "year=2020&unit=042&level=district"
-PAGES = ["", "xep-hang", "tieu-chi", "cap-xa", "ke-hoach"]
+AFTER_REFORM = "year=2025&unit=01290&level=commune"  # 56 communes and wards ranked together
+PAGES = [
+    f"/?{VIEW}",
+    f"/xep-hang?{VIEW}",
+    f"/tieu-chi?{VIEW}",
+    f"/cap-xa?{VIEW}",
+    f"/ke-hoach?{VIEW}",
+    f"/?{AFTER_REFORM}",
+    f"/tieu-chi?{AFTER_REFORM}",
+]
 SLACK_PX = 2  # a glyph box's leading may touch its neighbour's; more than this is a collision
 
 # Every text of one chart with its box, whether it is a bar's own label, and the boxes of vertical lines.
@@ -43,7 +52,7 @@ def overlap(a: dict, b: dict) -> float:
 
 
 def chart_layouts(page, url: str) -> list[dict]:
-    page.goto(f"{url}?{VIEW}")
+    page.goto(url)
     wait_for_script(page)
     charts = page.locator('[data-testid="stPlotlyChart"]')
     layouts = []
@@ -88,7 +97,7 @@ def screen(request, browser, app_server):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_chart_text_collides_or_is_cut(screen, app_server, path):
-    layouts = chart_layouts(screen, f"{app_server.url}/{path}")
+    layouts = chart_layouts(screen, app_server.url + path)
     assert layouts, "the page drew no chart"
     found = {i: problems(layout) for i, layout in enumerate(layouts)}
     assert not {i: p for i, p in found.items() if p}
@@ -98,7 +107,7 @@ def test_the_heat_map_shows_every_cell_value_on_a_phone(browser, app_server):
     page = browser.new_context(**PHONE).new_page()
     heat = next(
         layout
-        for layout in chart_layouts(page, f"{app_server.url}/tieu-chi")
+        for layout in chart_layouts(page, f"{app_server.url}/tieu-chi?{VIEW}")
         if any(t["heat"] for t in layout["texts"])
     )
     values = [t for t in heat["texts"] if t["heat"]]

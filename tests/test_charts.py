@@ -378,3 +378,27 @@ def test_long_titles_wrap_and_take_their_own_band():
 def test_wrap_keeps_breaks_already_there():
     assert charts.wrap("Chênh lệch<br>(điểm)", 30) == "Chênh lệch<br>(điểm)"
     assert charts.wrap("", 10) == ""
+
+
+def test_office_bars_leave_room_for_the_label_past_the_longest_green_bar():
+    summary = pd.DataFrame(
+        {
+            "office_code": ["VP", "NV"],
+            "office_name": ["Văn phòng HĐND và UBND xã", "Phòng Nội vụ"],
+            "lost_points": [16.4, 5.0],
+            "reachable_points": [16.41, 1.0],
+            "criteria_count": [2, 3],
+        }
+    )
+    low, high = charts.office_bars(summary).layout.xaxis.range
+    assert low == 0 and (high - 16.41) / high >= charts.LABEL_ROOM_SHARE - 1e-9
+
+
+def test_field_heatmap_key_narrows_as_unit_names_widen(matrix):
+    def key_width(frame):
+        (key,) = charts.field_heatmap(frame, "042").layout.annotations
+        return max(len(line) for line in key.text.split("<br>"))
+
+    short = matrix.assign(field_name="Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức")
+    long = short.assign(unit_name=short.unit_name.str.replace("Huyện ", "Phường Phường Rất Dài "))
+    assert key_width(long) < key_width(short) <= charts.FIELD_KEY_CHARS
