@@ -29,14 +29,28 @@ LOST = "#D9DEE3"
 HEAT_SCALE = [[0.0, "#F7FBFF"], [0.5, "#6BAED6"], [1.0, "#08306B"]]
 FONT = dict(family="Inter, 'Noto Sans', 'DejaVu Sans', sans-serif", size=14, color="#31333F")
 NO_BAND = "Chưa xếp loại"
+SHORTEST_BAR_SHARE = 0.3
+LABEL_ROOM_SHARE = 0.25
+LINE_LABEL_PX = 26
+
+
+# Titles and axis titles wrap at these widths (characters): at 390 px a chart is about 360 px wide.
+TITLE_WIDTH = 36
+AXIS_TITLE_WIDTH = 30
+TITLE_LINE_PX = 26
 
 
 def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
+    """Fonts, margins and grid shared by every chart; a long title wraps onto more lines and the top margin grows."""
+    text = wrap(title, TITLE_WIDTH) if title else None
+    height = height + title_px(text) - title_px(title)  # callers size for a one-line title
+    # Centred in its band: plotly misplaces a multi-line title anchored at its top.
+    band = dict(y=1 - title_px(text) / 2 / height, yref="container", yanchor="middle")
     fig.update_layout(
-        title=title,
+        title=dict(text=text, **band) if text else None,
         height=height,
         font=FONT,
-        margin=dict(l=10, r=10, t=50 if title else 20, b=10),
+        margin=dict(l=10, r=10, t=title_px(text) or 20, b=10),
         plot_bgcolor="white",
         separators=",.",
         legend=dict(orientation="h", y=-0.15),
@@ -44,23 +58,31 @@ def base_layout(fig: go.Figure, title: str | None = None, height: int = 420) -> 
     # Explicit: Streamlit's plotly template, the default once the app has drawn a chart, has no automargin.
     fig.update_xaxes(gridcolor="#E5E8EB", automargin=True)
     fig.update_yaxes(gridcolor="#E5E8EB", automargin=True)
+    for axis in (fig.layout.xaxis, fig.layout.yaxis):
+        if axis.title.text:
+            axis.title.text = wrap(axis.title.text, AXIS_TITLE_WIDTH)
     return fig
+
+
+def title_px(text: str | None) -> int:
+    """Height of the band a (wrapped) title needs above the plot; 0 without a title."""
+    return 28 + TITLE_LINE_PX * (str(text).count("<br>") + 1) if text else 0
+
+
+def _title_band(fig: go.Figure) -> int:
+    return title_px(fig.layout.title.text)
 
 
 def legend_on_top(fig: go.Figure) -> go.Figure:
     """Legend in its own band between the title and the plot, so neither covers the other."""
-    has_title = bool(fig.layout.title.text)
-    fig.update_layout(
-        legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"), margin=dict(t=95 if has_title else 45)
-    )
-    if has_title:
-        fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=1.0, yanchor="bottom"), margin=dict(t=_title_band(fig) + 45))
     return fig
 
 
 def wrap(text: str, width: int = 28) -> str:
-    """Break a long Vietnamese label into lines plotly understands (<br>)."""
-    return "<br>".join(textwrap.wrap(str(text), width)) or str(text)
+    """Break a long Vietnamese label into lines plotly understands (<br>); breaks already there are kept."""
+    lines = [part for line in str(text).split("<br>") for part in (textwrap.wrap(line, width) or [line])]
+    return "<br>".join(lines)
 
 
 def emphasise(label: str) -> str:
@@ -82,13 +104,18 @@ def ranking_bar(
             orientation="h",
             marker_color=colours,
             text=[fmt_number(v) for v in ranked["total"]],
-            textposition="outside",
-            cliponaxis=False,
+            # Inside the bar's end: the target line runs below the bars, so it never crosses a label.
+            textposition="inside",
+            insidetextanchor="end",
+            textangle=0,
+            textfont=dict(color=[_label_colour(c) for c in colours]),
             hovertemplate="%{y}: %{x:.2f} điểm<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed")
-    low = max(0.0, float(ranked["total"].min()) - 10) if len(ranked) else 0.0
+    # The axis starts where the shortest bar still spans SHORTEST_BAR_SHARE of it and so holds its label.
+    lowest = float(ranked["total"].min()) if len(ranked) else 0.0
+    low = max(0.0, (lowest - SHORTEST_BAR_SHARE * 100) / (1 - SHORTEST_BAR_SHARE))
     fig.update_xaxes(range=[low, 100], title="Điểm")
     target = ranked[ranked["rank"] == target_rank] if target_rank else ranked.iloc[0:0]
     if len(target):
@@ -101,7 +128,13 @@ def ranking_bar(
             annotation_text=f"Hạng {target_rank}: {fmt_number(score)}",
             annotation_position="top",
         )
-    return base_layout(fig, title, height=max(300, 32 * len(ranked) + 90))
+    fig = base_layout(fig, title, height=max(300, 32 * len(ranked) + 90))
+    return _room_for_line_label(fig) if len(target) else fig
+
+
+def _label_colour(bar_colour: str) -> str:
+    """A value label inside a bar: white on the dark home colour, dark on the pale ones."""
+    return "white" if bar_colour == HOME else "#1F2933"
 
 
 # --- over the years -------------------------------------------------------------------------
@@ -206,21 +239,33 @@ def totals_chart(trend: pd.DataFrame, home_code: str, title: str | None = None) 
         last_points.append(
             (int(rows["year"].iloc[-1]), float(rows["total"].iloc[-1]), rows["unit_name"].iloc[0], code == home_code)
         )
-    _name_labels(fig, last_points, height=440)
-    fig.update_yaxes(title="Tổng điểm")
+    height = max(440, NAME_LABEL_PX * len(last_points) + 200)
+    fig.update_yaxes(title="Tổng điểm", range=_name_labels(fig, last_points, trend["total"].tolist(), height))
     _year_axis(fig, sorted(int(y) for y in trend["year"].unique()))
-    fig = base_layout(fig, title, height=440)
+    fig = base_layout(fig, title, height=height)
     fig.update_layout(showlegend=False, margin=dict(r=190))
     return fig
 
 
-def _name_labels(fig: go.Figure, points: list[tuple[int, float, str, bool]], height: int) -> None:
-    """Unit names right of their last point, nudged apart (about 15 px) where lines end close together."""
+# A name label's line height; the plot area is taken as the figure less PLOT_FRAME_PX (title, ticks, axis title).
+NAME_LABEL_PX = 18
+PLOT_FRAME_PX = 140
+
+
+def _name_labels(fig: go.Figure, points: list[tuple[int, float, str, bool]], totals: list[float], height: int):
+    """Unit names right of their last point, at least NAME_LABEL_PX apart; returns the y range that holds them.
+
+    The range is fixed here so that points per pixel are known: the gap in points follows from it."""
     if not points:
-        return
-    totals = [p[1] for p in points]
-    span = (max(totals) - min(totals)) or 1.0
-    label_y = spread(totals, span / (height - 140) * 15)
+        return None
+    low, high = min(totals), max(totals)
+    span = (high - low) or 1.0
+    for _ in range(12):  # the labels may widen the range, which shrinks the pixels per point: settle it
+        per_px = span / (height - PLOT_FRAME_PX)
+        label_y = spread([p[1] for p in points], NAME_LABEL_PX * per_px)
+        bottom = min(low, *label_y) - NAME_LABEL_PX * per_px
+        top = max(high, *label_y) + NAME_LABEL_PX * per_px
+        span = top - bottom
     for (year, _total, name, home), y in zip(points, label_y):
         fig.add_annotation(
             x=year,
@@ -231,6 +276,7 @@ def _name_labels(fig: go.Figure, points: list[tuple[int, float, str, bool]], hei
             xshift=10,
             font=dict(color=HOME if home else "#5F6B76", size=13),
         )
+    return [bottom, top]
 
 
 def unit_history(trend: pd.DataFrame, unit_code: str, title: str | None = None) -> go.Figure:
@@ -263,10 +309,13 @@ def unit_history(trend: pd.DataFrame, unit_code: str, title: str | None = None) 
 
 
 def gap_bars(gaps: pd.DataFrame, value: str = "gap_points", title: str | None = None) -> go.Figure:
-    """Diverging bars: below the reference (NEGATIVE, left) or above it (POSITIVE, right), weakest on top."""
+    """Diverging bars: below the reference (NEGATIVE, left) or above it (POSITIVE, right), weakest on top.
+
+    Each value is written at the zero line on the side the bar does not take: never over the names at the
+    left, never past the axis's end on a narrow screen."""
     rows = gaps.sort_values(value)
     unit = "điểm" if value == "gap_points" else "điểm %"
-    labels = [wrap(f"{c}. {n}", 34) for c, n in zip(rows["criterion_code"], rows["criterion_name"])]
+    labels = [wrap(f"{c}. {n}", 28) for c, n in zip(rows["criterion_code"], rows["criterion_name"])]
     custom = [
         [fmt_number(p), fmt_number(m), fmt_number(r), fmt_number(pc, 1), fmt_number(rp, 1)]
         for p, m, r, pc, rp in zip(
@@ -279,20 +328,41 @@ def gap_bars(gaps: pd.DataFrame, value: str = "gap_points", title: str | None = 
             y=labels,
             orientation="h",
             customdata=custom,
-            cliponaxis=False,
             marker_color=[NEGATIVE if v < 0 else POSITIVE for v in rows[value]],
-            text=[fmt_signed(v) for v in rows[value]],
-            textposition="outside",
             hovertemplate="%{y}<br>Đạt %{customdata[0]}/%{customdata[1]} điểm (%{customdata[3]}%)"
             "<br>Mốc so sánh: %{customdata[2]} điểm (%{customdata[4]}%)"
             f"<br>Chênh lệch: %{{x:+.2f}} {unit}<extra></extra>",
         )
     )
+    _zero_side_labels(fig, rows[value].tolist(), labels)
     fig.add_vline(x=0, line_color="#5F6B76", line_width=1)
     fig.update_yaxes(autorange="reversed")
     span = float(rows[value].abs().max()) if len(rows) else 1.0
-    fig.update_xaxes(range=[-span * 1.35, span * 1.35], title="Chênh lệch so với mốc so sánh (" + unit + ")")
-    return base_layout(fig, title, height=max(300, 44 * len(rows) + 100))
+    fig.update_xaxes(
+        range=[-span * 1.15, span * 1.15], title=f"Chênh lệch<br>({unit})"
+    )  # two short lines: centred under a narrow plot
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    fig = base_layout(fig, title, height=max(300, 20 * lines + 24 * len(labels) + 100))
+    fig.update_layout(showlegend=False)
+    return fig
+
+
+VALUE_LABEL_SHIFT_PX = 6
+
+
+def _zero_side_labels(fig: go.Figure, values: list[float], labels: list[str]) -> None:
+    """Signed values beside the zero line, on the side opposite their bar, a few pixels clear of the line."""
+    for value, label in zip(values, labels):
+        below = value < 0
+        fig.add_annotation(
+            x=0,
+            y=label,
+            text=fmt_signed(value),
+            showarrow=False,
+            xanchor="left" if below else "right",
+            xshift=VALUE_LABEL_SHIFT_PX if below else -VALUE_LABEL_SHIFT_PX,
+            font=dict(color="#31333F"),
+        )
 
 
 SHORT_PREFIXES = (("Thành phố ", "TP "), ("Thị xã ", "TX "), ("Thị trấn ", "TT "), ("Huyện ", ""), ("Xã ", ""))
@@ -307,42 +377,68 @@ def short_name(name: str) -> str:
 
 
 def _heat_labels(matrix: pd.DataFrame, home_code: str) -> tuple[list[str], dict[str, str]]:
-    """Unit codes best first and their short two-line labels, the home unit emphasised."""
+    """Unit codes best first and their short one-line labels, the home unit emphasised."""
     order = matrix.groupby("unit_code")["points"].sum().sort_values(ascending=False).index.tolist()
     names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
-    labels = {c: wrap(short_name(names[c]), 8) for c in order}
+    labels = {c: short_name(names[c]) for c in order}
     return order, {c: emphasise(labels[c]) if c == home_code else labels[c] for c in order}
 
 
+HEAT_ROW_PX = 34
+# The key under the heat map starts at the plot's left edge, after the unit names: the longer the names, the
+# narrower the key, so that at 390 px (about 52 characters of 12 px text in all) it still ends inside the chart.
+FIELD_KEY_CHARS = 52
+FIELD_KEY_LINE_PX = 17
+
+
 def field_heatmap(matrix: pd.DataFrame, home_code: str, title: str | None = None) -> go.Figure:
-    """Fields (rows) × units (columns, best first), each cell the % of the field's maximum; home unit emphasised."""
+    """Units (rows, best on top) × fields (columns, by number), each cell the % of the field's maximum.
+
+    A row per unit and a narrow column per field keep the cells wide enough for their values at 390 px;
+    the fields' names are in the hover and in a key under the plot (so the PNG reads on its own)."""
     order, labels = _heat_labels(matrix, home_code)
     fields = matrix.drop_duplicates("field_code").sort_values("field_code", key=_code_key)
-    grid = matrix.pivot(index="field_code", columns="unit_code", values="pct").loc[fields["field_code"], order]
-    field_labels = [wrap(f"{c}. {n}", 30) for c, n in zip(fields["field_code"], fields["field_name"])]
+    grid = matrix.pivot(index="unit_code", columns="field_code", values="pct").loc[order, fields["field_code"]]
     names = dict(zip(matrix["unit_code"], matrix["unit_name"]))
+    field_names = [f"{c}. {n}" for c, n in zip(fields["field_code"], fields["field_name"])]
     fig = go.Figure(
         go.Heatmap(
             z=grid.to_numpy(),
-            x=[labels[c] for c in order],
-            y=field_labels,
+            x=[str(c) for c in fields["field_code"]],
+            y=[labels[c] for c in order],
             colorscale=HEAT_SCALE,
             zmin=float(matrix["pct"].min()),
             zmax=100,
-            texttemplate="%{z:.1f}",
+            texttemplate="%{z:.0f}",
+            textfont=dict(size=12),
             xgap=2,
             ygap=2,
-            customdata=[[names[c] for c in order]] * len(fields),
-            colorbar=dict(title=dict(text="% tối đa", side="right"), thickness=12),
-            hovertemplate="%{customdata}<br>%{y}<br>%{z:.1f}% điểm tối đa<extra></extra>",
+            showscale=False,
+            customdata=[[[names[c], f] for f in field_names] for c in order],
+            hovertemplate="%{customdata[0]}<br>%{customdata[1]}<br>%{z:.1f}% điểm tối đa<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(showgrid=False, tickangle=0, side="top", tickfont=dict(size=12))
-    fig = base_layout(fig, title, height=max(360, 44 * len(fields) + 150))
-    fig.update_layout(margin=dict(t=110 if title else 60))
-    if title:
-        fig.update_layout(title=dict(y=0.985, yref="container", yanchor="top"))
+    fig.update_xaxes(showgrid=False, side="top", type="category", title="Lĩnh vực (% điểm tối đa)")
+    longest = max((len(short_name(names[c])) for c in order), default=0)
+    key_width = max(16, FIELD_KEY_CHARS - round(1.5 * longest))
+    key = "<br>".join(wrap(name, key_width) for name in field_names)
+    fig.add_annotation(
+        text=key,
+        x=0,
+        y=0,
+        xref="paper",
+        yref="paper",
+        xanchor="left",
+        yanchor="top",
+        yshift=-8,
+        showarrow=False,
+        align="left",
+        font=dict(size=12, color="#5F6B76"),
+    )
+    key_px = FIELD_KEY_LINE_PX * (key.count("<br>") + 1) + 20
+    fig = base_layout(fig, title, height=HEAT_ROW_PX * len(order) + key_px + 120)
+    fig.update_layout(margin=dict(t=_title_band(fig) + 70 if title else 80, b=key_px))
     return fig
 
 
@@ -415,7 +511,9 @@ def office_bars(summary: pd.DataFrame, title: str | None = None) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    fig.update_xaxes(title="Điểm", rangemode="tozero")
+    # Room right of the longest green bar for its label: it is written outside the bar.
+    longest = max([*rows["lost_points"], *(v / (1 - LABEL_ROOM_SHARE) for v in rows["reachable_points"]), 1.0])
+    fig.update_xaxes(title="Điểm", range=[0, longest])
     fig = base_layout(fig, title, height=max(220, 56 * len(rows) + 110))
     legend_on_top(fig)
     fig.update_layout(barmode="overlay")
@@ -541,34 +639,38 @@ def _translucent(hex_colour: str, alpha: float = 0.45) -> str:
 
 
 def commune_profile_chart(profile: pd.DataFrame, unit_name: str, title: str | None = None) -> go.Figure:
-    """A commune's fields in % of maximum (HOME bars) against the mean of its sibling communes (markers)."""
+    """A commune's fields in % of maximum (HOME bars) against the mean of its sibling communes (markers).
+
+    Horizontal, as field_comparison: the fields' full names stay readable on a phone."""
     rows = profile.sort_values("field_code", key=_code_key)
-    labels = [wrap(f"{c}. {n}", 14) for c, n in zip(rows["field_code"], rows["field_name"])]
+    labels = [wrap(f"{c}. {n}", 22) for c, n in zip(rows["field_code"], rows["field_name"])]
     custom = [[fmt_number(p), fmt_number(m)] for p, m in zip(rows["points"], rows["max_points"])]
     fig = go.Figure()
     fig.add_trace(
         go.Bar(
-            x=labels,
-            y=rows["pct"],
+            y=labels,
+            x=rows["pct"],
+            orientation="h",
             name=unit_name,
             marker_color=HOME,
             customdata=custom,
-            hovertemplate="%{x}<br>%{customdata[0]}/%{customdata[1]} điểm (%{y:.1f}%)<extra></extra>",
+            hovertemplate="%{y}<br>%{customdata[0]}/%{customdata[1]} điểm (%{x:.1f}%)<extra></extra>",
         )
     )
     fig.add_trace(
         go.Scatter(
-            x=labels,
-            y=rows["mean_pct"],
+            y=labels,
+            x=rows["mean_pct"],
             name="Trung bình các xã",
             mode="markers",
-            marker=dict(symbol="line-ew", size=34, line=dict(width=4, color="#1F2933")),
-            hovertemplate="%{x}<br>Trung bình các xã: %{y:.1f}%<extra></extra>",
+            marker=dict(symbol="line-ns", size=26, line=dict(width=4, color="#1F2933")),
+            hovertemplate="%{y}<br>Trung bình các xã: %{x:.1f}%<extra></extra>",
         )
     )
-    fig.update_yaxes(range=[0, 105], title="% điểm tối đa")
-    fig.update_xaxes(tickangle=0)
-    fig = base_layout(fig, title, height=420)
+    fig.update_xaxes(range=[0, 105], title="% điểm tối đa")
+    fig.update_yaxes(autorange="reversed", ticklabelstandoff=8)
+    lines = sum(label.count("<br>") + 1 for label in labels)
+    fig = base_layout(fig, title, height=max(360, 18 * lines + 22 * len(labels) + 170))
     legend_on_top(fig)
     return fig
 
@@ -603,15 +705,19 @@ def plan_waterfall(
     labels = ["Hiện tại", *[wrap(t, 24) for t in steps_text], "Sau kế hoạch"]
     gains = rows["gain"].astype(float).tolist()
     final = current_total + sum(gains)
+    text = [fmt_number(current_total), *[fmt_signed(g) for g in gains], fmt_number(final)]
     fig = go.Figure(
         go.Waterfall(
             orientation="h",
             y=labels,
             x=[current_total, *gains, 0.0],
             measure=["absolute", *["relative"] * len(gains), "total"],
-            text=[fmt_number(current_total), *[fmt_signed(g) for g in gains], fmt_number(final)],
-            textposition="outside",
-            cliponaxis=False,
+            text=text,
+            # The totals' labels inside their long bars; a step's label by _step_labels, clear of the line.
+            textposition=["inside", *["none"] * len(gains), "inside"],
+            insidetextanchor="end",
+            textangle=0,
+            insidetextfont=dict(color="white"),
             connector=dict(line=dict(color="#9AA5B1", width=1)),
             increasing=dict(marker=dict(color=POSITIVE)),
             totals=dict(marker=dict(color=HOME)),
@@ -619,8 +725,34 @@ def plan_waterfall(
         )
     )
     _waterfall_axis(fig, current_total, final, target_total, target_rank)
+    _step_labels(fig, gains, labels[1:-1], current_total, target_total)
     fig.update_yaxes(autorange="reversed")
-    return base_layout(fig, title, height=max(320, 46 * len(labels) + 110))
+    fig = base_layout(fig, title, height=max(320, 46 * len(labels) + 110))
+    fig.update_layout(showlegend=False)
+    return _room_for_line_label(fig) if target_total is not None else fig
+
+
+def _room_for_line_label(fig: go.Figure) -> go.Figure:
+    """A band under the title for the label at the top of a vertical line, so the two never overlap."""
+    fig.update_layout(margin=dict(t=(_title_band(fig) or 10) + LINE_LABEL_PX))
+    return fig
+
+
+def _step_labels(fig: go.Figure, gains: list[float], labels: list[str], start: float, target: float | None) -> None:
+    """Each step's gain right of its bar's end, or right of the target line when the bar ends before it:
+    a label never straddles the line."""
+    end = start
+    for gain, label in zip(gains, labels):
+        end += gain
+        fig.add_annotation(
+            x=max(end, target) if target is not None else end,
+            y=label,
+            text=fmt_signed(gain),
+            showarrow=False,
+            xanchor="left",
+            xshift=VALUE_LABEL_SHIFT_PX,
+            font=dict(color="#31333F"),
+        )
 
 
 def _waterfall_axis(fig: go.Figure, start: float, final: float, target: float | None, rank: int | None) -> None:

@@ -48,12 +48,16 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def fold(text: str) -> str:
-    """Accent- and case-insensitive key: 'Hoà An', 'Hòa An', 'HOA AN' and 'hoa an' fold alike."""
+def without_accents(text: str) -> str:
+    """'Xếp hạng Đức Hạnh' -> 'Xep hang Duc Hanh': Vietnamese letters as plain ASCII ones."""
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    stripped = stripped.replace("đ", "d").replace("Đ", "D")
-    return re.sub(r"\s+", " ", stripped).strip().lower()
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+def fold(text: str) -> str:
+    """Accent- and case-insensitive key: 'Hoà An', 'Hòa An', 'HOA AN' and 'hoa an' fold alike."""
+    return re.sub(r"\s+", " ", without_accents(text)).strip().lower()
 
 
 def name_key(text: str) -> str:

@@ -208,9 +208,14 @@ def latest_year(con: duckdb.DuckDBPyConnection, level: str, parent: str | None =
 
 def _scope_words(con: duckdb.DuckDBPyConnection, level: str, parent: str | None, year: int | None = None) -> str:
     """'cấp xã của Huyện Bảo Lạc', or just 'cấp huyện' when every parent is meant."""
+    return scope_words(con, level, parent, year) if level == "commune" else LEVEL_WORDS.get(level, level)
+
+
+def scope_words(con: duckdb.DuckDBPyConnection, level: str, parent: str | None, year: int | None = None) -> str:
+    """'cấp huyện của Tỉnh Cao Bằng', 'cấp xã của Huyện Bảo Lâm': the units a chart compares, for its title."""
     words = LEVEL_WORDS.get(level, level)
     parent_unit = find_unit(con, parent, year)
-    return f"{words} của {parent_unit.name}" if parent_unit and level == "commune" else words
+    return f"{words} của {parent_unit.name}" if parent_unit else words
 
 
 def own_and_peer_totals(con: duckdb.DuckDBPyConnection, year: int, unit: Unit) -> tuple[float, pd.DataFrame]:

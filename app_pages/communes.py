@@ -59,10 +59,13 @@ members = "; ".join(f"**{esc(band)}**: {esc(', '.join(names))}" for band, names 
 st.markdown(members + ".")
 
 chart(
-    commune_bars(table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã năm {year}"),
+    commune_bars(
+        table, band_names, selected_commune, title=f"Tổng điểm và xếp loại các xã của {district_name} năm {year}"
+    ),
     "communes_bars",
     "Mỗi thanh là tổng điểm của một xã, thị trấn; màu thanh là loại xếp được (chú giải ở trên biểu đồ). "
     "Xã đang chọn ở thanh bên có viền và tên màu cam.",
+    ("Xếp loại các xã", year, district),
 )
 
 # --- moves between bands ------------------------------------------------------------------------
@@ -74,10 +77,17 @@ else:
     year_from = url_selectbox("So với năm", earlier, "communes_from", parse=int)
     transitions = data.band_transitions(con, ver, year_from, year, district)
     chart(
-        band_sankey(transitions, band_names, year_from, year, title=f"Xếp loại các xã: {year_from} → {year}"),
+        band_sankey(
+            transitions,
+            band_names,
+            year_from,
+            year,
+            title=f"Chuyển loại các xã của {district_name}: {year_from} → {year}",
+        ),
         "communes_sankey",
         f"Bên trái là các loại năm {year_from}, bên phải là năm {year}; độ dày mỗi dải là số xã. "
         "Dải đi chéo xuống dưới là xã tụt loại, đi chéo lên là xã lên loại. Di chuột lên một dải để xem tên các xã.",
+        ("Chuyển loại các xã", year_from, year, district),
     )
     if summary.moved_up:
         ups = esc(", ".join(f"{name} ({src} → {dst})" for _, name, src, dst in summary.moved_up))
@@ -109,10 +119,13 @@ if profile.empty:
     empty_state(f"{names[chosen]} chưa có điểm theo lĩnh vực năm {year}.")
 else:
     chart(
-        commune_profile_chart(profile, names[chosen], title=f"{names[chosen]}: tỷ lệ điểm đạt theo lĩnh vực"),
+        commune_profile_chart(
+            profile, names[chosen], title=f"{names[chosen]}: tỷ lệ điểm đạt theo lĩnh vực, năm {year}"
+        ),
         "communes_profile",
-        f"Cột màu cam là phần trăm điểm tối đa {names[chosen]} đạt ở mỗi lĩnh vực; vạch đen là trung bình của các "
-        "xã, thị trấn trong huyện. Cột thấp hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.",
+        f"Thanh màu cam là phần trăm điểm tối đa {names[chosen]} đạt ở mỗi lĩnh vực; vạch đen là trung bình của "
+        "các xã, thị trấn trong huyện. Thanh ngắn hơn vạch là lĩnh vực xã này yếu hơn mặt bằng chung.",
+        ("Hồ sơ xã", year, chosen),
     )
 
 # --- operations (one-stop desks, VNPT-iGATE) ----------------------------------------------------

@@ -78,11 +78,13 @@ else:
     st.markdown(f"Không có lĩnh vực nào thấp hơn {reference_words}.")
 
 unit_words = "điểm" if measure == "gap_points" else "điểm phần trăm"
+view = f"{sel.unit_name}, năm {sel.year}"
 chart(
-    gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}"),
+    gap_bars(fields, measure, title=f"Chênh lệch theo lĩnh vực so với {reference_words}: {view}"),
     "criteria_fields",
     f"Mỗi thanh là một lĩnh vực. Thanh sang trái (màu cam) là số {unit_words} {sel.unit_name} thấp hơn mốc so "
     f"sánh, thanh sang phải (màu xanh lá) là cao hơn. Lĩnh vực yếu nhất ở trên cùng. Mốc so sánh: {reference_words}.",
+    ("Chênh lệch lĩnh vực", sel.year, sel.unit_code, reference_slug),
 )
 exports.csv_button(
     fields,
@@ -114,11 +116,19 @@ else:
     else:
         scope = "mọi lĩnh vực" if field == ALL else f"lĩnh vực {field}"
         chart(
-            gap_bars(shown, measure, title=f"Chênh lệch từng tiêu chí, {scope}"),
+            gap_bars(shown, measure, title=f"Chênh lệch từng tiêu chí, {scope}: {view}"),
             "criteria_drill",
             f"Mỗi thanh là một tiêu chí của {scope}"
             + ("" if office == ALL else f" do {office_names[office]} phụ trách")
             + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.",
+            (
+                "Chênh lệch tiêu chí",
+                sel.year,
+                sel.unit_code,
+                reference_slug,
+                None if field == ALL else f"linh vuc {field}",
+                None if office == ALL else f"co quan {office}",
+            ),
         )
         exports.csv_button(
             shown,
@@ -144,11 +154,18 @@ if matrix.empty:
     empty_state(f"Chưa có điểm theo lĩnh vực của các đơn vị năm {sel.year}.")
 else:
     chart(
-        field_heatmap(matrix, sel.unit_code, title=f"Tỷ lệ điểm đạt (% điểm tối đa), năm {sel.year}"),
+        field_heatmap(
+            matrix,
+            sel.unit_code,
+            title=f"Tỷ lệ điểm đạt (% điểm tối đa), năm {sel.year}, "
+            + data.scope_words(con, ver, sel.level, sel.parent_code, sel.year),
+        ),
         "criteria_heatmap",
-        "Mỗi hàng là một lĩnh vực, mỗi cột là một đơn vị (đơn vị có tổng điểm cao nhất bên trái). Ô càng đậm, "
-        f"đơn vị càng đạt gần điểm tối đa của lĩnh vực. Tên {sel.unit_name} in đậm màu cam. "
-        "Đọc theo hàng để thấy lĩnh vực nào cả tỉnh cùng yếu, theo cột để thấy điểm yếu riêng của một đơn vị.",
+        "Mỗi hàng là một đơn vị (đơn vị có tổng điểm cao nhất ở trên cùng), mỗi cột là một lĩnh vực, ghi bằng số thứ "
+        "tự; tên các lĩnh vực ở dưới bản đồ. Ô ghi phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt; ô càng đậm, "
+        f"càng gần điểm tối đa. Tên {sel.unit_name} in đậm màu cam. Đọc theo cột để thấy lĩnh vực nào cả tỉnh "
+        "cùng yếu, theo hàng để thấy điểm yếu riêng của một đơn vị.",
+        ("Ban do nhiet", sel.year, sel.level_label, sel.parent_code),
     )
 
 # --- points by office ---------------------------------------------------------------------------
@@ -160,11 +177,12 @@ if summary.empty:
     empty_state("Không có điểm nào bị mất ở các tiêu chí của cơ quan đã chọn.")
 else:
     chart(
-        office_bars(summary, title="Điểm bị mất và điểm có thể lấy lại"),
+        office_bars(summary, title=f"Điểm bị mất và điểm có thể lấy lại theo cơ quan: {view}"),
         "criteria_offices",
         "Thanh nhạt: điểm các tiêu chí của cơ quan đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy "
         "lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay (một mức đã có đơn vị "
         "làm được). Bảng dưới liệt kê các tiêu chí đứng sau mỗi con số.",
+        ("Cơ quan", sel.year, sel.unit_code, None if office == ALL else office),
     )
     lost = detail[detail.lost_points > 0]
     tables.show(

@@ -104,12 +104,17 @@ if steps.empty:
 else:
     chart(
         plan_waterfall(
-            steps, plan.current_total, plan.target_total, target_rank, title="Từ điểm hiện tại đến mục tiêu"
+            steps,
+            plan.current_total,
+            plan.target_total,
+            target_rank,
+            title=f"Từ điểm hiện tại đến hạng {target_rank}: {sel.unit_name}, kết quả năm {sel.year}",
         ),
         "plan_waterfall",
         "Thanh cam trên cùng là tổng điểm hiện tại, mỗi thanh xanh là số điểm một tiêu chí đóng góp thêm, "
         "thanh cam dưới cùng là tổng điểm sau kế hoạch. Đường nét đứt là điểm của đơn vị đang giữ hạng mục "
         "tiêu: thanh cuối chạm hoặc vượt đường này là đạt. Trục ngang không bắt đầu từ 0 để thấy rõ từng phần tăng.",
+        ("Kế hoạch", sel.year, sel.unit_code, f"hang {target_rank}"),
     )
     st.markdown("**Các tiêu chí cần nâng, theo thứ tự ưu tiên**")
     tables.show(

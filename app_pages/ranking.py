@@ -24,6 +24,8 @@ if not ranking.set_index("unit_code").has_data.get(sel.unit_code, False):
     )
 
 years_shown = sorted(int(y) for y in trend.year.unique())
+scope = data.scope_words(con, ver, sel.level, sel.parent_code, sel.year)
+span = f"{years_shown[0]}–{years_shown[-1]}"
 if len(years_shown) == 1:  # one point per unit is no line (the communes of a province in 2025, say)
     empty_state(
         f"Phạm vi này mới có kết quả năm {years_shown[0]}: biểu đồ thứ hạng và tổng điểm qua các năm "
@@ -31,17 +33,19 @@ if len(years_shown) == 1:  # one point per unit is no line (the communes of a pr
     )
 else:
     chart(
-        bump_chart(trend, sel.unit_code, title="Thứ hạng qua các năm"),
+        bump_chart(trend, sel.unit_code, title=f"Thứ hạng {scope}, {span}"),
         "ranking_bump",
         "Mỗi đường là một đơn vị; càng ở trên, thứ hạng càng cao (hạng 1 ở trên cùng). "
         f"Đường màu cam, đậm là {sel.unit_name}. Đường đi xuống nghĩa là tụt hạng. "
         "Di chuột lên một điểm để xem điểm và thứ hạng năm đó.",
+        ("Thứ hạng", span, sel.level_label, sel.parent_code),
     )
     chart(
-        totals_chart(trend, sel.unit_code, title="Tổng điểm qua các năm"),
+        totals_chart(trend, sel.unit_code, title=f"Tổng điểm {scope}, {span}"),
         "ranking_totals",
         f"Mỗi đường là tổng điểm của một đơn vị qua các năm; đường màu cam là {sel.unit_name}. "
         "Hai đơn vị có thể cùng tăng điểm mà thứ hạng vẫn đổi, vì xếp hạng so sánh giữa các đơn vị.",
+        ("Tổng điểm", span, sel.level_label, sel.parent_code),
     )
 
 # --- the year's table ---------------------------------------------------------------------------
@@ -82,8 +86,9 @@ if not chosen:
     empty_state("Hãy chọn ít nhất một đơn vị để so sánh.")
 else:
     chart(
-        field_comparison(matrix, chosen, sel.unit_code, title=f"Tỷ lệ điểm đạt theo lĩnh vực, năm {sel.year}"),
+        field_comparison(matrix, chosen, sel.unit_code, title=f"Tỷ lệ điểm đạt theo lĩnh vực, {scope}, năm {sel.year}"),
         "ranking_fields",
         "Mỗi nhóm thanh là một lĩnh vực; độ dài thanh là phần trăm điểm tối đa của lĩnh vực mà đơn vị đạt được, "
         f"nên các lĩnh vực có thang điểm khác nhau vẫn so sánh được. Thanh màu cam là {sel.unit_name}.",
+        ("So sánh lĩnh vực", sel.year, *chosen),
     )

@@ -66,9 +66,12 @@ def test_a_chart_downloads_as_png_with_its_labels(app_server, page):
     page.goto(app_server.url + "/?year=2020&unit=042&level=district")
     wait_for_script(page)
     name, data = download(page, "overview_ranking_png")
-    assert name == "bieu-do-overview_ranking.png"
+    assert name == "bieu-do-xep-hang-2020-042.png"  # Vietnamese words for the chart, then the view
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
     assert has_label_bands(data)  # the district names at the left, the axis labels at the bottom
+    page.goto(app_server.url + "/?year=2019&unit=042&level=district")
+    wait_for_script(page)
+    assert download(page, "overview_ranking_png")[0] == "bieu-do-xep-hang-2019-042.png"  # never 2020's name
 
 
 def test_the_word_brief_s_ranking_chart_keeps_its_labels(app_server, page):

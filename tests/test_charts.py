@@ -1,6 +1,7 @@
 """Chart builders on small hand-made frames: assert on the data the traces carry."""
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from analytics import charts
@@ -107,8 +108,17 @@ def test_gap_bars_diverge_weakest_on_top():
     assert list(bar.x) == [-2.4, -1.0, 0.5]
     assert bar.y[0].startswith("7. Hiện đại hóa")
     assert list(bar.marker.color) == [NEGATIVE, NEGATIVE, POSITIVE]
-    assert list(bar.text) == ["−2,40", "−1,00", "+0,50"]
+    values = {a.y: a for a in fig.layout.annotations}
+    assert [values[y].text for y in bar.y] == ["−2,40", "−1,00", "+0,50"]
     assert fig.layout.xaxis.range[0] < -2.4 and fig.layout.xaxis.range[1] > 2.4
+
+
+def test_gap_bars_write_values_at_zero_on_the_side_the_bar_leaves_free():
+    """Never at the bar's outer end, where a negative value would run into the names at the left."""
+    fig = charts.gap_bars(gaps_frame())
+    labels = list(fig.layout.annotations)
+    assert all(a.x == 0 for a in labels)
+    assert [(a.xanchor, a.xshift > 0) for a in labels] == [("left", True), ("left", True), ("right", False)]
 
 
 def test_gap_bars_in_percent_points():
@@ -120,13 +130,23 @@ def test_gap_bars_in_percent_points():
 def test_field_heatmap_orders_units_and_fields(matrix):
     fig = charts.field_heatmap(matrix, "042")
     heat = fig.data[0]
-    assert heat.x[0] == "TP Cao<br>Bằng"  # most points first; short names fit narrow columns
-    assert heat.customdata[0][0] == "Thành phố Cao Bằng"  # the full name on hover
-    assert heat.y[0].startswith("1.") and heat.y[1].startswith("10.")  # natural order of field codes
+    assert heat.y[0] == "TP Cao Bằng"  # most points on top; one short name per row
+    assert heat.customdata[0][0][0] == "Thành phố Cao Bằng"  # the full names on hover
+    assert heat.customdata[0][1][1] == "10. Khác"
+    assert list(heat.x) == ["1", "10"]  # narrow columns: the field's number, in natural order
     # units ordered by total points: 28 (Cao Bằng) > 21 (Bảo Lâm: 5 + 16) > 19 (Bảo Lạc: 7 + 12)
-    assert [list(r) for r in heat.z] == [[90, 50, 70], [95, 80, 60]]
-    assert HOME in heat.x[1] and "Bảo Lâm" in heat.x[1]
+    assert [list(r) for r in heat.z] == [[90, 95], [50, 80], [70, 60]]
+    assert HOME in heat.y[1] and "Bảo Lâm" in heat.y[1]
     assert heat.zmax == 100 and heat.zmin == 50
+    assert heat.texttemplate == "%{z:.0f}"  # every cell shows its value
+
+
+def test_field_heatmap_keys_field_numbers_to_names_and_grows_with_units(matrix):
+    fig = charts.field_heatmap(matrix, "042")
+    (key,) = fig.layout.annotations
+    assert key.text.split("<br>") == ["1. Chỉ đạo, điều hành", "10. Khác"]  # the PNG reads without hover
+    more = pd.concat([matrix, matrix[matrix.unit_code == "043"].assign(unit_code="045", unit_name="Huyện Hà Quảng")])
+    assert charts.field_heatmap(more, "042").layout.height - fig.layout.height == charts.HEAT_ROW_PX
 
 
 def test_field_comparison_one_trace_per_unit(matrix):
@@ -227,8 +247,11 @@ def test_commune_profile_against_mean():
     )
     fig = charts.commune_profile_chart(profile, "Xã Thạch Lâm")
     bars, mean = fig.data
-    assert list(bars.y) == [75.0, 50.0] and bars.marker.color == HOME
-    assert list(mean.y) == [70.0, 60.0] and mean.name == "Trung bình các xã"
+    assert list(bars.x) == [75.0, 50.0] and bars.marker.color == HOME
+    assert list(mean.x) == [70.0, 60.0] and mean.name == "Trung bình các xã"
+    # horizontal, field 1 on top: full names at the left, never upright labels squeezed under eight bars
+    assert bars.orientation == "h" and list(bars.y) == ["1. Chỉ đạo", "2. QPPL"]
+    assert fig.layout.yaxis.autorange == "reversed"
 
 
 def steps_frame(n=3):
@@ -291,3 +314,91 @@ def test_short_name_drops_the_unit_kind():
     assert charts.short_name("Thị trấn Pác Miầu") == "TT Pác Miầu"
     assert charts.short_name("Xã Lý Bôn") == "Lý Bôn"
     assert charts.short_name("Bảo Lâm") == "Bảo Lâm"
+
+
+def test_ranking_bar_labels_sit_inside_the_bars_the_target_line_runs_under():
+    frame = pd.DataFrame(
+        {
+            "unit_code": ["040", "043", "042"],
+            "unit_name": ["A", "B", "C"],
+            "total": [91.2, 80.1, 73.79],
+            "rank": [1, 2, 3],
+            "has_data": [True] * 3,
+        }
+    )
+    fig = charts.ranking_bar(frame, "042", target_rank=2, title="Xếp hạng cấp huyện năm 2020")
+    bar = fig.data[0]
+    assert bar.textposition == "inside" and bar.insidetextanchor == "end"
+    assert fig.layout.shapes[0].layer == "below"  # hidden behind the bars, where the labels are
+    assert list(bar.textfont.color) == ["#1F2933", "#1F2933", "white"]  # readable on grey and on HOME
+    low, high = fig.layout.xaxis.range
+    assert (73.79 - low) / (high - low) >= charts.SHORTEST_BAR_SHARE - 1e-9  # the shortest bar holds its label
+    assert fig.layout.margin.t >= charts.title_px(fig.layout.title.text) + charts.LINE_LABEL_PX
+
+
+def test_plan_waterfall_step_labels_never_straddle_the_target_line():
+    fig = charts.plan_waterfall(steps_frame(), 73.79, 79.0, target_rank=5)
+    steps = {a.text: a for a in fig.layout.annotations[1:]}
+    # the steps end at 76,79, 78,79 and 79,79: the first two write their gain past the line at 79
+    assert [steps[t].x for t in ("+3,00", "+2,00", "+1,00")] == pytest.approx([79.0, 79.0, 79.79])
+    assert all(a.xanchor == "left" and a.xshift > 0 for a in steps.values())
+    assert list(fig.data[0].textposition) == ["inside", "none", "none", "none", "inside"]
+
+
+def test_totals_chart_keeps_end_labels_a_line_apart():
+    trend = pd.DataFrame(
+        {
+            "year": [2019, 2020] * 3,
+            "unit_code": ["045"] * 2 + ["052"] * 2 + ["040"] * 2,
+            "unit_name": ["Huyện Hà Quảng"] * 2 + ["Huyện Nguyên Bình"] * 2 + ["Thành phố Cao Bằng"] * 2,
+            "total": [81.3, 79.18, 81.2, 78.56, 70.0, 88.0],
+            "rank": [1, 1, 2, 2, 3, 3],
+            "rank_of": [3] * 6,
+        }
+    )
+    fig = charts.totals_chart(trend, "042")
+    low, high = fig.layout.yaxis.range
+    px_per_point = (fig.layout.height - charts.PLOT_FRAME_PX) / (high - low)
+    ys = sorted(a.y for a in fig.layout.annotations)
+    assert min(b - a for a, b in zip(ys, ys[1:])) * px_per_point >= charts.NAME_LABEL_PX - 0.1
+    assert low <= ys[0] and ys[-1] <= high  # every label inside the plot
+
+
+def test_long_titles_wrap_and_take_their_own_band():
+    short = charts.base_layout(go.Figure(), "Xếp hạng năm 2020", height=400)
+    long_title = "Huyện Bảo Lâm năm 2020: chênh lệch theo lĩnh vực so với trung bình các đơn vị cùng cấp"
+    long = charts.base_layout(go.Figure(), long_title, height=400)
+    lines = long.layout.title.text.split("<br>")
+    assert len(lines) == 3 and all(len(line) <= charts.TITLE_WIDTH for line in lines)
+    assert " ".join(lines) == long_title
+    assert long.layout.margin.t - short.layout.margin.t == 2 * charts.TITLE_LINE_PX
+    assert long.layout.height - short.layout.height == 2 * charts.TITLE_LINE_PX  # the plot keeps its height
+
+
+def test_wrap_keeps_breaks_already_there():
+    assert charts.wrap("Chênh lệch<br>(điểm)", 30) == "Chênh lệch<br>(điểm)"
+    assert charts.wrap("", 10) == ""
+
+
+def test_office_bars_leave_room_for_the_label_past_the_longest_green_bar():
+    summary = pd.DataFrame(
+        {
+            "office_code": ["VP", "NV"],
+            "office_name": ["Văn phòng HĐND và UBND xã", "Phòng Nội vụ"],
+            "lost_points": [16.4, 5.0],
+            "reachable_points": [16.41, 1.0],
+            "criteria_count": [2, 3],
+        }
+    )
+    low, high = charts.office_bars(summary).layout.xaxis.range
+    assert low == 0 and (high - 16.41) / high >= charts.LABEL_ROOM_SHARE - 1e-9
+
+
+def test_field_heatmap_key_narrows_as_unit_names_widen(matrix):
+    def key_width(frame):
+        (key,) = charts.field_heatmap(frame, "042").layout.annotations
+        return max(len(line) for line in key.text.split("<br>"))
+
+    short = matrix.assign(field_name="Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức, viên chức")
+    long = short.assign(unit_name=short.unit_name.str.replace("Huyện ", "Phường Phường Rất Dài "))
+    assert key_width(long) < key_width(short) <= charts.FIELD_KEY_CHARS

@@ -48,9 +48,15 @@ def plain(obj):
 
 
 def figures(app) -> dict[str, dict]:
-    """Plotly figures on the page, by title."""
+    """Plotly figures on the page, by title (a long title's line breaks read as spaces)."""
     specs = [plain(json.loads(el.proto.spec)) for el in app.get("plotly_chart")]
-    return {(s["layout"].get("title") or {}).get("text", ""): s for s in specs}
+    return {(s["layout"].get("title") or {}).get("text", "").replace("<br>", " "): s for s in specs}
+
+
+def figure(app, title_start: str) -> dict:
+    """The one figure whose title starts so (titles go on to name the unit or scope and the year)."""
+    (found,) = [s for t, s in figures(app).items() if t.startswith(title_start)]
+    return found
 
 
 def table(app, column):
@@ -75,7 +81,7 @@ def test_overview_shows_points_to_target_and_verdict(app, demo_readonly):
 
 def test_overview_marks_home_and_target_on_the_ranking(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
-    ranking = figures(app)["Xếp hạng cấp huyện năm 2020"]
+    ranking = figure(app, "Xếp hạng cấp huyện của Tỉnh Cao Bằng năm 2020")
     bars = ranking["data"][0]
     home_index = [i for i, label in enumerate(bars["y"]) if "Bảo Lâm" in label]
     assert home_index == [8]  # ninth of ten
@@ -87,7 +93,7 @@ def test_overview_marks_home_and_target_on_the_ranking(app, demo_readonly):
 def test_overview_history_and_offices(app, demo_readonly):
     open_page(app, "app_pages/overview.py")
     shown = figures(app)
-    history = shown["Điểm và thứ hạng qua các năm"]["data"][0]
+    history = figure(app, "Huyện Bảo Lâm: điểm và thứ hạng qua các năm")["data"][0]
     assert history["y"] == [81.0, 73.79]
     assert history["text"] == ["81,00 điểm<br>hạng 7/10", "73,79 điểm<br>hạng 9/10"]
     offices = next(s for t, s in shown.items() if s["data"][0].get("name") == "Điểm bị mất")
@@ -149,18 +155,17 @@ def test_ranking_table_shows_change_and_follows_the_year(app):
 
 def test_ranking_bump_chart_and_totals(app):
     open_page(app, "app_pages/ranking.py")
-    shown = figures(app)
-    home = shown["Thứ hạng qua các năm"]["data"][-1]
+    home = figure(app, "Thứ hạng cấp huyện của Tỉnh Cao Bằng, 2019–2020")["data"][-1]
     assert (home["name"], home["y"]) == ("Huyện Bảo Lâm", [7, 9])
-    assert shown["Tổng điểm qua các năm"]["data"][-1]["y"] == [81.0, 73.79]
+    assert figure(app, "Tổng điểm cấp huyện của Tỉnh Cao Bằng, 2019–2020")["data"][-1]["y"] == [81.0, 73.79]
     app.sidebar.selectbox(key="unit").select("040").run()
-    assert figures(app)["Thứ hạng qua các năm"]["data"][-1]["name"] == "Thành phố Cao Bằng"
+    assert figure(app, "Thứ hạng cấp huyện")["data"][-1]["name"] == "Thành phố Cao Bằng"
 
 
 def test_ranking_compares_chosen_units_field_by_field(app, demo_readonly):
     open_page(app, "app_pages/ranking.py")
     matrix = gaps.field_matrix(demo_readonly, 2020, "district", "04")
-    title = "Tỷ lệ điểm đạt theo lĩnh vực, năm 2020"
+    title = "Tỷ lệ điểm đạt theo lĩnh vực, cấp huyện của Tỉnh Cao Bằng, năm 2020"
     assert [t["name"] for t in figures(app)[title]["data"]] == ["Huyện Bảo Lâm", "Thành phố Cao Bằng"]
     app.multiselect(key="ranking_compare").select("045").run()
     traces = figures(app)[title]["data"]
@@ -225,7 +230,7 @@ def test_criteria_threshold_and_percent(app, demo_readonly):
 def test_criteria_drill_down_and_office_filter(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
     app.selectbox(key="field").select("7").run()
-    drill = figures(app)["Chênh lệch từng tiêu chí, lĩnh vực 7"]["data"][0]
+    drill = figure(app, "Chênh lệch từng tiêu chí, lĩnh vực 7: Huyện Bảo Lâm, năm 2020")["data"][0]
     assert all(label.startswith("7.") for label in drill["y"])
     app.selectbox(key="office").select("VP").run()
     detail = table(app, "Có thể lấy lại")
@@ -237,9 +242,9 @@ def test_criteria_drill_down_and_office_filter(app, demo_readonly):
 def test_criteria_heatmap_follows_the_year(app, demo_readonly):
     open_page(app, "app_pages/criteria.py")
     app.sidebar.selectbox(key="year").select(2019).run()
-    heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2019"]["data"][0]
+    heat = figure(app, "Tỷ lệ điểm đạt (% điểm tối đa), năm 2019, cấp huyện của Tỉnh Cao Bằng")["data"][0]
     matrix = gaps.field_matrix(demo_readonly, 2019, "district", "04")
-    assert len(heat["x"]) == matrix.unit_code.nunique() and len(heat["y"]) == matrix.field_code.nunique()
+    assert len(heat["y"]) == matrix.unit_code.nunique() and len(heat["x"]) == matrix.field_code.nunique()
     assert heat["zmin"] == pytest.approx(matrix.pct.min())
 
 
@@ -258,7 +263,7 @@ def test_communes_bands_2020_and_mean_change(app):
 
 def test_communes_sankey_names_on_hover(app):
     open_page(app, "app_pages/communes.py")
-    sankey = figures(app)["Xếp loại các xã: 2019 → 2020"]["data"][0]
+    sankey = figure(app, "Chuyển loại các xã của Huyện Bảo Lâm: 2019 → 2020")["data"][0]
     labels = sankey["node"]["label"]
     flows = {
         (labels[s], labels[t]): v
@@ -286,9 +291,9 @@ def test_communes_follow_year_unit_and_profile(app, demo_readonly):
     app.sidebar.selectbox(key="level").select("commune").run()
     app.sidebar.selectbox(key="unit").select("01315").run()
     profile = communes.commune_profile(demo_readonly, app.sidebar.selectbox(key="year").value, "01315")
-    bars = figures(app)["Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực"]["data"]
-    assert bars[0]["y"] == pytest.approx(profile.pct.tolist())
-    assert bars[1]["y"] == pytest.approx(profile.mean_pct.tolist())
+    bars = figure(app, "Xã Thái Học: tỷ lệ điểm đạt theo lĩnh vực, năm 20")["data"]
+    assert bars[0]["x"] == pytest.approx(profile.pct.tolist())
+    assert bars[1]["x"] == pytest.approx(profile.mean_pct.tolist())
 
 
 def test_communes_explain_a_district_without_commune_results(app):
@@ -313,7 +318,7 @@ def test_plan_cards_table_and_waterfall(app, demo_readonly):
     steps = table(app, "Tổng điểm lũy kế")
     assert len(steps) == len(expected.steps)
     assert steps["Tổng điểm lũy kế"].iloc[-1] == pytest.approx(expected.resulting_total)
-    fall = figures(app)["Từ điểm hiện tại đến mục tiêu"]["data"][0]
+    fall = figure(app, "Từ điểm hiện tại đến hạng 5: Huyện Bảo Lâm, kết quả năm 2020")["data"][0]
     assert fall["x"][0] == pytest.approx(73.79) and fall["measure"][-1] == "total"
     assert any(expected.assumption in i.value for i in app.info)
 
@@ -425,5 +430,5 @@ def test_criteria_for_a_commune_against_the_other_communes(app, demo_readonly):
     open_page(app, "app_pages/criteria.py", level="commune", unit="01315", year=2020)
     expected = gaps.gaps(demo_readonly, 2020, "01315", depth=1).sort_values("gap_points")
     assert field_gap_chart(app)["data"][0]["x"] == pytest.approx(expected.gap_points.tolist())
-    heat = figures(app)["Tỷ lệ điểm đạt (% điểm tối đa), năm 2020"]["data"][0]
-    assert len(heat["x"]) == 13  # the district's thirteen communes
+    heat = figure(app, "Tỷ lệ điểm đạt (% điểm tối đa), năm 2020, cấp xã của Huyện Bảo Lâm")["data"][0]
+    assert len(heat["y"]) == 13  # the district's thirteen communes, a row each

@@ -1,5 +1,7 @@
 """The reports on the pages (AppTest): the overview paragraph with its copy box, download buttons by each table."""
 
+import json
+
 import pytest
 
 from analytics.reports.paragraph import summary_paragraph
@@ -77,3 +79,24 @@ def test_without_a_browser_the_png_buttons_are_disabled_and_say_why(app, monkeyp
     assert all(p.disabled and "không có trình duyệt Chromium" in p.help for p in png)
     xlsx = next(b.proto for b in app.get("download_button") if b.proto.id.endswith("download_xlsx"))
     assert not xlsx.disabled
+
+
+# page -> words every chart title there must hold: the unit or the scope, and the year or the years
+VIEW_WORDS = {
+    "app_pages/overview.py": ("Huyện Bảo Lâm", "Tỉnh Cao Bằng"),
+    "app_pages/ranking.py": ("Tỉnh Cao Bằng",),
+    "app_pages/criteria.py": ("Huyện Bảo Lâm", "Tỉnh Cao Bằng"),
+    "app_pages/communes.py": ("Huyện Bảo Lâm", "Xã Thạch Lâm", "Thị trấn Pác Miầu"),
+    "app_pages/plan.py": ("Huyện Bảo Lâm",),
+}
+
+
+@pytest.mark.parametrize("page", list(VIEW_WORDS))
+def test_every_chart_title_names_the_unit_or_scope_and_the_year(app, page):
+    """The PNG of a chart is read away from the page: its title says what the page's heading said."""
+    open_page(app, page, year=2020, unit="042", level="district")
+    titles = [json.loads(c.proto.spec)["layout"].get("title", {}).get("text", "") for c in app.get("plotly_chart")]
+    assert titles and all(titles)
+    for title in (t.replace("<br>", " ") for t in titles):
+        assert any(words in title for words in VIEW_WORDS[page]), title
+        assert "2020" in title or "qua các năm" in title, title

@@ -80,3 +80,13 @@ def test_csv_numbers_are_rounded_as_the_page_shows_them():
     }
     text = csv_bytes(shown).decode("utf-8-sig")
     assert text.splitlines()[1] == "A,73.79,-1.68,56.3,75.9,9"
+
+
+def test_png_file_names_say_the_chart_and_the_view_in_ascii():
+    from ui.exports import png_file_name
+
+    assert png_file_name("Xếp hạng", 2020, "042") == "bieu-do-xep-hang-2020-042.png"
+    assert png_file_name("Xếp hạng", 2019, "042") != png_file_name("Xếp hạng", 2020, "042")
+    assert png_file_name("Thứ hạng", "2019–2020", "Cấp huyện", "04") == "bieu-do-thu-hang-2019-2020-cap-huyen-04.png"
+    assert png_file_name("Cơ quan", 2020, "042", None) == "bieu-do-co-quan-2020-042.png"  # an absent part leaves no gap
+    assert png_file_name("Đức Hạnh/../x") == "bieu-do-duc-hanh-..-x.png"  # never a path

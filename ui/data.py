@@ -68,6 +68,11 @@ def unit_name(_con, data_ver: str, code: str, year: int | None = None) -> str:
     return scope.unit_name(_con, code, year)
 
 
+@st.cache_data(show_spinner=False)
+def scope_words(_con, data_ver: str, level: str, parent: str | None, year: int | None = None) -> str:
+    return scope.scope_words(_con, level, parent, year)
+
+
 # The default scope and year follow the home unit (settings), so its code is part of these cache keys.
 @st.cache_data(show_spinner=False)
 def offered_years(_con, data_ver: str, level: str, home: str) -> list[int]:

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from analytics.errors import CchcError
+from analytics.names import fold
 from analytics.reports.brief_docx import build_brief
 from analytics.reports.chart_images import browser_available, figure_to_png
 from analytics.reports.paragraph import Summary, summary_paragraph
@@ -32,6 +33,11 @@ def file_stem(*parts) -> str:
     """'chi-so-cchc', 2020, '042' -> 'chi-so-cchc-2020-042' (ASCII, safe as a file name)."""
     text = "-".join(str(p) for p in parts if p is not None and str(p) != "")
     return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "bang"
+
+
+def png_file_name(*parts) -> str:
+    """('Xếp hạng', 2020, '042') -> 'bieu-do-xep-hang-2020-042.png': a chart's file says what and which view."""
+    return f"{file_stem('bieu-do', *(fold(str(p)) for p in parts if p is not None))}.png"
 
 
 def as_shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -90,7 +96,7 @@ def docx_button(con, year: int, unit_code: str, key: str = "download_docx", labe
     )
 
 
-def png_button(figure: go.Figure, name: str, key: str, label: str = "Tải ảnh PNG") -> None:
+def png_button(figure: go.Figure, name: tuple, key: str, label: str = "Tải ảnh PNG") -> None:
     """The chart as a PNG, drawn by Chromium when clicked; disabled (and saying why) without a browser."""
     if not browser_available():
         st.download_button(
@@ -106,7 +112,7 @@ def png_button(figure: go.Figure, name: str, key: str, label: str = "Tải ảnh
     st.download_button(
         label,
         data=lambda: figure_to_png(figure),
-        file_name=f"{file_stem(name)}.png",
+        file_name=png_file_name(*name),
         mime=PNG_MIME,
         key=key,
         icon=ICON,

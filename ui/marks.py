@@ -65,12 +65,15 @@ PLOTLY_CONFIG = {
 }
 
 
-def chart(fig, key: str, reading: str) -> None:
-    """A Plotly figure at full width, a PNG download button and its "Cách đọc" help underneath."""
+def chart(fig, key: str, reading: str, png_name: tuple) -> None:
+    """A Plotly figure at full width, a PNG download button and its "Cách đọc" help underneath.
+
+    png_name says what the chart shows and for which view, in Vietnamese words, e.g. ("Xếp hạng", 2020, "042"):
+    two years or units never download under the same name."""
     from ui.exports import png_button  # late: ui.exports pulls in the report writers
 
     st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG, width="stretch")
-    png_button(fig, f"bieu-do-{key}", key=f"{key}_png")
+    png_button(fig, png_name, key=f"{key}_png")
     how_to_read(escape_markdown(reading))  # readings name units from the store
 
 
