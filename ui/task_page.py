@@ -11,14 +11,13 @@ import streamlit as st
 from analytics import tasks
 from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_number, fmt_pct, fmt_signed
-from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.task_file import PREVIEW_LABELS, analyze_tasks, commit_tasks, export_frame, template_frame
 from analytics.reports.notice_docx import build_notice
 from analytics.reports.task_files import tasks_csv, tasks_xlsx
 from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
 from ui import data
 from ui.exports import CSV_MIME, DOCX_MIME, ICON, XLSX_MIME, file_stem
-from ui.imports import MARKDOWN_SPECIALS
+from ui.imports import MARKDOWN_SPECIALS, file_uploader
 from ui.tasks import RESULT_KEY, save
 
 ALL = "__all__"
@@ -402,11 +401,7 @@ def downloads(con, year: int, unit_code: str, results_year: int | None) -> None:
 
 def upload(con, actor: str) -> None:
     counter = st.session_state.setdefault(TASK_UPLOAD_COUNTER, 0)
-    uploaded = st.file_uploader(
-        f"Nạp bảng nhiệm vụ (.xlsx, .csv; tối đa {MAX_FILE_BYTES // 1048576} MB)",
-        type=["xlsx", "csv"],
-        key=f"task_upload_{counter}",
-    )
+    uploaded = file_uploader("Nạp bảng nhiệm vụ", ".xlsx, .csv", ["xlsx", "csv"], f"task_upload_{counter}")
     if uploaded is None:
         return
     analysis = analyze_tasks(con, uploaded.name, uploaded.getvalue())
