@@ -13,8 +13,9 @@ from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_number, fmt_pct, fmt_signed
 from analytics.importing.task_file import PREVIEW_LABELS, analyze_tasks, commit_tasks, export_frame, template_frame
 from analytics.reports.notice_docx import build_notice
-from analytics.reports.task_files import tasks_csv, tasks_xlsx
+from analytics.reports.task_files import TEMPLATE_SHEET, tasks_csv, tasks_xlsx
 from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
+from analytics.store import actor_label
 from ui import data
 from ui.exports import CSV_MIME, DOCX_MIME, ICON, XLSX_MIME, file_stem
 from ui.imports import MARKDOWN_SPECIALS, file_uploader
@@ -381,7 +382,7 @@ def downloads(con, year: int, unit_code: str, results_year: int | None) -> None:
     cols = st.columns(3)
     cols[0].download_button(
         "Tải mẫu nhiệm vụ (Excel)",
-        tasks_xlsx(template, "Mau nhiem vu"),
+        tasks_xlsx(template, TEMPLATE_SHEET),
         file_name="mau-nhiem-vu.xlsx",
         mime=XLSX_MIME,
         key="tasks_template_xlsx",
@@ -451,7 +452,7 @@ def history(con, frame: pd.DataFrame) -> None:
             {
                 "Lô": versions.batch_id,
                 "Thời điểm": [f"{t:%d/%m/%Y %H:%M}" for t in versions.created_at],
-                "Người thực hiện": versions.actor,
+                "Người thực hiện": [actor_label(a, c) for a, c in zip(versions.actor, versions.content)],
                 "Trạng thái": versions.status.map(tasks.STATUSES),
                 "Hạn": [_date(d) for d in versions.deadline],
                 "Tên nhiệm vụ": versions.title,
@@ -468,7 +469,13 @@ def history(con, frame: pd.DataFrame) -> None:
         st.caption("Chưa có ghi chú tiến độ.")
     else:
         st.dataframe(
-            pd.DataFrame({"Ngày": [_date(d) for d in notes.noted_on], "Ghi chú": notes.note, "Người ghi": notes.actor}),
+            pd.DataFrame(
+                {
+                    "Ngày": [_date(d) for d in notes.noted_on],
+                    "Ghi chú": notes.note,
+                    "Người ghi": [actor_label(a, c) for a, c in zip(notes.actor, notes.content)],
+                }
+            ),
             hide_index=True,
             key="history_notes",
             placeholder=MISSING,
