@@ -89,6 +89,7 @@ class Sheet:
     frame: pd.DataFrame
     columns: list[str] | None = None  # which columns, in order; None = all
     labels: dict[str, str] = field(default_factory=dict)  # overrides of COLUMN_LABELS
+    empty_note: str = ""  # why the table has no rows, written under the header when it has none
 
 
 def neutralise(value):
@@ -165,6 +166,9 @@ def write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     for row in chosen.itertuples(index=False):
         worksheet.append([cell_value(v) for v in row])
     _format_sheet(worksheet, formats, len(chosen))
+    if chosen.empty and sheet.empty_note:  # after the widths: the note spills over the empty cells
+        worksheet.append([sheet.empty_note])
+        worksheet["A2"].font = Font(italic=True)
 
 
 def _format_sheet(worksheet, formats: list[str | None], row_count: int) -> None:
