@@ -3,6 +3,8 @@ steps become tasks, a task is marked done, and the overview's task summary follo
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -135,3 +137,23 @@ def test_a_row_edited_in_the_table_becomes_the_new_version_of_its_task(demo_con)
     stored = load_task(demo_con, 6)
     assert (stored.status, stored.office_code) == ("done", "NV")
     assert [(c.code, c.planned_gain) for c in stored.criteria] == [("3.2", 0.5), ("3.3", 0.5), ("7.4", 0.25)]
+
+
+def keyed_table(at: AppTest, key: str):
+    (table,) = [d for d in at.dataframe if d.proto.id.endswith(key)]
+    return table
+
+
+def test_the_list_puts_the_task_and_its_deadline_first_in_a_wide_column(app):
+    go(app, "tasks")
+    table = keyed_table(app, "tasks_table")
+    assert list(table.value.columns)[:3] == ["Nhiệm vụ", "Hạn", "Tình trạng"]
+    assert table.value.index.name == "Số"
+    assert json.loads(table.proto.columns)["Nhiệm vụ"]["width"] == "large"
+    assert any("Chọn một dòng" in c.value for c in app.caption)
+
+
+def test_signed_in_the_editor_also_starts_with_the_task(app):
+    sign_in(app)
+    assert list(keyed_table(app, "tasks_editor").value.columns)[:2] == ["Nhiệm vụ", "Hạn"]
+    assert [s.value for s in app.success] == ["Đang đăng nhập: biên tập viên (mật khẩu)"]

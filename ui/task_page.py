@@ -18,7 +18,7 @@ from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
 from analytics.store import actor_label
 from ui import data
 from ui.exports import CSV_MIME, DOCX_MIME, ICON, XLSX_MIME, file_stem
-from ui.imports import MARKDOWN_SPECIALS, file_uploader
+from ui.imports import MARKDOWN_SPECIALS, file_uploader, inert
 from ui.tasks import RESULT_KEY, save
 
 ALL = "__all__"
@@ -68,29 +68,48 @@ def filters(frame: pd.DataFrame, office_names: dict[str, str]) -> tuple[str, str
 
 
 def table_frame(frame: pd.DataFrame, con) -> pd.DataFrame:
-    """What the table shows and lets an editor change, one row per task (index: task id)."""
+    """What the table shows and lets an editor change, one row per task (index: task id); the task and
+    its deadline first, so that a phone shows them without scrolling sideways."""
     criteria = {i: tasks.load_task(con, int(i)).criteria for i in frame.id}
     return pd.DataFrame(
         {
+            "Nhiệm vụ": frame.title.tolist(),
+            "Hạn": frame.deadline.tolist(),
             "Tình trạng": frame.state_label.tolist(),
             "Cơ quan": frame.office_name.tolist(),
-            "Nhiệm vụ": frame.title.tolist(),
             "Tiêu chí": [";".join(c.code for c in criteria[i]).replace(";", "; ") for i in frame.id],
             "Điểm cần tăng": [tasks.gains_text(criteria[i]) for i in frame.id],
-            "Hạn": frame.deadline.tolist(),
             "Trạng thái": frame.status.map(tasks.STATUSES).tolist(),
         },
         index=pd.Index(frame.id.tolist(), name="Số"),
     )
 
 
+def column_config() -> dict:
+    widths = {"Tình trạng": 100, "Cơ quan": 170, "Tiêu chí": 80, "Điểm cần tăng": 95}
+    config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
+    config["Nhiệm vụ"] = st.column_config.TextColumn(width="large")
+    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=95)
+    return config
+
+
 def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[str, str]) -> None:
     shown = table_frame(frame, con)
-    widths = {"Tình trạng": 100, "Cơ quan": 170, "Nhiệm vụ": 330, "Tiêu chí": 80, "Điểm cần tăng": 95}
-    config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
-    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=95)
+    config = column_config()
     if actor is None:  # the stored status is in the state, but for overdue
-        st.dataframe(shown.drop(columns="Trạng thái"), key="tasks_table", column_config=config, placeholder=MISSING)
+        event = st.dataframe(
+            shown.drop(columns="Trạng thái"),
+            key="tasks_table",
+            column_config=config,
+            placeholder=MISSING,
+            on_select="rerun",
+            selection_mode="single-row",
+        )
+        chosen = event.selection.rows
+        if chosen:
+            st.container(border=True).html(task_detail_html(shown.iloc[chosen[0]], frame.description.iloc[chosen[0]]))
+        else:
+            st.caption("Chọn một dòng (ô vuông đầu dòng) để đọc đầy đủ nhiệm vụ.")
         return
     edited = st.data_editor(
         shown,
@@ -108,6 +127,18 @@ def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[s
         icon=":material/save:",
         on_click=save_table,
         args=(shown, edited, actor, office_names),
+    )
+
+
+def task_detail_html(row: pd.Series, description: str | None) -> str:
+    """One task in full, as text (titles are typed by people: escaped, never Markdown)."""
+    facts = f"Hạn {_date(row['Hạn'])} · {row['Tình trạng']} · {row['Cơ quan']} · tiêu chí {row['Tiêu chí']}" + (
+        f" (điểm cần tăng {row['Điểm cần tăng']})" if row["Điểm cần tăng"] else ""
+    )
+    more = f"<p>{inert(description)}</p>" if isinstance(description, str) and description else ""
+    return (
+        f"<div class='task-detail'><p><b>#{int(row.name)} — {inert(row['Nhiệm vụ'])}</b></p>"
+        f"<p>{inert(facts)}</p>{more}</div>"
     )
 
 
