@@ -121,6 +121,7 @@ def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[s
             "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True),
         },
     )
+    st.caption("Bấm đúp vào một ô để đọc đầy đủ và sửa; Lưu để ghi mọi thay đổi thành một lô.")
     st.button(
         "Lưu các thay đổi trong bảng",
         key="tasks_save_table",
