@@ -4,7 +4,9 @@ steps become tasks, a task is marked done, and the overview's task summary follo
 from __future__ import annotations
 
 import json
+from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -157,3 +159,24 @@ def test_signed_in_the_editor_also_starts_with_the_task(app):
     sign_in(app)
     assert list(keyed_table(app, "tasks_editor").value.columns)[:2] == ["Nhiệm vụ", "Hạn"]
     assert [s.value for s in app.success] == ["Đang đăng nhập: biên tập viên (mật khẩu)"]
+
+
+def test_a_task_in_full_is_text_never_markup():
+    from ui.task_page import task_detail_html
+
+    row = pd.Series(
+        {
+            "Nhiệm vụ": "**Gấp** <img src=x onerror=alert(1)> [xem](www.evil.example)",
+            "Hạn": date(2021, 11, 30),
+            "Tình trạng": "Quá hạn",
+            "Cơ quan": "Phòng Nội vụ",
+            "Tiêu chí": "5.4",
+            "Điểm cần tăng": "0,5",
+        },
+        name=42,
+    )
+    html = task_detail_html(row, "<script>alert(1)</script>")
+    assert "<img" not in html and "<script>" not in html and "&lt;img src=x" in html
+    assert (
+        "#42 — **Gấp**" in html and "Hạn 30/11/2021 · Quá hạn · Phòng Nội vụ · tiêu chí 5.4 (điểm cần tăng 0,5)" in html
+    )

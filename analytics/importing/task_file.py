@@ -33,6 +33,7 @@ from analytics.tasks import (
     gains_text,
     list_tasks,
     load_task,
+    office_names,
     same_content,
     save_changes,
 )
@@ -397,13 +398,14 @@ def export_frame(con, year: int | None = None, unit_code: str | None = None) -> 
     for task_id, code, gain in sorted(gains, key=lambda g: (g[0], g[1])):
         by_task.setdefault(task_id, []).append((code, gain))
     headers = {k: v[0] for k, v in COLUMNS.items()}
+    offices = office_names(con)
     return pd.DataFrame(
         {
             headers["id"]: tasks["id"],
             headers["year"]: tasks["year"],
             headers["unit_code"]: tasks["unit_code"],
             "Tên đơn vị": tasks["unit_name"],
-            headers["office"]: [n if pd.notna(c) else None for c, n in zip(tasks["office_code"], tasks["office_name"])],
+            headers["office"]: [None if pd.isna(c) else offices.get(c, c) for c in tasks["office_code"]],
             headers["office_code"]: tasks["office_code"],
             headers["title"]: tasks["title"],
             headers["description"]: tasks["description"],
