@@ -86,10 +86,10 @@ def table_frame(frame: pd.DataFrame, con) -> pd.DataFrame:
 
 
 def column_config() -> dict:
-    widths = {"Tình trạng": 100, "Cơ quan": 170, "Tiêu chí": 80, "Điểm cần tăng": 95}
+    widths = {"Tình trạng": 90, "Cơ quan": 160, "Tiêu chí": 70, "Điểm cần tăng": 95}  # all in view at 1366 px
     config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
     config["Nhiệm vụ"] = st.column_config.TextColumn(width="large")
-    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=95)
+    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=85)
     return config
 
 
@@ -117,7 +117,7 @@ def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[s
         disabled=["Tình trạng"],
         column_config={
             **config,
-            "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=170),
+            "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=160),
             "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True),
         },
     )
