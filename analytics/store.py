@@ -22,6 +22,9 @@ DATA_DIR = ROOT / "data"
 DEMO_DIR = DATA_DIR / "demo"
 
 # table -> (csv file, columns); the order respects references between tables.
+STORE_ACTOR = "init"  # who writes the store's own loads: the demo data, an empty store's unit register
+STORE_ACTOR_LABELS = {"demo": "Hệ thống (dữ liệu minh họa)"}
+STORE_ACTOR_LABEL = "Hệ thống (khởi tạo kho)"
 DEMO_PROVINCE = "04"  # the demo's units are the official register of Cao Bằng (data/register/04/)
 DEMO_TABLES = [
     ("unit_aliases", "unit_aliases.csv", ["alias", "unit_code", "note"]),
@@ -154,7 +157,7 @@ def init_empty_store(path: Path, province_code: str, force: bool = False) -> boo
     with built_in_place(path) as con:
         create_schema(con)
         with transaction(con):
-            load_register(con, province_code, actor="init")
+            load_register(con, province_code, actor=STORE_ACTOR)
             bump_data_version(con)
     return True
 
@@ -169,13 +172,13 @@ def load_demo(con: duckdb.DuckDBPyConnection, demo_dir: Path) -> None:
             source_name=str(demo_dir.name),
             sha256=None,
             row_count=0,
-            actor="init",
+            actor=STORE_ACTOR,
             kind="demo",
             mode="demo",
             note="Dữ liệu minh họa dựng từ data/demo",
             content="demo",
         )
-        load_register(con, DEMO_PROVINCE, actor="init", batch_id=batch_id)
+        load_register(con, DEMO_PROVINCE, actor=STORE_ACTOR, batch_id=batch_id)
         total = scalar(con, "SELECT count(*) FROM units") + scalar(con, "SELECT count(*) FROM unit_lineage")
         for table, file_name, columns in DEMO_TABLES:
             rows = _read_csv_rows(demo_dir / file_name, columns)
@@ -205,6 +208,14 @@ def with_version_ids(rows: list[list]) -> list[list]:
         start = row[6] or ""
         first_start[row[1]] = min(first_start.get(row[1], start), start)
     return [[unit_version_id(row[1], row[6], (row[6] or "") == first_start[row[1]]), *row[1:]] for row in rows]
+
+
+def actor_label(actor: str | None, batch_content: str | None = None) -> str:
+    """Who wrote a batch, as people read it: a person's name as given, the store's own loads in words
+    (the demo batch, content 'demo'; an empty store's register, content 'units')."""
+    if actor == STORE_ACTOR:
+        return STORE_ACTOR_LABELS.get(batch_content or "", STORE_ACTOR_LABEL)
+    return actor or "–"
 
 
 def new_batch(

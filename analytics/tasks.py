@@ -54,6 +54,7 @@ LIST_SQL = """
     SELECT t.id, t.year, t.unit_code, u.name AS unit_name, t.office_code,
            coalesce(o.name, u.name) AS office_name, t.title, t.description, t.deadline, t.status, t.done_on,
            t.sort_order, t.is_demo, b.created_at AS changed_at, b.actor AS changed_by,
+           b.content AS changed_content,
            (SELECT string_agg(c.criterion_code, '; ' ORDER BY c.criterion_code) FROM task_criteria c
              WHERE c.task_id = t.id) AS criteria,
            (SELECT sum(c.planned_gain) FROM task_criteria c WHERE c.task_id = t.id) AS planned_gain,
@@ -70,14 +71,14 @@ CRITERIA_ROWS_SQL = """
     WHERE c.task_id IN (SELECT unnest($ids::INTEGER[]))
 """
 HISTORY_SQL = """
-    SELECT v.batch_id, b.created_at, b.actor, b.kind, b.source_name, b.undone_by_batch_id, v.title, v.status,
+    SELECT v.batch_id, b.created_at, b.actor, b.kind, b.content, b.source_name, b.undone_by_batch_id, v.title, v.status,
            v.deadline, v.office_code, v.replaced_by_batch_id
     FROM (SELECT *, NULL::INTEGER AS replaced_by_batch_id FROM tasks WHERE id = $id
           UNION ALL BY NAME SELECT * FROM replaced_tasks WHERE id = $id) v
     JOIN batches b ON b.id = v.batch_id ORDER BY v.batch_id
 """
 NOTES_SQL = """
-    SELECT n.noted_on, n.note, b.actor, b.created_at FROM task_notes n JOIN batches b ON b.id = n.batch_id
+    SELECT n.noted_on, n.note, b.actor, b.content, b.created_at FROM task_notes n JOIN batches b ON b.id = n.batch_id
     WHERE n.task_id = ? ORDER BY n.noted_on, n.batch_id
 """
 LIST_COLUMNS = [
@@ -101,6 +102,7 @@ LIST_COLUMNS = [
     "is_demo",
     "changed_at",
     "changed_by",
+    "changed_content",
 ]
 
 

@@ -8,7 +8,6 @@ from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_int
 from analytics.importing import ImportOptions, template_csv, template_xlsx
 from analytics.importing.history_view import HISTORY_COLUMNS, readable_history
-from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import REFERENCE_KINDS
 from analytics.importing.templates import REFERENCE_FILE_STEMS
 from ui import data, imports, reference
@@ -17,14 +16,6 @@ from ui.marks import demo_badge, how_to_read
 from ui.sidebar import current
 
 VERDICT_ICONS = {"error": ":material/error:", "warning": ":material/warning:", "success": ":material/check_circle:"}
-# The uploader's own English ("Drag and drop file here", "Limit 20MB per file", "Upload") cannot be
-# set by configuration: hidden here, its label and the caption below say the same in Vietnamese.
-UPLOADER_CSS = """<style>
-[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
-[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p { font-size: 0; }
-[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {
-  content: "Chọn tệp"; font-size: 1rem; }
-</style>"""
 
 sel = current()
 con = data.connection()
@@ -73,11 +64,8 @@ with upload_tab:
         sign_in_panel()
     else:
         signed_in_bar(actor)
-        st.html(UPLOADER_CSS)
-        uploaded = st.file_uploader(
-            f"Tệp kết quả (.xlsx, .csv, .txt; tối đa {MAX_FILE_BYTES // 1048576} MB)",
-            type=["xlsx", "csv", "txt", "tsv"],
-            key=imports.uploader_key(),
+        uploaded = imports.file_uploader(
+            "Tệp kết quả", ".xlsx, .csv, .txt", ["xlsx", "csv", "txt", "tsv"], imports.uploader_key()
         )
         cols = st.columns(4)
         level = cols[0].selectbox(

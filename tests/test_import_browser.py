@@ -34,7 +34,7 @@ def test_upload_the_2021_sample_and_see_it_on_the_overview(editor_server, page):
     assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
     page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đã đăng nhập với quyền biên tập.").wait_for()
+    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
     wait_for_script(page)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(SAMPLE))

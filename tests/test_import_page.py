@@ -62,7 +62,8 @@ def texts(elements) -> list[str]:
 def test_sign_in_upload_preview_confirm_then_the_overview_shows_2021(app):
     assert len(app.file_uploader) == 0  # viewing is open, uploading is not
     sign_in(app)
-    assert "Đã đăng nhập với quyền biên tập." in texts(app.success)
+    # one line says who is signed in; no second "Đã đăng nhập…" box under it
+    assert texts(app.success) == ["Đang đăng nhập: biên tập viên (mật khẩu)"]
     upload(app, SAMPLE)
     assert not app.exception and not app.error
     assert "Năm mới trong kho: 2021" in texts(app.info)

@@ -43,7 +43,7 @@ def test_load_an_annex_through_the_page_and_see_its_tree(empty_server, page, tmp
     wait_for_script(page)
     page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đã đăng nhập với quyền biên tập.").wait_for()
+    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
     wait_for_script(page)
 
     page.get_by_role("tab", name="Danh mục").click()
@@ -89,7 +89,7 @@ def test_hostile_reference_files_are_shown_as_text_and_refused_with_their_place(
     wait_for_script(page)
     page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đã đăng nhập với quyền biên tập.").wait_for()
+    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
     wait_for_script(page)
     page.get_by_role("tab", name="Danh mục").click()
     wait_for_script(page)

@@ -58,7 +58,7 @@ def test_make_tasks_from_the_plan_mark_one_done_and_see_the_overview_change(task
     go_to(page, "Nhiệm vụ", "Nhiệm vụ")
     page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đã đăng nhập với quyền biên tập.").wait_for()
+    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
     wait_for_script(page)
 
     go_to(page, "Kế hoạch đạt mục tiêu", "Kế hoạch đạt mục tiêu")

@@ -3,6 +3,10 @@ steps become tasks, a task is marked done, and the overview's task summary follo
 
 from __future__ import annotations
 
+import json
+from datetime import date
+
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -135,3 +139,44 @@ def test_a_row_edited_in_the_table_becomes_the_new_version_of_its_task(demo_con)
     stored = load_task(demo_con, 6)
     assert (stored.status, stored.office_code) == ("done", "NV")
     assert [(c.code, c.planned_gain) for c in stored.criteria] == [("3.2", 0.5), ("3.3", 0.5), ("7.4", 0.25)]
+
+
+def keyed_table(at: AppTest, key: str):
+    (table,) = [d for d in at.dataframe if d.proto.id.endswith(key)]
+    return table
+
+
+def test_the_list_puts_the_task_and_its_deadline_first_in_a_wide_column(app):
+    go(app, "tasks")
+    table = keyed_table(app, "tasks_table")
+    assert list(table.value.columns)[:3] == ["Nhiệm vụ", "Hạn", "Tình trạng"]
+    assert table.value.index.name == "Số"
+    assert json.loads(table.proto.columns)["Nhiệm vụ"]["width"] == "large"
+    assert any("Chọn một dòng" in c.value for c in app.caption)
+
+
+def test_signed_in_the_editor_also_starts_with_the_task(app):
+    sign_in(app)
+    assert list(keyed_table(app, "tasks_editor").value.columns)[:2] == ["Nhiệm vụ", "Hạn"]
+    assert [s.value for s in app.success] == ["Đang đăng nhập: biên tập viên (mật khẩu)"]
+
+
+def test_a_task_in_full_is_text_never_markup():
+    from ui.task_page import task_detail_html
+
+    row = pd.Series(
+        {
+            "Nhiệm vụ": "**Gấp** <img src=x onerror=alert(1)> [xem](www.evil.example)",
+            "Hạn": date(2021, 11, 30),
+            "Tình trạng": "Quá hạn",
+            "Cơ quan": "Phòng Nội vụ",
+            "Tiêu chí": "5.4",
+            "Điểm cần tăng": "0,5",
+        },
+        name=42,
+    )
+    html = task_detail_html(row, "<script>alert(1)</script>")
+    assert "<img" not in html and "<script>" not in html and "&lt;img src=x" in html
+    assert (
+        "#42 — **Gấp**" in html and "Hạn 30/11/2021 · Quá hạn · Phòng Nội vụ · tiêu chí 5.4 (điểm cần tăng 0,5)" in html
+    )

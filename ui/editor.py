@@ -85,8 +85,9 @@ def _check_password() -> None:
         client_address(),
         time.monotonic(),
     )
-    st.session_state[MESSAGE_KEY] = ("success" if ok else "error", message)
-    if ok:
+    if not ok:  # a success needs no words of its own: the signed-in bar says it, once
+        st.session_state[MESSAGE_KEY] = ("error", message)
+    else:
         token = SESSIONS.open(PASSWORD_ACTOR, time.monotonic())
         st.session_state[EDITOR_KEY], st.session_state[TOKEN_KEY] = PASSWORD_ACTOR, token
         st.session_state[COOKIE_KEY] = token

@@ -19,6 +19,7 @@ from analytics.importing import ImportOptions, analyze, commit_import, undo_batc
 from analytics.importing.commit import batch_content, reference_undo_preview, undo_preview
 from analytics.importing.pipeline import Analysis
 from analytics.importing.problems import condensed
+from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import KIND_LABELS, REFERENCE_KINDS
 from ui import data
 
@@ -37,6 +38,20 @@ PROBLEM_COLUMNS = {
     "text": "Vấn đề — gợi ý",
 }
 SEVERITY = {"error": "Lỗi", "warning": "Cảnh báo"}
+# The uploader's own English ("Drag and drop file here", "Limit 20MB per file", "Upload") cannot be
+# set by configuration: hidden here, the label says the same in Vietnamese with the import's own limit.
+UPLOADER_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] { display: none; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p { font-size: 0; }
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] p::after {
+  content: "Chọn tệp"; font-size: 1rem; }
+</style>"""
+
+
+def file_uploader(what: str, shown_types: str, types: list[str], key: str):
+    """Every page's uploader: "Chọn tệp" on its button, the import's limit (not the server's) in its label."""
+    st.html(UPLOADER_CSS)
+    return st.file_uploader(f"{what} ({shown_types}; tối đa {MAX_FILE_BYTES // 1048576} MB)", type=types, key=key)
 
 
 def uploader_key() -> str:

@@ -13,7 +13,6 @@ from analytics import scope
 from analytics.criteria import criteria_listing, set_codes
 from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_int, fmt_number
-from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.reference import (
     KIND_LABELS,
     REFERENCE_KINDS,
@@ -140,10 +139,11 @@ def confirm(kind: str, name: str, payload: bytes, options: ReferenceOptions, act
 
 def draw_loader(con, actor: str) -> None:
     kind = st.selectbox("Loại tệp", list(REFERENCE_KINDS), format_func=kind_label, key="ref_kind")
-    uploaded = st.file_uploader(
-        f"Tệp danh mục (.xlsx, .csv; tối đa {MAX_FILE_BYTES // 1048576} MB)",
-        type=["xlsx", "csv", "txt", "tsv"],
-        key=f"ref_upload_{st.session_state.setdefault(COUNTER, 0)}",
+    uploaded = imports.file_uploader(
+        "Tệp danh mục",
+        ".xlsx, .csv",
+        ["xlsx", "csv", "txt", "tsv"],
+        f"ref_upload_{st.session_state.setdefault(COUNTER, 0)}",
     )
     options = options_form(con, kind)
     if uploaded is None:

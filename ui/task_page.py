@@ -11,14 +11,14 @@ import streamlit as st
 from analytics import tasks
 from analytics.errors import CchcError
 from analytics.formatting import MISSING, fmt_number, fmt_pct, fmt_signed
-from analytics.importing.read import MAX_FILE_BYTES
 from analytics.importing.task_file import PREVIEW_LABELS, analyze_tasks, commit_tasks, export_frame, template_frame
 from analytics.reports.notice_docx import build_notice
-from analytics.reports.task_files import tasks_csv, tasks_xlsx
+from analytics.reports.task_files import TEMPLATE_SHEET, tasks_csv, tasks_xlsx
 from analytics.self_assessment import criterion_cuts, largest_cuts, office_cuts
+from analytics.store import actor_label
 from ui import data
 from ui.exports import CSV_MIME, DOCX_MIME, ICON, XLSX_MIME, file_stem
-from ui.imports import MARKDOWN_SPECIALS
+from ui.imports import MARKDOWN_SPECIALS, file_uploader, inert
 from ui.tasks import RESULT_KEY, save
 
 ALL = "__all__"
@@ -68,29 +68,48 @@ def filters(frame: pd.DataFrame, office_names: dict[str, str]) -> tuple[str, str
 
 
 def table_frame(frame: pd.DataFrame, con) -> pd.DataFrame:
-    """What the table shows and lets an editor change, one row per task (index: task id)."""
+    """What the table shows and lets an editor change, one row per task (index: task id); the task and
+    its deadline first, so that a phone shows them without scrolling sideways."""
     criteria = {i: tasks.load_task(con, int(i)).criteria for i in frame.id}
     return pd.DataFrame(
         {
+            "Nhiệm vụ": frame.title.tolist(),
+            "Hạn": frame.deadline.tolist(),
             "Tình trạng": frame.state_label.tolist(),
             "Cơ quan": frame.office_name.tolist(),
-            "Nhiệm vụ": frame.title.tolist(),
             "Tiêu chí": [";".join(c.code for c in criteria[i]).replace(";", "; ") for i in frame.id],
             "Điểm cần tăng": [tasks.gains_text(criteria[i]) for i in frame.id],
-            "Hạn": frame.deadline.tolist(),
             "Trạng thái": frame.status.map(tasks.STATUSES).tolist(),
         },
         index=pd.Index(frame.id.tolist(), name="Số"),
     )
 
 
+def column_config() -> dict:
+    widths = {"Tình trạng": 90, "Cơ quan": 160, "Tiêu chí": 70, "Điểm cần tăng": 95}  # all in view at 1366 px
+    config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
+    config["Nhiệm vụ"] = st.column_config.TextColumn(width="large")
+    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=85)
+    return config
+
+
 def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[str, str]) -> None:
     shown = table_frame(frame, con)
-    widths = {"Tình trạng": 100, "Cơ quan": 170, "Nhiệm vụ": 330, "Tiêu chí": 80, "Điểm cần tăng": 95}
-    config = {name: st.column_config.Column(width=width) for name, width in widths.items()}
-    config["Hạn"] = st.column_config.DateColumn(format="DD/MM/YYYY", width=95)
+    config = column_config()
     if actor is None:  # the stored status is in the state, but for overdue
-        st.dataframe(shown.drop(columns="Trạng thái"), key="tasks_table", column_config=config, placeholder=MISSING)
+        event = st.dataframe(
+            shown.drop(columns="Trạng thái"),
+            key="tasks_table",
+            column_config=config,
+            placeholder=MISSING,
+            on_select="rerun",
+            selection_mode="single-row",
+        )
+        chosen = event.selection.rows
+        if chosen:
+            st.container(border=True).html(task_detail_html(shown.iloc[chosen[0]], frame.description.iloc[chosen[0]]))
+        else:
+            st.caption("Chọn một dòng (ô vuông đầu dòng) để đọc đầy đủ nhiệm vụ.")
         return
     edited = st.data_editor(
         shown,
@@ -98,16 +117,29 @@ def show_table(con, frame: pd.DataFrame, actor: str | None, office_names: dict[s
         disabled=["Tình trạng"],
         column_config={
             **config,
-            "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=170),
+            "Cơ quan": st.column_config.SelectboxColumn(options=list(office_names.values()), width=160),
             "Trạng thái": st.column_config.SelectboxColumn(options=list(tasks.STATUSES.values()), required=True),
         },
     )
+    st.caption("Bấm đúp vào một ô để đọc đầy đủ và sửa; Lưu để ghi mọi thay đổi thành một lô.")
     st.button(
         "Lưu các thay đổi trong bảng",
         key="tasks_save_table",
         icon=":material/save:",
         on_click=save_table,
         args=(shown, edited, actor, office_names),
+    )
+
+
+def task_detail_html(row: pd.Series, description: str | None) -> str:
+    """One task in full, as text (titles are typed by people: escaped, never Markdown)."""
+    facts = f"Hạn {_date(row['Hạn'])} · {row['Tình trạng']} · {row['Cơ quan']} · tiêu chí {row['Tiêu chí']}" + (
+        f" (điểm cần tăng {row['Điểm cần tăng']})" if row["Điểm cần tăng"] else ""
+    )
+    more = f"<p>{inert(description)}</p>" if isinstance(description, str) and description else ""
+    return (
+        f"<div class='task-detail'><p><b>#{int(row.name)} — {inert(row['Nhiệm vụ'])}</b></p>"
+        f"<p>{inert(facts)}</p>{more}</div>"
     )
 
 
@@ -382,7 +414,7 @@ def downloads(con, year: int, unit_code: str, results_year: int | None) -> None:
     cols = st.columns(3)
     cols[0].download_button(
         "Tải mẫu nhiệm vụ (Excel)",
-        tasks_xlsx(template, "Mau nhiem vu"),
+        tasks_xlsx(template, TEMPLATE_SHEET),
         file_name="mau-nhiem-vu.xlsx",
         mime=XLSX_MIME,
         key="tasks_template_xlsx",
@@ -402,11 +434,7 @@ def downloads(con, year: int, unit_code: str, results_year: int | None) -> None:
 
 def upload(con, actor: str) -> None:
     counter = st.session_state.setdefault(TASK_UPLOAD_COUNTER, 0)
-    uploaded = st.file_uploader(
-        f"Nạp bảng nhiệm vụ (.xlsx, .csv; tối đa {MAX_FILE_BYTES // 1048576} MB)",
-        type=["xlsx", "csv"],
-        key=f"task_upload_{counter}",
-    )
+    uploaded = file_uploader("Nạp bảng nhiệm vụ", ".xlsx, .csv", ["xlsx", "csv"], f"task_upload_{counter}")
     if uploaded is None:
         return
     analysis = analyze_tasks(con, uploaded.name, uploaded.getvalue())
@@ -456,7 +484,7 @@ def history(con, frame: pd.DataFrame) -> None:
             {
                 "Lô": versions.batch_id,
                 "Thời điểm": [f"{t:%d/%m/%Y %H:%M}" for t in versions.created_at],
-                "Người thực hiện": versions.actor,
+                "Người thực hiện": [actor_label(a, c) for a, c in zip(versions.actor, versions.content)],
                 "Trạng thái": versions.status.map(tasks.STATUSES),
                 "Hạn": [_date(d) for d in versions.deadline],
                 "Tên nhiệm vụ": versions.title,
@@ -473,7 +501,13 @@ def history(con, frame: pd.DataFrame) -> None:
         st.caption("Chưa có ghi chú tiến độ.")
     else:
         st.dataframe(
-            pd.DataFrame({"Ngày": [_date(d) for d in notes.noted_on], "Ghi chú": notes.note, "Người ghi": notes.actor}),
+            pd.DataFrame(
+                {
+                    "Ngày": [_date(d) for d in notes.noted_on],
+                    "Ghi chú": notes.note,
+                    "Người ghi": [actor_label(a, c) for a, c in zip(notes.actor, notes.content)],
+                }
+            ),
             hide_index=True,
             key="history_notes",
             placeholder=MISSING,

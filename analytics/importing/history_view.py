@@ -8,6 +8,7 @@ import pandas as pd
 from analytics.formatting import fmt_int
 from analytics.importing.commit import history
 from analytics.importing.reference import KIND_LABELS
+from analytics.store import actor_label
 
 HISTORY_COLUMNS = {
     "id": "Lô",
@@ -36,6 +37,7 @@ def readable_history(con) -> pd.DataFrame:
     frame = history(con)
     frame["row_count"] = frame["row_count"].map(fmt_int)
     frame["created_at"] = frame["created_at"].dt.strftime("%d/%m/%Y %H:%M")
+    frame["actor"] = [actor_label(a, c) for a, c in zip(frame["actor"], frame["content"])]
     frame["kind"] = frame["kind"].map(KINDS)
     frame["content"] = frame["content"].map(CONTENTS).fillna("–")
     frame["mode"] = frame["mode"].map(MODES).fillna("–")

@@ -23,6 +23,7 @@ from analytics.importing.read import MAX_FILE_BYTES, RawSheet, cell_text, parse_
 from analytics.names import fold
 from analytics.scope import get_unit
 from analytics.sql import scalar
+from analytics.store import actor_label
 from analytics.tasks import (
     STATUSES,
     Changes,
@@ -32,6 +33,7 @@ from analytics.tasks import (
     gains_text,
     list_tasks,
     load_task,
+    office_names,
     same_content,
     save_changes,
 )
@@ -41,7 +43,8 @@ COLUMNS = {
     "id": ("Mã nhiệm vụ", {"ma nhiem vu", "so nhiem vu", "id", "task id"}),
     "year": ("Năm phục vụ", {"nam phuc vu", "nam", "year"}),
     "unit_code": ("Mã đơn vị", {"ma don vi", "unit", "unit code", "unit_code"}),
-    "office": ("Cơ quan chủ trì", {"co quan chu tri", "co quan", "office", "ma co quan"}),
+    "office": ("Cơ quan chủ trì", {"co quan chu tri", "co quan", "office"}),  # a name, or a code
+    "office_code": ("Mã cơ quan", {"ma co quan", "office code", "office_code"}),
     "title": ("Tên nhiệm vụ", {"ten nhiem vu", "nhiem vu", "title"}),
     "description": ("Mô tả", {"mo ta", "noi dung", "description"}),
     "criteria": ("Mã tiêu chí", {"ma tieu chi", "tieu chi", "criteria"}),
@@ -50,6 +53,7 @@ COLUMNS = {
     "status": ("Trạng thái", {"trang thai", "status"}),
 }
 REQUIRED = ("year", "unit_code", "title", "criteria")
+TEMPLATE_COLUMNS = [key for key in COLUMNS if key != "office_code"]  # a person filling it in names the office
 EXPORT_ONLY = {"ten don vi", "tinh trang", "ngay hoan thanh", "sua lan cuoi", "nguoi sua", "du lieu minh hoa"}
 EXPORT_EXTRA = ["Tên đơn vị", "Tình trạng", "Ngày hoàn thành", "Sửa lần cuối", "Người sửa", "Dữ liệu minh họa"]
 STATUS_WORDS = {fold(label): code for code, label in STATUSES.items()} | {code: code for code in STATUSES}
@@ -260,11 +264,23 @@ class _RowReader:
         return value
 
     def office(self, row: list) -> str | None:
-        value = cell_text(self.cell(row, "office"))
+        """The office by its name or code; an exported row has both, and they must agree."""
+        by_name, by_code = self.known_office(row, "office"), self.known_office(row, "office_code")
+        if by_name and by_code and by_name != by_code:
+            raise self.bad(
+                "office",
+                cell_text(self.cell(row, "office")),
+                f"Cơ quan chủ trì không khớp với mã cơ quan '{cell_text(self.cell(row, 'office_code'))}'.",
+                "Sửa cho khớp, hoặc để trống một trong hai cột.",
+            )
+        return by_name or by_code
+
+    def known_office(self, row: list, key: str) -> str | None:
+        value = cell_text(self.cell(row, key))
         if not value:
             return None
         if fold(value) not in self.offices:
-            raise self.bad("office", value, "Không có cơ quan này.", "Ghi mã (NV, VP, TP…) hoặc tên cơ quan.")
+            raise self.bad(key, value, "Không có cơ quan này.", "Ghi mã (NV, VP, TP…) hoặc tên cơ quan.")
         return self.offices[fold(value)]
 
     def title(self, row: list) -> str:
@@ -348,7 +364,7 @@ class _RowReader:
 
 
 def _preview(con, tasks: list[Task]) -> pd.DataFrame:
-    rows = []
+    rows, names = [], dict(con.execute(OFFICES_SQL).fetchall())
     for task in tasks:
         rows.append(
             {
@@ -356,7 +372,7 @@ def _preview(con, tasks: list[Task]) -> pd.DataFrame:
                 "id": task.id,
                 "year": task.year,
                 "unit_code": task.unit_code,
-                "office_code": task.office_code,
+                "office_code": names.get(task.office_code, task.office_code),
                 "title": task.title,
                 "criteria": "; ".join(c.code for c in task.criteria),
             }
@@ -374,30 +390,33 @@ def _action(con, task: Task) -> str:
 
 
 def export_frame(con, year: int | None = None, unit_code: str | None = None) -> pd.DataFrame:
-    """The tasks as the import reads them (plus read-only columns), Vietnamese headers."""
+    """The tasks as the import reads them (plus read-only columns), Vietnamese headers; dates as dates
+    and the last change as a datetime, for the file writers to show the Vietnamese way."""
     tasks = list_tasks(con, year, unit_code)
     gains = con.execute("SELECT task_id, criterion_code, planned_gain FROM task_criteria").fetchall()
     by_task: dict[int, list] = {}
     for task_id, code, gain in sorted(gains, key=lambda g: (g[0], g[1])):
         by_task.setdefault(task_id, []).append((code, gain))
     headers = {k: v[0] for k, v in COLUMNS.items()}
+    offices = office_names(con)
     return pd.DataFrame(
         {
             headers["id"]: tasks["id"],
             headers["year"]: tasks["year"],
             headers["unit_code"]: tasks["unit_code"],
             "Tên đơn vị": tasks["unit_name"],
-            headers["office"]: tasks["office_code"],
+            headers["office"]: [None if pd.isna(c) else offices.get(c, c) for c in tasks["office_code"]],
+            headers["office_code"]: tasks["office_code"],
             headers["title"]: tasks["title"],
             headers["description"]: tasks["description"],
             headers["criteria"]: ["; ".join(c for c, _ in by_task.get(i, [])) for i in tasks["id"]],
             headers["planned_gain"]: [_gains_text(by_task.get(i, [])) for i in tasks["id"]],
-            headers["deadline"]: [_date_text(d) for d in tasks["deadline"]],
+            headers["deadline"]: [_date(d) for d in tasks["deadline"]],
             headers["status"]: tasks["status"].map(STATUSES),
             "Tình trạng": tasks["state_label"],
-            "Ngày hoàn thành": [_date_text(d) for d in tasks["done_on"]],
-            "Sửa lần cuối": [None if pd.isna(t) else f"{t:%d/%m/%Y %H:%M}" for t in tasks["changed_at"]],
-            "Người sửa": tasks["changed_by"],
+            "Ngày hoàn thành": [_date(d) for d in tasks["done_on"]],
+            "Sửa lần cuối": [None if pd.isna(t) else pd.Timestamp(t).to_pydatetime() for t in tasks["changed_at"]],
+            "Người sửa": [actor_label(a, k) for a, k in zip(tasks["changed_by"], tasks["changed_content"])],
             "Dữ liệu minh họa": ["Có" if d else "Không" for d in tasks["is_demo"]],
         }
     )
@@ -407,23 +426,23 @@ def _gains_text(items: list) -> str:
     return gains_text(tuple(TaskCriterion(c, None if g is None or pd.isna(g) else g) for c, g in items))
 
 
-def _date_text(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:%d/%m/%Y}"
+def _date(value) -> date | None:
+    return None if value is None or pd.isna(value) else value
 
 
 def template_frame() -> pd.DataFrame:
     """The import columns with one example row (a task of the demo plan) to overwrite."""
-    headers = [v[0] for v in COLUMNS.values()]
+    headers = [COLUMNS[key][0] for key in TEMPLATE_COLUMNS]
     example = [
         "",
         2021,
         "042",
-        "VP",
+        "Văn phòng HĐND và UBND",
         "Nâng tỷ lệ hồ sơ giải quyết đúng hạn",
         "Theo dõi, đôn đốc giải quyết hồ sơ TTHC đúng hạn trên VNPT-iGATE",
         "3.3; 7.4",
         "0,5; 0,25",
-        "30/11/2021",
+        date(2021, 11, 30),
         STATUSES["todo"],
     ]
     return pd.DataFrame([example], columns=headers)

@@ -22,7 +22,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from analytics.formatting import fmt_int, fmt_number, fmt_pct, fmt_rank, fmt_signed, rank_change_words
 from analytics.reports.chart_images import ChartImageError, figures_to_png
-from analytics.reports.contents import ReportData
+from analytics.reports.contents import ReportData, why_empty, why_no_plan
 from analytics.reports.docx_footnotes import add_footnote
 from analytics.reports.figures import brief_figures
 from analytics.reports.wording import kinds_phrase, places_change, points_change
@@ -226,16 +226,16 @@ def _fields_section(document, data: ReportData, figures: _Figures) -> None:
         ]
         for r in data.fields.itertuples(index=False)
     ]
-    _table(
-        document, ["Mã", "Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ", "Bình quân", "Chênh lệch (%)", "Cơ quan chủ trì"], rows
-    )
+    headers = ["Mã", "Lĩnh vực", "Điểm", "Tối đa", "Tỷ lệ", "Bình quân", "Chênh lệch (%)", "Cơ quan chủ trì"]
+    _table_or_note(document, headers, rows, why_empty(data)["fields"])
     figures.place(document, "fields")
     _heading(document, "2. Điểm có thể lấy lại theo cơ quan chủ trì", level=2)
     rows = [
         [r.office_name, fmt_number(r.lost_points), fmt_number(r.reachable_points), fmt_int(r.criteria_count)]
         for r in data.offices.itertuples(index=False)
     ]
-    _table(document, ["Cơ quan", "Điểm bị mất", "Có thể lấy lại", "Số tiêu chí"], rows)
+    headers = ["Cơ quan", "Điểm bị mất", "Có thể lấy lại", "Số tiêu chí"]
+    _table_or_note(document, headers, rows, why_empty(data)["offices"])
     figures.place(document, "offices")
     _heading(document, "3. Các tiêu chí theo cơ quan chủ trì", level=2)
     detail = data.office_criteria[data.office_criteria["lost_points"] > 0]
@@ -274,10 +274,13 @@ def _communes_section(document, data: ReportData) -> None:
 def _plan_section(document, data: ReportData) -> None:
     _heading(document, "VI. KẾ HOẠCH ĐẠT MỤC TIÊU" if data.communes is not None else "V. KẾ HOẠCH ĐẠT MỤC TIÊU")
     if data.plan is None or data.target is None:
-        _body(document, "Chưa có chỉ tiêu xếp hạng cho đơn vị nên chưa lập kế hoạch.")
+        _body(document, why_no_plan(data) or "")
         return
     plan = data.plan
     _body(document, f"Mục tiêu: đạt hạng {plan.target_rank}/{plan.rank_of}; {data.target.sentence}.")
+    if not plan.steps:
+        _body(document, why_no_plan(data) or "")
+        return
     if plan.steps:
         rows = [
             [
@@ -315,6 +318,14 @@ def _table(document, headers: list[str], rows: list[list[str]]):
             _cell_text(cell, str(text))
     document.add_paragraph()
     return table
+
+
+def _table_or_note(document, headers: list[str], rows: list[list[str]], why_empty: str) -> None:
+    """The table, or in its place the sentence the workbook writes under that sheet's header."""
+    if rows:
+        _table(document, headers, rows)
+    else:
+        _body(document, why_empty)
 
 
 def _cell_text(cell, text: str, bold: bool = False) -> None:

@@ -10,9 +10,11 @@ import pandas as pd
 
 from analytics import communes, gaps, plan, recoverable, targets
 from analytics.errors import CchcError
+from analytics.plan import plan_summary
 from analytics.rankings import rankings
 from analytics.reports.paragraph import KINDS_SQL, Summary, UnitInfo, summary_paragraph, unit_info
 
+NO_TARGET_PLAN = "Chưa có chỉ tiêu xếp hạng cho đơn vị nên chưa lập kế hoạch."
 PLAN_STEP_COLUMNS = [
     "criterion_code",
     "criterion_name",
@@ -95,3 +97,24 @@ def plan_steps_frame(the_plan) -> pd.DataFrame:
     if the_plan is None or not the_plan.steps:
         return pd.DataFrame(columns=PLAN_STEP_COLUMNS)
     return pd.DataFrame([dataclasses.asdict(step) for step in the_plan.steps])[PLAN_STEP_COLUMNS]
+
+
+def why_no_plan(data: ReportData) -> str | None:
+    """Why the plan has no steps (None when it has some), in the words the brief and the workbook share."""
+    if data.plan is None or data.target is None:
+        return NO_TARGET_PLAN
+    return None if data.plan.steps else plan_summary(data.plan)
+
+
+def why_empty(data: ReportData) -> dict[str, str]:
+    """For each table of the reports, what to say in its place when it has no rows."""
+    results = f"Kết quả năm {data.year} của {data.unit.name}"
+    by_office = f"{results} không có điểm theo tiêu chí hay lĩnh vực để tính theo cơ quan chủ trì."
+    return {
+        "ranking": f"Chưa có kết quả năm {data.year} của các đơn vị cùng cấp.",
+        "fields": f"{results} chỉ có tổng điểm, không có điểm theo lĩnh vực.",
+        "criteria": f"{results} không có điểm theo tiêu chí (chỉ có điểm theo lĩnh vực hoặc tổng điểm).",
+        "offices": by_office,
+        "office_criteria": by_office,
+        "plan": why_no_plan(data) or "",
+    }

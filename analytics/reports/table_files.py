@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import math
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 import pandas as pd
 from openpyxl import Workbook
@@ -19,6 +20,7 @@ from openpyxl.utils import get_column_letter
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 NUMBER_FORMAT = "0.00"
 INTEGER_FORMAT = "0"
+DATE_FORMAT, DATETIME_FORMAT = "dd/mm/yyyy", "dd/mm/yyyy hh:mm"  # real Excel dates, shown the Vietnamese way
 CSV_FLOAT_FORMAT = "%.12g"
 MIN_WIDTH, MAX_WIDTH = 6, 60
 HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
@@ -87,6 +89,7 @@ class Sheet:
     frame: pd.DataFrame
     columns: list[str] | None = None  # which columns, in order; None = all
     labels: dict[str, str] = field(default_factory=dict)  # overrides of COLUMN_LABELS
+    empty_note: str = ""  # why the table has no rows, written under the header when it has none
 
 
 def neutralise(value):
@@ -102,6 +105,8 @@ def cell_value(value):
         return neutralise(", ".join(str(v) for v in value))
     if value is None or value is pd.NA or value is pd.NaT:
         return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item"):  # numpy scalars
@@ -147,6 +152,8 @@ def _display_width(value, number_format: str | None) -> int:
         return 0
     if number_format == NUMBER_FORMAT and isinstance(value, (int, float)):
         return len(f"{value:.2f}")
+    if isinstance(value, date):
+        return len(DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT)
     return max(len(line) for line in str(value).split("\n"))
 
 
@@ -159,6 +166,9 @@ def write_sheet(workbook: Workbook, sheet: Sheet) -> None:
     for row in chosen.itertuples(index=False):
         worksheet.append([cell_value(v) for v in row])
     _format_sheet(worksheet, formats, len(chosen))
+    if chosen.empty and sheet.empty_note:  # after the widths: the note spills over the empty cells
+        worksheet.append([sheet.empty_note])
+        worksheet["A2"].font = Font(italic=True)
 
 
 def _format_sheet(worksheet, formats: list[str | None], row_count: int) -> None:
@@ -169,7 +179,9 @@ def _format_sheet(worksheet, formats: list[str | None], row_count: int) -> None:
     for index, number_format in enumerate(formats, start=1):
         column = [c[0] for c in worksheet.iter_rows(min_col=index, max_col=index)]
         for cell in column[1:]:
-            if number_format and isinstance(cell.value, (int, float)):
+            if isinstance(cell.value, date):
+                cell.number_format = DATETIME_FORMAT if isinstance(cell.value, datetime) else DATE_FORMAT
+            elif number_format and isinstance(cell.value, (int, float)):
                 cell.number_format = number_format
         widest = max(_display_width(c.value, number_format) for c in column)
         worksheet.column_dimensions[get_column_letter(index)].width = min(MAX_WIDTH, max(MIN_WIDTH, widest + 2))

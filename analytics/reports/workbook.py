@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from analytics.formatting import fmt_rank
-from analytics.reports.contents import ReportData, collect
+from analytics.reports.contents import ReportData, collect, why_empty
 from analytics.reports.table_files import Sheet, workbook_bytes
 from analytics.self_assessment import CUT_COLUMNS, LABELS, OFFICE_CUT_COLUMNS, criterion_cuts, office_cuts
 
@@ -91,17 +91,19 @@ def summary_frame(data: ReportData) -> pd.DataFrame:
 
 
 def workbook_sheets(data: ReportData) -> list[Sheet]:
+    """Every sheet; one without rows says why in its first row (the brief's words, contents.why_empty)."""
+    why = why_empty(data)
     sheets = [
         Sheet(SHEET_SUMMARY, summary_frame(data), labels=SUMMARY_LABELS),
-        Sheet(SHEET_RANKING, data.ranking, RANKING_COLUMNS),
-        Sheet(SHEET_FIELDS, data.fields, FIELD_COLUMNS, FIELD_LABELS),
-        Sheet(SHEET_CRITERIA, data.criteria, CRITERIA_COLUMNS),
-        Sheet(SHEET_OFFICES, data.offices, OFFICE_COLUMNS),
-        Sheet(SHEET_OFFICE_CRITERIA, data.office_criteria, OFFICE_DETAIL_COLUMNS),
+        Sheet(SHEET_RANKING, data.ranking, RANKING_COLUMNS, empty_note=why["ranking"]),
+        Sheet(SHEET_FIELDS, data.fields, FIELD_COLUMNS, FIELD_LABELS, why["fields"]),
+        Sheet(SHEET_CRITERIA, data.criteria, CRITERIA_COLUMNS, empty_note=why["criteria"]),
+        Sheet(SHEET_OFFICES, data.offices, OFFICE_COLUMNS, empty_note=why["offices"]),
+        Sheet(SHEET_OFFICE_CRITERIA, data.office_criteria, OFFICE_DETAIL_COLUMNS, empty_note=why["office_criteria"]),
     ]
     if data.communes is not None:
         sheets.append(Sheet(SHEET_COMMUNES, data.communes, COMMUNE_COLUMNS, {"unit_name": "Xã, thị trấn"}))
-    sheets.append(Sheet(SHEET_PLAN, data.plan_steps, PLAN_COLUMNS))
+    sheets.append(Sheet(SHEET_PLAN, data.plan_steps, PLAN_COLUMNS, empty_note=why["plan"]))
     return sheets
 
 
