@@ -111,6 +111,11 @@ if criteria is None or criteria.empty:
 else:
     shown = criteria if field == ALL else criteria[criteria.field_code == field]
     shown = shown if office == ALL else shown[shown.owner_office == office]
+    drill_view = (  # what the drill shows, in its PNG's and CSV's file names
+        reference_slug,
+        None if field == ALL else f"linh-vuc-{field}",
+        None if office == ALL else f"co-quan-{office}",
+    )
     if shown.empty:
         empty_state("Không có tiêu chí nào thuộc lĩnh vực và cơ quan đã chọn.")
     else:
@@ -121,25 +126,11 @@ else:
             f"Mỗi thanh là một tiêu chí của {scope}"
             + ("" if office == ALL else f" do {office_names[office]} phụ trách")
             + ". Thanh sang trái là điểm còn thiếu so với mốc so sánh; di chuột để xem điểm đạt và điểm tối đa.",
-            (
-                "Chênh lệch tiêu chí",
-                sel.year,
-                sel.unit_code,
-                reference_slug,
-                None if field == ALL else f"linh vuc {field}",
-                None if office == ALL else f"co quan {office}",
-            ),
+            ("Chênh lệch tiêu chí", sel.year, sel.unit_code, *drill_view),
         )
         exports.csv_button(
             shown,
-            exports.file_stem(
-                "tieu-chi",
-                sel.unit_code,
-                sel.year,
-                reference_slug,
-                None if field == ALL else f"linh-vuc-{field}",
-                None if office == ALL else f"co-quan-{office}",
-            ),
+            exports.file_stem("tieu-chi", sel.unit_code, sel.year, *drill_view),
             "criteria_drill_csv",
             CRITERIA_COLUMNS,
             label="Tải CSV các tiêu chí",

@@ -70,8 +70,9 @@ def test_unit_history_labels_points_and_rank(trend):
     assert bar.marker.color == HOME
 
 
-def test_ranking_bar_marks_home_and_target():
-    frame = pd.DataFrame(
+def three_units() -> pd.DataFrame:
+    """A ranking of three districts, the home unit (042) last."""
+    return pd.DataFrame(
         {
             "unit_code": ["040", "043", "042"],
             "unit_name": ["A", "B", "C"],
@@ -80,6 +81,10 @@ def test_ranking_bar_marks_home_and_target():
             "has_data": [True] * 3,
         }
     )
+
+
+def test_ranking_bar_marks_home_and_target():
+    frame = three_units()
     fig = charts.ranking_bar(frame, "042", target_rank=2)
     assert list(fig.data[0].marker.color) == [OTHERS, OTHERS, HOME]
     assert list(fig.data[0].text) == ["91,20", "80,10", "73,79"]
@@ -317,15 +322,7 @@ def test_short_name_drops_the_unit_kind():
 
 
 def test_ranking_bar_labels_sit_inside_the_bars_the_target_line_runs_under():
-    frame = pd.DataFrame(
-        {
-            "unit_code": ["040", "043", "042"],
-            "unit_name": ["A", "B", "C"],
-            "total": [91.2, 80.1, 73.79],
-            "rank": [1, 2, 3],
-            "has_data": [True] * 3,
-        }
-    )
+    frame = three_units()
     fig = charts.ranking_bar(frame, "042", target_rank=2, title="Xếp hạng cấp huyện năm 2020")
     bar = fig.data[0]
     assert bar.textposition == "inside" and bar.insidetextanchor == "end"

@@ -557,12 +557,17 @@ def read_indicators(con, raw: RawFile, options: ReferenceOptions, problems: Prob
     )
 
 
+KEYED_TABLES = ("targets", "indicators")
+
+
 def keyed_parsed(
     con, table_name: str, rows: list, columns: list[str], key_width: int, measures: MeasureBook, noun: str
 ) -> Parsed:
     """Targets and indicators: rows keyed by (year, unit, metric), each replacing the row of its key."""
     values = [r for _, r in rows]
     keys = [f"{r[0]}|{r[1]}|{r[2]}" for r in values]
+    if table_name not in KEYED_TABLES:  # identifiers spliced below: only these tables' own, never a file's
+        raise ValueError(f"not a keyed reference table: {table_name}")
     key_sql = "list_contains(?, CAST(year AS VARCHAR) || '|' || unit_code || '|' || " + columns[2] + ")"
     existing_rows = con.execute(f"SELECT {', '.join(columns)} FROM {table_name} WHERE {key_sql}", [keys]).fetchall()
     existing = {tuple(r[:key_width]): tuple(r[key_width:-2]) for r in existing_rows}
