@@ -6,7 +6,7 @@ from analytics.charts import office_bars, ranking_bar, unit_history
 from analytics.formatting import fmt_number, fmt_rank, fmt_signed, rank_change_words
 from ui import analyses, data, exports, lineage
 from ui import tasks as tasks_ui
-from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
+from ui.marks import Card, cards, change_card, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.page import begin
 
 sel, con, ver = begin("Tổng quan chỉ số CCHC")
@@ -25,30 +25,30 @@ if not row.has_data:
 # --- the cards: score, rank, points to the target rank -----------------------------------------
 gap = analyses.target_gap(sel, con, ver)
 previous = ranking.attrs.get("previous_year")
-cards = st.columns(3)
-points_change = (
-    change_delta(row.delta_total, f"{fmt_signed(row.delta_total)} điểm so với {previous}") if previous else {}
+points_card = change_card(
+    "Tổng điểm",
+    fmt_number(row.total),
+    row.delta_total,
+    f"{fmt_signed(row.delta_total)} điểm so với {previous}" if previous else None,
 )
-places_change = (
-    change_delta(
-        row.delta_rank,
-        f"{rank_change_words(row.delta_rank)} so với {previous} ({fmt_rank(row.rank_previous, row.rank_of)})",
-    )
+rank_card = change_card(
+    "Xếp hạng",
+    fmt_rank(row["rank"], row.rank_of),
+    row.delta_rank,
+    f"{rank_change_words(row.delta_rank)} so với {previous} ({fmt_rank(row.rank_previous, row.rank_of)})"
     if previous
-    else {}
+    else None,
 )
-cards[0].metric("Tổng điểm", fmt_number(row.total), border=True, **points_change)
-cards[1].metric("Xếp hạng", fmt_rank(row["rank"], row.rank_of), border=True, **places_change)
 if gap is None:
-    cards[2].metric("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.", border=True)
+    cards([points_card, rank_card, Card("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.")], "overview")
 else:
     holder = f"hạng {gap.target_rank} năm {sel.year}: {gap.target_unit_name}" if gap.target_unit_name else None
-    cards[2].metric(
+    needed = Card(
         f"Điểm cần thêm để đạt hạng {gap.target_rank}/{gap.rank_of}",
         "Đã đạt" if gap.reached else fmt_number(gap.points_needed),
-        border=True,
-        **change_delta(0, holder) if holder else {},
+        holder,
     )
+    cards([points_card, rank_card, needed], "overview")
     verdict(
         f"{sel.unit_name} {gap.sentence}"
         + (f" (điểm của {gap.target_unit_name}, {fmt_number(gap.target_total)})." if holder else ".")

@@ -43,7 +43,7 @@ OVERVIEW_QUERY = "/?year=2020&unit=042&level=district"
 WITH_SIDEBAR = "trang tối thiểu + thanh bên"
 MARKS = {
     "shell": '[data-testid="stApp"]',
-    "card": '[data-testid="stMetric"]',
+    "card": '[data-testid="stMetric"], [class*="st-key-card_"] [data-testid="stMarkdown"]',
     "chart": '[data-testid="stPlotlyChart"] .main-svg',
 }
 OBSERVER = """

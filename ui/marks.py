@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -129,3 +130,50 @@ def stop_without_data(sel, empty: bool = False) -> None:
     if sel.year is None or empty:
         empty_state(f"Chưa có dữ liệu {sel.level_label.lower()} nào trong kho. Hãy nạp kết quả ở trang Dữ liệu.")
         st.stop()
+
+
+@dataclass(frozen=True)
+class Card:
+    """One figure in a row of cards: a label, the value, and an optional line under it (a change, a holder)."""
+
+    label: str
+    value: str
+    note: str | None = None
+    tone: str = "flat"  # "up" (green, ↑), "down" (red, ↓) or "flat" (grey, no arrow)
+    help: str | None = None
+
+
+def change_card(label: str, value: str, change, text: str | None) -> Card:
+    """A card whose note is a change written in words: colour and arrow from its sign."""
+    if text is None:
+        return Card(label, value)
+    if change is None or change != change or change == 0:
+        return Card(label, value, text)
+    return Card(label, value, text, "up" if change > 0 else "down")
+
+
+# Cards are plain Markdown in bordered columns, not st.metric: Markdown's code is in Streamlit's first
+# bundle, while st.metric's (and raw HTML's) is fetched lazily and shown behind a skeleton, so these cards
+# are on the first frame the page draws (docs/performance.md, "Lần vẽ đầu tiên").
+NOTE_MARKS = {
+    "up": ("green", ":material/arrow_upward: "),
+    "down": ("red", ":material/arrow_downward: "),
+    "flat": ("gray", ""),
+}
+
+
+def card_markdown(card: Card) -> str:
+    lines = [escape_markdown(card.label), f"## {escape_markdown(card.value)}"]
+    if card.note:
+        colour, arrow = NOTE_MARKS[card.tone]
+        lines.append(f":{colour}-badge[{arrow}{escape_markdown(card.note)}]")
+    if card.help:
+        lines.append(f":small[:gray[{escape_markdown(card.help)}]]")
+    return "\n\n".join(lines)
+
+
+def cards(items: list[Card], key: str) -> None:
+    """A row of cards, one per column (stacked on a phone); each card's container is keyed card_<key>_<n>."""
+    for n, (column, card) in enumerate(zip(st.columns(len(items)), items, strict=True)):
+        with column.container(border=True, height="stretch", key=f"card_{key}_{n}"):
+            st.markdown(card_markdown(card))

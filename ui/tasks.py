@@ -18,7 +18,7 @@ from analytics.formatting import fmt_int, fmt_number
 from ui import data
 from ui.editor import editor
 from ui.imports import MARKDOWN_SPECIALS
-from ui.marks import demo_badge
+from ui.marks import Card, cards, demo_badge
 
 RESULT_KEY = "_task_result"
 TASKS_PAGE = "app_pages/tasks.py"
@@ -77,17 +77,19 @@ def render_overview_summary(con, ver: str, sel) -> None:
         )
         return
     demo_badge(found.is_demo)
-    cards = st.columns(4)
-    cards[0].metric("Hoàn thành", f"{fmt_int(found.done)}/{fmt_int(found.total)}", border=True)
-    cards[1].metric("Đang thực hiện, còn hạn", fmt_int(found.on_track), border=True)
-    cards[2].metric("Quá hạn", fmt_int(found.late), border=True)
     needed = "–" if found.points_needed is None else fmt_number(found.points_needed)
-    cards[3].metric(
-        "Dự kiến tăng / cần thêm",
-        f"{fmt_number(found.points_planned)} / {needed}",
-        border=True,
-        help="Tổng điểm cần tăng ghi ở các nhiệm vụ, so với số điểm còn thiếu để đạt hạng "
-        "mục tiêu. Điểm của nhiệm vụ là dự kiến, không phải kết quả chấm.",
+    cards(
+        [
+            Card("Hoàn thành", f"{fmt_int(found.done)}/{fmt_int(found.total)}"),
+            Card("Đang thực hiện, còn hạn", fmt_int(found.on_track)),
+            Card("Quá hạn", fmt_int(found.late)),
+            Card(
+                "Dự kiến tăng / cần thêm",
+                f"{fmt_number(found.points_planned)} / {needed}",
+                help="Điểm dự kiến của các nhiệm vụ, so với số điểm còn thiếu để đạt hạng mục tiêu.",
+            ),
+        ],
+        "tasks",
     )
     st.page_link(
         TASKS_PAGE, label="Xem và cập nhật nhiệm vụ", icon=":material/task_alt:", query_params=st.query_params.to_dict()
