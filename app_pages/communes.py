@@ -6,7 +6,7 @@ from analytics.charts import band_sankey, commune_bars, commune_profile_chart
 from analytics.formatting import fmt_signed
 from analytics.reports.workbook import COMMUNE_COLUMNS
 from ui import data, exports, tables
-from ui.marks import change_delta, chart, demo_badge, empty_state
+from ui.marks import cards, change_card, chart, demo_badge, empty_state
 from ui.marks import escape_markdown as esc
 from ui.page import begin
 from ui.url import url_selectbox
@@ -38,23 +38,26 @@ demo_badge(True)
 since = f"so với {summary.previous_year}" if summary.previous_year else None
 # Bands no commune is in, this year or last, would only be noise.
 shown_bands = {b: n for b, n in summary.band_counts.items() if n or summary.band_count_changes.get(b)}
-cards = st.columns(len(shown_bands) + 1)
-for card, (band, count) in zip(cards, shown_bands.items()):
-    change = summary.band_count_changes.get(band)
-    # Neutral colour: more communes in a band is good for the best bands and bad for the weakest.
-    delta = (
-        {**change_delta(change, f"{fmt_signed(change, 0)} xã {since}"), "delta_color": "gray"}
-        if since and change is not None
-        else {}
+band_cards = [
+    change_card(
+        band,
+        f"{count:02d} xã",
+        summary.band_count_changes.get(band),
+        f"{fmt_signed(summary.band_count_changes[band], 0)} xã {since}"
+        if since and summary.band_count_changes.get(band) is not None
+        else None,
+        neutral=True,
     )
-    card.metric(band, f"{count:02d} xã", border=True, **delta)
+    for band, count in shown_bands.items()
+]
 mean = summary.mean_change
-cards[-1].metric(
+mean_card = change_card(
     "Thay đổi điểm trung bình",
     "–" if mean is None else fmt_signed(mean, 1) + " điểm",
-    border=True,
-    **change_delta(mean, since or "chưa có năm trước"),
+    mean,
+    since or "chưa có năm trước",
 )
+cards([*band_cards, mean_card], "communes")
 members = "; ".join(f"**{esc(band)}**: {esc(', '.join(names))}" for band, names in summary.members.items() if names)
 st.markdown(members + ".")
 

@@ -40,7 +40,8 @@ rank_card = change_card(
     else None,
 )
 if gap is None:
-    cards([points_card, rank_card, Card("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.")], "overview")
+    no_target = Card("Điểm cần thêm", "–", help="Chưa đặt chỉ tiêu xếp hạng cho đơn vị này.")
+    cards([points_card, rank_card, no_target], "overview")
 else:
     holder = f"hạng {gap.target_rank} năm {sel.year}: {gap.target_unit_name}" if gap.target_unit_name else None
     needed = Card(

@@ -9,7 +9,7 @@ from analytics.reports.workbook import PLAN_COLUMNS
 from analytics.trend import projection_sentence
 from ui import data, exports, tables
 from ui import tasks as tasks_ui
-from ui.marks import change_delta, chart, demo_badge, empty_state, stop_without_data, verdict
+from ui.marks import Card, cards, change_card, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.page import begin
 from ui.url import bound, url_selectbox
 from ui.whatif import field_sliders
@@ -55,31 +55,18 @@ except CchcError as error:
     st.stop()
 
 # --- the cards and the verdict --------------------------------------------------------------------
-cards = st.columns(4)
-cards[0].metric(
-    "Hiện tại",
-    fmt_number(plan.current_total),
-    delta=f"hạng {fmt_rank(row['rank'], rank_of)}",
-    delta_color="gray",
-    delta_arrow="off",
-    border=True,
-)
-cards[1].metric(
-    f"Điểm của hạng {target_rank}",
-    fmt_number(plan.target_total),
-    border=True,
-    delta=plan.target_unit_name,
-    delta_color="gray",
-    delta_arrow="off",
-)
-cards[2].metric("Điểm cần thêm", fmt_number(plan.points_needed), border=True)
-cards[3].metric(
-    "Sau kế hoạch",
-    fmt_number(plan.resulting_total),
-    border=True,
-    delta=f"hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}",
-    delta_color="gray",
-    delta_arrow="off",
+cards(
+    [
+        Card("Hiện tại", fmt_number(plan.current_total), f"hạng {fmt_rank(row['rank'], rank_of)}"),
+        Card(f"Điểm của hạng {target_rank}", fmt_number(plan.target_total), plan.target_unit_name),
+        Card("Điểm cần thêm", fmt_number(plan.points_needed)),
+        Card(
+            "Sau kế hoạch",
+            fmt_number(plan.resulting_total),
+            f"hạng {fmt_rank(plan.resulting_rank, plan.rank_of)}",
+        ),
+    ],
+    "plan",
 )
 
 if plan.points_needed <= 0:
@@ -136,23 +123,21 @@ st.caption(
     "với điểm của các đơn vị khác giữ nguyên như năm " + str(sel.year) + "."
 )
 fields = data.gaps(con, ver, sel.year, sel.unit_code, "province-mean", 1, None)
-outcome = st.container(horizontal=True, key="whatif_outcome")  # filled after the sliders, shown above them
+outcome = st.container(key="whatif_outcome")  # filled after the sliders, shown above them
 changes = field_sliders(fields)
 result = data.what_if(con, ver, sel.year, sel.unit_code, tuple(sorted(changes.items())))
 moved = round(result.new_total - result.old_total, 2)
 places = result.old_rank - result.new_rank
-outcome.metric(
-    "Tổng điểm mới", fmt_number(result.new_total), border=True, **change_delta(moved, f"{fmt_signed(moved)} điểm")
-)
-outcome.metric(
-    "Thứ hạng mới",
-    fmt_rank(result.new_rank, result.rank_of),
-    border=True,
-    **change_delta(places, rank_change_words(places)),
-)
 reached = result.new_rank <= target_rank
-outcome.metric(
-    f"Còn thiếu để đạt hạng {target_rank}",
-    border=True,
-    value="Đã đạt" if reached else fmt_number(max(0.0, (plan.target_total or 0) - result.new_total)),
-)
+with outcome:
+    cards(
+        [
+            change_card("Tổng điểm mới", fmt_number(result.new_total), moved, f"{fmt_signed(moved)} điểm"),
+            change_card("Thứ hạng mới", fmt_rank(result.new_rank, result.rank_of), places, rank_change_words(places)),
+            Card(
+                f"Còn thiếu để đạt hạng {target_rank}",
+                "Đã đạt" if reached else fmt_number(max(0.0, (plan.target_total or 0) - result.new_total)),
+            ),
+        ],
+        "whatif",
+    )

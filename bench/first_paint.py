@@ -5,7 +5,8 @@
 Each run launches a new Debian chromium (cold: no cache, no service worker) for each page in turn,
 the minimal page (bench/minimal_page.py) and the overview, alternating so that load from another job
 slows both alike. In the page, a MutationObserver installed before any script notes when the app
-shell, the first st.metric card and the first drawn Plotly chart appear (performance.now(), from the
+shell, the first card (the minimal page's st.metric; the dashboard's cards, ui.marks.cards, are
+Markdown in keyed bordered containers) and the first drawn Plotly chart appear (performance.now(), from the
 start of navigation). The websocket messages the server sends until both marks are seen are counted
 and weighed. Medians and ranges over the runs are printed as a Markdown table.
 

@@ -7,6 +7,7 @@ import pytest
 
 from analytics import rankings
 from analytics.formatting import fmt_number, fmt_rank
+from tests.cards import page_card_values
 from tests.conftest import wait_for_script
 from ui.navigation import PAGE_SPECS
 
@@ -46,9 +47,8 @@ def assert_painted(page):
 
 
 def metric_values(page) -> dict[str, str]:
-    labels = page.locator('[data-testid="stMetric"] [data-testid="stMetricLabel"]').all_inner_texts()
-    values = page.locator('[data-testid="stMetric"] [data-testid="stMetricValue"]').all_inner_texts()
-    return {label.strip(): value.strip() for label, value in zip(labels, values)}
+    page.locator('[class*="st-key-card_"] h2').first.wait_for()
+    return page_card_values(page)
 
 
 def sidebar_choice(page, label) -> str:

@@ -122,7 +122,7 @@ def test_the_linked_view_shows_what_the_link_says(app_server, page):
     assert {"Văn phòng HĐND và UBND", "7. Hiện đại hóa hành chính"} <= set(selectbox_values(page))
     page.goto(f"{app_server.url}/ke-hoach?{HOME}&target_rank=3&plan_cap=max")
     wait_for_script(page)
-    assert page.locator('[data-testid="stMetric"]').get_by_text("Điểm của hạng 3").count()
+    assert page.locator('[class*="st-key-card_plan_"]').get_by_text("Điểm của hạng 3").count()
     assert "điểm tối đa của tiêu chí" in selectbox_values(page)
 
 

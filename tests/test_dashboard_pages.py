@@ -17,15 +17,16 @@ from analytics.formatting import fmt_number, fmt_rank
 from analytics.reports.paragraph import summary_paragraph
 from analytics.reports.wording import count_words
 from analytics.store import bump_data_version, connect
+from tests.cards import card_notes, card_values
 from tests.conftest import open_page
 
 
 def metrics(app) -> dict[str, str]:
-    return {m.label: m.value for m in app.metric}
+    return card_values(app)
 
 
 def deltas(app) -> dict[str, str]:
-    return {m.label: m.delta for m in app.metric}
+    return card_notes(app)
 
 
 def markdown_text(app) -> str:
@@ -122,7 +123,7 @@ def test_overview_explains_a_year_without_data(app, demo_store):
     bump_data_version(con)
     con.close()
     open_page(app, "app_pages/overview.py", year=2020)
-    assert not app.metric
+    assert not card_values(app)
     assert any("Huyện Bảo Lâm chưa có dữ liệu năm 2020" in i.value for i in app.info)
 
 

@@ -7,6 +7,7 @@ import pytest
 from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
+from tests.cards import page_card_values
 from tests.conftest import ROOT, StreamlitServer, free_port, wait_for_script
 
 pytestmark = pytest.mark.browser
@@ -49,7 +50,8 @@ def test_upload_the_2021_sample_and_see_it_on_the_overview(editor_server, page):
     page.locator('[data-testid="stSidebarNav"] a', has_text="Tổng quan").click()
     page.get_by_role("heading", name="Huyện Bảo Lâm — năm 2021").wait_for(timeout=60_000)
     wait_for_script(page)
-    values = page.locator('[data-testid="stMetricValue"]').all_inner_texts()
-    assert "79,85" in values and "6/10" in values
+    page.locator('[class*="st-key-card_overview_"] h2').first.wait_for()
+    shown = page_card_values(page)
+    assert (shown["Tổng điểm"], shown["Xếp hạng"]) == ("79,85", "6/10")
     assert page.locator('[data-testid="stSidebar"] input[aria-label="Năm"]').input_value() == "2021"
     assert page.locator('[data-testid="stException"]').count() == 0

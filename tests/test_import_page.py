@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from analytics.auth import FAILURES, SESSIONS, Throttle, hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
+from tests.cards import card_values
 from tests.conftest import ROOT, snapshot_of
 from tests.data.make_corpus import table_workbook, xlsx_bytes
 
@@ -81,7 +82,7 @@ def test_sign_in_upload_preview_confirm_then_the_overview_shows_2021(app):
     assert any(t.startswith("Đã nạp lô #2: 80 dòng điểm năm 2021") for t in texts(app.success))
     assert app.sidebar.selectbox(key="year").value == 2021
     app.switch_page("app_pages/overview.py").run()
-    metrics = {m.label: m.value for m in app.metric}
+    metrics = card_values(app)
     assert (metrics["Tổng điểm"], metrics["Xếp hạng"]) == ("79,85", "6/10")
     assert app.subheader[0].value == "Huyện Bảo Lâm — năm 2021"
 

@@ -10,6 +10,7 @@ import pytest
 from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
+from tests.cards import page_card_values
 from tests.conftest import StreamlitServer, free_port, wait_for_script
 
 pytestmark = pytest.mark.browser
@@ -34,10 +35,8 @@ def go_to(page, title: str, heading: str) -> None:
 
 def done_metric(page) -> tuple[int, int]:
     """The overview's "Hoàn thành" card of the task summary: (done, total)."""
-    card = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=re.compile(r"^Hoàn thành$"))
-    )
-    done, total = card.locator('[data-testid="stMetricValue"]').inner_text().strip().split("/")
+    page.locator('[class*="st-key-card_tasks_"] h2').first.wait_for()
+    done, total = page_card_values(page)["Hoàn thành"].split("/")
     return int(done), int(total)
 
 

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import connect
+from tests.cards import card_values
 from tests.conftest import ROOT, snapshot_of
 
 APP = str(ROOT / "app.py")
@@ -45,7 +46,7 @@ def sign_in(at: AppTest) -> AppTest:
 
 def summary(at: AppTest) -> dict[str, str]:
     go(at, "overview")
-    return {m.label: m.value for m in at.metric}
+    return card_values(at)
 
 
 def test_without_sign_in_nothing_can_be_changed(app, demo_store):

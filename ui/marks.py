@@ -83,18 +83,6 @@ def verdict(text: str) -> None:
     st.markdown(f"#### {escape_markdown(text)}")
 
 
-def change_delta(change, text: str) -> dict:
-    """st.metric delta arguments for a change written in words: colour and arrow from its sign.
-
-    (Left alone, st.metric reads the sign from a leading ASCII "-", which Vietnamese text such as
-    "giảm 2 bậc" or a typographic minus does not have.)
-    """
-    if change is None or change != change or change == 0:
-        return {"delta": text, "delta_color": "gray", "delta_arrow": "off"}
-    up = change > 0
-    return {"delta": text, "delta_color": "green" if up else "red", "delta_arrow": "up" if up else "down"}
-
-
 # Streamlit's default top padding (~6rem) pushes the cards below the fold on a 1366×768 screen, and
 # its side padding (5rem) leaves card labels truncated on a 1024-wide projector; headings are a notch
 # smaller so a title and the cards fit the first screen.
@@ -112,6 +100,11 @@ COMPACT_CSS = """<style>
   [data-testid="stMain"] h1 { font-size: 1.6rem; }
   [data-testid="stMain"] h3 { font-size: 1.2rem; }
   [data-testid="stMain"] h4 { font-size: 1.05rem; }
+}
+/* Cards (cards() below): a label, the value in regular weight, the note, spaced like st.metric's. */
+[class*="st-key-card_"] [data-testid="stMarkdownContainer"] p { margin-bottom: 0.25rem; font-size: 0.875rem; }
+[class*="st-key-card_"] [data-testid="stMarkdownContainer"] h2 {
+  padding: 0 0 0.35rem 0; font-size: 2.25rem; font-weight: 400; line-height: 1.25;
 }
 /* The tables' toolbar offers an English "Download as CSV" of the formatted text: each table has "Tải CSV". */
 [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) { display: none; }
@@ -139,36 +132,34 @@ class Card:
     label: str
     value: str
     note: str | None = None
-    tone: str = "flat"  # "up" (green, ↑), "down" (red, ↓) or "flat" (grey, no arrow)
-    help: str | None = None
+    colour: str = "gray"  # the note's badge: "green", "red" or "gray"
+    arrow: str | None = None  # "up" or "down" before the note
+    help: str | None = None  # a tooltip beside the card
 
 
-def change_card(label: str, value: str, change, text: str | None) -> Card:
-    """A card whose note is a change written in words: colour and arrow from its sign."""
+def change_card(label: str, value: str, change, text: str | None, neutral: bool = False) -> Card:
+    """A card whose note is a change written in words: arrow and colour from its sign (grey when `neutral`:
+    more communes in a band is good news for the best bands and bad for the weakest)."""
     if text is None:
         return Card(label, value)
     if change is None or change != change or change == 0:
         return Card(label, value, text)
-    return Card(label, value, text, "up" if change > 0 else "down")
+    up = change > 0
+    colour = "gray" if neutral else "green" if up else "red"
+    return Card(label, value, text, colour, "up" if up else "down")
 
 
 # Cards are plain Markdown in bordered columns, not st.metric: Markdown's code is in Streamlit's first
-# bundle, while st.metric's (and raw HTML's) is fetched lazily and shown behind a skeleton, so these cards
-# are on the first frame the page draws (docs/performance.md, "Lần vẽ đầu tiên").
-NOTE_MARKS = {
-    "up": ("green", ":material/arrow_upward: "),
-    "down": ("red", ":material/arrow_downward: "),
-    "flat": ("gray", ""),
-}
+# bundle, while st.metric's (like raw HTML's) is fetched on first use and shown behind a skeleton until
+# then, so these cards are on the first frame a page draws (docs/performance.md, "Lần vẽ đầu tiên").
+ARROWS = {"up": ":material/arrow_upward: ", "down": ":material/arrow_downward: ", None: ""}
 
 
 def card_markdown(card: Card) -> str:
+    """Label, value as a level-2 heading (the only large type plain Markdown has), the note as a badge."""
     lines = [escape_markdown(card.label), f"## {escape_markdown(card.value)}"]
     if card.note:
-        colour, arrow = NOTE_MARKS[card.tone]
-        lines.append(f":{colour}-badge[{arrow}{escape_markdown(card.note)}]")
-    if card.help:
-        lines.append(f":small[:gray[{escape_markdown(card.help)}]]")
+        lines.append(f":{card.colour}-badge[{ARROWS[card.arrow]}{escape_markdown(card.note)}]")
     return "\n\n".join(lines)
 
 
@@ -176,4 +167,4 @@ def cards(items: list[Card], key: str) -> None:
     """A row of cards, one per column (stacked on a phone); each card's container is keyed card_<key>_<n>."""
     for n, (column, card) in enumerate(zip(st.columns(len(items)), items, strict=True)):
         with column.container(border=True, height="stretch", key=f"card_{key}_{n}"):
-            st.markdown(card_markdown(card))
+            st.markdown(card_markdown(card), help=card.help and escape_markdown(card.help), anchors=False)

@@ -86,7 +86,8 @@ def render_overview_summary(con, ver: str, sel) -> None:
             Card(
                 "Dự kiến tăng / cần thêm",
                 f"{fmt_number(found.points_planned)} / {needed}",
-                help="Điểm dự kiến của các nhiệm vụ, so với số điểm còn thiếu để đạt hạng mục tiêu.",
+                help="Tổng điểm cần tăng ghi ở các nhiệm vụ, so với số điểm còn thiếu để đạt hạng "
+                "mục tiêu. Điểm của nhiệm vụ là dự kiến, không phải kết quả chấm.",
             ),
         ],
         "tasks",
