@@ -8,6 +8,9 @@ from ui import analyses, data, exports, lineage
 from ui import tasks as tasks_ui
 from ui.marks import Card, cards, change_card, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.page import begin
+from ui.url import url_tabs
+
+CHART_TABS = {"ranking": "Xếp hạng", "history": "Qua các năm", "offices": "Cơ quan có thể lấy lại điểm"}
 
 sel, con, ver = begin("Tổng quan chỉ số CCHC")
 lineage.dissolved_notice(con, ver, sel)
@@ -63,49 +66,50 @@ else:
 
 tasks_ui.render_overview_summary(con, ver, sel)
 
-# --- the ranking and the unit's history ---------------------------------------------------------
-scope = data.scope_words(con, ver, sel.level, sel.parent_code, sel.year)
-left, right = st.columns([3, 2], gap="large")
-with left:
-    chart(
-        ranking_bar(
-            ranking,
-            sel.unit_code,
-            target_rank=gap.target_rank if gap else None,
-            title=f"Xếp hạng {scope} năm {sel.year}",
-        ),
-        "overview_ranking",
-        "Mỗi thanh là tổng điểm chỉ số CCHC của một đơn vị, xếp từ cao xuống thấp. "
-        f"Thanh màu cam là {sel.unit_name}. Đường nét đứt màu xanh là điểm của đơn vị đang giữ hạng mục tiêu: "
-        "khoảng cách từ thanh màu cam đến đường này là số điểm cần thêm.",
-        ("Xếp hạng", sel.year, sel.unit_code),
-    )
-with right:
-    history = data.trend(con, ver, sel.level, sel.parent_code)
-    chart(
-        unit_history(history, sel.unit_code, title=f"{sel.unit_name}: điểm và thứ hạng qua các năm"),
-        "overview_history",
-        f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.",
-        ("Điểm qua các năm", sel.unit_code),
-    )
+# --- the charts, one tab at a time: only the chosen tab's chart is drawn (docs/performance.md) --------
+tabs = url_tabs(CHART_TABS, "chart")
+if tabs["ranking"].open:
+    with tabs["ranking"]:
+        scope = data.scope_words(con, ver, sel.level, sel.parent_code, sel.year)
+        chart(
+            ranking_bar(
+                ranking,
+                sel.unit_code,
+                target_rank=gap.target_rank if gap else None,
+                title=f"Xếp hạng {scope} năm {sel.year}",
+            ),
+            "overview_ranking",
+            "Mỗi thanh là tổng điểm chỉ số CCHC của một đơn vị, xếp từ cao xuống thấp. "
+            f"Thanh màu cam là {sel.unit_name}. Đường nét đứt màu xanh là điểm của đơn vị đang giữ hạng mục tiêu: "
+            "khoảng cách từ thanh màu cam đến đường này là số điểm cần thêm.",
+            ("Xếp hạng", sel.year, sel.unit_code),
+        )
+if tabs["history"].open:
+    with tabs["history"], st.columns([3, 2])[0]:  # a few yearly bars need no full width
+        history = data.trend(con, ver, sel.level, sel.parent_code)
+        chart(
+            unit_history(history, sel.unit_code, title=f"{sel.unit_name}: điểm và thứ hạng qua các năm"),
+            "overview_history",
+            f"Mỗi cột là tổng điểm của {sel.unit_name} trong một năm; nhãn trên cột ghi điểm và thứ hạng năm đó.",
+            ("Điểm qua các năm", sel.unit_code),
+        )
+if tabs["offices"].open:
+    with tabs["offices"], st.columns([3, 2])[0]:
+        summary, _detail = data.recoverable(con, ver, sel.year, sel.unit_code)
+        top = summary[summary.reachable_points > 0].head(3)
+        if top.empty:
+            empty_state(f"Năm {sel.year}, {sel.unit_name} không có tiêu chí nào thấp hơn đơn vị tốt nhất cùng cấp.")
+        else:
+            chart(
+                office_bars(top, title=f"{sel.unit_name} năm {sel.year}: ba cơ quan có nhiều điểm có thể lấy lại nhất"),
+                "overview_offices",
+                "Thanh nhạt: số điểm mỗi cơ quan phụ trách đã bị mất so với điểm tối đa. Thanh xanh: phần có thể "
+                "lấy lại nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
+                "Danh sách tiêu chí cụ thể ở trang Tiêu chí.",
+                ("Cơ quan", sel.year, sel.unit_code),
+            )
 
 lineage.predecessors_section(con, ver, sel)
-
-# --- where the points are ------------------------------------------------------------------------
-st.subheader("Ba cơ quan có nhiều điểm có thể lấy lại nhất")
-summary, _detail = data.recoverable(con, ver, sel.year, sel.unit_code)
-top = summary[summary.reachable_points > 0].head(3)
-if top.empty:
-    empty_state(f"Năm {sel.year}, {sel.unit_name} không có tiêu chí nào thấp hơn đơn vị tốt nhất cùng cấp.")
-else:
-    chart(
-        office_bars(top, title=f"{sel.unit_name} năm {sel.year}: ba cơ quan có nhiều điểm có thể lấy lại nhất"),
-        "overview_offices",
-        "Thanh nhạt: số điểm mỗi cơ quan phụ trách đã bị mất so với điểm tối đa. Thanh xanh: phần có thể lấy lại "
-        "nếu mỗi tiêu chí đạt bằng đơn vị cùng cấp làm tốt nhất tiêu chí đó năm nay. "
-        "Danh sách tiêu chí cụ thể ở trang Tiêu chí.",
-        ("Cơ quan", sel.year, sel.unit_code),
-    )
 
 # --- the paragraph and the files ---------------------------------------------------------------
 st.subheader("Đánh giá chung")

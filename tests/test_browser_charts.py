@@ -15,6 +15,8 @@ VIEW = "year=2020&unit=042&level=district"
 AFTER_REFORM = "year=2025&unit=01290&level=commune"  # 56 communes and wards ranked together
 PAGES = [
     f"/?{VIEW}",
+    f"/?{VIEW}&chart=history",
+    f"/?{VIEW}&chart=offices",
     f"/xep-hang?{VIEW}",
     f"/tieu-chi?{VIEW}",
     f"/cap-xa?{VIEW}",

@@ -93,6 +93,7 @@ def test_a_link_with_every_control_reopens_the_same_view(app_server, browser):
         "ke-hoach": f"{HOME}&target_rank=3&plan_cap=max&whatif_7=15.0",
         "cap-xa": f"{HOME}&communes_from=2019&communes_profile_unit=01315",
         "xep-hang": f"{HOME}&ranking_compare=042,045,040",
+        "": f"{HOME}&chart=offices",
     }
     for path, query in links.items():
         context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
@@ -103,6 +104,22 @@ def test_a_link_with_every_control_reopens_the_same_view(app_server, browser):
         assert {k: v[0] for k, v in parse_qs(query).items()}.items() <= {k: v[0] for k, v in kept.items()}.items()
         assert not page.get_by_text("nay không còn").count(), path
         context.close()
+
+
+def test_a_chart_tab_draws_its_chart_and_keeps_it_in_the_link(app_server, page):
+    page.goto(f"{app_server.url}/?{HOME}")
+    wait_for_script(page)
+    titles = page.locator('[data-testid="stPlotlyChart"] .gtitle')
+    titles.first.wait_for()
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 1  # the chosen tab's chart only
+    page.get_by_role("tab", name="Qua các năm").click()
+    wait_for_script(page)
+    page.locator('[data-testid="stPlotlyChart"] .gtitle', has_text="điểm và thứ hạng").wait_for()
+    assert parse_qs(urlparse(page.url).query)["chart"] == ["history"]
+    page.reload()
+    wait_for_script(page)
+    page.locator('[data-testid="stPlotlyChart"] .gtitle', has_text="điểm và thứ hạng").wait_for()
+    assert page.get_by_role("tab", name="Qua các năm").get_attribute("aria-selected") == "true"
 
 
 def selectbox_values(page) -> list[str]:

@@ -92,15 +92,28 @@ def test_overview_marks_home_and_target_on_the_ranking(app, demo_readonly):
 
 
 def test_overview_history_and_offices(app, demo_readonly):
-    open_page(app, "app_pages/overview.py")
-    shown = figures(app)
+    open_page(app, "app_pages/overview.py", chart="history")
+    assert len(figures(app)) == 1  # the chosen tab's chart only
     history = figure(app, "Huyện Bảo Lâm: điểm và thứ hạng qua các năm")["data"][0]
     assert history["y"] == [81.0, 73.79]
     assert history["text"] == ["81,00 điểm<br>hạng 7/10", "73,79 điểm<br>hạng 9/10"]
+    app.session_state["chart"] = "Cơ quan có thể lấy lại điểm"  # what clicking the tab does
+    app.run()
+    assert app.query_params["chart"] == "offices"
+    shown = figures(app)
+    assert len(shown) == 1
     offices = next(s for t, s in shown.items() if s["data"][0].get("name") == "Điểm bị mất")
     summary, _ = recoverable.recoverable_by_office(demo_readonly, 2020, "042")
     top = summary[summary.reachable_points > 0].head(3)
     assert offices["data"][1]["x"] == pytest.approx(top.reachable_points.tolist())
+
+
+def test_a_chart_tab_link_that_no_longer_exists_is_said_and_the_ranking_shown(app):
+    app.query_params.update({"year": "2020", "unit": "042", "level": "district", "chart": "sankey"})
+    app.run()  # the overview is the default page
+    assert list(figures(app)) == ["Xếp hạng cấp huyện của Tỉnh Cao Bằng năm 2020"]
+    assert any("biểu đồ “sankey” nay không còn" in c.value for c in app.caption)
+    assert "chart" not in app.query_params
 
 
 def test_overview_follows_year_and_unit(app, demo_readonly):

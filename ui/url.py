@@ -31,6 +31,7 @@ WHAT = {
     "communes_profile_unit": "xã",
     "ranking_compare": "đơn vị so sánh",
     "whatif": "điểm thử của lĩnh vực",
+    "chart": "biểu đồ",
 }
 
 
@@ -127,6 +128,23 @@ def url_selectbox(
         format_func=format_func,
         **kwargs,
     )
+
+
+def url_tabs(tabs: dict[str, str], key: str) -> dict:
+    """Tabs (code -> label) whose chosen tab is kept in the URL by its code (`?chart=history`; the first,
+    the default, is left out). Only the chosen tab's content is meant to run: each returned container's
+    `.open` says whether it is the one shown (st.tabs with on_change="rerun")."""
+    codes = list(tabs)
+    if key not in st.session_state or st.session_state[key] not in tabs.values():
+        linked = st.query_params.get(key)
+        if key not in st.session_state and linked is not None and linked not in tabs:
+            remember_stale(key, linked)
+        st.session_state[key] = tabs.get(linked or codes[0], tabs[codes[0]])
+    containers = st.tabs(list(tabs.values()), key=key, on_change="rerun")
+    chosen = next(code for code, label in tabs.items() if label == st.session_state[key])
+    to_url(key, None if chosen == codes[0] else chosen)
+    stale_notice([key])
+    return dict(zip(codes, containers, strict=True))
 
 
 def url_multiselect(label: str, options: list, key: str, default: list, **kwargs) -> list:
