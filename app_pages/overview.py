@@ -8,7 +8,7 @@ from ui import analyses, data, exports, lineage
 from ui import tasks as tasks_ui
 from ui.marks import Card, cards, change_card, chart, demo_badge, empty_state, stop_without_data, verdict
 from ui.page import begin
-from ui.url import url_tabs
+from ui.url import shared_params, url_tabs
 
 CHART_TABS = {"ranking": "Xếp hạng", "history": "Qua các năm", "offices": "Cơ quan có thể lấy lại điểm"}
 
@@ -61,7 +61,7 @@ else:
         "app_pages/plan.py",
         label=f"Xem kế hoạch đạt hạng {gap.target_rank}/{gap.rank_of}",
         icon=":material/flag:",
-        query_params=st.query_params.to_dict(),
+        query_params=shared_params(),
     )
 
 tasks_ui.render_overview_summary(con, ver, sel)

@@ -140,4 +140,5 @@ with outcome:
             ),
         ],
         "whatif",
+        wrap=True,
     )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from ui.marks import MARKDOWN_SPECIALS
+from ui.marks import CARD_SPECIALS
 
-ESCAPED = re.compile(r"\\(" + MARKDOWN_SPECIALS.pattern[1:-1] + ")")
+ESCAPED = re.compile(r"\\(" + CARD_SPECIALS.pattern[1:-1] + ")")
 BADGE = re.compile(r":(?P<colour>\w+)-badge\[(?::material/(?P<arrow>\w+): )?(?P<text>.*)\]", re.S)
 ARROWS = {"arrow_upward": "up", "arrow_downward": "down"}
 

@@ -116,10 +116,21 @@ def test_a_chart_tab_draws_its_chart_and_keeps_it_in_the_link(app_server, page):
     wait_for_script(page)
     page.locator('[data-testid="stPlotlyChart"] .gtitle', has_text="điểm và thứ hạng").wait_for()
     assert parse_qs(urlparse(page.url).query)["chart"] == ["history"]
+    plan_link = page.get_by_role("link", name="Xem kế hoạch đạt hạng 5/10").get_attribute("href")
+    assert "unit=042" in plan_link and "chart" not in plan_link  # one page's control stays on its page
     page.reload()
     wait_for_script(page)
     page.locator('[data-testid="stPlotlyChart"] .gtitle', has_text="điểm và thứ hạng").wait_for()
     assert page.get_by_role("tab", name="Qua các năm").get_attribute("aria-selected") == "true"
+
+
+def test_a_chart_tab_link_gone_is_said_above_the_tabs(app_server, page):
+    page.goto(f"{app_server.url}/?{HOME}&chart=sankey")
+    wait_for_script(page)
+    notice = page.locator('[data-testid="stCaptionContainer"]', has_text="biểu đồ “sankey” nay không còn")
+    tabs = page.get_by_role("tablist")
+    assert notice.count() == 1
+    assert notice.bounding_box()["y"] < tabs.bounding_box()["y"]
 
 
 def selectbox_values(page) -> list[str]:

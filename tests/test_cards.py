@@ -21,9 +21,9 @@ def test_a_card_is_label_value_and_note_in_that_order():
 
 
 def test_names_from_the_store_are_never_read_as_markdown():
-    hostile = "Xã **A** [b](http://x) <i>c</i> # $d$ `e` | ~f~"
+    hostile = "- Xã **A** [b](http://x) <i>c</i> # $d$ `e` | ~f~ :x: :material/home: :red[g] 1. h +"
     markdown = card_markdown(Card(hostile, hostile, hostile))
-    for special in "*[]<>#$`|~":
+    for special in "*[]<>#$`|~:/.-+":
         assert f"\\{special}" in markdown
     assert read(Card(hostile, hostile, hostile)) == {
         "label": hostile,

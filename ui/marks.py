@@ -16,6 +16,10 @@ DEMO_HELP = (
 
 
 MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$])")
+# A card's whole text is a few short names and numbers, so it can afford to escape more: also ":" (Streamlit's
+# :emoji:, :material/icon: and :red[...] directives), "/" (the icon's path), "-", "+" and "." (a name read as
+# a list item). A backslash before any of them shows it as is.
+CARD_SPECIALS = re.compile(r"([\\`*_\[\]<>#|~$:/+.-])")
 
 
 def escape_markdown(text: str) -> str:
@@ -106,6 +110,10 @@ COMPACT_CSS = """<style>
 [class*="st-key-card_"] [data-testid="stMarkdownContainer"] h2 {
   padding: 0 0 0.35rem 0; font-size: 2.25rem; font-weight: 400; line-height: 1.25;
 }
+[class*="st-key-card_whatif_"] { min-width: 10rem; }
+/* Tabs of charts (ui.url.url_tabs): the chosen tab is empty until its chart is drawn; keep the page's
+   height meanwhile so a reader who scrolled to the chart is not pulled up. */
+[class*="st-key-chart"] [role="tabpanel"] { min-height: 36rem; }
 /* The tables' toolbar offers an English "Download as CSV" of the formatted text: each table has "Tải CSV". */
 [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) { display: none; }
 /* Plotly draws its toolbar tooltips from data-title in CSS; Streamlit's own full-screen button has no locale. */
@@ -155,16 +163,30 @@ def change_card(label: str, value: str, change, text: str | None, neutral: bool 
 ARROWS = {"up": ":material/arrow_upward: ", "down": ":material/arrow_downward: ", None: ""}
 
 
+def _card_text(text: str) -> str:
+    return CARD_SPECIALS.sub(r"\\\1", str(text))
+
+
 def card_markdown(card: Card) -> str:
     """Label, value as a level-2 heading (the only large type plain Markdown has), the note as a badge."""
-    lines = [escape_markdown(card.label), f"## {escape_markdown(card.value)}"]
+    lines = [_card_text(card.label), f"## {_card_text(card.value)}"]
     if card.note:
-        lines.append(f":{card.colour}-badge[{ARROWS[card.arrow]}{escape_markdown(card.note)}]")
+        lines.append(f":{card.colour}-badge[{ARROWS[card.arrow]}{_card_text(card.note)}]")
     return "\n\n".join(lines)
 
 
-def cards(items: list[Card], key: str) -> None:
-    """A row of cards, one per column (stacked on a phone); each card's container is keyed card_<key>_<n>."""
-    for n, (column, card) in enumerate(zip(st.columns(len(items)), items, strict=True)):
-        with column.container(border=True, height="stretch", key=f"card_{key}_{n}"):
-            st.markdown(card_markdown(card), help=card.help and escape_markdown(card.help), anchors=False)
+def cards(items: list[Card], key: str, wrap: bool = False) -> None:
+    """A row of cards, each card's container keyed card_<key>_<n>: one per column, stacked on a phone; or,
+    with `wrap`, side by side and wrapping two to a line on a phone (the what-if results, kept near their
+    sliders)."""
+    if wrap:
+        row = st.container(horizontal=True)
+        slots = [row.container(border=True, key=f"card_{key}_{n}") for n in range(len(items))]
+    else:
+        slots = [
+            column.container(border=True, height="stretch", key=f"card_{key}_{n}")
+            for n, column in enumerate(st.columns(len(items)))
+        ]
+    for slot, card in zip(slots, items, strict=True):
+        with slot:
+            st.markdown(card_markdown(card), help=card.help and _card_text(card.help), anchors=False)

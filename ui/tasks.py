@@ -19,6 +19,7 @@ from ui import data
 from ui.editor import editor
 from ui.imports import MARKDOWN_SPECIALS
 from ui.marks import Card, cards, demo_badge
+from ui.url import shared_params
 
 RESULT_KEY = "_task_result"
 TASKS_PAGE = "app_pages/tasks.py"
@@ -92,9 +93,7 @@ def render_overview_summary(con, ver: str, sel) -> None:
         ],
         "tasks",
     )
-    st.page_link(
-        TASKS_PAGE, label="Xem và cập nhật nhiệm vụ", icon=":material/task_alt:", query_params=st.query_params.to_dict()
-    )
+    st.page_link(TASKS_PAGE, label="Xem và cập nhật nhiệm vụ", icon=":material/task_alt:", query_params=shared_params())
 
 
 # --- plan and criteria pages ---------------------------------------------------------------------

@@ -35,6 +35,14 @@ WHAT = {
 }
 
 
+SHARED_KEYS = ("level", "year", "unit")  # the sidebar's choices: the same on every page
+
+
+def shared_params() -> dict[str, str]:
+    """The query parameters a link to another page carries: the sidebar's, never one page's own controls."""
+    return {key: st.query_params[key] for key in SHARED_KEYS if key in st.query_params}
+
+
 def _from_url(key: str, parse: Callable[[str], object]):
     raw = st.query_params.get(key)
     try:
@@ -140,10 +148,10 @@ def url_tabs(tabs: dict[str, str], key: str) -> dict:
         if key not in st.session_state and linked is not None and linked not in tabs:
             remember_stale(key, linked)
         st.session_state[key] = tabs.get(linked or codes[0], tabs[codes[0]])
+    stale_notice([key])  # above the tabs, where the reader looks for what the link showed
     containers = st.tabs(list(tabs.values()), key=key, on_change="rerun")
     chosen = next(code for code, label in tabs.items() if label == st.session_state[key])
     to_url(key, None if chosen == codes[0] else chosen)
-    stale_notice([key])
     return dict(zip(codes, containers, strict=True))
 
 
