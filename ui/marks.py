@@ -113,7 +113,7 @@ COMPACT_CSS = """<style>
 [class*="st-key-card_whatif_"] { min-width: 10rem; }
 /* Tabs of charts (ui.url.url_tabs): the chosen tab is empty until its chart is drawn; keep the page's
    height meanwhile so a reader who scrolled to the chart is not pulled up. */
-[class*="st-key-chart"] [role="tabpanel"] { min-height: 36rem; }
+.st-key-chart [role="tabpanel"] { min-height: 36rem; }
 /* The tables' toolbar offers an English "Download as CSV" of the formatted text: each table has "Tải CSV". */
 [data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]) { display: none; }
 /* Plotly draws its toolbar tooltips from data-title in CSS; Streamlit's own full-screen button has no locale. */

@@ -142,15 +142,11 @@ def url_tabs(tabs: dict[str, str], key: str) -> dict:
     """Tabs (code -> label) whose chosen tab is kept in the URL by its code (`?chart=history`; the first,
     the default, is left out). Only the chosen tab's content is meant to run: each returned container's
     `.open` says whether it is the one shown (st.tabs with on_change="rerun")."""
-    codes = list(tabs)
-    if key not in st.session_state or st.session_state[key] not in tabs.values():
-        linked = st.query_params.get(key)
-        if key not in st.session_state and linked is not None and linked not in tabs:
-            remember_stale(key, linked)
-        st.session_state[key] = tabs.get(linked or codes[0], tabs[codes[0]])
+    codes, labels = list(tabs), list(tabs.values())
+    seed(key, labels, labels[0], parse=lambda code: tabs.get(code, code))  # the widget holds the label
     stale_notice([key])  # above the tabs, where the reader looks for what the link showed
-    containers = st.tabs(list(tabs.values()), key=key, on_change="rerun")
-    chosen = next(code for code, label in tabs.items() if label == st.session_state[key])
+    containers = st.tabs(labels, key=key, on_change="rerun")
+    chosen = codes[labels.index(st.session_state[key])]
     to_url(key, None if chosen == codes[0] else chosen)
     return dict(zip(codes, containers, strict=True))
 
