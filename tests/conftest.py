@@ -192,6 +192,14 @@ def page(browser):
     context.close()
 
 
+def sign_in_as_editor(page, password: str) -> None:
+    """Sign in on the page's editor box and wait until the page says who is signed in."""
+    page.get_by_label("Mật khẩu biên tập viên").fill(password)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
+    wait_for_script(page)
+
+
 def wait_for_script(page, timeout: float = 30_000) -> None:
     """Wait until the app is connected and the script run has finished (as Streamlit's e2e suite does).
 

@@ -8,7 +8,7 @@ from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
 from tests.cards import page_card_values
-from tests.conftest import ROOT, StreamlitServer, free_port, wait_for_script
+from tests.conftest import ROOT, StreamlitServer, free_port, sign_in_as_editor, wait_for_script
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mat-khau-bien-tap-vien"
@@ -33,10 +33,7 @@ def test_upload_the_2021_sample_and_see_it_on_the_overview(editor_server, page):
     page.get_by_role("heading", name="Dữ liệu").wait_for()
     wait_for_script(page)
     assert page.locator('[data-testid="stFileUploaderDropzoneInput"]').count() == 0
-    page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
-    wait_for_script(page)
+    sign_in_as_editor(page, PASSWORD)
 
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(SAMPLE))
     page.get_by_text("Năm mới trong kho: 2021").wait_for(timeout=60_000)

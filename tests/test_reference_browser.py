@@ -10,7 +10,7 @@ import pytest
 from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_empty_store
-from tests.conftest import StreamlitServer, free_port, wait_for_script
+from tests.conftest import StreamlitServer, free_port, sign_in_as_editor, wait_for_script
 from tests.data.make_reference_corpus import GOOD
 
 pytestmark = pytest.mark.browser
@@ -41,10 +41,7 @@ def test_load_an_annex_through_the_page_and_see_its_tree(empty_server, page, tmp
     page.get_by_role("link", name="Mở trang Dữ liệu để nạp").click()
     page.get_by_role("heading", name="Dữ liệu").wait_for()
     wait_for_script(page)
-    page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
-    wait_for_script(page)
+    sign_in_as_editor(page, PASSWORD)
 
     page.get_by_role("tab", name="Danh mục").click()
     wait_for_script(page)
@@ -87,10 +84,7 @@ def test_hostile_reference_files_are_shown_as_text_and_refused_with_their_place(
     its row and column, nothing to confirm. Looked at on a computer and on a phone."""
     page.goto(empty_server.url + "/du-lieu")
     wait_for_script(page)
-    page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
-    wait_for_script(page)
+    sign_in_as_editor(page, PASSWORD)
     page.get_by_role("tab", name="Danh mục").click()
     wait_for_script(page)
     page.locator(".st-key-ref_upload_0").wait_for()  # the kind defaults to Bộ tiêu chí

@@ -11,7 +11,7 @@ from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import init_store
 from tests.cards import page_card_values
-from tests.conftest import StreamlitServer, free_port, wait_for_script
+from tests.conftest import StreamlitServer, free_port, sign_in_as_editor, wait_for_script
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mat-khau-bien-tap-vien"
@@ -55,10 +55,7 @@ def test_make_tasks_from_the_plan_mark_one_done_and_see_the_overview_change(task
     done, total = done_metric(page)
 
     go_to(page, "Nhiệm vụ", "Nhiệm vụ")
-    page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
-    wait_for_script(page)
+    sign_in_as_editor(page, PASSWORD)
 
     go_to(page, "Kế hoạch đạt mục tiêu", "Kế hoạch đạt mục tiêu")
     page.get_by_role("button", name="Giao nhiệm vụ").click()

@@ -10,7 +10,7 @@ from analytics.auth import hash_password
 from analytics.settings import EDITOR_PASSWORD_HASH
 from analytics.store import connect, init_store
 from analytics.tasks import list_tasks
-from tests.conftest import StreamlitServer, free_port, wait_for_script
+from tests.conftest import StreamlitServer, free_port, sign_in_as_editor, wait_for_script
 
 pytestmark = pytest.mark.browser
 PASSWORD = "mat-khau-bien-tap-vien"
@@ -64,10 +64,7 @@ def go_to(page, title: str) -> None:
 def test_every_uploader_speaks_vietnamese_and_signing_in_says_it_once(server, page):
     page.goto(server.url + "/du-lieu?year=2020&unit=042&level=district")
     wait_for_script(page)
-    page.get_by_label("Mật khẩu biên tập viên").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    page.get_by_text("Đang đăng nhập: biên tập viên (mật khẩu)").wait_for()
-    wait_for_script(page)
+    sign_in_as_editor(page, PASSWORD)
     main = page.locator('[data-testid="stMain"]')
     assert main.get_by_text("Đã đăng nhập").count() == 0
     assert main.get_by_text("Đang đăng nhập").count() == 1
